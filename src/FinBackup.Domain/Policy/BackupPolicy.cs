@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace FinBackup.Domain.Policy
+{
+    /// <summary>
+    /// A backup policy as code: the regions, keys, buckets and vault the bank uses, and one
+    /// <see cref="ApplicationPolicy"/> per application. Built by the policy reader from a .psd1 or JSON file.
+    /// </summary>
+    public sealed class BackupPolicy
+    {
+        public string Name { get; set; }
+        /// <summary>The file the policy was read from, if any.</summary>
+        public string SourcePath { get; set; }
+        public string PrimaryRegion { get; set; }
+        public string DrRegion { get; set; }
+        /// <summary>The tag whose value names the application a resource belongs to.</summary>
+        public string TagKey { get; set; } = FinTags.Application;
+        public string BackupVaultName { get; set; }
+        /// <summary>Whether the AWS Backup vaults get a vault lock.</summary>
+        public bool VaultLock { get; set; }
+        /// <summary>KMS key (id, ARN or alias) per region.</summary>
+        public IDictionary<string, string> KmsKeys { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>Backup bucket per region.</summary>
+        public IDictionary<string, string> Buckets { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        public IList<ApplicationPolicy> Applications { get; set; } = new List<ApplicationPolicy>();
+
+        public IEnumerable<string> Regions =>
+            new[] { PrimaryRegion, DrRegion }.Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase);
+
+        public string KmsKeyFor(string region) =>
+            region != null && KmsKeys != null && KmsKeys.TryGetValue(region, out var k) ? k : null;
+
+        public string BucketFor(string region) =>
+            region != null && Buckets != null && Buckets.TryGetValue(region, out var b) ? b : null;
+
+        public ApplicationPolicy FindApplication(string name) =>
+            Applications?.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+
+        public override string ToString() => Name ?? SourcePath ?? "BackupPolicy";
+    }
+
+    /// <summary>One application's backup requirements.</summary>
+    public sealed class ApplicationPolicy
+    {
+        public string Name { get; set; }
+        public string Criticality { get; set; }
+        /// <summary>How often recovery points are taken (the policy window length).</summary>
+        public TimeSpan? Frequency { get; set; }
+        public TimeSpan? Retention { get; set; }
+        public TimeSpan? Rpo { get; set; }
+        public TimeSpan? Rto { get; set; }
+        /// <summary>The kinds of recovery point to take for this application's resources.</summary>
+        public IList<RecoveryPointKindRequest> RecoveryPoints { get; set; } = new List<RecoveryPointKindRequest>();
+        public IList<FileSetPolicy> FileSets { get; set; } = new List<FileSetPolicy>();
+        public bool CopyToDrRegion { get; set; } = true;
+        /// <summary>Who may approve a restore (IAM principal ARNs or group names).</summary>
+        public IList<string> RestoreApprovers { get; set; } = new List<string>();
+        /// <summary>Declared data size in GiB (for feasibility checks), if the policy states one.</summary>
+        public double? DeclaredDataGiB { get; set; }
+        /// <summary>Number of EC2 instances / volumes / DB instances the policy expects (feasibility), if stated.</summary>
+        public int? DeclaredInstances { get; set; }
+        public int? DeclaredVolumes { get; set; }
+        public int? DeclaredDatabases { get; set; }
+
+        public override string ToString() => Name;
+    }
+
+    /// <summary>Which recovery points a policy asks for.</summary>
+    public enum RecoveryPointKindRequest
+    {
+        EbsSnapshotSet,
+        Ami,
+        RdsSnapshot,
+        BackupPlan,
+        FileBackup,
+    }
+
+    /// <summary>A set of files and directories backed up to S3 on its own schedule.</summary>
+    public sealed class FileSetPolicy
+    {
+        public string Name { get; set; }
+        public IList<string> Paths { get; set; } = new List<string>();
+        public IList<string> Include { get; set; } = new List<string>();
+        public IList<string> Exclude { get; set; } = new List<string>();
+        /// <summary>Own frequency; null means the application's.</summary>
+        public TimeSpan? Frequency { get; set; }
+        public override string ToString() => Name;
+    }
+}

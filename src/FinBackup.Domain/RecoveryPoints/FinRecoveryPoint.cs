@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+
+namespace FinBackup.Domain.RecoveryPoints
+{
+    public enum RecoveryPointKind
+    {
+        EbsSnapshotSet,
+        Ami,
+        RdsSnapshot,
+        BackupVaultPoint,
+        FileBackup,
+    }
+
+    /// <summary>Normalised state across EC2 snapshots, AMIs, RDS snapshots, vault points and file backups.</summary>
+    public enum RecoveryPointState
+    {
+        Pending,
+        Available,
+        Failed,
+        Deleting,
+        Unknown,
+    }
+
+    /// <summary>One recovery point of any kind, in one region. The pipeline object FinBackup cmdlets pass around.</summary>
+    public sealed class FinRecoveryPoint
+    {
+        /// <summary>Snapshot-set id, AMI id, DB snapshot identifier, vault point ARN or file-backup manifest key.</summary>
+        public string RecoveryPointId { get; set; }
+        public RecoveryPointKind Kind { get; set; }
+        public string Application { get; set; }
+        public string PolicyName { get; set; }
+        /// <summary>Policy window the point belongs to (UTC start, ISO 8601), for idempotency.</summary>
+        public string Window { get; set; }
+        /// <summary>Instance id, volume id or DB instance identifier the point protects.</summary>
+        public string ResourceId { get; set; }
+        public string Region { get; set; }
+        public DateTime CreatedAt { get; set; }
+        public DateTime? ExpiresAt { get; set; }
+        public RecoveryPointState State { get; set; }
+        /// <summary>0-100 where the service reports progress.</summary>
+        public int? Progress { get; set; }
+        public bool Encrypted { get; set; }
+        public string KmsKeyId { get; set; }
+        public double? SizeGiB { get; set; }
+        public string SourceRegion { get; set; }
+        public string SourceRecoveryPointId { get; set; }
+        public bool LegalHold { get; set; }
+        /// <summary>Whether FinBackup created it (the fin:managed-by tag).</summary>
+        public bool ManagedByFinBackup { get; set; }
+        /// <summary>Member EBS snapshot ids (snapshot sets and AMIs).</summary>
+        public IList<string> SnapshotIds { get; set; } = new List<string>();
+        public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        /// <summary>For file backups: the bucket holding the manifest.</summary>
+        public string Bucket { get; set; }
+        public bool IsCopy => !string.IsNullOrEmpty(SourceRecoveryPointId);
+        public TimeSpan Age(DateTime utcNow) => utcNow - CreatedAt;
+
+        public override string ToString() => RecoveryPointId;
+    }
+}

@@ -1,0 +1,91 @@
+using System;
+using System.Management.Automation;
+using FinBackup.Common;
+using FinBackup.Domain;
+using FinBackup.Domain.Connection;
+
+namespace FinBackup.Cmdlets
+{
+    /// <summary>
+    /// Base of every cmdlet that calls AWS: the AWS.Tools common parameters, with AWS.Tools' names, aliases and
+    /// resolution order (explicit parameters, profile, session defaults, environment, default profile,
+    /// container/instance role). -Verbose says where the credentials and region came from.
+    /// </summary>
+    public abstract class FinAwsCmdlet : FinCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = false)]
+        [Alias("RegionToCall")]
+        public string Region { get; set; }
+
+        [Parameter]
+        [Alias("StoredCredentials", "AWSProfileName")]
+        public string ProfileName { get; set; }
+
+        [Parameter]
+        [Alias("AWSProfilesLocation", "ProfilesLocation")]
+        public string ProfileLocation { get; set; }
+
+        [Parameter]
+        [Alias("AK")]
+        public string AccessKey { get; set; }
+
+        [Parameter]
+        [Alias("SecretAccessKey", "SK")]
+        public string SecretKey { get; set; }
+
+        [Parameter]
+        [Alias("ST")]
+        public string SessionToken { get; set; }
+
+        /// <summary>An AWS.Tools credentials object (Amazon.Runtime.AWSCredentials) or a PSCredential of access key id and secret key.</summary>
+        [Parameter]
+        public object Credential { get; set; }
+
+        [Parameter]
+        public string EndpointUrl { get; set; }
+
+        private IAwsSession _session;
+
+        /// <summary>The resolved connection; resolved once per invocation, on first use.</summary>
+        protected IAwsSession Session => _session ?? (_session = OpenSession());
+
+        /// <summary>The region a regional call should use: the explicit one, else the session's.</summary>
+        protected string RegionOrDefault(string region) => string.IsNullOrEmpty(region) ? Session.Region : region;
+
+        protected AwsConnectionRequest BuildConnectionRequest()
+        {
+            var request = new AwsConnectionRequest
+            {
+                Region = Region,
+                ProfileName = ProfileName,
+                ProfileLocation = ProfileLocation,
+                AccessKey = AccessKey,
+                SecretKey = SecretKey,
+                SessionToken = SessionToken,
+                EndpointUrl = EndpointUrl,
+                Defaults = SessionDefaultsStore.Get(SessionState),
+            };
+            if (Credential != null)
+            {
+                CredentialObjectReader.Apply(Credential, request);
+            }
+            return request;
+        }
+
+        private IAwsSession OpenSession()
+        {
+            try
+            {
+                var session = AwsSessionBridge.Open(BuildConnectionRequest(), WriteVerbose);
+                WriteVerbose($"Credentials: {session.CredentialSource}. Region: {session.Region} ({session.RegionSource})." +
+                             (session.EndpointUrl != null ? $" Endpoint: {session.EndpointUrl}." : string.Empty));
+                return session;
+            }
+            catch (FinBackupException ex)
+            {
+                ThrowFinError(ex, this);
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using FinBackup.Common;
+using FinBackup.Domain;
+using FinBackup.Loading;
+
+namespace FinBackup.Cmdlets
+{
+    /// <summary>
+    /// Base of every FinBackup cmdlet: cancellation on Ctrl-C (StopProcessing), error records with unique ids,
+    /// and progress helpers. Cmdlets stay thin: they bind, ask ShouldProcess, report progress and errors,
+    /// and hand the work to the domain.
+    /// </summary>
+    public abstract class FinCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        protected FinCmdlet()
+        {
+            ModuleInitializer.Install();
+        }
+
+        /// <summary>Cancelled when the user presses Ctrl-C or the pipeline stops.</summary>
+        protected CancellationToken CancellationToken => _stopping.Token;
+
+        protected override void StopProcessing()
+        {
+            _stopping.Cancel();
+            base.StopProcessing();
+        }
+
+        /// <summary>A non-terminating, per-item error. errorId must be unique across the module.</summary>
+        protected void WriteFinError(Exception exception, string errorId, ErrorCategory category, object target, string recommendedAction = null)
+        {
+            var record = new ErrorRecord(exception, errorId, category, target);
+            if (!string.IsNullOrEmpty(recommendedAction))
+            {
+                record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
+            }
+            WriteError(record);
+        }
+
+        /// <summary>Terminating error: only for an invocation that cannot proceed (bad parameters, no region).</summary>
+        protected void ThrowFinError(Exception exception, string errorId, ErrorCategory category, object target, string recommendedAction = null)
+        {
+            var record = new ErrorRecord(exception, errorId, category, target);
+            if (!string.IsNullOrEmpty(recommendedAction))
+            {
+                record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
+            }
+            ThrowTerminatingError(record);
+        }
+
+        /// <summary>Per-item error from a domain/adapter failure: its ErrorId, category and suggested fix.</summary>
+        protected void WriteFinError(FinBackupException exception, object target)
+        {
+            WriteFinError(exception, exception.ErrorId, ErrorCategoryMap.ToCategory(exception.Kind), target, exception.RecommendedAction);
+        }
+
+        /// <summary>Terminating error from a domain/adapter failure that makes the whole invocation impossible.</summary>
+        protected void ThrowFinError(FinBackupException exception, object target)
+        {
+            ThrowFinError(exception, exception.ErrorId, ErrorCategoryMap.ToCategory(exception.Kind), target, exception.RecommendedAction);
+        }
+
+        protected void WriteFinProgress(int activityId, string activity, string status, int percent, string currentOperation = null, int parentActivityId = -1)
+        {
+            var record = new ProgressRecord(activityId, activity, string.IsNullOrEmpty(status) ? " " : status)
+            {
+                PercentComplete = Math.Max(-1, Math.Min(100, percent)),
+                CurrentOperation = currentOperation,
+                ParentActivityId = parentActivityId,
+            };
+            WriteProgress(record);
+        }
+
+        protected void CompleteFinProgress(int activityId, string activity)
+        {
+            WriteProgress(new ProgressRecord(activityId, activity, "Completed") { RecordType = ProgressRecordType.Completed });
+        }
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace FinBackup.Loading
+{
+    /// <summary>
+    /// PowerShell 7 only (never touched on .NET Framework): the isolated load context for FinBackup.Aws and
+    /// the AWS SDK. Framework assemblies come from the runtime; FinBackup.Domain is shared with the default
+    /// context so domain types cross the boundary; everything else in dependencies/ loads here.
+    /// </summary>
+    internal sealed class DependencyLoadContext : AssemblyLoadContext
+    {
+        private readonly string _moduleDirectory;
+        private readonly string _dependencyDirectory;
+        private readonly HashSet<string> _platformAssemblies;
+
+        internal DependencyLoadContext(string moduleDirectory, string dependencyDirectory)
+        {
+            _moduleDirectory = moduleDirectory;
+            _dependencyDirectory = dependencyDirectory;
+            _platformAssemblies = ReadPlatformAssemblies();
+        }
+
+        internal static readonly string[] SharedAssemblies = { "FinBackup", "FinBackup.Domain" };
+
+        protected override Assembly Load(AssemblyName assemblyName)
+        {
+            var name = assemblyName.Name;
+            if (Array.IndexOf(SharedAssemblies, name) >= 0)
+            {
+                return Default.LoadFromAssemblyPath(Path.Combine(_moduleDirectory, name + ".dll"));
+            }
+            if (_platformAssemblies.Contains(name))
+            {
+                return null; // the runtime's own copy, in the default context
+            }
+            var candidate = Path.Combine(_dependencyDirectory, name + ".dll");
+            return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+        }
+
+        private static HashSet<string> ReadPlatformAssemblies()
+        {
+            var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string tpa)
+            {
+                foreach (var path in tpa.Split(Path.PathSeparator))
+                {
+                    if (path.Length > 0) set.Add(Path.GetFileNameWithoutExtension(path));
+                }
+            }
+            return set;
+        }
+    }
+
+    /// <summary>Hooks the default context so FinBackup.Aws (referenced by the cmdlets) resolves into the isolated context.</summary>
+    internal static class CoreLoadContextInstaller
+    {
+        private static DependencyLoadContext _context;
+
+        internal static void Install(string moduleDirectory, string dependencyDirectory)
+        {
+            _context = new DependencyLoadContext(moduleDirectory, dependencyDirectory);
+            AssemblyLoadContext.Default.Resolving += (ctx, name) =>
+            {
+                if (string.Equals(name.Name, "FinBackup.Domain", StringComparison.OrdinalIgnoreCase))
+                {
+                    return ctx.LoadFromAssemblyPath(Path.Combine(moduleDirectory, "FinBackup.Domain.dll"));
+                }
+                if (string.Equals(name.Name, "FinBackup.Aws", StringComparison.OrdinalIgnoreCase))
+                {
+                    return _context.LoadFromAssemblyName(name);
+                }
+                return null;
+            };
+        }
+
+        /// <summary>For tests and -Verbose: the context FinBackup.Aws lives in.</summary>
+        internal static string ContextName => _context == null ? "(none)" : _context.GetType().Name;
+    }
+}
