@@ -13,11 +13,27 @@
     CompatiblePSEditions  = @('Desktop', 'Core')
     PowerShellVersion     = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess      = @('FinBackup.Format.ps1xml')
+    FormatsToProcess      = @(
+        'FinBackup.Format.ps1xml'
+        'Connection.Format.ps1xml'
+        'Policy.Format.ps1xml'
+        'RecoveryPoint.Format.ps1xml'
+        'FileBackup.Format.ps1xml'
+    )
     CmdletsToExport       = @(
+        # Session and connection
         'Get-FinDefault'
         'Set-FinDefault'
         'Clear-FinDefault'
+
+        # AWS access and sandbox
+
+        # Policy and discovery
+
+        # Snapshot lifecycle
+
+        # File backups and restore
+
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()

@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Concurrent;
+using Amazon;
+using Amazon.EC2;
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.SecurityToken;
+using Amazon.SimpleSystemsManagement;
+
+namespace FinBackup.Aws
+{
+    /// <summary>
+    /// Credentials plus endpoint, and the per-region clients built on them: the official SDK clients
+    /// (EC2, S3, KMS, STS, SSM) and FinBackup's own protocol clients for services without a NuGet package.
+    /// One per resolved session; clients are cached per region and thread-safe.
+    /// </summary>
+    public sealed class AwsClientContext : IDisposable
+    {
+        private readonly ConcurrentDictionary<string, object> _clients = new ConcurrentDictionary<string, object>(StringComparer.Ordinal);
+
+        public AwsClientContext(AWSCredentials credentials, string defaultRegion, string endpointUrl = null)
+        {
+            Credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
+            DefaultRegion = defaultRegion;
+            EndpointUrl = string.IsNullOrEmpty(endpointUrl) ? null : endpointUrl.TrimEnd('/');
+        }
+
+        public AWSCredentials Credentials { get; }
+        public string DefaultRegion { get; }
+        /// <summary>Custom endpoint for every service (the sandbox), or null for AWS's own endpoints.</summary>
+        public string EndpointUrl { get; }
+
+        /// <summary>Per-service endpoint overrides (AWS_ENDPOINT_URL_&lt;SERVICE&gt;), keyed by the SDK service id in upper snake case, e.g. "EC2", "S3".</summary>
+        public System.Collections.Generic.IDictionary<string, string> ServiceEndpoints { get; } =
+            new System.Collections.Generic.Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        public string Region(string region) => string.IsNullOrEmpty(region) ? DefaultRegion : region;
+
+        /// <summary>The endpoint a service should use: its own override, else the session's, else null (AWS).</summary>
+        public string EndpointFor(string serviceKey)
+        {
+            if (ServiceEndpoints.TryGetValue(serviceKey, out var url) && !string.IsNullOrEmpty(url)) return url.TrimEnd('/');
+            return EndpointUrl;
+        }
+
+        public IAmazonEC2 Ec2(string region = null) =>
+            Cached("ec2", region, r => new AmazonEC2Client(Credentials, Configure(new AmazonEC2Config(), "EC2", r)));
+
+        public IAmazonS3 S3(string region = null) =>
+            Cached("s3", region, r =>
+            {
+                var config = Configure(new AmazonS3Config(), "S3", r);
+                if (EndpointFor("S3") != null) config.ForcePathStyle = true;
+                return new AmazonS3Client(Credentials, config);
+            });
+
+        public IAmazonKeyManagementService Kms(string region = null) =>
+            Cached("kms", region, r => new AmazonKeyManagementServiceClient(Credentials, Configure(new AmazonKeyManagementServiceConfig(), "KMS", r)));
+
+        public IAmazonSecurityTokenService Sts(string region = null) =>
+            Cached("sts", region, r => new AmazonSecurityTokenServiceClient(Credentials, Configure(new AmazonSecurityTokenServiceConfig(), "STS", r)));
+
+        public IAmazonSimpleSystemsManagement Ssm(string region = null) =>
+            Cached("ssm", region, r => new AmazonSimpleSystemsManagementClient(Credentials, Configure(new AmazonSimpleSystemsManagementConfig(), "SSM", r)));
+
+        /// <summary>Cache any client (SDK or FinBackup's own) per service and region.</summary>
+        public T Cached<T>(string service, string region, Func<string, T> create) where T : class
+        {
+            var r = Region(region);
+            if (string.IsNullOrEmpty(r))
+            {
+                throw new Domain.FinBackupException("FinRegionMissing", Domain.FinErrorKind.InvalidArgument,
+                    "No AWS region was given and none is configured.",
+                    "Pass -Region (e.g. -Region us-east-1), run Set-FinDefault -Region <region>, or set AWS_REGION.");
+            }
+            return (T)_clients.GetOrAdd(service + "|" + r, _ => create(r));
+        }
+
+        private TConfig Configure<TConfig>(TConfig config, string serviceKey, string region) where TConfig : ClientConfig
+        {
+            var endpoint = EndpointFor(serviceKey);
+            if (endpoint != null)
+            {
+                config.ServiceURL = endpoint;
+                config.AuthenticationRegion = region;
+            }
+            else
+            {
+                config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+            }
+            config.Timeout = TimeSpan.FromSeconds(100);
+            config.MaxErrorRetry = 4;
+            config.RetryMode = RequestRetryMode.Standard;
+            return config;
+        }
+
+        public void Dispose()
+        {
+            foreach (var c in _clients.Values) (c as IDisposable)?.Dispose();
+            _clients.Clear();
+        }
+    }
+}
