@@ -76,6 +76,15 @@ namespace FinBackup.Aws
             Cached("rds", region, r => new Services.Rds.RdsClient(Credentials, ServiceEndpoint("rds", "rds", "RDS", r), RetryOptions,
                 other => ServiceEndpoint("rds", "rds", "RDS", other)));
 
+        /// <summary>AWS Backup (REST-JSON protocol client).</summary>
+        public Services.Backup.BackupClient Backup(string region = null) =>
+            Cached("backup", region, r => new Services.Backup.BackupClient(Credentials, ServiceEndpoint("backup", "backup", "BACKUP", r), RetryOptions));
+
+        /// <summary>AWS Secrets Manager (JSON 1.1 protocol client).</summary>
+        public Services.SecretsManager.SecretsManagerClient SecretsManager(string region = null) =>
+            Cached("secretsmanager", region, r => new Services.SecretsManager.SecretsManagerClient(Credentials,
+                ServiceEndpoint("secretsmanager", "secretsmanager", "SECRETS_MANAGER", r), RetryOptions));
+
         /// <summary>Cache any client (SDK or FinBackup's own) per service and region.</summary>
         public T Cached<T>(string service, string region, Func<string, T> create) where T : class
         {
