@@ -17,6 +17,8 @@ namespace FinBackup.Domain.Policy
         private int _pos;
         private int _line = 1;
         private int _lineStart;
+        /// <summary>The field being read (Applications[2].Retention), so syntax errors name it too.</summary>
+        private string _field;
 
         private JsonPolicyParser(string text, string file)
         {
@@ -41,7 +43,7 @@ namespace FinBackup.Domain.Policy
         private char Current => _text[_pos];
         private SourcePosition Here => new SourcePosition(_file, _line, _pos - _lineStart + 1);
 
-        private PolicySyntaxException Error(string problem) => new PolicySyntaxException(Here, problem);
+        private PolicySyntaxException Error(string problem) => new PolicySyntaxException(Here, problem, PolicyRules.WellFormed, _field);
 
         private void SkipWhitespace()
         {
@@ -116,13 +118,16 @@ namespace FinBackup.Domain.Policy
                 var key = ParseString();
                 if (seen.TryGetValue(key, out var first))
                 {
-                    throw new PolicySyntaxException(keyAt, $"the key \"{key}\" appears twice in the same object (first at line {first.Line})", PolicyRules.DuplicateKey);
+                    throw new PolicySyntaxException(keyAt, $"the key \"{key}\" appears twice in the same object (first at line {first.Line})", PolicyRules.DuplicateKey, _field == null ? key : _field + "." + key);
                 }
                 seen[key] = keyAt;
+                var parent = _field;
+                _field = parent == null ? key : parent + "." + key;
                 SkipWhitespace();
                 if (AtEnd || Current != ':') throw Error($"a ':' was expected after the key \"{key}\"");
                 _pos++;
                 var value = ParseValue(depth + 1);
+                _field = parent;
                 entries.Add(new PolicyEntry(key, keyAt, value));
                 SkipWhitespace();
                 if (AtEnd) throw Error("unexpected end of file inside an object; a '}' is missing");
@@ -153,9 +158,12 @@ namespace FinBackup.Domain.Policy
                 _pos++;
                 return new PolicyList(at, items);
             }
+            var parent = _field;
             while (true)
             {
+                _field = $"{parent}[{items.Count}]";
                 items.Add(ParseValue(depth + 1));
+                _field = parent;
                 SkipWhitespace();
                 if (AtEnd) throw Error("unexpected end of file inside a list; a ']' is missing");
                 if (Current == ',')
@@ -251,7 +259,7 @@ namespace FinBackup.Domain.Policy
             var token = _text.Substring(start, _pos - start);
             if (!AtEnd && (char.IsLetter(Current)))
             {
-                throw new PolicySyntaxException(at, $"\"{token}{Current}...\" is not a JSON value; put text such as durations in double quotes, e.g. \"45m\"");
+                throw new PolicySyntaxException(at, $"\"{token}{Current}...\" is not a JSON value; put text such as durations in double quotes, e.g. \"{token}{Current}\"", PolicyRules.WellFormed, _field);
             }
             if (!fractional && long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
             {

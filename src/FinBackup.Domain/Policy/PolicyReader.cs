@@ -108,9 +108,11 @@ namespace FinBackup.Domain.Policy
                 var nameNode = (list[i] as PolicyMap)?.Entries.First(en => string.Equals(en.Key, "Name", StringComparison.OrdinalIgnoreCase)).Value;
                 if (names.TryGetValue(app.Name, out var first))
                 {
+                    _application = app.Name;
                     Error(PolicyRules.UniqueApplicationName, nameNode, $"{field}[{i}].Name",
                         $"the application name \"{app.Name}\" is already used at line {first.Position?.Line}; application names must be unique",
                         "Give each application its own name; merge the two entries if they are the same application.");
+                    _application = null;
                 }
                 else
                 {
@@ -321,7 +323,11 @@ namespace FinBackup.Domain.Policy
             }
             if (node is PolicyScalar num && (num.Kind == ScalarKind.Integer || num.Kind == ScalarKind.Number))
             {
-                Error(PolicyRules.ValidDuration, node, field, $"{num.Describe()} has no unit; write a duration in quotes, e.g. '{Convert.ToString(num.Value, CultureInfo.InvariantCulture)}m' or '{Convert.ToString(num.Value, CultureInfo.InvariantCulture)}h'",
+                var n = Convert.ToDouble(num.Value, CultureInfo.InvariantCulture);
+                var text = Convert.ToString(num.Value, CultureInfo.InvariantCulture);
+                Error(PolicyRules.ValidDuration, node, field,
+                    n <= 0 ? $"{num.Describe()} is not a positive duration; a duration must be greater than zero and have a unit, e.g. '45m' or '1h'"
+                           : $"{num.Describe()} has no unit; write a duration in quotes, e.g. '{text}m' or '{text}h'",
                     "Write a positive duration such as '45m', '1h', '12h', '2d' or 'PT45M'.");
                 return null;
             }
