@@ -93,10 +93,10 @@ namespace FinBackup.Domain.RecoveryPoints
                    .Select(p => p.SourceRecoveryPointId),
                 StringComparer.Ordinal);
 
-            // The newest available point per (resource, kind, region), whether managed or not, wins ties by id so the
-            // choice is stable. Points without a resource id are grouped per region and kind under "".
+            // The newest available MANAGED point per (resource, kind, region) (unmanaged ones are kept anyway and may vanish
+            // without us), ties broken by id so the choice is stable. Points without a resource id group under "".
             var newest = new HashSet<FinRecoveryPoint>(
-                all.Where(p => p.State == RecoveryPointState.Available)
+                all.Where(p => p.State == RecoveryPointState.Available && p.ManagedByFinBackup)
                    .GroupBy(p => GroupKey(p))
                    .Select(g => g.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.RecoveryPointId, StringComparer.Ordinal).First()));
 
