@@ -45,10 +45,17 @@ namespace FinBackup.Aws.RecoveryPoints
                 TagSpecifications = new List<TagSpecification>
                 {
                     new TagSpecification { ResourceType = ResourceType.Image, Tags = tags },
-                    new TagSpecification { ResourceType = ResourceType.Snapshot, Tags = tags },
                 },
             }, cancellationToken), $"CreateImage of {request.ResourceId} in {_region}");
-            return Describe(r.ImageId, cancellationToken);
+            // The backing snapshots are tagged with CreateTags rather than a snapshot TagSpecification on CreateImage, which
+            // not every endpoint implements. Untagged they would only be invisible to FinBackup, never deleted by it.
+            var image = Describe(r.ImageId, cancellationToken);
+            if (image.SnapshotIds.Count > 0)
+            {
+                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = image.SnapshotIds.ToList(), Tags = tags }, cancellationToken),
+                    $"CreateTags on the snapshots of {r.ImageId}");
+            }
+            return image;
         }
 
         public IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)

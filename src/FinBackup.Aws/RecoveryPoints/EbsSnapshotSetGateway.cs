@@ -19,7 +19,7 @@ namespace FinBackup.Aws.RecoveryPoints
     public sealed class EbsSnapshotSetGateway : IRecoveryPointProvider, IRecoveryPointCreator
     {
         /// <summary>EBS allows at most this many pending snapshots per volume.</summary>
-        public const int PendingSnapshotsPerVolume = 5;
+        public const int PendingSnapshotsPerVolume = PendingSnapshotLimit.PerVolume;
         private readonly AwsClientContext _context;
         private readonly string _region;
 
@@ -187,11 +187,7 @@ namespace FinBackup.Aws.RecoveryPoints
                     new Filter("status", new List<string> { "pending" }),
                 },
             }, ct);
-            var full = pending.GroupBy(s => s.VolumeId).Where(g => g.Count() >= PendingSnapshotsPerVolume).Select(g => g.Key).ToList();
-            if (full.Count > 0)
-                throw new FinBackupException("FinSnapshotPendingLimit", FinErrorKind.LimitsExceeded,
-                    $"Volume(s) {string.Join(", ", full)} of {resourceId} already have {PendingSnapshotsPerVolume} pending snapshots, the EBS limit.",
-                    "Wait for the pending snapshots to complete (Get-FinRecoveryPoint -State Pending), then run again.");
+            PendingSnapshotLimit.Check(resourceId, pending.Select(s => s.VolumeId));
         }
 
         private List<Snapshot> DescribeAll(DescribeSnapshotsRequest request, CancellationToken ct) => DescribeAllStatic(Ec2, request, ct);

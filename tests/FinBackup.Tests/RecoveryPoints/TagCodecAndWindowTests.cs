@@ -95,4 +95,15 @@ public sealed class TagCodecAndWindowTests
         var ex = Assert.Throws<FinBackupException>(() => BackupWindow.At(DateTime.UtcNow, TimeSpan.Zero));
         Assert.Equal("FinWindowFrequencyInvalid", ex.ErrorId);
     }
+
+    [Fact]
+    public void Pending_limit_refuses_a_volume_with_five_pending_snapshots_and_allows_four()
+    {
+        PendingSnapshotLimit.Check("i-1", new[] { "vol-a", "vol-a", "vol-a", "vol-a", "vol-b" });
+        var ex = Assert.Throws<FinBackupException>(() => PendingSnapshotLimit.Check("i-1", Enumerable.Repeat("vol-a", 5).Append("vol-b")));
+        Assert.Equal("FinSnapshotPendingLimit", ex.ErrorId);
+        Assert.Equal(FinErrorKind.LimitsExceeded, ex.Kind);
+        Assert.Contains("vol-a", ex.Message);
+        Assert.DoesNotContain("vol-b", ex.Message);
+    }
 }
