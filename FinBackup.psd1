@@ -29,6 +29,9 @@
         # AWS access and sandbox
 
         # Policy and discovery
+        'Import-FinBackupPolicy'
+        'Test-FinBackupPolicy'
+        'Get-FinResource'
 
         # Snapshot lifecycle
 

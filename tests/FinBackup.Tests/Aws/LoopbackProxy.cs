@@ -11,7 +11,7 @@ public sealed record ProxiedRequest(string Method, string PathAndQuery, IReadOnl
 }
 
 /// <summary>A canned answer the proxy gives instead of forwarding.</summary>
-public sealed record CannedResponse(int Status, string Body, string ContentType = "text/xml", IReadOnlyDictionary<string, string>? Headers = null);
+public sealed record CannedResponse(int Status, string Body, string ContentType = "text/xml", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default);
 
 /// <summary>
 /// A small HTTP server on 127.0.0.1 that records every request and either answers with a canned response
@@ -70,6 +70,7 @@ public sealed class LoopbackProxy : IDisposable
             if (canned == null && _upstream == null) canned = new CannedResponse(200, "{}", "application/json");
             if (canned != null)
             {
+                if (canned.Delay > TimeSpan.Zero) await Task.Delay(canned.Delay);
                 ctx.Response.StatusCode = canned.Status;
                 ctx.Response.ContentType = canned.ContentType;
                 if (canned.Headers != null) foreach (var h in canned.Headers) ctx.Response.Headers[h.Key] = h.Value;
