@@ -27,6 +27,8 @@ namespace FinBackup.Domain.RecoveryPoints
     {
         /// <summary>Snapshot-set id, AMI id, DB snapshot identifier, vault point ARN or file-backup manifest key.</summary>
         public string RecoveryPointId { get; set; }
+        /// <summary>The ARN where the service has one (RDS snapshots, vault points); needed for cross-region copies.</summary>
+        public string Arn { get; set; }
         public RecoveryPointKind Kind { get; set; }
         public string Application { get; set; }
         public string PolicyName { get; set; }

@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using System.Threading;
+using FinBackup.Domain.RecoveryPoints;
+
+namespace FinBackup.Domain.Ports
+{
+    /// <summary>
+    /// One kind of recovery point (EBS snapshot set, AMI, RDS snapshot, file backup, ...) in ONE region.
+    /// Get-FinRecoveryPoint, Copy-FinBackupToRegion, Remove-FinExpiredBackup and Invoke-FinBackupCycle work on every kind
+    /// through this interface only, so a new kind plugs in without editing them.
+    /// <para>How a provider is found: any public, non-abstract class in FinBackup.Aws that implements this interface and has a
+    /// public constructor <c>(AwsClientContext context, string region)</c> is discovered by the
+    /// <see cref="IRecoveryPointProviders"/> catalog (no attribute, no registration). One class per kind.</para>
+    /// <para>Contract:</para>
+    /// <list type="bullet">
+    /// <item><see cref="Kind"/>: the single kind this provider handles; every point it returns has that Kind and Region = its region.</item>
+    /// <item><see cref="List"/>: returns the points of this kind in this region that match <paramref name="query"/>
+    /// (use <see cref="RecoveryPointQuery.Matches"/> for whatever the service cannot filter). Server-side filters and paging,
+    /// never one call per point. Unless <c>query.IncludeUnmanaged</c>, only points tagged fin:managed-by=FinBackup.
+    /// Points must be decoded with <see cref="RecoveryPointTagCodec"/> so Application, PolicyName, Window, ExpiresAt,
+    /// LegalHold, SourceRecoveryPointId, SourceRegion, ManagedByFinBackup come from the fin:* tags; State normalised
+    /// (Pending while a copy/upload is still running, Available when restorable).</item>
+    /// <item><see cref="Copy"/>: called on the provider of the DESTINATION region (this provider's region) with a point from
+    /// another region. Must: refuse (FinBackupException "FinCopyUnencryptedRefused") when <c>request.KmsKeyId</c> is empty;
+    /// re-encrypt with that key; write <c>request.Tags</c> (already containing fin:source-id / fin:source-region lineage)
+    /// onto the copy; be idempotent: if a point whose fin:source-id equals the source's id exists here, return it instead of
+    /// copying again. Returns the copy (usually Pending). Failures: FinBackupException with a unique "Fin..." ErrorId.</item>
+    /// <item><see cref="Delete"/>: removes the point and everything that belongs only to it (an AMI is deregistered and its
+    /// snapshots deleted; a snapshot set deletes all member snapshots; a file backup deletes its manifest and then only
+    /// content objects no live manifest references). Must refuse (FinBackupException "FinDeleteUnmanagedRefused") a point
+    /// whose ManagedByFinBackup is false. Callers (the RetentionPlanner) already guarantee expiry, newest-point, legal hold
+    /// and pending-copy rules; Delete must not delete anything else. Throws on failure; never partially succeeds silently.</item>
+    /// </list>
+    /// </summary>
+    public interface IRecoveryPointProvider
+    {
+        RecoveryPointKind Kind { get; }
+
+        IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken);
+
+        FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken);
+
+        void Delete(FinRecoveryPoint point, CancellationToken cancellationToken);
+    }
+
+    /// <summary>What <see cref="IRecoveryPointProvider.Copy"/> is asked to do.</summary>
+    public sealed class CopyRecoveryPointRequest
+    {
+        /// <summary>The destination region (the provider's own).</summary>
+        public string DestinationRegion { get; set; }
+        /// <summary>Destination-region KMS key (id, ARN or alias). Required: there are no unencrypted copies.</summary>
+        public string KmsKeyId { get; set; }
+        /// <summary>Tags for the copy: the source's fin:* tags plus fin:source-id and fin:source-region.</summary>
+        public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        /// <summary>For S3-based kinds: the destination bucket (the policy's bucket for the destination region).</summary>
+        public string DestinationBucket { get; set; }
+    }
+
+    /// <summary>
+    /// Takes new recovery points of one kind (EBS snapshot sets, AMIs, RDS snapshots). Implemented next to the provider of
+    /// the same kind; discovered like providers. File backups are taken on the instance (Backup-FinFile), not here.
+    /// </summary>
+    public interface IRecoveryPointCreator
+    {
+        RecoveryPointKind Kind { get; }
+
+        /// <summary>
+        /// Starts a recovery point of <c>request.ResourceId</c> with <c>request.Tags</c> on the point and every member.
+        /// Throws FinBackupException: "FinResourceNotFound", "FinSnapshotPendingLimit" (a volume already has 5 pending
+        /// snapshots), "FinSnapshotQuotaExceeded", "FinAwsThrottled"...
+        /// </summary>
+        FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken);
+    }
+
+    public sealed class CreateRecoveryPointRequest
+    {
+        public string ResourceId { get; set; }
+        /// <summary>A name for kinds that need one (AMI name, DB snapshot identifier prefix).</summary>
+        public string Name { get; set; }
+        /// <summary>AMIs: reboot the instance for a consistent image (default: no reboot).</summary>
+        public bool Reboot { get; set; }
+        public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+    }
+
+    /// <summary>
+    /// The providers and creators of one region, by kind. Get it with <c>Session.Get&lt;IRecoveryPointProviders&gt;(region)</c>.
+    /// </summary>
+    public interface IRecoveryPointProviders
+    {
+        string Region { get; }
+        IReadOnlyList<IRecoveryPointProvider> All { get; }
+        /// <summary>The provider of <paramref name="kind"/>, or null when none is installed.</summary>
+        IRecoveryPointProvider Provider(RecoveryPointKind kind);
+        /// <summary>The creator of <paramref name="kind"/>, or null when the kind is not taken by FinBackup directly.</summary>
+        IRecoveryPointCreator Creator(RecoveryPointKind kind);
+    }
+}
