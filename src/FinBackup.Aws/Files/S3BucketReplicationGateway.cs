@@ -22,7 +22,7 @@ namespace FinBackup.Aws.Files
             _region = context.Region(region);
         }
 
-        public string ConfigureReplication(BucketReplicationRequest r, CancellationToken ct)
+        public string ConfigureReplication(BucketReplicationRule r, CancellationToken ct)
         {
             var source = _context.S3(_region);
             var destination = _context.S3(r.DestinationRegion ?? _region);

@@ -72,10 +72,10 @@ namespace FinBackup.Domain.Ports
     public interface IBucketReplicationGateway
     {
         /// <summary>Enables versioning on both buckets if needed and writes the replication configuration. Returns the rule id.</summary>
-        string ConfigureReplication(BucketReplicationRequest request, CancellationToken cancellationToken);
+        string ConfigureReplication(BucketReplicationRule request, CancellationToken cancellationToken);
     }
 
-    public sealed class BucketReplicationRequest
+    public sealed class BucketReplicationRule
     {
         public string SourceBucket { get; set; }
         public string DestinationBucket { get; set; }
