@@ -168,7 +168,7 @@ namespace FinBackup.Domain.Files
             private int _packLength;
             private List<ManifestPart> _packParts = new List<ManifestPart>();
             private long _filesSeen, _filesRead, _bytesSeen, _bytesRead;
-            private TimeSpan _lastProgress = TimeSpan.MinValue;
+            private TimeSpan _lastProgress = TimeSpan.FromDays(-1);
 
             public BackupRun(FileBackupEngine engine, FileBackupRequest request, IFileBackupObserver observer, CancellationToken ct)
             {
