@@ -36,6 +36,10 @@
         # Snapshot lifecycle
 
         # File backups and restore
+        'Backup-FinFile'
+        'Invoke-FinRestore'
+        'Set-FinBucketReplication'
+        'Send-FinFileBackupCommand'
 
     )
     FunctionsToExport     = @()
