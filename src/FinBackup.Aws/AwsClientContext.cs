@@ -110,8 +110,11 @@ namespace FinBackup.Aws
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
             }
-            config.Timeout = TimeSpan.FromSeconds(100);
-            config.MaxErrorRetry = 4;
+            // Bounded like FinBackup's protocol clients: 30 s per request, connect included (S3: 100 s, for large transfers;
+            // the netstandard2.0 SDK has no separate connect timeout), standard retry mode with 3 attempts in all
+            // (throttling, 5xx and transient network errors; never authentication errors).
+            config.Timeout = serviceKey == "S3" ? TimeSpan.FromSeconds(100) : TimeSpan.FromSeconds(30);
+            config.MaxErrorRetry = 2;
             config.RetryMode = RequestRetryMode.Standard;
             return config;
         }
