@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using FinBackup.Aws.Protocol;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.Resources;
 
@@ -135,21 +136,9 @@ namespace FinBackup.Aws.Inventory
                     });
                 }
             }
-            catch (AmazonEC2Exception ex)
+            catch (Exception ex) when (AwsSdkErrorTranslator.CanTranslate(ex))
             {
-                throw AwsSdkErrors.From("EC2", ex);
-            }
-            catch (Amazon.Runtime.AmazonServiceException ex)
-            {
-                throw AwsSdkErrors.From("EC2", ex);
-            }
-            catch (Amazon.Runtime.AmazonClientException ex)
-            {
-                throw AwsSdkErrors.Connection("EC2", _region, ex);
-            }
-            catch (System.Net.Http.HttpRequestException ex)
-            {
-                throw AwsSdkErrors.Connection("EC2", _region, ex);
+                throw AwsSdkErrorTranslator.Translate(ex, "ec2", "DescribeInstances/DescribeVolumes");
             }
             return result;
         }
