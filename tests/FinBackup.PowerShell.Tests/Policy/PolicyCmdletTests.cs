@@ -242,3 +242,24 @@ public sealed class PolicyCmdletTests : IDisposable
         Assert.Equal(Path.Combine(Examples, "finco.policy.psd1"), r.Output.Single().ToString());
     }
 }
+
+public sealed class PolicyWildcardTests
+{
+    private static readonly string Examples = Path.Combine(RepoPaths.Root, "examples");
+
+    [Fact]
+    public void Wildcards_read_every_matching_file_and_a_wildcard_matching_nothing_is_an_error()
+    {
+        using var host = new ModuleHost();
+        var r = host.Run($"Import-FinBackupPolicy '{Examples}/finco*.psd1' | ForEach-Object {{ [System.IO.Path]::GetFileName($_.SourcePath) }}");
+        Assert.Empty(r.Errors);
+        Assert.Equal(new[] { "finco.policy.psd1", "finco.recommended.policy.psd1" }, r.Output.Select(o => o.ToString()).OrderBy(s => s));
+
+        var quiet = host.Run($"Test-FinBackupPolicy '{Examples}/finco.recommended.*' -Strict -Quiet");
+        Assert.Equal(new object[] { true, true }, quiet.Output.Select(o => o.BaseObject));
+
+        var none = host.Run($"Import-FinBackupPolicy '{Examples}/nothing*.psd1'");
+        Assert.Equal("FinPolicyFileNotFound,FinBackup.Cmdlets.ImportFinBackupPolicyCommand", Assert.Single(none.Errors).FullyQualifiedErrorId);
+        Assert.Equal(false, host.Run($"Test-FinBackupPolicy '{Examples}/nothing*.psd1' -Quiet").Output.Single().BaseObject);
+    }
+}
