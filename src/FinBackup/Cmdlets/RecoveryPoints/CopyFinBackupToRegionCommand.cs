@@ -31,29 +31,18 @@ namespace FinBackup.Cmdlets
         [ValidateNotNullOrEmpty]
         public string KmsKeyId { get; set; }
 
-        [Parameter]
+        /// <summary>Default destination and key; binds by property name from points that carry their policy.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public BackupPolicy Policy { get; set; }
+
+        private BackupPolicy _policy;
 
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
-        protected override void BeginProcessing()
-        {
-            var request = Request();
-            try
-            {
-                var dest = CopyCoordinator.ResolveDestination(request);
-                CopyCoordinator.ResolveKey(request, dest);
-                if (string.IsNullOrEmpty(base.Region)) base.Region = dest;
-            }
-            catch (FinBackupException ex)
-            {
-                ThrowFinError(ex, DestinationRegion ?? (object)Policy);
-            }
-        }
-
         protected override void ProcessRecord()
         {
+            _policy = _policy ?? Policy;
             foreach (var p in RecoveryPoint)
             {
                 if (p != null) _points.Add(p);
@@ -64,14 +53,23 @@ namespace FinBackup.Cmdlets
         {
             if (_points.Count == 0) return;
             var request = Request();
-            var dest = CopyCoordinator.ResolveDestination(request);
-            var key = CopyCoordinator.ResolveKey(request, dest);
+            string dest = null, key = null;
+            try
+            {
+                dest = CopyCoordinator.ResolveDestination(request);
+                key = CopyCoordinator.ResolveKey(request, dest);
+            }
+            catch (FinBackupException ex)
+            {
+                ThrowFinError(ex, DestinationRegion ?? (object)_policy);
+            }
+            if (string.IsNullOrEmpty(base.Region)) base.Region = dest;
             var selected = _points.Where(p => ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Region})", $"Copy to {dest} encrypted with {key}")).ToList();
             if (selected.Count == 0) return;
             IReadOnlyList<CopyOutcome> outcomes;
             try
             {
-                outcomes = new CopyCoordinator(BuildRuntime(Policy)).Copy(selected, request,
+                outcomes = new CopyCoordinator(BuildRuntime(_policy)).Copy(selected, request,
                     (done, total, status) => WriteFinProgress(1, Activity, status, total == 0 ? 100 : done * 100 / total, $"to {dest}"), CancellationToken);
             }
             catch (OperationCanceledException)
@@ -94,6 +92,7 @@ namespace FinBackup.Cmdlets
                 {
                     if (o.Status == CopyStatus.AlreadyCopied)
                         WriteVerbose($"{o.Source.RecoveryPointId} already has a copy in {dest}: {o.Copy.RecoveryPointId}.");
+                    o.Copy.Policy = _policy;
                     WriteObject(o.Copy);
                 }
             }
@@ -101,7 +100,7 @@ namespace FinBackup.Cmdlets
 
         private CopyToRegionRequest Request() => new CopyToRegionRequest
         {
-            DestinationRegion = DestinationRegion, KmsKeyId = KmsKeyId, Policy = Policy, Wait = Wait,
+            DestinationRegion = DestinationRegion, KmsKeyId = KmsKeyId, Policy = _policy ?? Policy, Wait = Wait,
         };
     }
 }

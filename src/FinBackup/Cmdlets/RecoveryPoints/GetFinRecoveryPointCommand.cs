@@ -88,7 +88,10 @@ namespace FinBackup.Cmdlets
                     try
                     {
                         foreach (var p in provider.List(query, CancellationToken).OrderByDescending(p => p.CreatedAt))
+                        {
+                            p.Policy = Policy;
                             WriteObject(p);
+                        }
                     }
                     catch (FinBackupException ex)
                     {

@@ -36,7 +36,7 @@ namespace FinBackup.Cmdlets
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject InputObject { get; set; }
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public BackupPolicy Policy { get; set; }
 
         [Parameter]
@@ -54,27 +54,28 @@ namespace FinBackup.Cmdlets
 
         protected override void BeginProcessing()
         {
-            if (Policy == null && !Retention.HasValue)
-            {
-                Fail("FinSnapshotRetentionRequired", FinErrorKind.InvalidArgument,
-                    "New-FinSnapshot needs -Policy (for tags, window and expiry) or -Retention.",
-                    "Pass -Policy (Import-FinBackupPolicy ./finco.policy.psd1) or -Retention 12:00:00.", null);
-            }
             if (Retention.HasValue && Retention.Value <= TimeSpan.Zero)
             {
                 Fail("FinSnapshotRetentionInvalid", FinErrorKind.InvalidArgument, $"-Retention must be positive; got {Retention}.", "Pass for example -Retention 12:00:00.", Retention);
             }
-            DefaultRegionFrom(Policy);
         }
 
         protected override void ProcessRecord()
         {
+            if (Policy == null && !Retention.HasValue)
+            {
+                Fail("FinSnapshotRetentionRequired", FinErrorKind.InvalidArgument,
+                    "New-FinSnapshot needs a policy (for tags, window and expiry) or -Retention.",
+                    "Pipe resources from Get-FinResource (they carry their policy), or pass -Policy (Import-FinBackupPolicy ./finco.policy.psd1) or -Retention 12:00:00.", ResourceId);
+            }
             if (ResourceType == FinResourceType.EbsVolume)
             {
                 WriteVerbose($"Skipping volume {ResourceId}: volumes are snapshotted with their instance's snapshot set.");
                 return;
             }
-            var region = PipelineRegion() ?? RegionOrDefault(null);
+            var pipelineRegion = PipelineRegion();
+            if (string.IsNullOrEmpty(base.Region)) base.Region = pipelineRegion ?? Policy?.PrimaryRegion;
+            var region = pipelineRegion ?? RegionOrDefault(null);
             var type = ResourceType ?? (ResourceId.StartsWith("i-", StringComparison.Ordinal) ? FinResourceType.Ec2Instance : FinResourceType.RdsDbInstance);
             var app = Policy != null && !string.IsNullOrEmpty(Application) ? Policy.FindApplication(Application) : null;
             IReadOnlyList<RecoveryPointKind> kinds;
@@ -102,6 +103,7 @@ namespace FinBackup.Cmdlets
                     }, kind, CancellationToken);
                     if (result.AlreadyExisted)
                         WriteVerbose($"{kind} {result.Point.RecoveryPointId} already covers {ResourceId} for window {result.Point.Window}; not taking another.");
+                    result.Point.Policy = Policy;
                     if (Wait) _toWaitFor.Add(result.Point);
                     else WriteObject(result.Point);
                 }
@@ -130,6 +132,7 @@ namespace FinBackup.Cmdlets
                         var finished = taker.WaitUntilDone(point, p =>
                             WriteFinProgress(1, Activity, $"{done} of {_toWaitFor.Count} complete", (done * 100 + (p.Progress ?? 0)) / _toWaitFor.Count,
                                 $"{p.Kind} {p.RecoveryPointId} of {p.ResourceId}: {p.State} {p.Progress ?? 0}%"), CancellationToken);
+                        finished.Policy = point.Policy;
                         WriteObject(finished);
                     }
                     catch (FinBackupException ex)
