@@ -27,6 +27,9 @@
         'Clear-FinDefault'
 
         # AWS access and sandbox
+        'Test-FinAwsConnection'
+        'Start-FinSandbox'
+        'Stop-FinSandbox'
 
         # Policy and discovery
         'Import-FinBackupPolicy'
