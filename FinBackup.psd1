@@ -37,6 +37,12 @@
         'Get-FinResource'
 
         # Snapshot lifecycle
+        'New-FinSnapshot'
+        'Get-FinRecoveryPoint'
+        'Copy-FinBackupToRegion'
+        'Remove-FinExpiredBackup'
+        'Invoke-FinBackupCycle'
+        'Set-FinBackupPlan'
 
         # File backups and restore
         'Backup-FinFile'

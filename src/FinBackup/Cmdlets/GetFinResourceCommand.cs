@@ -80,6 +80,7 @@ namespace FinBackup.Cmdlets
             }
             foreach (var resource in result.Resources)
             {
+                resource.Policy = Policy;
                 WriteObject(resource);
             }
             var searched = ResourceType != null && ResourceType.Length > 0 ? string.Join(", ", ResourceType) : "EC2 instances, EBS volumes or RDS DB instances";
