@@ -64,6 +64,27 @@ namespace FinBackup.Aws
         public IAmazonSimpleSystemsManagement Ssm(string region = null) =>
             Cached("ssm", region, r => new AmazonSimpleSystemsManagementClient(Credentials, Configure(new AmazonSimpleSystemsManagementConfig(), "SSM", r)));
 
+        /// <summary>Retry/timeout settings of FinBackup's own protocol clients (RDS, Backup, Secrets Manager...).</summary>
+        public Protocol.AwsRetryOptions RetryOptions { get; set; } = Protocol.AwsRetryOptions.Default;
+
+        /// <summary>The endpoint of a regional service for FinBackup's protocol clients (custom endpoint or AWS's).</summary>
+        public Protocol.AwsServiceEndpoint ServiceEndpoint(string endpointPrefix, string signingService, string serviceKey, string region) =>
+            Protocol.AwsServiceEndpoint.Regional(endpointPrefix, signingService, Region(region), EndpointFor(serviceKey));
+
+        /// <summary>Amazon RDS (query protocol client).</summary>
+        public Services.Rds.RdsClient Rds(string region = null) =>
+            Cached("rds", region, r => new Services.Rds.RdsClient(Credentials, ServiceEndpoint("rds", "rds", "RDS", r), RetryOptions,
+                other => ServiceEndpoint("rds", "rds", "RDS", other)));
+
+        /// <summary>AWS Backup (REST-JSON protocol client).</summary>
+        public Services.Backup.BackupClient Backup(string region = null) =>
+            Cached("backup", region, r => new Services.Backup.BackupClient(Credentials, ServiceEndpoint("backup", "backup", "BACKUP", r), RetryOptions));
+
+        /// <summary>AWS Secrets Manager (JSON 1.1 protocol client).</summary>
+        public Services.SecretsManager.SecretsManagerClient SecretsManager(string region = null) =>
+            Cached("secretsmanager", region, r => new Services.SecretsManager.SecretsManagerClient(Credentials,
+                ServiceEndpoint("secretsmanager", "secretsmanager", "SECRETS_MANAGER", r), RetryOptions));
+
         /// <summary>Cache any client (SDK or FinBackup's own) per service and region.</summary>
         public T Cached<T>(string service, string region, Func<string, T> create) where T : class
         {

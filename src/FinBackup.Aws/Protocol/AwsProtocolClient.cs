@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using FinBackup.Domain;
+
+namespace FinBackup.Aws.Protocol
+{
+    /// <summary>
+    /// What every wire protocol shares: build the HTTP request, sign it (SigV4, fresh on every attempt), send it on the
+    /// shared HttpClient within the attempt deadline, and retry as the SDK standard retry mode does. Subclasses add the
+    /// protocol's serialization and parse its error responses.
+    /// <para>Bounds: each attempt at most <see cref="AwsRetryOptions.AttemptTimeout"/> (30 s), connect 10 s, at most
+    /// <see cref="AwsRetryOptions.MaxAttempts"/> attempts; auth errors are not retried; a refused/unreachable endpoint
+    /// or an attempt timeout is retried once at most; DNS failures are not retried.</para>
+    /// </summary>
+    public abstract class AwsProtocolClient
+    {
+        private static readonly Random Jitter = new Random();
+        private readonly HttpClient _http;
+
+        protected AwsProtocolClient(AWSCredentials credentials, AwsServiceEndpoint endpoint, AwsRetryOptions retry, HttpClient http)
+        {
+            Credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
+            Endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
+            Retry = retry ?? AwsRetryOptions.Default;
+            _http = http ?? AwsHttpTransport.Shared;
+        }
+
+        public AWSCredentials Credentials { get; }
+        public AwsServiceEndpoint Endpoint { get; }
+        public AwsRetryOptions Retry { get; }
+        /// <summary>The region this client signs for.</summary>
+        public string Region => Endpoint.SigningRegion;
+
+        /// <summary>Parse the service's error response (code, message, request id).</summary>
+        protected abstract AwsErrorInfo ParseError(AwsResponse response);
+
+        /// <summary>Send with signing and retries; returns a 2xx response or throws AwsServiceException / FinBackupException.</summary>
+        protected async Task<AwsResponse> SendAsync(AwsRequest request, CancellationToken cancellationToken)
+        {
+            var maxAttempts = Math.Max(1, Math.Min(10, Retry.MaxAttempts));
+            var connectionRetries = 0;
+            var timeoutRetries = 0;
+            for (var attempt = 1; ; attempt++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                AwsResponse response;
+                try
+                {
+                    response = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (OperationCanceledException ex)
+                {
+                    if (attempt < maxAttempts && timeoutRetries++ < 1)
+                    {
+                        await DelayAsync(attempt, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    throw new FinBackupException("FinAwsTimeout", FinErrorKind.OperationTimeout,
+                        $"AWS {Endpoint.SigningService} {request.Operation} at {Endpoint.BaseUri} did not answer within {Retry.AttemptTimeout.TotalSeconds:0} s ({attempt} attempt(s)).",
+                        "Check the network path to the endpoint (proxy, VPC endpoint, firewall) and that -EndpointUrl/-Region are right.", ex);
+                }
+                catch (HttpRequestException ex)
+                {
+                    var dns = IsDnsFailure(ex);
+                    if (!dns && attempt < maxAttempts && connectionRetries++ < 1)
+                    {
+                        await DelayAsync(attempt, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    throw new FinBackupException("FinAwsEndpointUnreachable", FinErrorKind.ConnectionError,
+                        $"Cannot reach AWS {Endpoint.SigningService} at {Endpoint.BaseUri}: {Innermost(ex).Message}",
+                        dns ? "The endpoint's host name does not resolve. Check -Region (a real AWS region such as us-east-1) or -EndpointUrl."
+                            : "Check -EndpointUrl (is the sandbox running? Start-FinSandbox), the network/proxy, or the region.", ex);
+                }
+
+                if (response.IsSuccess) return response;
+
+                var error = ParseError(response);
+                var requestId = error.RequestId ?? response.RequestIdHeader;
+                if (AwsErrorClassifier.IsRetryable(error.Code, response.StatusCode) && attempt < maxAttempts)
+                {
+                    await DelayAsync(attempt, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                throw new AwsServiceException(Endpoint.SigningService, request.Operation, response.StatusCode, error.Code, error.Message, requestId);
+            }
+        }
+
+        private async Task<AwsResponse> SendOnceAsync(AwsRequest request, CancellationToken cancellationToken)
+        {
+            using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                attemptCts.CancelAfter(Retry.AttemptTimeout);
+                var uri = Endpoint.Resolve(request.Path, request.Query);
+                using (var message = new HttpRequestMessage(request.Method, uri))
+                {
+                    var signed = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase);
+                    if (request.Body != null)
+                    {
+                        message.Content = new ByteArrayContent(request.Body);
+                        if (request.ContentType != null)
+                        {
+                            message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.ContentType);
+                            signed["Content-Type"] = request.ContentType;
+                        }
+                    }
+                    foreach (var h in request.Headers) message.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                    message.Headers.TryAddWithoutValidation("User-Agent", "FinBackup/" + typeof(AwsProtocolClient).Assembly.GetName().Version);
+                    await SigV4RequestSigner.SignAsync(message, request.Body, signed, Credentials, Endpoint.SigningRegion, Endpoint.SigningService, attemptCts.Token)
+                        .ConfigureAwait(false);
+                    using (var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false))
+                    {
+                        var body = response.Content == null ? Array.Empty<byte>() : await ReadAllAsync(response.Content, attemptCts.Token).ConfigureAwait(false);
+                        return new AwsResponse((int)response.StatusCode, response.Headers, response.Content?.Headers, body);
+                    }
+                }
+            }
+        }
+
+        private static async Task<byte[]> ReadAllAsync(HttpContent content, CancellationToken token)
+        {
+            using (var stream = await content.ReadAsStreamAsync().ConfigureAwait(false))
+            using (var buffer = new System.IO.MemoryStream())
+            {
+                await stream.CopyToAsync(buffer, 81920, token).ConfigureAwait(false);
+                return buffer.ToArray();
+            }
+        }
+
+        private Task DelayAsync(int attempt, CancellationToken token) => Task.Delay(Retry.BackoffFor(attempt - 1, Jitter), token);
+
+        private static bool IsDnsFailure(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+            {
+                if (e is SocketException se && (se.SocketErrorCode == SocketError.HostNotFound || se.SocketErrorCode == SocketError.NoData))
+                    return true;
+            }
+            return false;
+        }
+
+        private static Exception Innermost(Exception ex)
+        {
+            while (ex.InnerException != null) ex = ex.InnerException;
+            return ex;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text;
+using FinBackup.TestSupport;
+
+namespace FinBackup.Tests.Aws;
+
+/// <summary>A request the proxy saw.</summary>
+public sealed record ProxiedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+{
+    public string BodyText => Encoding.UTF8.GetString(Body);
+}
+
+/// <summary>A canned answer the proxy gives instead of forwarding.</summary>
+public sealed record CannedResponse(int Status, string Body, string ContentType = "text/xml", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default);
+
+/// <summary>
+/// A small HTTP server on 127.0.0.1 that records every request and either answers with a canned response
+/// (decided per request number by <c>fault</c>) or forwards the request to <c>upstream</c> (moto).
+/// </summary>
+public sealed class LoopbackProxy : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly string? _upstream;
+    private readonly Func<int, ProxiedRequest, CannedResponse?> _fault;
+    private readonly HttpClient _forward = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly List<ProxiedRequest> _requests = new();
+    private readonly Task _loop;
+
+    public LoopbackProxy(string? upstream, Func<int, ProxiedRequest, CannedResponse?> fault)
+    {
+        _upstream = upstream?.TrimEnd('/');
+        _fault = fault;
+        Port = MotoServer.FreePort();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public int Port { get; }
+    public string EndpointUrl => $"http://127.0.0.1:{Port}";
+
+    public IReadOnlyList<ProxiedRequest> Requests
+    {
+        get { lock (_requests) return _requests.ToList(); }
+    }
+
+    private async Task LoopAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext ctx;
+            try { ctx = await _listener.GetContextAsync(); }
+            catch (Exception) { return; }
+            _ = Task.Run(() => HandleAsync(ctx));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext ctx)
+    {
+        try
+        {
+            using var body = new MemoryStream();
+            await ctx.Request.InputStream.CopyToAsync(body);
+            var headers = ctx.Request.Headers.AllKeys.Where(k => k != null).ToDictionary(k => k!, k => ctx.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
+            var req = new ProxiedRequest(ctx.Request.HttpMethod, ctx.Request.RawUrl ?? "/", headers, body.ToArray());
+            int number;
+            lock (_requests) { _requests.Add(req); number = _requests.Count; }
+
+            var canned = _fault(number, req);
+            if (canned == null && _upstream == null) canned = new CannedResponse(200, "{}", "application/json");
+            if (canned != null)
+            {
+                if (canned.Delay > TimeSpan.Zero) await Task.Delay(canned.Delay);
+                ctx.Response.StatusCode = canned.Status;
+                ctx.Response.ContentType = canned.ContentType;
+                if (canned.Headers != null) foreach (var h in canned.Headers) ctx.Response.Headers[h.Key] = h.Value;
+                var bytes = Encoding.UTF8.GetBytes(canned.Body);
+                await ctx.Response.OutputStream.WriteAsync(bytes);
+                ctx.Response.Close();
+                return;
+            }
+
+            using var forward = new HttpRequestMessage(new HttpMethod(req.Method), _upstream + req.PathAndQuery);
+            if (req.Body.Length > 0 || req.Method is "POST" or "PUT")
+            {
+                forward.Content = new ByteArrayContent(req.Body);
+            }
+            foreach (var h in headers)
+            {
+                if (h.Key.Equals("Host", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
+                if (h.Key.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)) forward.Content?.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                else forward.Headers.TryAddWithoutValidation(h.Key, h.Value);
+            }
+            using var response = await _forward.SendAsync(forward);
+            ctx.Response.StatusCode = (int)response.StatusCode;
+            if (response.Content.Headers.ContentType != null) ctx.Response.ContentType = response.Content.Headers.ContentType.ToString();
+            foreach (var h in response.Headers)
+            {
+                if (h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase)) continue;
+                ctx.Response.Headers[h.Key] = string.Join(",", h.Value);
+            }
+            var payload = await response.Content.ReadAsByteArrayAsync();
+            await ctx.Response.OutputStream.WriteAsync(payload);
+            ctx.Response.Close();
+        }
+        catch (Exception)
+        {
+            try { ctx.Response.Abort(); } catch (Exception) { }
+        }
+    }
+
+    public void Dispose()
+    {
+        try { _listener.Stop(); _listener.Close(); } catch (Exception) { }
+        _forward.Dispose();
+    }
+}
