@@ -95,7 +95,13 @@ namespace FinBackup.Aws
                     "No AWS region was given and none is configured.",
                     "Pass -Region (e.g. -Region us-east-1), run Set-FinDefault -Region <region>, or set AWS_REGION.");
             }
-            return (T)_clients.GetOrAdd(service + "|" + r, _ => create(r));
+            return (T)_clients.GetOrAdd(service + "|" + r, _ =>
+            {
+                // A region given to one call (e.g. a DR region) is checked like the session's: a typo fails with
+                // FinRegionUnknown here rather than as a DNS failure later.
+                AwsConnectionResolver.ValidateRegion(r, EndpointUrl != null || ServiceEndpoints.Count > 0);
+                return create(r);
+            });
         }
 
         private TConfig Configure<TConfig>(TConfig config, string serviceKey, string region) where TConfig : ClientConfig

@@ -99,3 +99,19 @@ public sealed class PagingAndProtocolTests
         Assert.Equal("FinAwsEndpointUnreachable", AwsSdkErrorTranslator.Translate(down, "ec2", "DescribeVolumes").ErrorId);
     }
 }
+
+public sealed class ClientContextTests
+{
+    [Fact]
+    public void A_misspelt_region_for_one_call_fails_with_FinRegionUnknown_before_any_request()
+    {
+        using var ctx = new FinBackup.Aws.AwsClientContext(new Amazon.Runtime.BasicAWSCredentials("a", "b"), "us-east-1");
+        var ex = Assert.Throws<FinBackupException>(() => ctx.Rds("us-wset-2"));
+        Assert.Equal("FinRegionUnknown", ex.ErrorId);
+        Assert.NotNull(ctx.Rds("us-west-2"));
+        Assert.Equal("https://rds.us-west-2.amazonaws.com/", ctx.ServiceEndpoint("rds", "rds", "RDS", "us-west-2").BaseUri.ToString());
+        Assert.Equal("https://secretsmanager.cn-north-1.amazonaws.com.cn/", ctx.ServiceEndpoint("secretsmanager", "secretsmanager", "SECRETS_MANAGER", "cn-north-1").BaseUri.ToString());
+        Assert.Same(ctx.Backup("us-west-2"), ctx.Backup("us-west-2"));
+        Assert.Equal("us-east-1", ctx.SecretsManager().Region);
+    }
+}
