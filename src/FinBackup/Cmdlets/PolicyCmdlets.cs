@@ -135,7 +135,8 @@ namespace FinBackup.Cmdlets
         {
             if (ParameterSetName == PolicySet)
             {
-                Report(Policy.SourcePath ?? Policy.Name ?? "policy", Policy, PolicyValidator.Validate(Policy));
+                var findings = (Policy.ReadWarnings ?? new List<PolicyFinding>()).Concat(PolicyValidator.Validate(Policy)).ToList();
+                Report(Policy.SourcePath ?? Policy.Name ?? "policy", Policy, findings);
                 return;
             }
             foreach (var input in Path)

@@ -263,3 +263,33 @@ public sealed class PolicyWildcardTests
         Assert.Equal(false, host.Run($"Test-FinBackupPolicy '{Examples}/nothing*.psd1' -Quiet").Output.Single().BaseObject);
     }
 }
+
+public sealed class PolicyReadWarningTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "finpolicy-" + Guid.NewGuid().ToString("N") + ".json");
+
+    public void Dispose() => File.Delete(_path);
+
+    [Fact]
+    public void Unknown_keys_fail_Strict_whether_the_policy_comes_by_path_or_through_the_pipeline()
+    {
+        File.WriteAllText(_path, """
+        {
+          "Name": "finco", "PrimaryRegion": "us-east-1", "DrRegion": "us-west-2",
+          "KmsKeys": { "us-east-1": "alias/fin-backup", "us-west-2": "alias/fin-backup" },
+          "Applications": [ { "Name": "A", "Frequency": "1h", "Retention": "12h", "Rpo": "1h", "Rto": "2h",
+                              "RecoveryPoints": ["EbsSnapshotSet"], "RestoreApprovers": ["ops"], "DeclaredVolumes": 1, "Critcality": "High" } ]
+        }
+        """);
+        using var host = new ModuleHost();
+        var byPath = host.Run($"Test-FinBackupPolicy '{_path}' -Strict");
+        var byPipe = host.Run($"Import-FinBackupPolicy '{_path}' -WarningAction SilentlyContinue | Test-FinBackupPolicy -Strict");
+        foreach (var r in new[] { byPath, byPipe })
+        {
+            var f = Assert.Single(r.Output, o => o.Properties["Severity"].Value?.ToString() != "Info");
+            Assert.Equal("KnownKey", f.Properties["Rule"].Value?.ToString());
+            Assert.Contains("did you mean 'Criticality'?", f.Properties["Message"].Value?.ToString());
+            Assert.Equal("FinPolicyInvalid,FinBackup.Cmdlets.TestFinBackupPolicyCommand", Assert.Single(r.Errors).FullyQualifiedErrorId);
+        }
+    }
+}
