@@ -33,8 +33,11 @@ namespace FinBackup.Aws.RecoveryPoints
 
         public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            var volumes = EbsSnapshotSetGateway.InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken);
-            EbsSnapshotSetGateway.CheckPendingLimit(Ec2, volumes, request.ResourceId, cancellationToken);
+            var volumes = request.VolumeIds?.ToList() ?? EbsSnapshotSetGateway.InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken);
+            if (request.PendingSnapshotVolumeIds != null && request.VolumeIds != null)
+                PendingSnapshotLimit.Check(request.ResourceId, request.PendingSnapshotVolumeIds.Where(v => volumes.Contains(v)));
+            else
+                EbsSnapshotSetGateway.CheckPendingLimit(Ec2, volumes, request.ResourceId, cancellationToken);
             var tags = Ec2RecoveryPointTags.ToTags(request.Tags);
             var r = Call(() => Ec2.CreateImageAsync(new CreateImageRequest
             {
@@ -73,9 +76,12 @@ namespace FinBackup.Aws.RecoveryPoints
             if (string.IsNullOrEmpty(request.KmsKeyId))
                 throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
                     $"No KMS key for {_region}: FinBackup does not make unencrypted copies.", "Pass -KmsKeyId or a policy with a key for the destination region.");
-            var existing = List(new RecoveryPointQuery { SourceRecoveryPointId = source.RecoveryPointId }, cancellationToken)
-                .FirstOrDefault(p => p.State != RecoveryPointState.Failed);
-            if (existing != null) return existing;
+            if (!request.DestinationCheckedForCopies)
+            {
+                var existing = List(new RecoveryPointQuery { SourceRecoveryPointId = source.RecoveryPointId }, cancellationToken)
+                    .FirstOrDefault(p => p.State != RecoveryPointState.Failed);
+                if (existing != null) return existing;
+            }
 
             var r = Call(() => Ec2.CopyImageAsync(new CopyImageRequest
             {
@@ -109,14 +115,23 @@ namespace FinBackup.Aws.RecoveryPoints
         public void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
         {
             EbsSnapshotSetGateway.RefuseUnmanaged(point);
-            // Fresh view of the backing snapshots: the image's own block-device mappings are the truth.
-            var current = DescribeAll(new DescribeImagesRequest { ImageIds = new List<string> { point.RecoveryPointId }, Owners = new List<string> { "self" } }, cancellationToken)
-                .Select(ToPoint).FirstOrDefault();
-            var snapshots = (current?.SnapshotIds ?? point.SnapshotIds ?? new List<string>()).ToList();
+            // The backing snapshots come from the listing (an image's block-device mappings never change); only when the
+            // point carries none is the image described again.
+            var current = point.SnapshotIds != null && point.SnapshotIds.Count > 0 ? point
+                : DescribeAll(new DescribeImagesRequest { ImageIds = new List<string> { point.RecoveryPointId }, Owners = new List<string> { "self" } }, cancellationToken)
+                    .Select(ToPoint).FirstOrDefault();
+            var snapshots = (current?.SnapshotIds ?? new List<string>()).ToList();
             if (current != null)
             {
-                Call(() => Ec2.DeregisterImageAsync(new DeregisterImageRequest { ImageId = point.RecoveryPointId }, cancellationToken),
-                    $"DeregisterImage {point.RecoveryPointId} in {_region}");
+                try
+                {
+                    Call(() => Ec2.DeregisterImageAsync(new DeregisterImageRequest { ImageId = point.RecoveryPointId }, cancellationToken),
+                        $"DeregisterImage {point.RecoveryPointId} in {_region}");
+                }
+                catch (FinBackupException ex) when (ex.ErrorId == "FinResourceNotFound")
+                {
+                    // Deregistered by an earlier run that stopped before deleting the snapshots: go on with them.
+                }
             }
             var failures = new List<string>();
             foreach (var id in snapshots)

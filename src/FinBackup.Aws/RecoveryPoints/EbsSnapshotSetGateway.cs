@@ -16,7 +16,7 @@ namespace FinBackup.Aws.RecoveryPoints
     /// member snapshot carries the set's fin:set-id and the fin:* tags; a set is listed by tag filters (DescribeSnapshots,
     /// paged) and grouped by fin:set-id into one recovery point.
     /// </summary>
-    public sealed class EbsSnapshotSetGateway : IRecoveryPointProvider, IRecoveryPointCreator
+    public sealed class EbsSnapshotSetGateway : IRecoveryPointProvider, IRecoveryPointCreator, IPendingSnapshotSource
     {
         /// <summary>EBS allows at most this many pending snapshots per volume.</summary>
         public const int PendingSnapshotsPerVolume = PendingSnapshotLimit.PerVolume;
@@ -34,8 +34,11 @@ namespace FinBackup.Aws.RecoveryPoints
 
         public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            var volumes = InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken);
-            CheckPendingLimit(Ec2, volumes, request.ResourceId, cancellationToken);
+            var volumes = request.VolumeIds?.ToList() ?? InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken);
+            if (request.PendingSnapshotVolumeIds != null && request.VolumeIds != null)
+                PendingSnapshotLimit.Check(request.ResourceId, request.PendingSnapshotVolumeIds.Where(v => volumes.Contains(v)));
+            else
+                CheckPendingLimit(Ec2, volumes, request.ResourceId, cancellationToken);
             var setId = "snapset-" + Guid.NewGuid().ToString("N").Substring(0, 17);
             var tags = new Dictionary<string, string>(request.Tags) { [Ec2RecoveryPointTags.SetId] = setId };
             var response = Call(() => Ec2.CreateSnapshotsAsync(new CreateSnapshotsRequest
@@ -48,14 +51,16 @@ namespace FinBackup.Aws.RecoveryPoints
                     new TagSpecification { ResourceType = ResourceType.Snapshot, Tags = Ec2RecoveryPointTags.ToTags(tags) },
                 },
             }, cancellationToken), $"CreateSnapshots of {request.ResourceId} in {_region}");
-            var ids = (response.Snapshots ?? new List<SnapshotInfo>()).Select(s => s.SnapshotId).ToList();
-            // Describe what was made (one call) so the point carries the service's view of sizes, encryption and state.
-            var created = ids.Count == 0 ? new List<Snapshot>() : DescribeAll(new DescribeSnapshotsRequest { SnapshotIds = ids, OwnerIds = new List<string> { "self" } }, cancellationToken);
-            var point = Group(created).FirstOrDefault() ?? RecoveryPointTagCodec.Decode(tags, new FinRecoveryPoint
+            // The response describes every member (state, size, encryption, start time): no second call.
+            var created = (response.Snapshots ?? new List<SnapshotInfo>()).Select(i => new Snapshot
             {
-                RecoveryPointId = setId, Kind = Kind, Region = _region, CreatedAt = DateTime.UtcNow, State = RecoveryPointState.Pending, SnapshotIds = ids,
+                SnapshotId = i.SnapshotId, VolumeId = i.VolumeId, VolumeSize = i.VolumeSize, StartTime = i.StartTime, State = i.State,
+                Progress = i.Progress, Encrypted = i.Encrypted, Tags = Ec2RecoveryPointTags.ToTags(tags),
+            }).ToList();
+            return Group(created).FirstOrDefault() ?? RecoveryPointTagCodec.Decode(tags, new FinRecoveryPoint
+            {
+                RecoveryPointId = setId, Kind = Kind, Region = _region, CreatedAt = DateTime.UtcNow, State = RecoveryPointState.Pending,
             });
-            return point;
         }
 
         public IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
@@ -82,8 +87,9 @@ namespace FinBackup.Aws.RecoveryPoints
             if (source.SnapshotIds == null || source.SnapshotIds.Count == 0)
                 throw new FinBackupException("FinCopySourceEmpty", FinErrorKind.InvalidData, $"Snapshot set {source.RecoveryPointId} has no member snapshots.");
 
-            // Members already copied (a re-run after a crash): found by fin:source-id; their set id is reused.
-            var existing = DescribeAll(new DescribeSnapshotsRequest
+            // Members already copied (a re-run after a crash): found by fin:source-id; their set id is reused. Skipped when the
+            // caller has just listed the destination and found no copy at all.
+            var existing = request.DestinationCheckedForCopies ? new List<Snapshot>() : DescribeAll(new DescribeSnapshotsRequest
             {
                 OwnerIds = new List<string> { "self" },
                 Filters = new List<Filter> { new Filter("tag:" + FinTags.SourceId, new List<string> { source.RecoveryPointId }) },
@@ -93,6 +99,7 @@ namespace FinBackup.Aws.RecoveryPoints
                         ?? "snapset-" + Guid.NewGuid().ToString("N").Substring(0, 17);
 
             var newIds = new List<string>();
+            var copiedMembers = new List<Snapshot>();
             foreach (var member in source.SnapshotIds.Where(m => !copiedFrom.Contains(m)))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -114,10 +121,16 @@ namespace FinBackup.Aws.RecoveryPoints
                     },
                 }, cancellationToken), $"CopySnapshot {member} from {source.Region} to {_region}");
                 newIds.Add(r.SnapshotId);
+                copiedMembers.Add(new Snapshot
+                {
+                    SnapshotId = r.SnapshotId, State = SnapshotState.Pending, StartTime = DateTime.UtcNow, Encrypted = true, KmsKeyId = request.KmsKeyId,
+                    VolumeSize = 0, Tags = Ec2RecoveryPointTags.ToTags(tags),
+                });
             }
-            var all = existing.Select(s => s.SnapshotId).Concat(newIds).ToList();
-            var described = DescribeAll(new DescribeSnapshotsRequest { OwnerIds = new List<string> { "self" }, SnapshotIds = all }, cancellationToken);
-            return Group(described).First();
+            // The copies are pending: the point is built from what was sent (no describe call); sizes come with the next listing.
+            var point = Group(existing.Concat(copiedMembers)).First();
+            point.SizeGiB = source.SizeGiB;
+            return point;
         }
 
         public void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
@@ -191,6 +204,18 @@ namespace FinBackup.Aws.RecoveryPoints
         }
 
         private List<Snapshot> DescribeAll(DescribeSnapshotsRequest request, CancellationToken ct) => DescribeAllStatic(Ec2, request, ct);
+
+        /// <summary>One call for the whole region: the volume id of every pending snapshot of these volumes.</summary>
+        public IList<string> PendingSnapshotVolumeIds(IEnumerable<string> volumeIds, CancellationToken cancellationToken)
+        {
+            var volumes = volumeIds.Distinct(StringComparer.Ordinal).ToList();
+            if (volumes.Count == 0) return new List<string>();
+            return DescribeAll(new DescribeSnapshotsRequest
+            {
+                OwnerIds = new List<string> { "self" },
+                Filters = new List<Filter> { new Filter("volume-id", volumes), new Filter("status", new List<string> { "pending" }) },
+            }, cancellationToken).Select(s => s.VolumeId).ToList();
+        }
 
         internal static List<Snapshot> DescribeAllStatic(IAmazonEC2 ec2, DescribeSnapshotsRequest request, CancellationToken ct)
         {

@@ -31,12 +31,17 @@ namespace FinBackup.Aws.RecoveryPoints
 
         public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            var instance = Sync(Rds.GetDBInstanceAsync(request.ResourceId, cancellationToken));
-            if (instance == null)
+            RdsDbSnapshot snapshot;
+            try
+            {
+                snapshot = Sync(Rds.CreateDBSnapshotAsync(request.Name, request.ResourceId, request.Tags, cancellationToken));
+            }
+            catch (FinBackupException ex) when (ex.ErrorId == "FinAwsNotFound" && ex.Message.IndexOf("DBInstanceNotFound", StringComparison.Ordinal) >= 0)
+            {
                 throw new FinBackupException("FinResourceNotFound", FinErrorKind.ObjectNotFound,
                     $"RDS DB instance '{request.ResourceId}' was not found in {_region}.",
-                    "Check the DB instance identifier and -Region; Get-FinResource lists the databases the policy protects.");
-            var snapshot = Sync(Rds.CreateDBSnapshotAsync(request.Name, request.ResourceId, request.Tags, cancellationToken));
+                    "Check the DB instance identifier and -Region; Get-FinResource lists the databases the policy protects.", ex);
+            }
             if (snapshot.Tags == null || snapshot.Tags.Count == 0) snapshot.Tags = new Dictionary<string, string>(request.Tags);
             return ToPoint(snapshot);
         }
@@ -59,9 +64,12 @@ namespace FinBackup.Aws.RecoveryPoints
             if (string.IsNullOrEmpty(request.KmsKeyId))
                 throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
                     $"No KMS key for {_region}: FinBackup does not make unencrypted copies.", "Pass -KmsKeyId or a policy with a key for the destination region.");
-            var existing = List(new RecoveryPointQuery { SourceRecoveryPointId = source.RecoveryPointId }, cancellationToken)
-                .FirstOrDefault(p => p.State != RecoveryPointState.Failed);
-            if (existing != null) return existing;
+            if (!request.DestinationCheckedForCopies)
+            {
+                var existing = List(new RecoveryPointQuery { SourceRecoveryPointId = source.RecoveryPointId }, cancellationToken)
+                    .FirstOrDefault(p => p.State != RecoveryPointState.Failed);
+                if (existing != null) return existing;
+            }
             var sourceArn = source.Arn;
             if (string.IsNullOrEmpty(sourceArn))
             {

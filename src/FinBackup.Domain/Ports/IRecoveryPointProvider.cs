@@ -54,6 +54,11 @@ namespace FinBackup.Domain.Ports
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
         /// <summary>For S3-based kinds: the destination bucket (the policy's bucket for the destination region).</summary>
         public string DestinationBucket { get; set; }
+        /// <summary>
+        /// The caller listed the destination moments ago and found no copy of this source (not even a partial one): the
+        /// provider may skip its own idempotency lookup. Providers that cannot rely on it may ignore it.
+        /// </summary>
+        public bool DestinationCheckedForCopies { get; set; }
     }
 
     /// <summary>
@@ -80,6 +85,19 @@ namespace FinBackup.Domain.Ports
         /// <summary>AMIs: reboot the instance for a consistent image (default: no reboot).</summary>
         public bool Reboot { get; set; }
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        /// <summary>EC2: the instance's volumes when already known (from discovery), else null and the creator looks them up.</summary>
+        public IList<string> VolumeIds { get; set; }
+        /// <summary>
+        /// EC2: the volume id of every snapshot pending in the region, when the caller fetched them for many instances at once
+        /// (one call per cycle); null and the creator asks for its own volumes.
+        /// </summary>
+        public IList<string> PendingSnapshotVolumeIds { get; set; }
+    }
+
+    /// <summary>EC2 creators: the volumes with pending snapshots in the region, for the 5-per-volume limit, in one call.</summary>
+    public interface IPendingSnapshotSource
+    {
+        IList<string> PendingSnapshotVolumeIds(IEnumerable<string> volumeIds, CancellationToken cancellationToken);
     }
 
     /// <summary>

@@ -123,6 +123,24 @@ namespace FinBackup.Domain.RecoveryPoints
             // 3. Take what the window lacks.
             callbacks.Progress?.Invoke("Taking recovery points", 1, 3);
             var taker = new RecoveryPointTaker(_runtime);
+            var pendingByRegion = new Dictionary<string, IList<string>>(StringComparer.OrdinalIgnoreCase);
+            IList<string> PendingVolumes(string region)
+            {
+                if (pendingByRegion.TryGetValue(region, out var known)) return known;
+                IList<string> found = null;
+                try
+                {
+                    var source = _runtime.Providers(region)?.Creator(RecoveryPointKind.EbsSnapshotSet) as IPendingSnapshotSource;
+                    var volumes = resources.Where(r => string.Equals(r.Region ?? primary, region, StringComparison.OrdinalIgnoreCase)).SelectMany(r => r.VolumeIds ?? new List<string>()).ToList();
+                    if (source != null && volumes.Count > 0) found = source.PendingSnapshotVolumeIds(volumes, ct);
+                }
+                catch (FinBackupException)
+                {
+                    found = null; // each creator checks for itself
+                }
+                pendingByRegion[region] = found;
+                return found;
+            }
             foreach (var item in work)
             {
                 ct.ThrowIfCancellationRequested();
@@ -141,7 +159,8 @@ namespace FinBackup.Domain.RecoveryPoints
                     var result = taker.Take(new TakeRecoveryPointRequest
                     {
                         ResourceId = res.ResourceId, ResourceType = res.ResourceType, Region = region,
-                        Application = app.Name, Policy = policy,
+                        Application = app.Name, Policy = policy, VolumeIds = res.VolumeIds,
+                        PendingSnapshotVolumeIds = res.ResourceType == FinResourceType.Ec2Instance && res.VolumeIds != null && res.VolumeIds.Count > 0 ? PendingVolumes(region) : null,
                     }, kind, ct, windowKnownEmpty: primaryFailures.Count == 0);
                     if (result.AlreadyExisted) s.AlreadyTaken++; else s.Taken++;
                     primaryPoints.Add(result.Point);

@@ -144,6 +144,7 @@ namespace FinBackup.Domain.RecoveryPoints
                             KmsKeyId = key,
                             Tags = RecoveryPointTagCodec.ForCopy(s),
                             DestinationBucket = request.Policy?.BucketFor(dest),
+                            DestinationCheckedForCopies = !destPoints.Any(d => string.Equals(d.SourceRecoveryPointId, s.RecoveryPointId, StringComparison.Ordinal)),
                         }, cancellationToken);
                         started.Add(s);
                         if (!request.Wait || copy.State != RecoveryPointState.Pending)

@@ -83,6 +83,10 @@ namespace FinBackup.Domain.RecoveryPoints
             }
         }
 
+        /// <summary>A snapshot-set copy interrupted before all members were copied: the copy must be completed, not reused.</summary>
+        public static bool IsPartial(FinRecoveryPoint copy, FinRecoveryPoint source) =>
+            source.Kind == RecoveryPointKind.EbsSnapshotSet && (copy.SnapshotIds?.Count ?? 0) < (source.SnapshotIds?.Count ?? 0);
+
         /// <param name="sources">Points to copy (any regions).</param>
         /// <param name="destinationRegion">Where the copies go.</param>
         /// <param name="destinationPoints">What the destination holds now (all kinds involved), including pending copies.</param>
@@ -117,7 +121,7 @@ namespace FinBackup.Domain.RecoveryPoints
             {
                 if (!seen.Add(s.Kind + "|" + s.RecoveryPointId)) continue;
                 if (string.Equals(s.Region, destinationRegion, StringComparison.OrdinalIgnoreCase)) { plan.SameRegion.Add(s); continue; }
-                if (copiesBySource.TryGetValue(s.RecoveryPointId, out var existing))
+                if (copiesBySource.TryGetValue(s.RecoveryPointId, out var existing) && !IsPartial(existing, s))
                 {
                     plan.AlreadyCopied.Add(new KeyValuePair<FinRecoveryPoint, FinRecoveryPoint>(s, existing));
                     continue;

@@ -22,6 +22,10 @@ namespace FinBackup.Domain.RecoveryPoints
         public TimeSpan? Frequency { get; set; }
         public RecoveryPointKind? Kind { get; set; }
         public bool Reboot { get; set; }
+        /// <summary>EC2: the instance's volumes when known (FinResource.VolumeIds).</summary>
+        public IList<string> VolumeIds { get; set; }
+        /// <summary>EC2: volume ids of the region's pending snapshots when fetched in bulk; null to let the creator check.</summary>
+        public IList<string> PendingSnapshotVolumeIds { get; set; }
     }
 
     public sealed class TakeRecoveryPointResult
@@ -109,6 +113,8 @@ namespace FinBackup.Domain.RecoveryPoints
                 Name = NameFor(kind, request.ResourceId, window),
                 Reboot = request.Reboot,
                 Tags = tags,
+                VolumeIds = request.VolumeIds != null && request.VolumeIds.Count > 0 ? request.VolumeIds : null,
+                PendingSnapshotVolumeIds = request.PendingSnapshotVolumeIds,
             }, cancellationToken);
             return new TakeRecoveryPointResult { Point = created, AlreadyExisted = false };
         }
