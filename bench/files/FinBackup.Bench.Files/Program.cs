@@ -22,6 +22,8 @@ var region = One("region", "us-east-1");
 using var context = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), region, One("endpoint"));
 var store = new S3FileBackupStore(context, region);
 var watch = Stopwatch.StartNew();
+long peakAfterGc = 0;
+using var sampler = new Timer(_ => { var h = GC.GetGCMemoryInfo().HeapSizeBytes; if (h > Interlocked.Read(ref peakAfterGc)) Interlocked.Exchange(ref peakAfterGc, h); }, null, 0, 10);
 try
 {
     switch (args.Length > 0 ? args[0] : "")
@@ -39,7 +41,7 @@ try
                 Host = "bench",
             }, null!, CancellationToken.None);
             var s = result.Summary;
-            Console.WriteLine($"finbackup files={s.Files} unchanged={s.FilesUnchanged} failed={s.FilesFailed} bytes={s.Bytes} read={s.BytesRead} uploaded={s.BytesUploaded} objects={s.ObjectsPut} manifest={s.RecoveryPointId} seconds={watch.Elapsed.TotalSeconds:F2} gcHeapPeakMiB={GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1}");
+            Console.WriteLine($"finbackup files={s.Files} unchanged={s.FilesUnchanged} failed={s.FilesFailed} bytes={s.Bytes} read={s.BytesRead} uploaded={s.BytesUploaded} objects={s.ObjectsPut} manifest={s.RecoveryPointId} seconds={watch.Elapsed.TotalSeconds:F2} allocatedMiB={GC.GetTotalAllocatedBytes() / 1048576.0:F0} gcCount0={GC.CollectionCount(0)} gcCount2={GC.CollectionCount(2)} heapAfterGcPeakMiB={Interlocked.Read(ref peakAfterGc) / 1048576.0:F1}");
             break;
         }
         case "restore":

@@ -117,14 +117,14 @@ namespace FinBackup.Aws.Files
 
         public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct)
         {
-            var body = FileManifestJson.Serialize(manifest);
+            var body = FileManifestJson.SerializeToStream(manifest);
             byte[] sha;
-            using (var h = SHA256.Create()) sha = h.ComputeHash(body);
+            using (var h = SHA256.Create()) sha = h.ComputeHash(body.GetBuffer(), 0, (int)body.Length);
             var request = new PutObjectRequest
             {
                 BucketName = bucket,
                 Key = manifest.Key,
-                InputStream = new MemoryStream(body, false),
+                InputStream = body,
                 AutoCloseStream = true,
                 ContentType = "application/json",
                 ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
@@ -139,13 +139,24 @@ namespace FinBackup.Aws.Files
         public FileManifest GetManifest(string bucket, string key, CancellationToken ct)
         {
             byte[] body;
+            int length;
             using (var response = Run(() => _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct), bucket, key))
-            using (var ms = new MemoryStream())
             {
-                response.ResponseStream.CopyToAsync(ms, 81920, ct).GetAwaiter().GetResult();
-                body = ms.ToArray();
+                var declared = response.ContentLength;
+                if (declared > int.MaxValue - 64)
+                    throw new FinBackupException("FinFileManifestTooLarge", FinErrorKind.InvalidData, $"s3://{bucket}/{key} is {declared} bytes; a manifest cannot be that large.", null);
+                body = new byte[Math.Max(0, declared)];
+                length = 0;
+                var stream = response.ResponseStream;
+                while (true)
+                {
+                    if (length == body.Length) Array.Resize(ref body, Math.Max(4096, body.Length * 2));
+                    var n = stream.ReadAsync(body, length, body.Length - length, ct).GetAwaiter().GetResult();
+                    if (n <= 0) break;
+                    length += n;
+                }
             }
-            var m = FileManifestJson.Deserialize(body, key);
+            var m = FileManifestJson.Deserialize(body, length, key);
             m.Key = key;
             m.Bucket = bucket;
             return m;
