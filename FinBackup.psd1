@@ -27,10 +27,22 @@
         'Clear-FinDefault'
 
         # AWS access and sandbox
+        'Test-FinAwsConnection'
+        'Start-FinSandbox'
+        'Stop-FinSandbox'
 
         # Policy and discovery
+        'Import-FinBackupPolicy'
+        'Test-FinBackupPolicy'
+        'Get-FinResource'
 
         # Snapshot lifecycle
+        'New-FinSnapshot'
+        'Get-FinRecoveryPoint'
+        'Copy-FinBackupToRegion'
+        'Remove-FinExpiredBackup'
+        'Invoke-FinBackupCycle'
+        'Set-FinBackupPlan'
 
         # File backups and restore
         'Backup-FinFile'

@@ -33,10 +33,15 @@ internal sealed class FinConsoleUI : PSHostUserInterface
 
     public override PSHostRawUserInterface RawUI => _raw;
 
-    public override void Write(string value) => Console.Out.Write(value);
-    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Out.Write(value);
-    public override void WriteLine(string value) { ClearProgress(); Console.Out.WriteLine(value); }
-    public override void WriteErrorLine(string value) { ClearProgress(); Console.Error.WriteLine(Color(value, "31")); }
+    private static readonly System.Text.RegularExpressions.Regex AnsiEscape = new(@"\u001b\[[0-9;?]*[A-Za-z]", System.Text.RegularExpressions.RegexOptions.Compiled);
+
+    /// <summary>Plain text when redirected or NO_COLOR is set: the engine's formatter emits ANSI for list labels regardless.</summary>
+    private static string Plain(string value) => Ansi || value is null ? value ?? string.Empty : AnsiEscape.Replace(value, string.Empty);
+
+    public override void Write(string value) => Console.Out.Write(Plain(value));
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Out.Write(Plain(value));
+    public override void WriteLine(string value) { ClearProgress(); Console.Out.WriteLine(Plain(value)); }
+    public override void WriteErrorLine(string value) { ClearProgress(); Console.Error.WriteLine(Color(Plain(value), "31")); }
     public override void WriteDebugLine(string message) { ClearProgress(); Console.Error.WriteLine(Color("DEBUG: " + message, "33")); }
     public override void WriteVerboseLine(string message) { ClearProgress(); Console.Error.WriteLine(Color("VERBOSE: " + message, "33")); }
     public override void WriteWarningLine(string message) { ClearProgress(); Console.Error.WriteLine(Color("WARNING: " + message, "33")); }

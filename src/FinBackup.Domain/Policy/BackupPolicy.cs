@@ -25,6 +25,14 @@ namespace FinBackup.Domain.Policy
         /// <summary>Backup bucket per region.</summary>
         public IDictionary<string, string> Buckets { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         public IList<ApplicationPolicy> Applications { get; set; } = new List<ApplicationPolicy>();
+        /// <summary>Free text for reviewers.</summary>
+        public string Description { get; set; }
+        /// <summary>AWS quotas the feasibility checks use (defaults are AWS's defaults; raise them if the account has increases).</summary>
+        public PolicyQuotas Quotas { get; set; } = new PolicyQuotas();
+        /// <summary>The constants the feasibility checks assume (copy throughput, change rate, snapshot duration).</summary>
+        public FeasibilityAssumptions Assumptions { get; set; } = new FeasibilityAssumptions();
+        /// <summary>Where each field was written ("Applications[2].Retention" -> "finco.policy.psd1 line 23"), when read from a file.</summary>
+        public IDictionary<string, string> Locations { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
         public IEnumerable<string> Regions =>
             new[] { PrimaryRegion, DrRegion }.Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase);
@@ -63,6 +71,21 @@ namespace FinBackup.Domain.Policy
         public int? DeclaredInstances { get; set; }
         public int? DeclaredVolumes { get; set; }
         public int? DeclaredDatabases { get; set; }
+        /// <summary>
+        /// Schedule of the AWS Backup plan rule when <see cref="RecoveryPointKindRequest.BackupPlan"/> is requested;
+        /// null means <see cref="Frequency"/>. AWS Backup cannot schedule more often than every 60 minutes.
+        /// </summary>
+        public TimeSpan? BackupPlanFrequency { get; set; }
+        /// <summary>
+        /// Lifecycle (delete after) of the AWS Backup plan rule; null means <see cref="Retention"/>. AWS Backup's
+        /// lifecycle is in whole days (at least 1 day); hour-level expiry is Remove-FinExpiredBackup's job.
+        /// </summary>
+        public TimeSpan? BackupPlanRetention { get; set; }
+
+        /// <summary>Whether the application asks for an AWS Backup plan rule.</summary>
+        public bool UsesBackupPlan => RecoveryPoints != null && RecoveryPoints.Contains(RecoveryPointKindRequest.BackupPlan);
+        public TimeSpan? EffectiveBackupPlanFrequency => BackupPlanFrequency ?? Frequency;
+        public TimeSpan? EffectiveBackupPlanRetention => BackupPlanRetention ?? Retention;
 
         public override string ToString() => Name;
     }
@@ -87,5 +110,30 @@ namespace FinBackup.Domain.Policy
         /// <summary>Own frequency; null means the application's.</summary>
         public TimeSpan? Frequency { get; set; }
         public override string ToString() => Name;
+    }
+
+    /// <summary>AWS service quotas the feasibility checks compare against (AWS defaults unless the policy says otherwise).</summary>
+    public sealed class PolicyQuotas
+    {
+        /// <summary>Concurrent EBS snapshot copies per destination region (AWS default 20).</summary>
+        public int ConcurrentSnapshotCopiesPerRegion { get; set; } = 20;
+        /// <summary>Pending (in-progress) snapshots per EBS volume (AWS limit 5).</summary>
+        public int PendingSnapshotsPerVolume { get; set; } = 5;
+        /// <summary>Manual RDS DB snapshots per region (AWS default 100).</summary>
+        public int ManualRdsSnapshotsPerRegion { get; set; } = 100;
+    }
+
+    /// <summary>
+    /// The constants the feasibility checks assume, stated in every finding that uses them. Defaults are deliberately
+    /// conservative planning figures, not AWS guarantees; measure your own and put them in the policy's Assumptions.
+    /// </summary>
+    public sealed class FeasibilityAssumptions
+    {
+        /// <summary>Cross-region copy throughput per copy, MiB/s (default 100).</summary>
+        public double CopyThroughputMiBps { get; set; } = 100;
+        /// <summary>Share of the declared data that changes per hour, percent (default 1 %/h); the incremental copy size.</summary>
+        public double ChangeRatePercentPerHour { get; set; } = 1;
+        /// <summary>How long one incremental EBS snapshot stays pending (default 30 minutes).</summary>
+        public TimeSpan EbsSnapshotDuration { get; set; } = TimeSpan.FromMinutes(30);
     }
 }

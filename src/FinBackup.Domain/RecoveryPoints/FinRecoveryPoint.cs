@@ -27,6 +27,8 @@ namespace FinBackup.Domain.RecoveryPoints
     {
         /// <summary>Snapshot-set id, AMI id, DB snapshot identifier, vault point ARN or file-backup manifest key.</summary>
         public string RecoveryPointId { get; set; }
+        /// <summary>The ARN where the service has one (RDS snapshots, vault points); needed for cross-region copies.</summary>
+        public string Arn { get; set; }
         public RecoveryPointKind Kind { get; set; }
         public string Application { get; set; }
         public string PolicyName { get; set; }
@@ -53,6 +55,11 @@ namespace FinBackup.Domain.RecoveryPoints
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
         /// <summary>For file backups: the bucket holding the manifest.</summary>
         public string Bucket { get; set; }
+        /// <summary>
+        /// The policy this point was taken or listed under in this session, when known (set by New-FinSnapshot and
+        /// Get-FinRecoveryPoint -Policy), so Copy-FinBackupToRegion downstream binds it by property name. Not stored in AWS.
+        /// </summary>
+        public global::FinBackup.Domain.Policy.BackupPolicy Policy { get; set; }
         public bool IsCopy => !string.IsNullOrEmpty(SourceRecoveryPointId);
         public TimeSpan Age(DateTime utcNow) => utcNow - CreatedAt;
 

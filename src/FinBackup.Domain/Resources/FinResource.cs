@@ -24,6 +24,11 @@ namespace FinBackup.Domain.Resources
         /// <summary>For instances: the attached volume ids.</summary>
         public IList<string> VolumeIds { get; set; } = new List<string>();
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        /// <summary>
+        /// The policy the resource was found for (set by Get-FinResource), so New-FinSnapshot downstream binds it by property
+        /// name: <c>$policy | Get-FinResource | New-FinSnapshot</c>.
+        /// </summary>
+        public global::FinBackup.Domain.Policy.BackupPolicy Policy { get; set; }
         public override string ToString() => ResourceId;
     }
 }

@@ -9,6 +9,8 @@ namespace FinBackup.Domain.Sandbox
         public string EndpointUrl { get; set; }
         public string PrimaryRegion { get; set; }
         public string DrRegion { get; set; }
+        /// <summary>Same as <see cref="PrimaryRegion"/>, so the object binds by property name to -Region (e.g. Set-FinDefault).</summary>
+        public string Region => PrimaryRegion;
         /// <summary>moto_server's process id when Start-FinSandbox started it; null when it attached to a running endpoint.</summary>
         public int? ProcessId { get; set; }
         /// <summary>True when Start-FinSandbox started the process (Stop-FinSandbox stops only those unless -Force).</summary>

@@ -1,0 +1,191 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using FinBackup.Domain;
+using FinBackup.Domain.Ports;
+using FinBackup.Domain.RecoveryPoints;
+using static FinBackup.Aws.RecoveryPoints.RecoveryPointAwsErrors;
+
+namespace FinBackup.Aws.RecoveryPoints
+{
+    /// <summary>
+    /// AMIs: CreateImage (no reboot unless asked) with the fin:* tags on the image and its snapshots; listed with
+    /// DescribeImages tag filters (paged); copied with CopyImage in the destination region, encrypted with the destination
+    /// key; removed by deregistering the image and then deleting its snapshots.
+    /// </summary>
+    public sealed class AmiGateway : IRecoveryPointProvider, IRecoveryPointCreator
+    {
+        private readonly AwsClientContext _context;
+        private readonly string _region;
+
+        public AmiGateway(AwsClientContext context, string region)
+        {
+            _context = context;
+            _region = region;
+        }
+
+        public RecoveryPointKind Kind => RecoveryPointKind.Ami;
+        private IAmazonEC2 Ec2 => _context.Ec2(_region);
+
+        public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
+        {
+            var volumes = EbsSnapshotSetGateway.InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken);
+            EbsSnapshotSetGateway.CheckPendingLimit(Ec2, volumes, request.ResourceId, cancellationToken);
+            var tags = Ec2RecoveryPointTags.ToTags(request.Tags);
+            var r = Call(() => Ec2.CreateImageAsync(new CreateImageRequest
+            {
+                InstanceId = request.ResourceId,
+                Name = request.Name,
+                Description = $"FinBackup image of {request.ResourceId}",
+                NoReboot = !request.Reboot,
+                TagSpecifications = new List<TagSpecification>
+                {
+                    new TagSpecification { ResourceType = ResourceType.Image, Tags = tags },
+                },
+            }, cancellationToken), $"CreateImage of {request.ResourceId} in {_region}");
+            // The backing snapshots are tagged with CreateTags rather than a snapshot TagSpecification on CreateImage, which
+            // not every endpoint implements. Untagged they would only be invisible to FinBackup, never deleted by it.
+            var image = Describe(r.ImageId, cancellationToken);
+            if (image.SnapshotIds.Count > 0)
+            {
+                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = image.SnapshotIds.ToList(), Tags = tags }, cancellationToken),
+                    $"CreateTags on the snapshots of {r.ImageId}");
+            }
+            return image;
+        }
+
+        public IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
+        {
+            var request = new DescribeImagesRequest
+            {
+                Owners = new List<string> { "self" },
+                Filters = Ec2RecoveryPointTags.Filters(query, Kind, "image-id"),
+            };
+            return DescribeAll(request, cancellationToken).Select(ToPoint).Where(query.Matches).ToList();
+        }
+
+        public FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrEmpty(request.KmsKeyId))
+                throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
+                    $"No KMS key for {_region}: FinBackup does not make unencrypted copies.", "Pass -KmsKeyId or a policy with a key for the destination region.");
+            var existing = List(new RecoveryPointQuery { SourceRecoveryPointId = source.RecoveryPointId }, cancellationToken)
+                .FirstOrDefault(p => p.State != RecoveryPointState.Failed);
+            if (existing != null) return existing;
+
+            var r = Call(() => Ec2.CopyImageAsync(new CopyImageRequest
+            {
+                SourceImageId = source.RecoveryPointId,
+                SourceRegion = source.Region,
+                Name = TrimName($"{source.RecoveryPointId}-{source.Region}-copy"),
+                Description = $"FinBackup copy of {source.RecoveryPointId} from {source.Region}",
+                Encrypted = true,
+                KmsKeyId = request.KmsKeyId,
+                TagSpecifications = new List<TagSpecification>
+                {
+                    new TagSpecification { ResourceType = ResourceType.Image, Tags = Ec2RecoveryPointTags.ToTags(request.Tags) },
+                },
+            }, cancellationToken), $"CopyImage {source.RecoveryPointId} from {source.Region} to {_region}");
+            // Tag explicitly as well: not every endpoint honours TagSpecifications on CopyImage, and the lineage tag is
+            // what makes the copy idempotent.
+            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest
+            {
+                Resources = new List<string> { r.ImageId },
+                Tags = Ec2RecoveryPointTags.ToTags(request.Tags),
+            }, cancellationToken), $"CreateTags on {r.ImageId} in {_region}");
+            var copy = Describe(r.ImageId, cancellationToken);
+            if (copy.SnapshotIds.Count > 0)
+            {
+                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = copy.SnapshotIds.ToList(), Tags = Ec2RecoveryPointTags.ToTags(request.Tags) }, cancellationToken),
+                    $"CreateTags on the snapshots of {r.ImageId}");
+            }
+            return copy;
+        }
+
+        public void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
+        {
+            EbsSnapshotSetGateway.RefuseUnmanaged(point);
+            // Fresh view of the backing snapshots: the image's own block-device mappings are the truth.
+            var current = DescribeAll(new DescribeImagesRequest { ImageIds = new List<string> { point.RecoveryPointId }, Owners = new List<string> { "self" } }, cancellationToken)
+                .Select(ToPoint).FirstOrDefault();
+            var snapshots = (current?.SnapshotIds ?? point.SnapshotIds ?? new List<string>()).ToList();
+            if (current != null)
+            {
+                Call(() => Ec2.DeregisterImageAsync(new DeregisterImageRequest { ImageId = point.RecoveryPointId }, cancellationToken),
+                    $"DeregisterImage {point.RecoveryPointId} in {_region}");
+            }
+            var failures = new List<string>();
+            foreach (var id in snapshots)
+            {
+                try
+                {
+                    Call(() => Ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = id }, cancellationToken), $"DeleteSnapshot {id}");
+                }
+                catch (FinBackupException ex) when (ex.ErrorId == "FinResourceNotFound") { }
+                catch (FinBackupException ex) { failures.Add(id + ": " + ex.Message); }
+            }
+            if (failures.Count > 0)
+                throw new FinBackupException("FinDeleteFailed", FinErrorKind.WriteError,
+                    $"AMI {point.RecoveryPointId} was deregistered but some of its snapshots were not deleted: {string.Join("; ", failures)}",
+                    "Delete the listed snapshots (aws ec2 delete-snapshot) once nothing uses them.");
+        }
+
+        private FinRecoveryPoint Describe(string imageId, CancellationToken ct) =>
+            DescribeAll(new DescribeImagesRequest { ImageIds = new List<string> { imageId }, Owners = new List<string> { "self" } }, ct)
+                .Select(ToPoint).FirstOrDefault()
+            ?? new FinRecoveryPoint { RecoveryPointId = imageId, Kind = Kind, Region = _region, State = RecoveryPointState.Pending, CreatedAt = DateTime.UtcNow };
+
+        private List<Image> DescribeAll(DescribeImagesRequest request, CancellationToken ct)
+        {
+            var all = new List<Image>();
+            var byId = request.ImageIds != null && request.ImageIds.Count > 0;
+            if (!byId) request.MaxResults = 1000;
+            string token = null;
+            do
+            {
+                ct.ThrowIfCancellationRequested();
+                request.NextToken = token;
+                DescribeImagesResponse r;
+                try
+                {
+                    r = Call(() => Ec2.DescribeImagesAsync(request, ct), $"DescribeImages in {_region}");
+                }
+                catch (FinBackupException ex) when (byId && (ex.ErrorId == "FinResourceNotFound" || ex.Message.Contains("InvalidAMIID")))
+                {
+                    return all;
+                }
+                all.AddRange(r.Images ?? new List<Image>());
+                token = r.NextToken;
+            } while (!string.IsNullOrEmpty(token));
+            return all;
+        }
+
+        private FinRecoveryPoint ToPoint(Image image)
+        {
+            var ebs = (image.BlockDeviceMappings ?? new List<BlockDeviceMapping>()).Where(m => m.Ebs != null).Select(m => m.Ebs).ToList();
+            var state = image.State?.Value;
+            return RecoveryPointTagCodec.Decode(Ec2RecoveryPointTags.ToDictionary(image.Tags), new FinRecoveryPoint
+            {
+                RecoveryPointId = image.ImageId,
+                Kind = Kind,
+                Region = _region,
+                CreatedAt = DateTime.TryParse(image.CreationDate, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var c)
+                    ? DateTime.SpecifyKind(c, DateTimeKind.Utc) : DateTime.UtcNow,
+                State = state == "available" ? RecoveryPointState.Available
+                      : state == "pending" ? RecoveryPointState.Pending
+                      : state == "failed" || state == "error" || state == "invalid" ? RecoveryPointState.Failed
+                      : state == "deregistered" ? RecoveryPointState.Deleting : RecoveryPointState.Unknown,
+                Encrypted = ebs.Count > 0 && ebs.All(e => e.Encrypted == true),
+                KmsKeyId = ebs.Select(e => e.KmsKeyId).FirstOrDefault(k => !string.IsNullOrEmpty(k)),
+                SizeGiB = ebs.Sum(e => (double)(e.VolumeSize ?? 0)),
+                SnapshotIds = ebs.Select(e => e.SnapshotId).Where(s => !string.IsNullOrEmpty(s)).ToList(),
+            });
+        }
+
+        private static string TrimName(string name) => name.Length <= 128 ? name : name.Substring(0, 128);
+    }
+}

@@ -1,0 +1,251 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using FinBackup.Domain;
+using FinBackup.Domain.Ports;
+using FinBackup.Domain.RecoveryPoints;
+using static FinBackup.Aws.RecoveryPoints.RecoveryPointAwsErrors;
+
+namespace FinBackup.Aws.RecoveryPoints
+{
+    /// <summary>
+    /// EBS snapshot sets: all of an instance's volumes snapshotted crash-consistently by one CreateSnapshots call. Each
+    /// member snapshot carries the set's fin:set-id and the fin:* tags; a set is listed by tag filters (DescribeSnapshots,
+    /// paged) and grouped by fin:set-id into one recovery point.
+    /// </summary>
+    public sealed class EbsSnapshotSetGateway : IRecoveryPointProvider, IRecoveryPointCreator
+    {
+        /// <summary>EBS allows at most this many pending snapshots per volume.</summary>
+        public const int PendingSnapshotsPerVolume = PendingSnapshotLimit.PerVolume;
+        private readonly AwsClientContext _context;
+        private readonly string _region;
+
+        public EbsSnapshotSetGateway(AwsClientContext context, string region)
+        {
+            _context = context;
+            _region = region;
+        }
+
+        public RecoveryPointKind Kind => RecoveryPointKind.EbsSnapshotSet;
+        private IAmazonEC2 Ec2 => _context.Ec2(_region);
+
+        public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
+        {
+            var volumes = InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken);
+            CheckPendingLimit(Ec2, volumes, request.ResourceId, cancellationToken);
+            var setId = "snapset-" + Guid.NewGuid().ToString("N").Substring(0, 17);
+            var tags = new Dictionary<string, string>(request.Tags) { [Ec2RecoveryPointTags.SetId] = setId };
+            var response = Call(() => Ec2.CreateSnapshotsAsync(new CreateSnapshotsRequest
+            {
+                InstanceSpecification = new InstanceSpecification { InstanceId = request.ResourceId, ExcludeBootVolume = false },
+                Description = $"FinBackup snapshot set {setId} of {request.ResourceId}",
+                CopyTagsFromSource = CopyTagsFromSource.Volume,
+                TagSpecifications = new List<TagSpecification>
+                {
+                    new TagSpecification { ResourceType = ResourceType.Snapshot, Tags = Ec2RecoveryPointTags.ToTags(tags) },
+                },
+            }, cancellationToken), $"CreateSnapshots of {request.ResourceId} in {_region}");
+            var ids = (response.Snapshots ?? new List<SnapshotInfo>()).Select(s => s.SnapshotId).ToList();
+            // Describe what was made (one call) so the point carries the service's view of sizes, encryption and state.
+            var created = ids.Count == 0 ? new List<Snapshot>() : DescribeAll(new DescribeSnapshotsRequest { SnapshotIds = ids, OwnerIds = new List<string> { "self" } }, cancellationToken);
+            var point = Group(created).FirstOrDefault() ?? RecoveryPointTagCodec.Decode(tags, new FinRecoveryPoint
+            {
+                RecoveryPointId = setId, Kind = Kind, Region = _region, CreatedAt = DateTime.UtcNow, State = RecoveryPointState.Pending, SnapshotIds = ids,
+            });
+            return point;
+        }
+
+        public IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
+        {
+            var request = new DescribeSnapshotsRequest { OwnerIds = new List<string> { "self" } };
+            var ids = query.RecoveryPointIds;
+            if (ids.Count > 0 && ids.All(i => i.StartsWith("snap-", StringComparison.Ordinal)))
+            {
+                request.Filters = Ec2RecoveryPointTags.Filters(query, Kind, "snapshot-id");
+            }
+            else
+            {
+                request.Filters = Ec2RecoveryPointTags.Filters(query, Kind, "tag:" + Ec2RecoveryPointTags.SetId);
+            }
+            if (query.CreatedBefore.HasValue && !query.CreatedAfter.HasValue) { /* no server-side time filter in EC2 */ }
+            return Group(DescribeAll(request, cancellationToken)).Where(query.Matches).ToList();
+        }
+
+        public FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrEmpty(request.KmsKeyId))
+                throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
+                    $"No KMS key for {_region}: FinBackup does not make unencrypted copies.", "Pass -KmsKeyId or a policy with a key for the destination region.");
+            if (source.SnapshotIds == null || source.SnapshotIds.Count == 0)
+                throw new FinBackupException("FinCopySourceEmpty", FinErrorKind.InvalidData, $"Snapshot set {source.RecoveryPointId} has no member snapshots.");
+
+            // Members already copied (a re-run after a crash): found by fin:source-id; their set id is reused.
+            var existing = DescribeAll(new DescribeSnapshotsRequest
+            {
+                OwnerIds = new List<string> { "self" },
+                Filters = new List<Filter> { new Filter("tag:" + FinTags.SourceId, new List<string> { source.RecoveryPointId }) },
+            }, cancellationToken).Where(s => s.State != SnapshotState.Error).ToList();
+            var copiedFrom = new HashSet<string>(existing.Select(s => Tag(s.Tags, Ec2RecoveryPointTags.SourceSnapshotId)).Where(t => t != null), StringComparer.Ordinal);
+            var setId = existing.Select(s => Tag(s.Tags, Ec2RecoveryPointTags.SetId)).FirstOrDefault(t => t != null)
+                        ?? "snapset-" + Guid.NewGuid().ToString("N").Substring(0, 17);
+
+            var newIds = new List<string>();
+            foreach (var member in source.SnapshotIds.Where(m => !copiedFrom.Contains(m)))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var tags = new Dictionary<string, string>(request.Tags)
+                {
+                    [Ec2RecoveryPointTags.SetId] = setId,
+                    [Ec2RecoveryPointTags.SourceSnapshotId] = member,
+                };
+                var r = Call(() => Ec2.CopySnapshotAsync(new CopySnapshotRequest
+                {
+                    SourceRegion = source.Region,
+                    SourceSnapshotId = member,
+                    Encrypted = true,
+                    KmsKeyId = request.KmsKeyId,
+                    Description = $"FinBackup copy of {member} ({source.RecoveryPointId}) from {source.Region}",
+                    TagSpecifications = new List<TagSpecification>
+                    {
+                        new TagSpecification { ResourceType = ResourceType.Snapshot, Tags = Ec2RecoveryPointTags.ToTags(tags) },
+                    },
+                }, cancellationToken), $"CopySnapshot {member} from {source.Region} to {_region}");
+                newIds.Add(r.SnapshotId);
+            }
+            var all = existing.Select(s => s.SnapshotId).Concat(newIds).ToList();
+            var described = DescribeAll(new DescribeSnapshotsRequest { OwnerIds = new List<string> { "self" }, SnapshotIds = all }, cancellationToken);
+            return Group(described).First();
+        }
+
+        public void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
+        {
+            RefuseUnmanaged(point);
+            var failures = new List<string>();
+            foreach (var id in point.SnapshotIds ?? new List<string>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    Call(() => Ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = id }, cancellationToken), $"DeleteSnapshot {id} in {_region}");
+                }
+                catch (FinBackupException ex) when (ex.ErrorId == "FinResourceNotFound")
+                {
+                    // Already gone (a previous run deleted it): nothing to do.
+                }
+                catch (FinBackupException ex)
+                {
+                    failures.Add(id + ": " + ex.Message);
+                }
+            }
+            if (failures.Count > 0)
+                throw new FinBackupException("FinDeleteFailed", FinErrorKind.WriteError,
+                    $"Snapshot set {point.RecoveryPointId} in {_region} was not fully deleted: {string.Join("; ", failures)}",
+                    "The remaining snapshots keep their tags; run Remove-FinExpiredBackup again.");
+        }
+
+        internal static void RefuseUnmanaged(FinRecoveryPoint point)
+        {
+            if (!point.ManagedByFinBackup)
+                throw new FinBackupException("FinDeleteUnmanagedRefused", FinErrorKind.SecurityError,
+                    $"{point.Kind} {point.RecoveryPointId} was not created by FinBackup (no fin:managed-by=FinBackup tag); it is never deleted.");
+        }
+
+        /// <summary>The EBS volumes attached to an instance (FinResourceNotFound when it does not exist).</summary>
+        internal static List<string> InstanceVolumes(IAmazonEC2 ec2, string instanceId, string region, CancellationToken ct)
+        {
+            DescribeInstancesResponse r;
+            try
+            {
+                r = Call(() => ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = new List<string> { instanceId } }, ct),
+                    $"DescribeInstances {instanceId} in {region}");
+            }
+            catch (FinBackupException ex) when (ex.ErrorId == "FinResourceNotFound" || ex.Message.Contains("InvalidInstanceID"))
+            {
+                throw new FinBackupException("FinResourceNotFound", FinErrorKind.ObjectNotFound, $"EC2 instance '{instanceId}' was not found in {region}.",
+                    "Check the instance id and -Region; Get-FinResource lists the instances the policy protects.", ex);
+            }
+            var instance = (r.Reservations ?? new List<Reservation>()).SelectMany(x => x.Instances ?? new List<Instance>()).FirstOrDefault();
+            if (instance == null)
+                throw new FinBackupException("FinResourceNotFound", FinErrorKind.ObjectNotFound, $"EC2 instance '{instanceId}' was not found in {region}.",
+                    "Check the instance id and -Region; Get-FinResource lists the instances the policy protects.");
+            return (instance.BlockDeviceMappings ?? new List<InstanceBlockDeviceMapping>()).Where(m => m.Ebs != null).Select(m => m.Ebs.VolumeId).ToList();
+        }
+
+        /// <summary>Refuses before AWS does: EBS allows 5 pending snapshots per volume (FinSnapshotPendingLimit).</summary>
+        internal static void CheckPendingLimit(IAmazonEC2 ec2, List<string> volumes, string resourceId, CancellationToken ct)
+        {
+            if (volumes.Count == 0) return;
+            var pending = DescribeAllStatic(ec2, new DescribeSnapshotsRequest
+            {
+                OwnerIds = new List<string> { "self" },
+                Filters = new List<Filter>
+                {
+                    new Filter("volume-id", volumes),
+                    new Filter("status", new List<string> { "pending" }),
+                },
+            }, ct);
+            PendingSnapshotLimit.Check(resourceId, pending.Select(s => s.VolumeId));
+        }
+
+        private List<Snapshot> DescribeAll(DescribeSnapshotsRequest request, CancellationToken ct) => DescribeAllStatic(Ec2, request, ct);
+
+        internal static List<Snapshot> DescribeAllStatic(IAmazonEC2 ec2, DescribeSnapshotsRequest request, CancellationToken ct)
+        {
+            var all = new List<Snapshot>();
+            if (request.SnapshotIds == null || request.SnapshotIds.Count == 0) request.MaxResults = 1000;
+            string token = null;
+            do
+            {
+                ct.ThrowIfCancellationRequested();
+                request.NextToken = token;
+                var r = Call(() => ec2.DescribeSnapshotsAsync(request, ct), "DescribeSnapshots");
+                all.AddRange(r.Snapshots ?? new List<Snapshot>());
+                token = r.NextToken;
+            } while (!string.IsNullOrEmpty(token));
+            return all;
+        }
+
+        /// <summary>Groups member snapshots into sets by fin:set-id (a snapshot without one is a set of itself).</summary>
+        private List<FinRecoveryPoint> Group(IEnumerable<Snapshot> snapshots)
+        {
+            return snapshots.GroupBy(s => Tag(s.Tags, Ec2RecoveryPointTags.SetId) ?? s.SnapshotId)
+                .Select(g =>
+                {
+                    var members = g.OrderBy(s => s.SnapshotId, StringComparer.Ordinal).ToList();
+                    var first = members[0];
+                    var tags = Ec2RecoveryPointTags.ToDictionary(first.Tags);
+                    tags.Remove(Ec2RecoveryPointTags.SourceSnapshotId);
+                    var states = members.Select(s => s.State?.Value).ToList();
+                    var p = RecoveryPointTagCodec.Decode(tags, new FinRecoveryPoint
+                    {
+                        RecoveryPointId = g.Key,
+                        Kind = Kind,
+                        Region = _region,
+                        CreatedAt = members.Min(s => (s.StartTime ?? DateTime.UtcNow).ToUniversalTime()),
+                        State = states.Any(s => s == "error") ? RecoveryPointState.Failed
+                              : states.Any(s => s == "pending") ? RecoveryPointState.Pending
+                              : states.All(s => s == "completed") ? RecoveryPointState.Available : RecoveryPointState.Unknown,
+                        Progress = (int)members.Average(s => ParseProgress(s.Progress)),
+                        Encrypted = members.All(s => s.Encrypted == true),
+                        KmsKeyId = members.Select(s => s.KmsKeyId).FirstOrDefault(k => !string.IsNullOrEmpty(k)),
+                        SizeGiB = members.Sum(s => (double)(s.VolumeSize ?? 0)),
+                        SnapshotIds = members.Select(s => s.SnapshotId).ToList(),
+                    });
+                    if (string.IsNullOrEmpty(p.ResourceId)) p.ResourceId = first.VolumeId;
+                    return p;
+                })
+                .OrderBy(p => p.CreatedAt).ToList();
+        }
+
+        private static int ParseProgress(string progress)
+        {
+            if (string.IsNullOrEmpty(progress)) return 0;
+            return int.TryParse(progress.TrimEnd('%'), out var n) ? n : 0;
+        }
+
+        internal static string Tag(IEnumerable<Tag> tags, string key) => tags?.FirstOrDefault(t => t.Key == key)?.Value;
+    }
+}

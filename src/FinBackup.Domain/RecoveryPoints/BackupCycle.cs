@@ -1,0 +1,257 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using FinBackup.Domain.Policy;
+using FinBackup.Domain.Ports;
+using FinBackup.Domain.Resources;
+
+namespace FinBackup.Domain.RecoveryPoints
+{
+    /// <summary>What one run of the backup cycle did for one application.</summary>
+    public sealed class FinBackupCycleSummary
+    {
+        public string Application { get; set; }
+        public string PolicyName { get; set; }
+        /// <summary>The policy window of this run (fin:window).</summary>
+        public string Window { get; set; }
+        /// <summary>Whether some resource had no point in the window when the run started.</summary>
+        public bool WindowDue { get; set; }
+        public int Resources { get; set; }
+        public int Taken { get; set; }
+        /// <summary>Points the window already had (a re-run after a crash or a scheduler running often).</summary>
+        public int AlreadyTaken { get; set; }
+        public int Copied { get; set; }
+        /// <summary>Copies waiting for their source to complete; the next run starts them.</summary>
+        public int CopiesPending { get; set; }
+        public int Removed { get; set; }
+        public int Failed { get; set; }
+        public TimeSpan Duration { get; set; }
+        /// <summary>Per region: the age of the newest available point of the least recently protected resource (null: none).</summary>
+        public IDictionary<string, TimeSpan?> RpoAchieved { get; set; } = new Dictionary<string, TimeSpan?>(StringComparer.OrdinalIgnoreCase);
+        public TimeSpan? PrimaryRpo { get; set; }
+        public TimeSpan? DrRpo { get; set; }
+        public TimeSpan? RpoTarget { get; set; }
+        /// <summary>True when every region's achieved RPO is within the target (null when no target).</summary>
+        public bool? RpoMet { get; set; }
+        public IList<FinBackupException> Errors { get; set; } = new List<FinBackupException>();
+        public override string ToString() => $"{Application}: taken {Taken}, copied {Copied}, removed {Removed}, failed {Failed}";
+    }
+
+    /// <summary>Hooks the cmdlet gives the cycle: confirmation, progress and per-item errors.</summary>
+    public sealed class BackupCycleCallbacks
+    {
+        /// <summary>Asked before each create/copy/delete: (target, action) -> go ahead?</summary>
+        public Func<string, string, bool> ShouldProcess { get; set; } = (_, __) => true;
+        public Action<string, int, int> Progress { get; set; }
+        public Action<FinBackupException, object> Error { get; set; }
+    }
+
+    /// <summary>
+    /// What a scheduler runs: for each application of the policy, take the points the current window lacks, copy the
+    /// primary region's unexpired points that lack a DR copy, then expire. Everything is found by tags, so a re-run after a
+    /// crash completes the window without duplicates. Listings are one per region and kind for the whole policy.
+    /// A copy whose source is still being created is left for the next run (CopiesPending); nothing is waited for.
+    /// </summary>
+    public sealed class BackupCycle
+    {
+        private readonly RecoveryPointRuntime _runtime;
+        private readonly Func<string, IProtectedResourceFinder> _finder;
+
+        public BackupCycle(RecoveryPointRuntime runtime, Func<string, IProtectedResourceFinder> finder)
+        {
+            _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+            _finder = finder ?? throw new ArgumentNullException(nameof(finder));
+        }
+
+        public IReadOnlyList<FinBackupCycleSummary> Run(BackupPolicy policy, BackupCycleCallbacks callbacks, CancellationToken ct)
+        {
+            if (policy == null) throw new ArgumentNullException(nameof(policy));
+            if (string.IsNullOrEmpty(policy.PrimaryRegion))
+                throw new FinBackupException("FinPolicyPrimaryRegionMissing", FinErrorKind.InvalidArgument,
+                    $"Policy '{policy.Name}' has no primary region.", "Set PrimaryRegion in the policy.");
+            callbacks = callbacks ?? new BackupCycleCallbacks();
+            var clock = Stopwatch.StartNew();
+            var primary = policy.PrimaryRegion;
+            var apps = policy.Applications.Where(a => a != null && !string.IsNullOrEmpty(a.Name)).ToList();
+            var summaries = apps.ToDictionary(a => a.Name, a => new FinBackupCycleSummary
+            {
+                Application = a.Name, PolicyName = policy.Name, RpoTarget = a.Rpo,
+                Window = BackupWindow.At(_runtime.UtcNow(), a.Frequency ?? RecoveryPointTaker.DefaultFrequency).Id,
+            }, StringComparer.OrdinalIgnoreCase);
+
+            void Fail(string app, FinBackupException ex, object target)
+            {
+                if (app != null && summaries.TryGetValue(app, out var s)) { s.Failed++; s.Errors.Add(ex); }
+                callbacks.Error?.Invoke(ex, target);
+            }
+
+            // 1. Resources, one finder call for the whole policy.
+            callbacks.Progress?.Invoke("Finding resources", 0, 3);
+            IReadOnlyList<FinResource> resources;
+            try
+            {
+                resources = _finder(primary).Find(policy.TagKey ?? FinTags.Application, apps.Select(a => a.Name).ToList(), ct);
+            }
+            catch (FinBackupException ex)
+            {
+                foreach (var a in apps) Fail(a.Name, ex, policy);
+                resources = Array.Empty<FinResource>();
+            }
+
+            // 2. Points the primary region holds, one listing per kind for the policy.
+            var wantedKinds = new HashSet<RecoveryPointKind>();
+            var work = new List<Tuple<ApplicationPolicy, FinResource, RecoveryPointKind>>();
+            foreach (var a in apps)
+            {
+                var mine = resources.Where(r => string.Equals(r.Application, a.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+                summaries[a.Name].Resources = mine.Count;
+                foreach (var r in mine)
+                {
+                    foreach (var k in RecoveryPointTaker.KindsFor(r.ResourceType, a, null))
+                    {
+                        if (!KindFits(k, r.ResourceType)) continue;
+                        wantedKinds.Add(k);
+                        work.Add(Tuple.Create(a, r, k));
+                    }
+                }
+            }
+            var primaryPoints = ListKinds(primary, wantedKinds, policy.Name, ct, out var primaryFailures);
+            foreach (var f in primaryFailures) foreach (var a in apps) Fail(a.Name, f, primary);
+
+            // 3. Take what the window lacks.
+            callbacks.Progress?.Invoke("Taking recovery points", 1, 3);
+            var taker = new RecoveryPointTaker(_runtime);
+            foreach (var item in work)
+            {
+                ct.ThrowIfCancellationRequested();
+                var (app, res, kind) = (item.Item1, item.Item2, item.Item3);
+                var s = summaries[app.Name];
+                var window = BackupWindow.At(_runtime.UtcNow(), app.Frequency ?? RecoveryPointTaker.DefaultFrequency);
+                var existing = primaryPoints.FirstOrDefault(p => p.Kind == kind && !p.IsCopy && p.State != RecoveryPointState.Failed
+                    && string.Equals(p.ResourceId, res.ResourceId, StringComparison.OrdinalIgnoreCase) && p.Window == window.Id);
+                if (existing != null) { s.AlreadyTaken++; continue; }
+                s.WindowDue = true;
+                if (!callbacks.ShouldProcess($"{res.ResourceId} ({app.Name}) in {primary}", $"Take {kind} for window {window.Id}")) continue;
+                var region = string.IsNullOrEmpty(res.Region) ? primary : res.Region;
+                try
+                {
+                    // The taker lists the window again before creating: safe if another machine took it meanwhile.
+                    var result = taker.Take(new TakeRecoveryPointRequest
+                    {
+                        ResourceId = res.ResourceId, ResourceType = res.ResourceType, Region = region,
+                        Application = app.Name, Policy = policy,
+                    }, kind, ct, windowKnownEmpty: primaryFailures.Count == 0);
+                    if (result.AlreadyExisted) s.AlreadyTaken++; else s.Taken++;
+                    primaryPoints.Add(result.Point);
+                }
+                catch (FinBackupException ex)
+                {
+                    Fail(app.Name, ex, res.ResourceId);
+                }
+            }
+
+            // 4. Copy to DR what lacks a copy (unexpired primary points of the policy's applications).
+            callbacks.Progress?.Invoke("Copying to the DR region", 2, 3);
+            var now = _runtime.UtcNow();
+            var dr = policy.DrRegion;
+            if (!string.IsNullOrEmpty(dr) && !string.Equals(dr, primary, StringComparison.OrdinalIgnoreCase))
+            {
+                var toCopy = primaryPoints.Where(p => !p.IsCopy && p.State != RecoveryPointState.Failed && (!p.ExpiresAt.HasValue || p.ExpiresAt > now))
+                    .Where(p => apps.Any(a => a.CopyToDrRegion && string.Equals(a.Name, p.Application, StringComparison.OrdinalIgnoreCase)))
+                    .Where(p => callbacks.ShouldProcess($"{p.RecoveryPointId} ({p.Application})", $"Copy {p.Kind} to {dr}"))
+                    .ToList();
+                if (toCopy.Count > 0)
+                {
+                    try
+                    {
+                        var outcomes = new CopyCoordinator(_runtime).Copy(toCopy, new CopyToRegionRequest { DestinationRegion = dr, Policy = policy, Wait = false }, null, ct);
+                        foreach (var o in outcomes)
+                        {
+                            if (!summaries.TryGetValue(o.Source.Application ?? string.Empty, out var s)) continue;
+                            if (o.Status == CopyStatus.Copied) s.Copied++;
+                            else if (o.Status == CopyStatus.NotStarted) s.CopiesPending++;
+                            else if (o.Status == CopyStatus.Failed) Fail(s.Application, o.Error, o.Source.RecoveryPointId);
+                        }
+                    }
+                    catch (FinBackupException ex)
+                    {
+                        foreach (var p in toCopy.Select(p => p.Application).Distinct()) Fail(p, ex, dr);
+                    }
+                }
+            }
+
+            // 5. Expire in every region of the policy, then measure the RPO from the same listing.
+            callbacks.Progress?.Invoke("Expiring recovery points", 3, 3);
+            var expiry = new ExpiryRunner(_runtime);
+            var scope = new ExpiryScope { Policy = policy };
+            foreach (var k in wantedKinds) scope.Kinds.Add(k);
+            var listing = expiry.List(scope, ct);
+            foreach (var f in listing.Failures) foreach (var a in apps) Fail(a.Name, f.Item3, f.Item1);
+            var decisions = expiry.Plan(listing, _runtime.UtcNow())
+                .Where(d => d.Application != null && summaries.ContainsKey(d.Application)).ToList();
+            expiry.Execute(decisions, d => callbacks.ShouldProcess($"{d.RecoveryPointId} ({d.Kind}, {d.Region})", "Remove expired recovery point"), null, ct);
+            foreach (var d in decisions)
+            {
+                var s = summaries[d.Application];
+                if (d.Outcome == RetentionOutcome.Removed) s.Removed++;
+                else if (d.Outcome == RetentionOutcome.Failed) Fail(d.Application, d.Exception, d.RecoveryPointId);
+            }
+
+            now = _runtime.UtcNow();
+            var surviving = listing.Points.Where(p => !decisions.Any(d => d.Outcome == RetentionOutcome.Removed && ReferenceEquals(d.RecoveryPoint, p))).ToList();
+            foreach (var a in apps)
+            {
+                var s = summaries[a.Name];
+                var resIds = resources.Where(r => string.Equals(r.Application, a.Name, StringComparison.OrdinalIgnoreCase)).Select(r => r.ResourceId).ToList();
+                foreach (var region in policy.Regions)
+                {
+                    s.RpoAchieved[region] = RpoFor(surviving, a.Name, resIds, region, now);
+                }
+                s.PrimaryRpo = s.RpoAchieved.TryGetValue(primary, out var pr) ? pr : null;
+                s.DrRpo = !string.IsNullOrEmpty(dr) && s.RpoAchieved.TryGetValue(dr, out var drr) ? drr : null;
+                if (a.Rpo.HasValue)
+                    s.RpoMet = resIds.Count > 0 && s.RpoAchieved.Values.All(v => v.HasValue && v.Value <= a.Rpo.Value);
+                s.Duration = clock.Elapsed;
+            }
+            return apps.Select(a => summaries[a.Name]).ToList();
+        }
+
+        /// <summary>
+        /// The RPO achieved in a region: the age of the newest available point of the least recently protected resource
+        /// (null when some resource has no available point there, or the application has none at all).
+        /// </summary>
+        public static TimeSpan? RpoFor(IEnumerable<FinRecoveryPoint> points, string application, IReadOnlyCollection<string> resourceIds, string region, DateTime now)
+        {
+            var available = points.Where(p => p.State == RecoveryPointState.Available && string.Equals(p.Region, region, StringComparison.OrdinalIgnoreCase)
+                                               && string.Equals(p.Application, application, StringComparison.OrdinalIgnoreCase)).ToList();
+            var ids = resourceIds.Count > 0 ? resourceIds : available.Select(p => p.ResourceId).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (ids.Count == 0) return null;
+            TimeSpan? worst = null;
+            foreach (var id in ids)
+            {
+                var newest = available.Where(p => string.Equals(p.ResourceId, id, StringComparison.OrdinalIgnoreCase)).OrderByDescending(p => p.CreatedAt).FirstOrDefault();
+                if (newest == null) return null;
+                var age = now - newest.CreatedAt;
+                if (!worst.HasValue || age > worst.Value) worst = age;
+            }
+            return worst;
+        }
+
+        private List<FinRecoveryPoint> ListKinds(string region, IEnumerable<RecoveryPointKind> kinds, string policyName, CancellationToken ct, out List<FinBackupException> failures)
+        {
+            failures = new List<FinBackupException>();
+            var points = new List<FinRecoveryPoint>();
+            foreach (var k in kinds)
+            {
+                try { points.AddRange(_runtime.Provider(region, k).List(new RecoveryPointQuery { PolicyName = policyName }, ct)); }
+                catch (FinBackupException ex) { failures.Add(ex); }
+            }
+            return points;
+        }
+
+        private static bool KindFits(RecoveryPointKind k, FinResourceType t) =>
+            t == FinResourceType.RdsDbInstance ? k == RecoveryPointKind.RdsSnapshot : (k == RecoveryPointKind.EbsSnapshotSet || k == RecoveryPointKind.Ami) && t == FinResourceType.Ec2Instance;
+    }
+}

@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using FinBackup.Domain.Policy;
+using FinBackup.Domain.Ports;
+
+namespace FinBackup.Domain.RecoveryPoints
+{
+    public enum CopyStatus
+    {
+        /// <summary>A new copy was started (and, with wait, completed).</summary>
+        Copied,
+        /// <summary>A copy of this source already existed in the destination; it is returned.</summary>
+        AlreadyCopied,
+        /// <summary>Not started: the source is not available yet, or no slot freed in time (without wait).</summary>
+        NotStarted,
+        Failed,
+    }
+
+    public sealed class CopyOutcome
+    {
+        public FinRecoveryPoint Source { get; set; }
+        public FinRecoveryPoint Copy { get; set; }
+        public CopyStatus Status { get; set; }
+        public FinBackupException Error { get; set; }
+    }
+
+    /// <summary>Where and how to copy.</summary>
+    public sealed class CopyToRegionRequest
+    {
+        public string DestinationRegion { get; set; }
+        /// <summary>Explicit destination key; else the policy's key for the destination region.</summary>
+        public string KmsKeyId { get; set; }
+        public BackupPolicy Policy { get; set; }
+        /// <summary>Wait for sources to become available, for free slots, and for the copies to complete.</summary>
+        public bool Wait { get; set; }
+    }
+
+    /// <summary>
+    /// Copies recovery points to a destination region through the kinds' providers: idempotent by fin:source-id, re-encrypted
+    /// with the destination key (never unencrypted), tags + lineage carried, and queued under the service's concurrent-copy
+    /// limits (re-planned from what the destination reports after each poll). One failed copy does not stop the others.
+    /// </summary>
+    public sealed class CopyCoordinator
+    {
+        private readonly RecoveryPointRuntime _runtime;
+        private readonly CopyPlanner _planner;
+
+        public CopyCoordinator(RecoveryPointRuntime runtime)
+        {
+            _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+            _planner = new CopyPlanner(runtime.CopyLimits);
+        }
+
+        /// <summary>The destination region: explicit, else the policy's DR region. FinCopyDestinationMissing otherwise.</summary>
+        public static string ResolveDestination(CopyToRegionRequest request)
+        {
+            var dest = !string.IsNullOrEmpty(request.DestinationRegion) ? request.DestinationRegion : request.Policy?.DrRegion;
+            if (string.IsNullOrEmpty(dest))
+                throw new FinBackupException("FinCopyDestinationMissing", FinErrorKind.InvalidArgument,
+                    "No destination region: none was given and no policy with a DR region was passed.",
+                    "Pass -DestinationRegion us-west-2, or -Policy with a DrRegion.");
+            return dest;
+        }
+
+        /// <summary>The destination key: explicit, else the policy's key for the destination region. Refuses an unencrypted copy.</summary>
+        public static string ResolveKey(CopyToRegionRequest request, string destination)
+        {
+            var key = !string.IsNullOrEmpty(request.KmsKeyId) ? request.KmsKeyId : request.Policy?.KmsKeyFor(destination);
+            if (string.IsNullOrEmpty(key))
+                throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
+                    $"No KMS key is known for {destination}; FinBackup does not make unencrypted copies.",
+                    $"Pass -KmsKeyId with a key in {destination} (for example alias/fin-backup), or a -Policy whose KmsKeys has {destination}.");
+            return key;
+        }
+
+        /// <param name="onProgress">Called after each planning round with (done, total, status line).</param>
+        public IReadOnlyList<CopyOutcome> Copy(IEnumerable<FinRecoveryPoint> sources, CopyToRegionRequest request,
+            Action<int, int, string> onProgress, CancellationToken cancellationToken)
+        {
+            var dest = ResolveDestination(request);
+            var key = ResolveKey(request, dest);
+            var pending = (sources ?? Enumerable.Empty<FinRecoveryPoint>()).Where(s => s != null).ToList();
+            var outcomes = new Dictionary<FinRecoveryPoint, CopyOutcome>();
+            var total = pending.Count;
+            var deadline = _runtime.UtcNow() + _runtime.WaitTimeout;
+            var started = new HashSet<FinRecoveryPoint>();
+
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var remaining = pending.Where(s => !outcomes.ContainsKey(s)).ToList();
+                if (remaining.Count == 0) break;
+
+                // What the destination holds now, per kind involved: one paged listing per kind.
+                var destPoints = new List<FinRecoveryPoint>();
+                foreach (var kind in remaining.Select(s => s.Kind).Distinct())
+                {
+                    try
+                    {
+                        destPoints.AddRange(_runtime.Provider(dest, kind).List(new RecoveryPointQuery(), cancellationToken));
+                    }
+                    catch (FinBackupException ex)
+                    {
+                        foreach (var s in remaining.Where(s => s.Kind == kind)) outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
+                    }
+                }
+                remaining = remaining.Where(s => !outcomes.ContainsKey(s)).ToList();
+                if (remaining.Count == 0) break;
+
+                // Sources not yet available: refresh them from their own region.
+                remaining = RefreshSources(remaining, cancellationToken, outcomes);
+                var plan = _planner.Plan(remaining, dest, destPoints);
+
+                foreach (var s in plan.SameRegion)
+                {
+                    outcomes[s] = new CopyOutcome
+                    {
+                        Source = s, Status = CopyStatus.Failed,
+                        Error = new FinBackupException("FinCopySameRegion", FinErrorKind.InvalidArgument,
+                            $"{s.RecoveryPointId} is already in {dest}.", "Choose another -DestinationRegion."),
+                    };
+                }
+                foreach (var kv in plan.AlreadyCopied)
+                {
+                    var copy = kv.Value;
+                    if (request.Wait && copy.State == RecoveryPointState.Pending) continue; // wait below
+                    if (copy.State == RecoveryPointState.Failed)
+                    {
+                        outcomes[kv.Key] = Failed(kv.Key, copy, "FinCopyFailed", $"The copy {copy.RecoveryPointId} of {kv.Key.RecoveryPointId} in {dest} failed.");
+                        continue;
+                    }
+                    outcomes[kv.Key] = new CopyOutcome { Source = kv.Key, Copy = copy, Status = started.Contains(kv.Key) ? CopyStatus.Copied : CopyStatus.AlreadyCopied };
+                }
+                foreach (var s in plan.StartNow)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    try
+                    {
+                        var copy = _runtime.Provider(dest, s.Kind).Copy(s, new CopyRecoveryPointRequest
+                        {
+                            DestinationRegion = dest,
+                            KmsKeyId = key,
+                            Tags = RecoveryPointTagCodec.ForCopy(s),
+                            DestinationBucket = request.Policy?.BucketFor(dest),
+                        }, cancellationToken);
+                        started.Add(s);
+                        if (!request.Wait || copy.State != RecoveryPointState.Pending)
+                            outcomes[s] = new CopyOutcome { Source = s, Copy = copy, Status = CopyStatus.Copied };
+                    }
+                    catch (FinBackupException ex)
+                    {
+                        outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
+                    }
+                }
+
+                var waitingOnSource = plan.SourceNotReady.Where(s => !outcomes.ContainsKey(s)).ToList();
+                var queued = plan.Queued.Where(s => !outcomes.ContainsKey(s)).ToList();
+                var inFlightOurs = plan.AlreadyCopied.Count(kv => !outcomes.ContainsKey(kv.Key)) + plan.StartNow.Count(s => !outcomes.ContainsKey(s));
+                onProgress?.Invoke(outcomes.Count, total,
+                    $"{outcomes.Count} of {total} done; {queued.Count} queued for a copy slot; {waitingOnSource.Count} waiting for the source; {inFlightOurs} copying");
+
+                if (outcomes.Count == total) break;
+                if (!request.Wait && queued.Count == 0 && waitingOnSource.Count == 0 && inFlightOurs == 0) break;
+                if (!request.Wait && waitingOnSource.Count > 0 && queued.Count == 0)
+                {
+                    foreach (var s in waitingOnSource) outcomes[s] = Failed(s, null, "FinCopySourceNotAvailable",
+                        $"{s.Kind} {s.RecoveryPointId} in {s.Region} is still {s.State}; it can be copied once it is available.", CopyStatus.NotStarted,
+                        "Re-run the copy later, or use -Wait to wait for it.");
+                    if (outcomes.Count == total) break;
+                }
+                if (_runtime.UtcNow() >= deadline)
+                {
+                    foreach (var s in pending.Where(s => !outcomes.ContainsKey(s)).ToList())
+                        outcomes[s] = Failed(s, null, "FinWaitTimedOut", $"The copy of {s.RecoveryPointId} to {dest} did not finish within {_runtime.WaitTimeout}.", CopyStatus.NotStarted,
+                            "Run the copy again later; copies already started continue in AWS.");
+                    break;
+                }
+                _runtime.Sleep(_runtime.PollInterval, cancellationToken);
+            }
+            return pending.Select(s => outcomes[s]).ToList();
+        }
+
+        private List<FinRecoveryPoint> RefreshSources(List<FinRecoveryPoint> remaining, CancellationToken ct, Dictionary<FinRecoveryPoint, CopyOutcome> outcomes)
+        {
+            var result = new List<FinRecoveryPoint>(remaining);
+            foreach (var group in remaining.Where(s => s.State != RecoveryPointState.Available).GroupBy(s => (s.Region, s.Kind)))
+            {
+                try
+                {
+                    var fresh = _runtime.Provider(group.Key.Region, group.Key.Kind)
+                        .List(new RecoveryPointQuery { RecoveryPointIds = group.Select(s => s.RecoveryPointId).ToList(), IncludeUnmanaged = true }, ct)
+                        .ToDictionary(p => p.RecoveryPointId, StringComparer.Ordinal);
+                    foreach (var s in group)
+                    {
+                        if (fresh.TryGetValue(s.RecoveryPointId, out var f))
+                        {
+                            s.State = f.State;
+                            s.Progress = f.Progress;
+                            s.SnapshotIds = f.SnapshotIds;
+                            if (s.State == RecoveryPointState.Failed)
+                                outcomes[s] = Failed(s, null, "FinCopySourceFailed", $"{s.Kind} {s.RecoveryPointId} in {s.Region} failed; there is nothing to copy.");
+                        }
+                        else
+                        {
+                            outcomes[s] = Failed(s, null, "FinCopySourceNotFound", $"{s.Kind} {s.RecoveryPointId} was not found in {s.Region}.");
+                        }
+                    }
+                }
+                catch (FinBackupException ex)
+                {
+                    foreach (var s in group) outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
+                }
+            }
+            return result.Where(s => !outcomes.ContainsKey(s)).ToList();
+        }
+
+        private static CopyOutcome Failed(FinRecoveryPoint s, FinRecoveryPoint copy, string id, string message, CopyStatus status = CopyStatus.Failed, string fix = null) =>
+            new CopyOutcome
+            {
+                Source = s, Copy = copy, Status = status,
+                Error = new FinBackupException(id, status == CopyStatus.NotStarted ? FinErrorKind.ResourceUnavailable : FinErrorKind.InvalidData, message, fix),
+            };
+    }
+}

@@ -1,0 +1,37 @@
+using System;
+using System.Threading;
+using FinBackup.Domain.Ports;
+
+namespace FinBackup.Domain.RecoveryPoints
+{
+    /// <summary>
+    /// What the recovery-point services need from the outside: the providers of a region, the clock, and how to wait.
+    /// Cmdlets build one from the session; tests from in-memory fakes and a fake clock.
+    /// </summary>
+    public sealed class RecoveryPointRuntime
+    {
+        public RecoveryPointRuntime(Func<string, IRecoveryPointProviders> providers)
+        {
+            Providers = providers ?? throw new ArgumentNullException(nameof(providers));
+        }
+
+        public Func<string, IRecoveryPointProviders> Providers { get; }
+        public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
+        /// <summary>Waits (cancellably). Tests replace it to advance a fake clock.</summary>
+        public Action<TimeSpan, CancellationToken> Sleep { get; set; } = (t, ct) => ct.WaitHandle.WaitOne(t);
+        public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
+        /// <summary>How long -Wait waits for a point or a copy slot before giving up with FinWaitTimedOut.</summary>
+        public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromHours(6);
+        public CopyLimits CopyLimits { get; set; } = CopyLimits.Default;
+
+        public IRecoveryPointProvider Provider(string region, RecoveryPointKind kind)
+        {
+            var p = Providers(region)?.Provider(kind);
+            if (p == null)
+                throw new FinBackupException("FinRecoveryPointKindNotSupported", FinErrorKind.NotImplemented,
+                    $"No recovery-point provider for kind {kind} is installed.",
+                    "Use one of the kinds EbsSnapshotSet, Ami, RdsSnapshot (FileBackup when the file-backup feature is installed).");
+            return p;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using FinBackup.Domain.Policy;
+using FinBackup.Domain.Ports;
+using FinBackup.Domain.Resources;
+
+namespace FinBackup.Domain.RecoveryPoints
+{
+    /// <summary>What to take a recovery point of, and under which policy.</summary>
+    public sealed class TakeRecoveryPointRequest
+    {
+        public string ResourceId { get; set; }
+        public FinResourceType? ResourceType { get; set; }
+        public string Region { get; set; }
+        public string Application { get; set; }
+        public BackupPolicy Policy { get; set; }
+        /// <summary>Overrides the application's retention (required when there is no policy).</summary>
+        public TimeSpan? Retention { get; set; }
+        /// <summary>Overrides the application's frequency (the window length); default one hour without a policy.</summary>
+        public TimeSpan? Frequency { get; set; }
+        public RecoveryPointKind? Kind { get; set; }
+        public bool Reboot { get; set; }
+    }
+
+    public sealed class TakeRecoveryPointResult
+    {
+        public FinRecoveryPoint Point { get; set; }
+        /// <summary>True when the window already had this point (nothing new was created).</summary>
+        public bool AlreadyExisted { get; set; }
+    }
+
+    /// <summary>
+    /// Takes one recovery point of a resource, idempotently within the policy window: the point is found by its
+    /// fin:window + fin:resource-id + kind tags before anything is created, so a re-run (or a run after a crash) returns the
+    /// existing point instead of a duplicate.
+    /// </summary>
+    public sealed class RecoveryPointTaker
+    {
+        public static readonly TimeSpan DefaultFrequency = TimeSpan.FromHours(1);
+        private readonly RecoveryPointRuntime _runtime;
+
+        public RecoveryPointTaker(RecoveryPointRuntime runtime) { _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime)); }
+
+        /// <summary>The kinds to take for a resource: the explicit one, else what the policy asks for that fits the resource type.</summary>
+        public static IReadOnlyList<RecoveryPointKind> KindsFor(FinResourceType? type, ApplicationPolicy app, RecoveryPointKind? explicitKind)
+        {
+            if (explicitKind.HasValue) return new[] { explicitKind.Value };
+            if (type == FinResourceType.RdsDbInstance) return new[] { RecoveryPointKind.RdsSnapshot };
+            var requested = app?.RecoveryPoints ?? new List<RecoveryPointKindRequest>();
+            var kinds = new List<RecoveryPointKind>();
+            if (requested.Contains(RecoveryPointKindRequest.EbsSnapshotSet)) kinds.Add(RecoveryPointKind.EbsSnapshotSet);
+            if (requested.Contains(RecoveryPointKindRequest.Ami)) kinds.Add(RecoveryPointKind.Ami);
+            if (kinds.Count == 0) kinds.Add(RecoveryPointKind.EbsSnapshotSet);
+            return kinds;
+        }
+
+        /// <summary>Checks the kind fits the resource type: FinKindResourceMismatch otherwise.</summary>
+        public static void CheckKindFits(RecoveryPointKind kind, FinResourceType? type, string resourceId)
+        {
+            var isRds = type == FinResourceType.RdsDbInstance || (type == null && resourceId != null && !resourceId.StartsWith("i-", StringComparison.Ordinal));
+            var ok = kind == RecoveryPointKind.RdsSnapshot ? isRds : (kind == RecoveryPointKind.EbsSnapshotSet || kind == RecoveryPointKind.Ami) && !isRds;
+            if (!ok)
+                throw new FinBackupException("FinKindResourceMismatch", FinErrorKind.InvalidArgument,
+                    $"A {kind} recovery point cannot be taken of '{resourceId}'" + (type.HasValue ? $" (a {type})." : "."),
+                    "Use -Kind EbsSnapshotSet or Ami for EC2 instances (i-...), RdsSnapshot for RDS DB instances.");
+        }
+
+        /// <summary>Takes (or finds) the point of one kind. Throws FinBackupException on a failure of this item.</summary>
+        /// <param name="windowKnownEmpty">The caller listed the window moments ago and found nothing (the cycle): skip the re-listing.</param>
+        public TakeRecoveryPointResult Take(TakeRecoveryPointRequest request, RecoveryPointKind kind, CancellationToken cancellationToken, bool windowKnownEmpty = false)
+        {
+            if (string.IsNullOrEmpty(request.ResourceId))
+                throw new FinBackupException("FinResourceIdMissing", FinErrorKind.InvalidArgument, "No resource id was given.",
+                    "Pipe FinResource objects from Get-FinResource, or pass -ResourceId i-0123456789abcdef0 or a DB instance identifier.");
+            CheckKindFits(kind, request.ResourceType, request.ResourceId);
+            var app = request.Policy != null && !string.IsNullOrEmpty(request.Application) ? request.Policy.FindApplication(request.Application) : null;
+            if (request.Policy != null && !string.IsNullOrEmpty(request.Application) && app == null)
+                throw new FinBackupException("FinApplicationNotInPolicy", FinErrorKind.ObjectNotFound,
+                    $"Application '{request.Application}' is not in policy '{request.Policy.Name}'.",
+                    "Check the fin:application tag of the resource, or add the application to the policy.");
+            var retention = request.Retention ?? app?.Retention;
+            if (!retention.HasValue || retention.Value <= TimeSpan.Zero)
+                throw new FinBackupException("FinRetentionMissing", FinErrorKind.InvalidArgument,
+                    $"No retention is known for '{request.ResourceId}'.",
+                    "Pass -Policy with the application's Retention, or -Retention (for example -Retention 12:00:00).");
+            var frequency = request.Frequency ?? app?.Frequency ?? DefaultFrequency;
+            var now = _runtime.UtcNow();
+            var window = BackupWindow.At(now, frequency);
+            var region = request.Region;
+
+            var provider = _runtime.Provider(region, kind);
+            var existing = windowKnownEmpty ? null : provider.List(new RecoveryPointQuery
+            {
+                ResourceIds = { request.ResourceId },
+                Window = window.Id,
+            }, cancellationToken).Where(p => p.State != RecoveryPointState.Failed && p.Kind == kind && !p.IsCopy)
+              .OrderByDescending(p => p.CreatedAt).FirstOrDefault();
+            if (existing != null) return new TakeRecoveryPointResult { Point = existing, AlreadyExisted = true };
+
+            var creator = _runtime.Providers(region)?.Creator(kind) ?? throw new FinBackupException("FinRecoveryPointKindNotCreatable",
+                FinErrorKind.NotImplemented, $"FinBackup does not take {kind} recovery points directly.",
+                kind == RecoveryPointKind.FileBackup ? "Use Backup-FinFile on the instance." : "Use -Kind EbsSnapshotSet, Ami or RdsSnapshot.");
+            var tags = RecoveryPointTagCodec.ForNewPoint(kind, request.Application, request.Policy?.Name, request.ResourceId, window, now + retention.Value);
+            var created = creator.Create(new CreateRecoveryPointRequest
+            {
+                ResourceId = request.ResourceId,
+                Name = NameFor(kind, request.ResourceId, window),
+                Reboot = request.Reboot,
+                Tags = tags,
+            }, cancellationToken);
+            return new TakeRecoveryPointResult { Point = created, AlreadyExisted = false };
+        }
+
+        /// <summary>Waits until the point is Available (or Failed), reporting progress; FinWaitTimedOut after the runtime's timeout.</summary>
+        public FinRecoveryPoint WaitUntilDone(FinRecoveryPoint point, Action<FinRecoveryPoint> progress, CancellationToken cancellationToken)
+        {
+            var provider = _runtime.Provider(point.Region, point.Kind);
+            var deadline = _runtime.UtcNow() + _runtime.WaitTimeout;
+            var current = point;
+            while (current.State == RecoveryPointState.Pending)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (_runtime.UtcNow() >= deadline)
+                    throw new FinBackupException("FinWaitTimedOut", FinErrorKind.OperationTimeout,
+                        $"{point.Kind} {point.RecoveryPointId} in {point.Region} was still pending after {_runtime.WaitTimeout}.",
+                        "Run Get-FinRecoveryPoint later to see its state; nothing was cancelled.");
+                progress?.Invoke(current);
+                _runtime.Sleep(_runtime.PollInterval, cancellationToken);
+                var fresh = provider.List(new RecoveryPointQuery { RecoveryPointIds = { point.RecoveryPointId }, IncludeUnmanaged = true }, cancellationToken)
+                    .FirstOrDefault();
+                if (fresh == null)
+                    throw new FinBackupException("FinRecoveryPointVanished", FinErrorKind.ObjectNotFound,
+                        $"{point.Kind} {point.RecoveryPointId} in {point.Region} disappeared while being waited for.",
+                        "Check CloudTrail for who deleted it, then take a new one.");
+                current = fresh;
+            }
+            progress?.Invoke(current);
+            if (current.State == RecoveryPointState.Failed)
+                throw new FinBackupException("FinRecoveryPointFailed", FinErrorKind.InvalidData,
+                    $"{point.Kind} {point.RecoveryPointId} in {point.Region} failed.", "See the service's status message; take a new point.");
+            return current;
+        }
+
+        /// <summary>A stable, service-valid name per resource and window (AMI name, DB snapshot identifier).</summary>
+        public static string NameFor(RecoveryPointKind kind, string resourceId, BackupWindow window)
+        {
+            var stamp = window.Start.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            var cleaned = new string((resourceId ?? "resource").Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
+            while (cleaned.Contains("--")) cleaned = cleaned.Replace("--", "-");
+            if (kind == RecoveryPointKind.RdsSnapshot) stamp = stamp.ToLowerInvariant();
+            var name = "fin-" + cleaned + "-" + stamp;
+            return name.Length > 255 ? name.Substring(0, 255) : name;
+        }
+    }
+}

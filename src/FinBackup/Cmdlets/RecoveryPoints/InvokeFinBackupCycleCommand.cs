@@ -1,0 +1,54 @@
+using System;
+using System.Management.Automation;
+using FinBackup.Domain;
+using FinBackup.Domain.Policy;
+using FinBackup.Domain.Ports;
+using FinBackup.Domain.RecoveryPoints;
+
+namespace FinBackup.Cmdlets
+{
+    /// <summary>
+    /// One run of the backup cycle (what a scheduler runs): for each application whose window is due, snapshot, copy to
+    /// the DR region, expire. Returns a FinBackupCycleSummary per application.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "FinBackupCycle", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(FinBackupCycleSummary))]
+    public sealed class InvokeFinBackupCycleCommand : RecoveryPointCmdlet
+    {
+        private const string Activity = "FinBackup cycle";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public BackupPolicy Policy { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (string.IsNullOrEmpty(Policy.PrimaryRegion))
+                Fail("FinPolicyPrimaryRegionMissing", FinErrorKind.InvalidArgument, $"Policy '{Policy}' has no primary region.", "Set PrimaryRegion in the policy.", Policy);
+            if (string.IsNullOrEmpty(base.Region)) base.Region = Policy.PrimaryRegion;
+            var session = Session;
+            var cycle = new BackupCycle(BuildRuntime(Policy), r => session.Get<IProtectedResourceFinder>(r));
+            try
+            {
+                var summaries = cycle.Run(Policy, new BackupCycleCallbacks
+                {
+                    ShouldProcess = (target, action) => ShouldProcess(target, action),
+                    Progress = (step, i, n) => WriteFinProgress(1, Activity, step, n == 0 ? 0 : i * 100 / n, Policy.Name),
+                    Error = (ex, target) => WriteFinError(ex, target),
+                }, CancellationToken);
+                foreach (var s in summaries) WriteObject(s);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (FinBackupException ex)
+            {
+                ThrowFinError(ex, Policy);
+            }
+            finally
+            {
+                CompleteFinProgress(1, Activity);
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using FinBackup.Domain;
+using FinBackup.Domain.Policy;
+using FinBackup.Domain.RecoveryPoints;
+using FinBackup.Domain.Resources;
+
+namespace FinBackup.Cmdlets
+{
+    /// <summary>
+    /// Takes a recovery point of an EC2 instance (crash-consistent EBS snapshot set, or an AMI) or an RDS DB instance
+    /// (manual DB snapshot), tagged from the policy. Idempotent within the policy window.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "FinSnapshot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(FinRecoveryPoint))]
+    public sealed class NewFinSnapshotCommand : RecoveryPointCmdlet
+    {
+        private const string Activity = "Taking recovery points";
+        private readonly List<FinRecoveryPoint> _toWaitFor = new List<FinRecoveryPoint>();
+        private RecoveryPointRuntime _runtime;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("InstanceId", "DBInstanceIdentifier")]
+        public string ResourceId { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string Application { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public FinResourceType? ResourceType { get; set; }
+
+        /// <summary>The object on the pipeline (a FinResource): its Region property says where the resource is.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject InputObject { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public BackupPolicy Policy { get; set; }
+
+        [Parameter]
+        public TimeSpan? Retention { get; set; }
+
+        [Parameter]
+        [ValidateSet("EbsSnapshotSet", "Ami", "RdsSnapshot")]
+        public RecoveryPointKind? Kind { get; set; }
+
+        [Parameter]
+        public SwitchParameter Reboot { get; set; }
+
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (Retention.HasValue && Retention.Value <= TimeSpan.Zero)
+            {
+                Fail("FinSnapshotRetentionInvalid", FinErrorKind.InvalidArgument, $"-Retention must be positive; got {Retention}.", "Pass for example -Retention 12:00:00.", Retention);
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (Policy == null && !Retention.HasValue)
+            {
+                Fail("FinSnapshotRetentionRequired", FinErrorKind.InvalidArgument,
+                    "New-FinSnapshot needs a policy (for tags, window and expiry) or -Retention.",
+                    "Pipe resources from Get-FinResource (they carry their policy), or pass -Policy (Import-FinBackupPolicy ./finco.policy.psd1) or -Retention 12:00:00.", ResourceId);
+            }
+            if (ResourceType == FinResourceType.EbsVolume)
+            {
+                WriteVerbose($"Skipping volume {ResourceId}: volumes are snapshotted with their instance's snapshot set.");
+                return;
+            }
+            var pipelineRegion = PipelineRegion();
+            if (string.IsNullOrEmpty(base.Region)) base.Region = pipelineRegion ?? Policy?.PrimaryRegion;
+            var region = pipelineRegion ?? RegionOrDefault(null);
+            var type = ResourceType ?? (ResourceId.StartsWith("i-", StringComparison.Ordinal) ? FinResourceType.Ec2Instance : FinResourceType.RdsDbInstance);
+            var app = Policy != null && !string.IsNullOrEmpty(Application) ? Policy.FindApplication(Application) : null;
+            IReadOnlyList<RecoveryPointKind> kinds;
+            try
+            {
+                kinds = RecoveryPointTaker.KindsFor(type, app, Kind);
+            }
+            catch (FinBackupException ex)
+            {
+                WriteFinError(ex, ResourceId);
+                return;
+            }
+            _runtime = _runtime ?? BuildRuntime(Policy);
+            var taker = new RecoveryPointTaker(_runtime);
+            foreach (var kind in kinds)
+            {
+                if (!ShouldProcess($"{ResourceId} in {region}", $"Take {kind}" + (Reboot && kind == RecoveryPointKind.Ami ? " (rebooting the instance)" : string.Empty)))
+                    continue;
+                try
+                {
+                    var result = taker.Take(new TakeRecoveryPointRequest
+                    {
+                        ResourceId = ResourceId, ResourceType = type, Region = region, Application = Application,
+                        Policy = Policy, Retention = Retention, Reboot = Reboot,
+                    }, kind, CancellationToken);
+                    if (result.AlreadyExisted)
+                        WriteVerbose($"{kind} {result.Point.RecoveryPointId} already covers {ResourceId} for window {result.Point.Window}; not taking another.");
+                    result.Point.Policy = Policy;
+                    if (Wait) _toWaitFor.Add(result.Point);
+                    else WriteObject(result.Point);
+                }
+                catch (FinBackupException ex)
+                {
+                    WriteFinError(ex, ResourceId);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_toWaitFor.Count == 0) return;
+            var taker = new RecoveryPointTaker(_runtime);
+            var done = 0;
+            try
+            {
+                foreach (var point in _toWaitFor)
+                {
+                    try
+                    {
+                        var finished = taker.WaitUntilDone(point, p =>
+                            WriteFinProgress(1, Activity, $"{done} of {_toWaitFor.Count} complete", (done * 100 + (p.Progress ?? 0)) / _toWaitFor.Count,
+                                $"{p.Kind} {p.RecoveryPointId} of {p.ResourceId}: {p.State} {p.Progress ?? 0}%"), CancellationToken);
+                        finished.Policy = point.Policy;
+                        WriteObject(finished);
+                    }
+                    catch (FinBackupException ex)
+                    {
+                        WriteFinError(ex, point);
+                    }
+                    done++;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                CompleteFinProgress(1, Activity);
+            }
+        }
+
+        private string PipelineRegion()
+        {
+            var p = InputObject?.Properties["Region"];
+            var value = p?.Value as string;
+            return string.IsNullOrEmpty(value) ? null : value;
+        }
+    }
+}
