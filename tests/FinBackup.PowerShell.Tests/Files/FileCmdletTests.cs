@@ -105,6 +105,28 @@ public sealed class FileCmdletTests : IDisposable
     }
 
     [Fact]
+    public void GetFinRecoveryPoint_Kind_FileBackup_lists_the_point_and_pipes_into_Invoke_FinRestore_WhatIf()
+    {
+        var ledger = MakeTree();
+        using var host = new ModuleHost();
+        var backup = host.Run($"Backup-FinFile -Path '{ledger}' -Bucket fin-backup-use1 -KmsKeyId alias/fin-backup -Application 'Agent payment' {_conn}");
+        Assert.Empty(backup.Errors);
+        var id = (string)backup.Output[0].Properties["RecoveryPointId"].Value;
+
+        var listed = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' {_conn}");
+        Assert.Empty(listed.Errors);
+        var point = Assert.Single(listed.Output);
+        Assert.Equal(id, point.Properties["RecoveryPointId"].Value);
+        Assert.Equal("fin-backup-use1", point.Properties["Bucket"].Value);
+
+        var dest = Path.Combine(_root, "restore-listed");
+        var whatIf = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' {_conn} | Invoke-FinRestore -Destination '{dest}' -Include 'ledger/2026-11-*' -WhatIf {_conn}");
+        Assert.Empty(whatIf.Errors);
+        Assert.Equal(1L, whatIf.Output.Single().Properties["FilesNotWritten"].Value);
+        Assert.False(Directory.Exists(dest));
+    }
+
+    [Fact]
     public void InvokeFinRestore_reports_other_kinds_as_not_supported()
     {
         using var host = new ModuleHost();
