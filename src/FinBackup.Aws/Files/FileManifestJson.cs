@@ -23,6 +23,14 @@ namespace FinBackup.Aws.Files
         public static MemoryStream SerializeToStream(FileManifest m)
         {
             var ms = new MemoryStream(1024 + m.Files.Count * 400);
+            SerializeTo(m, ms);
+            ms.Position = 0;
+            return ms;
+        }
+
+        /// <summary>Writes the manifest's JSON to <paramref name="ms"/> (flushed every 64 KiB, so memory stays small).</summary>
+        public static void SerializeTo(FileManifest m, Stream ms)
+        {
             {
                 using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = false, SkipValidation = true }))
                 {
@@ -82,8 +90,6 @@ namespace FinBackup.Aws.Files
                     w.WriteEndArray();
                     w.WriteEndObject();
                 }
-                ms.Position = 0;
-                return ms;
             }
         }
 

@@ -117,23 +117,37 @@ namespace FinBackup.Aws.Files
 
         public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct)
         {
-            var body = FileManifestJson.SerializeToStream(manifest);
-            byte[] sha;
-            using (var h = SHA256.Create()) sha = h.ComputeHash(body.GetBuffer(), 0, (int)body.Length);
-            var request = new PutObjectRequest
+            // Large manifests (tens of thousands of files) are spooled to a temporary file rather than held in memory.
+            var spool = Path.Combine(Path.GetTempPath(), "finbackup-manifest-" + Guid.NewGuid().ToString("N") + ".json");
+            try
             {
-                BucketName = bucket,
-                Key = manifest.Key,
-                InputStream = body,
-                AutoCloseStream = true,
-                ContentType = "application/json",
-                ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
-                ChecksumSHA256 = Convert.ToBase64String(sha),
-                UseChunkEncoding = false,
-                TagSet = tags?.Select(kv => new Tag { Key = kv.Key, Value = kv.Value }).ToList(),
-            };
-            Apply(request, options);
-            Run(() => _s3.PutObjectAsync(request, ct), bucket, manifest.Key);
+                byte[] sha;
+                using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+                {
+                    FileManifestJson.SerializeTo(manifest, file);
+                    file.Position = 0;
+                    using (var h = SHA256.Create()) sha = h.ComputeHash(file);
+                    file.Position = 0;
+                    var request = new PutObjectRequest
+                    {
+                        BucketName = bucket,
+                        Key = manifest.Key,
+                        InputStream = file,
+                        AutoCloseStream = false,
+                        ContentType = "application/json",
+                        ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+                        ChecksumSHA256 = Convert.ToBase64String(sha),
+                        UseChunkEncoding = false,
+                        TagSet = tags?.Select(kv => new Tag { Key = kv.Key, Value = kv.Value }).ToList(),
+                    };
+                    Apply(request, options);
+                    Run(() => _s3.PutObjectAsync(request, ct), bucket, manifest.Key);
+                }
+            }
+            finally
+            {
+                try { File.Delete(spool); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
         }
 
         public FileManifest GetManifest(string bucket, string key, CancellationToken ct)
