@@ -6,7 +6,7 @@ using FinBackup.Domain;
 using FinBackup.Domain.Files;
 
 // Usage:
-//   backup  --endpoint URL --bucket B --path DIR [--path DIR2] --cache DIR [--app NAME] [--parallelism N]
+//   backup  --endpoint URL --bucket B --path DIR [--path DIR2] --cache DIR [--app NAME] [--parallelism N] [--chunk-mib 8] [--pack-mib 16]
 //   restore --endpoint URL --bucket B --manifest KEY --dest DIR
 // Prints one line of key=value figures (the bench script adds /usr/bin/time's CPU, wall and peak RSS).
 var opts = new Dictionary<string, List<string>>();
@@ -30,7 +30,7 @@ try
     {
         case "backup":
         {
-            var engine = new FileBackupEngine(store, new FileBackupSettings { Parallelism = int.Parse(One("parallelism", "4")) });
+            var engine = new FileBackupEngine(store, new FileBackupSettings { Parallelism = int.Parse(One("parallelism", "4")), ChunkSize = int.Parse(One("chunk-mib", "8")) << 20, PackSize = int.Parse(One("pack-mib", "16")) << 20 });
             var result = engine.Run(new FileBackupRequest
             {
                 Bucket = One("bucket"),
