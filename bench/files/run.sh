@@ -21,7 +21,7 @@ DATA="$WORK/data"
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
 make_data() {
-  if [ -f "$DATA/.complete" ]; then return; fi
+  if [ -f "$WORK/.data-complete" ]; then return; fi
   rm -rf "$DATA"; mkdir -p "$DATA/large" "$DATA/small"
   log "generating 17 x 64 MiB + 50,000 x 2 KiB in $DATA"
   for i in $(seq -w 1 17); do head -c $((64 << 20)) /dev/urandom > "$DATA/large/file-$i.bin"; done
@@ -34,7 +34,7 @@ for d in range(50):
         with open(f"{root}/d{d:02d}/f{i:04d}.dat", "wb") as f:
             f.write(os.urandom(2048))
 PY
-  touch "$DATA/.complete"
+  touch "$WORK/.data-complete"
 }
 
 start_moto() {

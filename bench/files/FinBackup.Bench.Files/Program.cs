@@ -6,7 +6,7 @@ using FinBackup.Domain;
 using FinBackup.Domain.Files;
 
 // Usage:
-//   backup  --endpoint URL --bucket B --path DIR [--path DIR2] --cache DIR [--app NAME] [--parallelism N]
+//   backup  --endpoint URL --bucket B --path DIR [--path DIR2] --cache DIR [--app NAME] [--parallelism N] [--chunk-mib 8] [--pack-mib 16]
 //   restore --endpoint URL --bucket B --manifest KEY --dest DIR
 // Prints one line of key=value figures (the bench script adds /usr/bin/time's CPU, wall and peak RSS).
 var opts = new Dictionary<string, List<string>>();
@@ -22,13 +22,15 @@ var region = One("region", "us-east-1");
 using var context = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), region, One("endpoint"));
 var store = new S3FileBackupStore(context, region);
 var watch = Stopwatch.StartNew();
+long peakAfterGc = 0;
+using var sampler = new Timer(_ => { var h = GC.GetGCMemoryInfo().HeapSizeBytes; if (h > Interlocked.Read(ref peakAfterGc)) Interlocked.Exchange(ref peakAfterGc, h); }, null, 0, 10);
 try
 {
     switch (args.Length > 0 ? args[0] : "")
     {
         case "backup":
         {
-            var engine = new FileBackupEngine(store, new FileBackupSettings { Parallelism = int.Parse(One("parallelism", "4")) });
+            var engine = new FileBackupEngine(store, new FileBackupSettings { Parallelism = int.Parse(One("parallelism", "4")), ChunkSize = int.Parse(One("chunk-mib", "8")) << 20, PackSize = int.Parse(One("pack-mib", "16")) << 20 });
             var result = engine.Run(new FileBackupRequest
             {
                 Bucket = One("bucket"),
@@ -39,7 +41,7 @@ try
                 Host = "bench",
             }, null!, CancellationToken.None);
             var s = result.Summary;
-            Console.WriteLine($"finbackup files={s.Files} unchanged={s.FilesUnchanged} failed={s.FilesFailed} bytes={s.Bytes} read={s.BytesRead} uploaded={s.BytesUploaded} objects={s.ObjectsPut} manifest={s.RecoveryPointId} seconds={watch.Elapsed.TotalSeconds:F2} gcHeapPeakMiB={GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1}");
+            Console.WriteLine($"finbackup files={s.Files} unchanged={s.FilesUnchanged} failed={s.FilesFailed} bytes={s.Bytes} read={s.BytesRead} uploaded={s.BytesUploaded} objects={s.ObjectsPut} manifest={s.RecoveryPointId} seconds={watch.Elapsed.TotalSeconds:F2} allocatedMiB={GC.GetTotalAllocatedBytes() / 1048576.0:F0} gcCount0={GC.CollectionCount(0)} gcCount2={GC.CollectionCount(2)} heapAfterGcPeakMiB={Interlocked.Read(ref peakAfterGc) / 1048576.0:F1}");
             break;
         }
         case "restore":

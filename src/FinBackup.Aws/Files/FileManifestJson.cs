@@ -16,7 +16,21 @@ namespace FinBackup.Aws.Files
     {
         public static byte[] Serialize(FileManifest m)
         {
-            using (var ms = new MemoryStream(64 + m.Files.Count * 260))
+            using (var ms = SerializeToStream(m)) return ms.ToArray();
+        }
+
+        /// <summary>The manifest's JSON in a MemoryStream (position 0); use GetBuffer() and Length to avoid a copy.</summary>
+        public static MemoryStream SerializeToStream(FileManifest m)
+        {
+            var ms = new MemoryStream(1024 + m.Files.Count * 400);
+            SerializeTo(m, ms);
+            ms.Position = 0;
+            return ms;
+        }
+
+        /// <summary>Writes the manifest's JSON to <paramref name="ms"/> (flushed every 64 KiB, so memory stays small).</summary>
+        public static void SerializeTo(FileManifest m, Stream ms)
+        {
             {
                 using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = false, SkipValidation = true }))
                 {
@@ -61,6 +75,7 @@ namespace FinBackup.Aws.Files
                         }
                         w.WriteEndArray();
                         w.WriteEndObject();
+                        if (w.BytesPending > 1 << 16) w.Flush();
                     }
                     w.WriteEndArray();
                     w.WriteStartArray("missing");
@@ -75,88 +90,176 @@ namespace FinBackup.Aws.Files
                     w.WriteEndArray();
                     w.WriteEndObject();
                 }
-                return ms.ToArray();
             }
         }
 
-        public static FileManifest Deserialize(byte[] json, string keyHint = null)
+        public static FileManifest Deserialize(byte[] json, string keyHint = null) => Deserialize(json, json.Length, keyHint);
+
+        /// <summary>
+        /// Streaming parse (Utf8JsonReader, no DOM): a manifest of 50,000 files is read without holding a document tree,
+        /// and repeated object keys and hashes share one string each.
+        /// </summary>
+        public static FileManifest Deserialize(byte[] json, int length, string keyHint)
         {
             try
             {
-                using (var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 }))
+                var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(json, 0, length), new JsonReaderOptions { MaxDepth = 16 });
+                var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+                var m = new FileManifest { Format = null };
+                Expect(ref reader, JsonTokenType.StartObject);
+                while (Next(ref reader) == JsonTokenType.PropertyName)
                 {
-                    var r = doc.RootElement;
-                    var format = S(r, "format");
-                    if (format == null || !format.StartsWith("finbackup-manifest/", StringComparison.Ordinal))
-                        throw new FormatException("not a FinBackup manifest (format '" + format + "')");
-                    var m = new FileManifest
+                    var name = reader.GetString();
+                    reader.Read();
+                    switch (name)
                     {
-                        Format = format,
-                        Id = S(r, "id"),
-                        Key = S(r, "key") ?? keyHint,
-                        Application = S(r, "application"),
-                        PolicyName = S(r, "policy"),
-                        FileSet = S(r, "fileSet"),
-                        Window = S(r, "window"),
-                        Host = S(r, "host"),
-                        Bucket = S(r, "bucket"),
-                        Region = S(r, "region"),
-                        KmsKeyId = S(r, "kmsKeyId"),
-                        CreatedAt = ParseTime(S(r, "createdAt")) ?? DateTime.MinValue,
-                        ExpiresAt = ParseTime(S(r, "expiresAt")),
-                        SourceRecoveryPointId = S(r, "sourceRecoveryPointId"),
-                        SourceRegion = S(r, "sourceRegion"),
-                        PreviousManifestKey = S(r, "previousManifest"),
-                        Sources = Strings(r, "sources"),
-                        Include = Strings(r, "include"),
-                        Exclude = Strings(r, "exclude"),
-                    };
-                    if (r.TryGetProperty("files", out var files) && files.ValueKind == JsonValueKind.Array)
-                    {
-                        var list = new List<ManifestFile>(files.GetArrayLength());
-                        foreach (var f in files.EnumerateArray())
-                        {
-                            var entry = new ManifestFile
-                            {
-                                Path = S(f, "path"),
-                                Size = f.GetProperty("size").GetInt64(),
-                                Mode = ParseMode(S(f, "mode")),
-                                ModifiedAt = ParseTime(S(f, "mtime")) ?? DateTime.MinValue,
-                                Sha256 = S(f, "sha256"),
-                            };
-                            if (f.TryGetProperty("parts", out var parts) && parts.ValueKind == JsonValueKind.Array)
-                            {
-                                var pl = new List<ManifestPart>(parts.GetArrayLength());
-                                foreach (var p in parts.EnumerateArray())
-                                {
-                                    pl.Add(new ManifestPart
-                                    {
-                                        Key = S(p, "key"),
-                                        Offset = p.GetProperty("offset").GetInt64(),
-                                        Length = p.GetProperty("length").GetInt64(),
-                                        Sha256 = S(p, "sha256"),
-                                    });
-                                }
-                                entry.Parts = pl;
-                            }
-                            list.Add(entry);
-                        }
-                        m.Files = list;
+                        case "format": m.Format = Str(ref reader); break;
+                        case "id": m.Id = Str(ref reader); break;
+                        case "key": m.Key = Str(ref reader); break;
+                        case "application": m.Application = Str(ref reader); break;
+                        case "policy": m.PolicyName = Str(ref reader); break;
+                        case "fileSet": m.FileSet = Str(ref reader); break;
+                        case "window": m.Window = Str(ref reader); break;
+                        case "host": m.Host = Str(ref reader); break;
+                        case "bucket": m.Bucket = Str(ref reader); break;
+                        case "region": m.Region = Str(ref reader); break;
+                        case "kmsKeyId": m.KmsKeyId = Str(ref reader); break;
+                        case "createdAt": m.CreatedAt = ParseTime(Str(ref reader)) ?? DateTime.MinValue; break;
+                        case "expiresAt": m.ExpiresAt = ParseTime(Str(ref reader)); break;
+                        case "sourceRecoveryPointId": m.SourceRecoveryPointId = Str(ref reader); break;
+                        case "sourceRegion": m.SourceRegion = Str(ref reader); break;
+                        case "previousManifest": m.PreviousManifestKey = Str(ref reader); break;
+                        case "sources": m.Sources = StrArray(ref reader); break;
+                        case "include": m.Include = StrArray(ref reader); break;
+                        case "exclude": m.Exclude = StrArray(ref reader); break;
+                        case "files": m.Files = Files(ref reader, strings); break;
+                        case "missing": m.Missing = Missing(ref reader); break;
+                        default: reader.Skip(); break;
                     }
-                    if (r.TryGetProperty("missing", out var missing) && missing.ValueKind == JsonValueKind.Array)
-                    {
-                        foreach (var x in missing.EnumerateArray())
-                            m.Missing.Add(new ManifestMissingFile { Path = S(x, "path"), ErrorId = S(x, "errorId"), Reason = S(x, "reason") });
-                    }
-                    return m;
                 }
+                if (m.Format == null || !m.Format.StartsWith("finbackup-manifest/", StringComparison.Ordinal))
+                    throw new FormatException("not a FinBackup manifest (format '" + m.Format + "')");
+                if (m.Key == null) m.Key = keyHint;
+                return m;
             }
-            catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is KeyNotFoundException || ex is InvalidOperationException)
+            catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is KeyNotFoundException || ex is InvalidOperationException || ex is OverflowException || ex is ArgumentException)
             {
                 throw new FinBackupException("FinFileManifestInvalid", FinErrorKind.InvalidData,
                     $"The manifest '{keyHint}' cannot be read: {ex.Message}", "Check that the object is a FinBackup manifest and was not modified.", ex);
             }
         }
+
+        private static IList<ManifestFile> Files(ref Utf8JsonReader r, Dictionary<string, string> strings)
+        {
+            var list = new List<ManifestFile>();
+            if (r.TokenType != JsonTokenType.StartArray) throw new FormatException("'files' is not an array");
+            while (Next(ref r) == JsonTokenType.StartObject)
+            {
+                var f = new ManifestFile();
+                bool size = false;
+                while (Next(ref r) == JsonTokenType.PropertyName)
+                {
+                    var name = r.GetString();
+                    r.Read();
+                    switch (name)
+                    {
+                        case "path": f.Path = Str(ref r); break;
+                        case "size": f.Size = r.GetInt64(); size = true; break;
+                        case "mode": f.Mode = ParseMode(Str(ref r)); break;
+                        case "mtime": f.ModifiedAt = ParseTime(Str(ref r)) ?? DateTime.MinValue; break;
+                        case "sha256": f.Sha256 = Intern(strings, Str(ref r)); break;
+                        case "parts": f.Parts = Parts(ref r, strings); break;
+                        default: r.Skip(); break;
+                    }
+                }
+                if (f.Path == null || !size) throw new FormatException("a file entry has no path or size");
+                list.Add(f);
+            }
+            return list;
+        }
+
+        private static IList<ManifestPart> Parts(ref Utf8JsonReader r, Dictionary<string, string> strings)
+        {
+            var list = new List<ManifestPart>(1);
+            if (r.TokenType != JsonTokenType.StartArray) throw new FormatException("'parts' is not an array");
+            while (Next(ref r) == JsonTokenType.StartObject)
+            {
+                var p = new ManifestPart();
+                while (Next(ref r) == JsonTokenType.PropertyName)
+                {
+                    var name = r.GetString();
+                    r.Read();
+                    switch (name)
+                    {
+                        case "key": p.Key = Intern(strings, Str(ref r)); break;
+                        case "offset": p.Offset = r.GetInt64(); break;
+                        case "length": p.Length = r.GetInt64(); break;
+                        case "sha256": p.Sha256 = Intern(strings, Str(ref r)); break;
+                        default: r.Skip(); break;
+                    }
+                }
+                if (p.Key == null) throw new FormatException("a part has no key");
+                list.Add(p);
+            }
+            return list;
+        }
+
+        private static IList<ManifestMissingFile> Missing(ref Utf8JsonReader r)
+        {
+            var list = new List<ManifestMissingFile>();
+            if (r.TokenType != JsonTokenType.StartArray) throw new FormatException("'missing' is not an array");
+            while (Next(ref r) == JsonTokenType.StartObject)
+            {
+                var x = new ManifestMissingFile();
+                while (Next(ref r) == JsonTokenType.PropertyName)
+                {
+                    var name = r.GetString();
+                    r.Read();
+                    switch (name)
+                    {
+                        case "path": x.Path = Str(ref r); break;
+                        case "errorId": x.ErrorId = Str(ref r); break;
+                        case "reason": x.Reason = Str(ref r); break;
+                        default: r.Skip(); break;
+                    }
+                }
+                list.Add(x);
+            }
+            return list;
+        }
+
+        private static IList<string> StrArray(ref Utf8JsonReader r)
+        {
+            var list = new List<string>();
+            if (r.TokenType != JsonTokenType.StartArray) { r.Skip(); return list; }
+            while (Next(ref r) != JsonTokenType.EndArray)
+            {
+                if (r.TokenType == JsonTokenType.String) list.Add(r.GetString());
+                else r.Skip();
+            }
+            return list;
+        }
+
+        private static string Intern(Dictionary<string, string> strings, string value)
+        {
+            if (value == null) return null;
+            if (strings.TryGetValue(value, out var existing)) return existing;
+            strings[value] = value;
+            return value;
+        }
+
+        private static JsonTokenType Next(ref Utf8JsonReader r)
+        {
+            if (!r.Read()) throw new FormatException("the manifest ends early");
+            return r.TokenType;
+        }
+
+        private static void Expect(ref Utf8JsonReader r, JsonTokenType type)
+        {
+            if (Next(ref r) != type) throw new FormatException($"expected {type}, found {r.TokenType}");
+        }
+
+        private static string Str(ref Utf8JsonReader r) => r.TokenType == JsonTokenType.String ? r.GetString() : r.TokenType == JsonTokenType.Null ? null : throw new FormatException("expected a string, found " + r.TokenType);
 
         private static string Time(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
@@ -180,15 +283,5 @@ namespace FinBackup.Aws.Files
             w.WriteEndArray();
         }
 
-        private static string S(JsonElement e, string name) =>
-            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-        private static IList<string> Strings(JsonElement e, string name)
-        {
-            var list = new List<string>();
-            if (e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array)
-                foreach (var x in v.EnumerateArray()) if (x.ValueKind == JsonValueKind.String) list.Add(x.GetString());
-            return list;
-        }
     }
 }

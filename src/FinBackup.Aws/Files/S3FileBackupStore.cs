@@ -117,35 +117,60 @@ namespace FinBackup.Aws.Files
 
         public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct)
         {
-            var body = FileManifestJson.Serialize(manifest);
-            byte[] sha;
-            using (var h = SHA256.Create()) sha = h.ComputeHash(body);
-            var request = new PutObjectRequest
+            // Large manifests (tens of thousands of files) are spooled to a temporary file rather than held in memory.
+            var spool = Path.Combine(Path.GetTempPath(), "finbackup-manifest-" + Guid.NewGuid().ToString("N") + ".json");
+            try
             {
-                BucketName = bucket,
-                Key = manifest.Key,
-                InputStream = new MemoryStream(body, false),
-                AutoCloseStream = true,
-                ContentType = "application/json",
-                ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
-                ChecksumSHA256 = Convert.ToBase64String(sha),
-                UseChunkEncoding = false,
-                TagSet = tags?.Select(kv => new Tag { Key = kv.Key, Value = kv.Value }).ToList(),
-            };
-            Apply(request, options);
-            Run(() => _s3.PutObjectAsync(request, ct), bucket, manifest.Key);
+                byte[] sha;
+                using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+                {
+                    FileManifestJson.SerializeTo(manifest, file);
+                    file.Position = 0;
+                    using (var h = SHA256.Create()) sha = h.ComputeHash(file);
+                    file.Position = 0;
+                    var request = new PutObjectRequest
+                    {
+                        BucketName = bucket,
+                        Key = manifest.Key,
+                        InputStream = file,
+                        AutoCloseStream = false,
+                        ContentType = "application/json",
+                        ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+                        ChecksumSHA256 = Convert.ToBase64String(sha),
+                        UseChunkEncoding = false,
+                        TagSet = tags?.Select(kv => new Tag { Key = kv.Key, Value = kv.Value }).ToList(),
+                    };
+                    Apply(request, options);
+                    Run(() => _s3.PutObjectAsync(request, ct), bucket, manifest.Key);
+                }
+            }
+            finally
+            {
+                try { File.Delete(spool); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
         }
 
         public FileManifest GetManifest(string bucket, string key, CancellationToken ct)
         {
             byte[] body;
+            int length;
             using (var response = Run(() => _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct), bucket, key))
-            using (var ms = new MemoryStream())
             {
-                response.ResponseStream.CopyToAsync(ms, 81920, ct).GetAwaiter().GetResult();
-                body = ms.ToArray();
+                var declared = response.ContentLength;
+                if (declared > int.MaxValue - 64)
+                    throw new FinBackupException("FinFileManifestTooLarge", FinErrorKind.InvalidData, $"s3://{bucket}/{key} is {declared} bytes; a manifest cannot be that large.", null);
+                body = new byte[Math.Max(0, declared)];
+                length = 0;
+                var stream = response.ResponseStream;
+                while (true)
+                {
+                    if (length == body.Length) Array.Resize(ref body, Math.Max(4096, body.Length * 2));
+                    var n = stream.ReadAsync(body, length, body.Length - length, ct).GetAwaiter().GetResult();
+                    if (n <= 0) break;
+                    length += n;
+                }
             }
-            var m = FileManifestJson.Deserialize(body, key);
+            var m = FileManifestJson.Deserialize(body, length, key);
             m.Key = key;
             m.Bucket = bucket;
             return m;

@@ -145,7 +145,7 @@ namespace FinBackup.Domain.Files
             private readonly FileManifest _manifest;
             private readonly FileBackupSummary _summary = new FileBackupSummary();
             private readonly ObjectWriteOptions _writeOptions;
-            private readonly FileChangeCache _oldCache;
+            private FileChangeCache _oldCache;
             private readonly FileChangeCache _newCache = new FileChangeCache();
             private readonly string _cacheDir;
 
@@ -179,7 +179,8 @@ namespace FinBackup.Domain.Files
                 _ct = ct;
                 _filter = new GlobFilter(request.Include, request.Exclude);
                 _now = engine._clock();
-                _budget = new BufferBudget(Math.Max(_s.MaxBufferedBytes, Math.Max(_s.PackSize + _s.SmallFileThreshold, _s.ChunkSize)));
+                var budget = _s.MaxBufferedBytes > 0 ? _s.MaxBufferedBytes : (long)Math.Max(1, _s.Parallelism) * _s.ChunkSize;
+                _budget = new BufferBudget(Math.Max(budget, Math.Max(_s.PackSize + _s.SmallFileThreshold, _s.ChunkSize)));
                 _requests = new SemaphoreSlim(Math.Max(1, _s.Parallelism));
                 var windowId = request.Frequency.HasValue
                     ? BackupWindow.At(_now, request.Frequency.Value).Id
@@ -217,7 +218,7 @@ namespace FinBackup.Domain.Files
             public FileBackupResult Execute()
             {
                 LoadPrevious();
-                var entries = new List<ManifestFile>();
+                var entries = new List<ManifestFile>(_previousByPath.Count + 16);
                 foreach (var source in _request.Paths)
                 {
                     _ct.ThrowIfCancellationRequested();
@@ -227,6 +228,12 @@ namespace FinBackup.Domain.Files
                 WaitUploads();
                 entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
                 _manifest.Files = entries;
+                // The previous manifest and the old cache are no longer needed: let them go before the new manifest is serialised.
+                _previousByPath = null;
+                _oldCache = null;
+                _knownFiles.Clear();
+                _knownChunks.Clear();
+                _listedChunks = null;
                 var tags = TagsFor(_manifest);
                 _engine._store.PutManifest(_request.Bucket, _manifest, tags, _writeOptions, _ct);
                 if (!_request.NoCache)
@@ -290,6 +297,7 @@ namespace FinBackup.Domain.Files
                     return;
                 }
                 _manifest.PreviousManifestKey = previous.Key;
+                _previousByPath = new Dictionary<string, ManifestFile>(previous.Files.Count, StringComparer.Ordinal);
                 _summary.PreviousManifestKey = previous.Key;
                 foreach (var f in previous.Files)
                 {
@@ -432,7 +440,7 @@ namespace FinBackup.Domain.Files
                 {
                     entries.Add(unchanged);
                     _summary.FilesUnchanged++;
-                    _newCache.Set(rel, stat, unchanged.Sha256);
+                    _newCache.Set(unchanged.Path, stat, unchanged.Sha256);
                     ReportProgress(rel, false);
                     return;
                 }
@@ -480,7 +488,7 @@ namespace FinBackup.Domain.Files
                 if (!_oldCache.TryGet(rel, out var cached) || !cached.Stat.Equals(stat)) return false;
                 if (!_previousByPath.TryGetValue(rel, out var prev)) return false;
                 if (prev.Size != stat.Size || prev.ModifiedAt.Ticks != stat.ModifiedTicks || !string.Equals(prev.Sha256, cached.Sha256, StringComparison.Ordinal)) return false;
-                entry = new ManifestFile { Path = rel, Size = stat.Size, Mode = stat.Mode, ModifiedAt = stat.ModifiedAt, Sha256 = prev.Sha256, Parts = prev.Parts };
+                entry = new ManifestFile { Path = prev.Path, Size = stat.Size, Mode = stat.Mode, ModifiedAt = stat.ModifiedAt, Sha256 = prev.Sha256, Parts = prev.Parts };
                 return true;
             }
 

@@ -38,8 +38,9 @@ namespace FinBackup.Domain.Files
         public int ChunkSize { get; set; } = 8 << 20;
         /// <summary>Concurrent PUT requests.</summary>
         public int Parallelism { get; set; } = 4;
-        /// <summary>Bytes buffered for upload at once (packs and chunks in flight); memory stays about this plus one pack.</summary>
-        public long MaxBufferedBytes { get; set; } = 48L << 20;
+        /// <summary>Bytes buffered for upload at once (packs and chunks in flight); memory stays about this plus one pack.
+        /// 0 (default) means Parallelism x ChunkSize, at least one pack.</summary>
+        public long MaxBufferedBytes { get; set; }
         /// <summary>
         /// The garbage collector's grace period, which backups rely on: a backup must finish within it. Content from a previous
         /// manifest is only reused when that manifest lives at least this long; content found only by listing and older than

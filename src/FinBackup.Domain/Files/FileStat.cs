@@ -32,6 +32,7 @@ namespace FinBackup.Domain.Files
     {
         private static readonly bool Linux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
         private static bool _broken;
+        [ThreadStatic] private static byte[] _buffer;
 
         [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
         private static extern int stat_native(string path, byte[] buffer);
@@ -42,7 +43,7 @@ namespace FinBackup.Domain.Files
         internal static void Fill(string path, ref FileStat stat)
         {
             if (!Linux || _broken) return;
-            var buf = new byte[256];
+            var buf = _buffer ?? (_buffer = new byte[256]);
             try
             {
                 if (stat_native(path, buf) != 0) return;

@@ -105,6 +105,71 @@ public sealed class FileCmdletTests : IDisposable
     }
 
     [Fact]
+    public void GetFinRecoveryPoint_Kind_FileBackup_lists_the_point_and_pipes_into_Invoke_FinRestore_WhatIf()
+    {
+        var ledger = MakeTree();
+        using var host = new ModuleHost();
+        var backup = host.Run($"Backup-FinFile -Path '{ledger}' -Bucket fin-backup-use1 -KmsKeyId alias/fin-backup -Application 'Agent payment' {_conn}");
+        Assert.Empty(backup.Errors);
+        var id = (string)backup.Output[0].Properties["RecoveryPointId"].Value;
+
+        var listed = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' {_conn}");
+        Assert.Empty(listed.Errors);
+        var point = Assert.Single(listed.Output);
+        Assert.Equal(id, point.Properties["RecoveryPointId"].Value);
+        Assert.Equal("fin-backup-use1", point.Properties["Bucket"].Value);
+
+        var dest = Path.Combine(_root, "restore-listed");
+        var whatIf = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' {_conn} | Invoke-FinRestore -Destination '{dest}' -Include 'ledger/2026-11-*' -WhatIf {_conn}");
+        Assert.Empty(whatIf.Errors);
+        Assert.Equal(1L, whatIf.Output.Single().Properties["FilesNotWritten"].Value);
+        Assert.False(Directory.Exists(dest));
+    }
+
+    [Fact]
+    public void BackupFinFile_with_a_policy_backs_up_each_file_set_with_the_policy_bucket_key_and_retention()
+    {
+        var ledger = MakeTree();
+        var etc = Path.Combine(_root, "src", "agentpay");
+        Directory.CreateDirectory(etc);
+        File.WriteAllText(Path.Combine(etc, "app.conf"), "x=1");
+        File.WriteAllText(Path.Combine(etc, "app.tmp"), "scratch");
+        using var host = new ModuleHost();
+        var script = $$"""
+            $policy = [FinBackup.Domain.Policy.BackupPolicy]::new()
+            $policy.Name = 'finco'; $policy.PrimaryRegion = 'us-east-1'; $policy.DrRegion = 'us-west-2'
+            $policy.Buckets['us-east-1'] = 'fin-backup-use1'; $policy.KmsKeys['us-east-1'] = 'alias/fin-backup'
+            $app = [FinBackup.Domain.Policy.ApplicationPolicy]::new()
+            $app.Name = 'Agent payment'; $app.Retention = [TimeSpan]::FromHours(12); $app.Frequency = [TimeSpan]::FromMinutes(45)
+            $ledgerSet = [FinBackup.Domain.Policy.FileSetPolicy]::new(); $ledgerSet.Name = 'ledger'; $ledgerSet.Paths.Add('{{ledger}}')
+            $configSet = [FinBackup.Domain.Policy.FileSetPolicy]::new(); $configSet.Name = 'config'; $configSet.Paths.Add('{{etc}}'); $configSet.Exclude.Add('*.tmp')
+            $app.FileSets.Add($ledgerSet); $app.FileSets.Add($configSet)
+            $policy.Applications.Add($app)
+            Backup-FinFile -Policy $policy -Application 'agent payment' {{_conn}}
+            """;
+        var r = host.Run(script);
+        Assert.Empty(r.Errors);
+        Assert.Null(r.Terminating);
+        Assert.Equal(4, r.Output.Count);
+        var points = r.Output.Where(o => o.BaseObject.GetType().Name == "FinRecoveryPoint").ToList();
+        Assert.Equal(2, points.Count);
+        Assert.All(points, p =>
+        {
+            Assert.Equal("finco", p.Properties["PolicyName"].Value);
+            Assert.Equal("Agent payment", p.Properties["Application"].Value);
+            var created = (DateTime)p.Properties["CreatedAt"].Value;
+            Assert.Equal(created.AddHours(12), (DateTime)((DateTime?)p.Properties["ExpiresAt"].Value)!, TimeSpan.FromSeconds(1));
+            var window = DateTime.Parse((string)p.Properties["Window"].Value, null, System.Globalization.DateTimeStyles.AdjustToUniversal);
+            Assert.Equal(0, (long)(window - DateTime.UnixEpoch).TotalMinutes % 45);
+        });
+        var summaries = r.Output.Where(o => o.BaseObject.GetType().Name == "FileBackupSummary").ToList();
+        Assert.Equal(new long[] { 3, 1 }, summaries.Select(s => (long)s.Properties["Files"].Value).ToArray());
+
+        var unknown = host.Run(script.Replace("-Application 'agent payment'", "-Application 'Payroll'"));
+        Assert.Equal("FinFileBackupApplicationNotInPolicy,FinBackup.Cmdlets.Files.BackupFinFileCommand", Assert.Single(unknown.Errors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
     public void InvokeFinRestore_reports_other_kinds_as_not_supported()
     {
         using var host = new ModuleHost();
