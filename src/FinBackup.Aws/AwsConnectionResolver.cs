@@ -75,7 +75,9 @@ namespace FinBackup.Aws
                 result.Credentials = string.IsNullOrEmpty(request.SessionToken)
                     ? (AWSCredentials)new BasicAWSCredentials(request.AccessKey, request.SecretKey)
                     : new SessionAWSCredentials(request.AccessKey, request.SecretKey, request.SessionToken);
-                result.CredentialSource = string.IsNullOrEmpty(request.SessionToken) ? "parameters -AccessKey/-SecretKey" : "parameters -AccessKey/-SecretKey/-SessionToken";
+                result.CredentialSource = request.KeysFromCredentialParameter
+                    ? "parameter -Credential"
+                    : string.IsNullOrEmpty(request.SessionToken) ? "parameters -AccessKey/-SecretKey" : "parameters -AccessKey/-SecretKey/-SessionToken";
             }
 
             // 2. explicit profile (also used for the region even when keys were explicit)

@@ -15,6 +15,9 @@ namespace FinBackup.Domain.Connection
         public string SessionToken { get; set; }
         public string EndpointUrl { get; set; }
 
+        /// <summary>True when the keys came from -Credential rather than -AccessKey/-SecretKey (for -Verbose).</summary>
+        public bool KeysFromCredentialParameter { get; set; }
+
         /// <summary>Session defaults (Set-FinDefault); applied after explicit parameters.</summary>
         public FinSessionDefaults Defaults { get; set; }
     }

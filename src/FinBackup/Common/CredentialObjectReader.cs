@@ -20,6 +20,7 @@ namespace FinBackup.Common
             {
                 request.AccessKey = ps.UserName;
                 request.SecretKey = ps.GetNetworkCredential().Password;
+                request.KeysFromCredentialParameter = true;
                 return;
             }
             var immutable = credential;
@@ -39,6 +40,7 @@ namespace FinBackup.Common
             request.AccessKey = accessKey;
             request.SecretKey = secretKey;
             request.SessionToken = ReadString(immutable, "Token") ?? request.SessionToken;
+            request.KeysFromCredentialParameter = true;
         }
 
         private static string ReadString(object o, string property) =>

@@ -30,16 +30,53 @@ public sealed class AssemblyIsolationTests
 $null = [System.Reflection.Assembly]::LoadFrom('{OldAwsSdkCore()}')
 'PRELOADED=' + [Amazon.Runtime.AWSCredentials].Assembly.GetName().Version
 Import-Module FinBackup -ErrorAction Stop
-$id = Test-FinAwsConnection -EndpointUrl '{_moto.EndpointUrl}' -Region us-east-1 -AccessKey testing -SecretKey testing -ErrorAction Stop
+# an AWS.Tools-style credentials object from the OTHER SDK version is accepted through -Credential
+$cred = [Amazon.Runtime.BasicAWSCredentials]::new('testing', 'testing')
+$id = Test-FinAwsConnection -EndpointUrl '{_moto.EndpointUrl}' -Region us-east-1 -Credential $cred -ErrorAction Stop
 'ACCOUNT=' + $id.Account
+'SOURCE=' + $id.CredentialSource
 [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {{ $_.GetName().Name -eq 'AWSSDK.Core' }} | ForEach-Object {{ 'LOADED=' + $_.GetName().Version }}
 ";
         var r = FinpsProcess.Run(script);
         Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
         Assert.Contains("PRELOADED=3.3.0.0", r.Stdout);
         Assert.Matches(@"ACCOUNT=\d{12}", r.Stdout);
+        Assert.Contains("SOURCE=parameter -Credential", r.Stdout);
         // both SDKs live side by side: the session's 3.7 (assembly version 3.3) and FinBackup's 4.x
         Assert.Contains("LOADED=3.3.0.0", r.Stdout);
         Assert.Contains("LOADED=4.0.0.0", r.Stdout);
+    }
+}
+
+/// <summary>-Credential also takes a PSCredential of access key id and secret key, and -Verbose says so.</summary>
+[Collection(MotoCollection.Name)]
+public sealed class CredentialParameterTests
+{
+    private readonly MotoServer _moto;
+
+    public CredentialParameterTests(MotoServer moto) => _moto = moto;
+
+    [Fact]
+    public void A_PSCredential_is_read_as_access_key_and_secret_key()
+    {
+        using var host = new ModuleHost();
+        var r = host.Run($@"
+$secret = [System.Net.NetworkCredential]::new('', 'testing').SecurePassword
+$cred = [System.Management.Automation.PSCredential]::new('testing', $secret)
+Test-FinAwsConnection -EndpointUrl '{_moto.EndpointUrl}' -Region us-east-1 -Credential $cred -Verbose");
+        Assert.Empty(r.Errors);
+        var info = Assert.Single(r.Output);
+        Assert.Equal("parameter -Credential", info.Properties["CredentialSource"].Value);
+        Assert.Contains(r.Verbose, v => v.StartsWith("Credentials: parameter -Credential"));
+    }
+
+    [Fact]
+    public void An_object_without_keys_is_refused_with_a_named_error()
+    {
+        using var host = new ModuleHost();
+        var r = host.Run($"Test-FinAwsConnection -EndpointUrl '{_moto.EndpointUrl}' -Region us-east-1 -Credential 'just a string'");
+        var error = Assert.Single(r.Errors);
+        Assert.StartsWith("FinCredentialUnreadable,", error.FullyQualifiedErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
     }
 }
