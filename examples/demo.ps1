@@ -31,7 +31,16 @@ try {
     }
 
     # --- policy ---
-    # (policy helper: load the example policy 'finco' and show the resources it protects)
+    '== The brief as written, checked before it runs (its inconsistencies are reported)'
+    Import-FinBackupPolicy "$PSScriptRoot/finco.policy.psd1" | Test-FinBackupPolicy -ErrorAction SilentlyContinue
+
+    '== The recommended policy: no errors'
+    $policy = Import-FinBackupPolicy "$PSScriptRoot/finco.recommended.policy.psd1"
+    $policy | Test-FinBackupPolicy
+
+    '== What it protects, found by the fin:application tag'
+    $resources = $policy | Get-FinResource
+    $resources
 
     # --- backup cycle ---
     # (snapshot helper: take the hourly snapshot set, tag it, show the recovery points)
