@@ -45,6 +45,10 @@
         'Set-FinBackupPlan'
 
         # File backups and restore
+        'Backup-FinFile'
+        'Invoke-FinRestore'
+        'Set-FinBucketReplication'
+        'Send-FinFileBackupCommand'
 
     )
     FunctionsToExport     = @()

@@ -1,0 +1,355 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using FinBackup.Domain;
+using FinBackup.Domain.Files;
+
+namespace FinBackup.Aws.Files
+{
+    /// <summary>
+    /// The manifest's JSON form (finbackup-manifest/1), documented in docs/Invoke-FinRestore.md. Field names are stable:
+    /// auditors read them with jq. Times are ISO 8601 UTC; mode is an octal string ("0644").
+    /// </summary>
+    public static class FileManifestJson
+    {
+        public static byte[] Serialize(FileManifest m)
+        {
+            using (var ms = SerializeToStream(m)) return ms.ToArray();
+        }
+
+        /// <summary>The manifest's JSON in a MemoryStream (position 0); use GetBuffer() and Length to avoid a copy.</summary>
+        public static MemoryStream SerializeToStream(FileManifest m)
+        {
+            var ms = new MemoryStream(1024 + m.Files.Count * 400);
+            SerializeTo(m, ms);
+            ms.Position = 0;
+            return ms;
+        }
+
+        /// <summary>Writes the manifest's JSON to <paramref name="ms"/> (flushed every 64 KiB, so memory stays small).</summary>
+        public static void SerializeTo(FileManifest m, Stream ms)
+        {
+            {
+                using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = false, SkipValidation = true }))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("format", m.Format ?? FileManifest.FormatVersion);
+                    Str(w, "id", m.Id);
+                    Str(w, "key", m.Key);
+                    Str(w, "application", m.Application);
+                    Str(w, "policy", m.PolicyName);
+                    Str(w, "fileSet", m.FileSet);
+                    Str(w, "window", m.Window);
+                    Str(w, "host", m.Host);
+                    Str(w, "bucket", m.Bucket);
+                    Str(w, "region", m.Region);
+                    Str(w, "kmsKeyId", m.KmsKeyId);
+                    w.WriteString("createdAt", Time(m.CreatedAt));
+                    if (m.ExpiresAt.HasValue) w.WriteString("expiresAt", Time(m.ExpiresAt.Value));
+                    Str(w, "sourceRecoveryPointId", m.SourceRecoveryPointId);
+                    Str(w, "sourceRegion", m.SourceRegion);
+                    Str(w, "previousManifest", m.PreviousManifestKey);
+                    Array(w, "sources", m.Sources);
+                    Array(w, "include", m.Include);
+                    Array(w, "exclude", m.Exclude);
+                    w.WriteStartArray("files");
+                    foreach (var f in m.Files)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("path", f.Path);
+                        w.WriteNumber("size", f.Size);
+                        w.WriteString("mode", "0" + Convert.ToString(f.Mode, 8));
+                        w.WriteString("mtime", Time(f.ModifiedAt));
+                        w.WriteString("sha256", f.Sha256);
+                        w.WriteStartArray("parts");
+                        foreach (var p in f.Parts)
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("key", p.Key);
+                            w.WriteNumber("offset", p.Offset);
+                            w.WriteNumber("length", p.Length);
+                            w.WriteString("sha256", p.Sha256);
+                            w.WriteEndObject();
+                        }
+                        w.WriteEndArray();
+                        w.WriteEndObject();
+                        if (w.BytesPending > 1 << 16) w.Flush();
+                    }
+                    w.WriteEndArray();
+                    w.WriteStartArray("missing");
+                    foreach (var x in m.Missing)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("path", x.Path);
+                        Str(w, "errorId", x.ErrorId);
+                        Str(w, "reason", x.Reason);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+            }
+        }
+
+        public static FileManifest Deserialize(byte[] json, string keyHint = null) => Deserialize(json, json.Length, keyHint);
+
+        public static FileManifest Deserialize(byte[] json, int length, string keyHint) =>
+            Deserialize(new MemoryStream(json, 0, length, false), keyHint);
+
+        /// <summary>
+        /// Streaming parse (Utf8JsonReader over a 64 KiB window of <paramref name="stream"/>, no DOM, no whole-body buffer):
+        /// a manifest of 50,000 files is read with memory for its objects only; repeated object keys and hashes share one string.
+        /// </summary>
+        public static FileManifest Deserialize(Stream stream, string keyHint)
+        {
+            try
+            {
+                var r = new JsonTokenPump(stream);
+                var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+                var m = new FileManifest { Format = null };
+                Expect(r, JsonTokenType.StartObject);
+                while (Next(r) == JsonTokenType.PropertyName)
+                {
+                    var name = r.Text;
+                    Next(r);
+                    switch (name)
+                    {
+                        case "format": m.Format = Str(r); break;
+                        case "id": m.Id = Str(r); break;
+                        case "key": m.Key = Str(r); break;
+                        case "application": m.Application = Str(r); break;
+                        case "policy": m.PolicyName = Str(r); break;
+                        case "fileSet": m.FileSet = Str(r); break;
+                        case "window": m.Window = Str(r); break;
+                        case "host": m.Host = Str(r); break;
+                        case "bucket": m.Bucket = Str(r); break;
+                        case "region": m.Region = Str(r); break;
+                        case "kmsKeyId": m.KmsKeyId = Str(r); break;
+                        case "createdAt": m.CreatedAt = ParseTime(Str(r)) ?? DateTime.MinValue; break;
+                        case "expiresAt": m.ExpiresAt = ParseTime(Str(r)); break;
+                        case "sourceRecoveryPointId": m.SourceRecoveryPointId = Str(r); break;
+                        case "sourceRegion": m.SourceRegion = Str(r); break;
+                        case "previousManifest": m.PreviousManifestKey = Str(r); break;
+                        case "sources": m.Sources = StrArray(r); break;
+                        case "include": m.Include = StrArray(r); break;
+                        case "exclude": m.Exclude = StrArray(r); break;
+                        case "files": m.Files = Files(r, strings); break;
+                        case "missing": m.Missing = Missing(r); break;
+                        default: r.Skip(); break;
+                    }
+                }
+                if (m.Format == null || !m.Format.StartsWith("finbackup-manifest/", StringComparison.Ordinal))
+                    throw new FormatException("not a FinBackup manifest (format '" + m.Format + "')");
+                if (m.Key == null) m.Key = keyHint;
+                return m;
+            }
+            catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is KeyNotFoundException || ex is InvalidOperationException || ex is OverflowException || ex is ArgumentException)
+            {
+                throw new FinBackupException("FinFileManifestInvalid", FinErrorKind.InvalidData,
+                    $"The manifest '{keyHint}' cannot be read: {ex.Message}", "Check that the object is a FinBackup manifest and was not modified.", ex);
+            }
+        }
+
+        private static IList<ManifestFile> Files(JsonTokenPump r, Dictionary<string, string> strings)
+        {
+            var list = new List<ManifestFile>();
+            if (r.TokenType != JsonTokenType.StartArray) throw new FormatException("'files' is not an array");
+            while (Next(r) == JsonTokenType.StartObject)
+            {
+                var f = new ManifestFile();
+                bool size = false;
+                while (Next(r) == JsonTokenType.PropertyName)
+                {
+                    var name = r.Text;
+                    Next(r);
+                    switch (name)
+                    {
+                        case "path": f.Path = Str(r); break;
+                        case "size": f.Size = r.Int64(); size = true; break;
+                        case "mode": f.Mode = ParseMode(Str(r)); break;
+                        case "mtime": f.ModifiedAt = ParseTime(Str(r)) ?? DateTime.MinValue; break;
+                        case "sha256": f.Sha256 = Intern(strings, Str(r)); break;
+                        case "parts": f.Parts = Parts(r, strings); break;
+                        default: r.Skip(); break;
+                    }
+                }
+                if (f.Path == null || !size) throw new FormatException("a file entry has no path or size");
+                list.Add(f);
+            }
+            return list;
+        }
+
+        private static IList<ManifestPart> Parts(JsonTokenPump r, Dictionary<string, string> strings)
+        {
+            var list = new List<ManifestPart>(1);
+            if (r.TokenType != JsonTokenType.StartArray) throw new FormatException("'parts' is not an array");
+            while (Next(r) == JsonTokenType.StartObject)
+            {
+                var p = new ManifestPart();
+                while (Next(r) == JsonTokenType.PropertyName)
+                {
+                    var name = r.Text;
+                    Next(r);
+                    switch (name)
+                    {
+                        case "key": p.Key = Intern(strings, Str(r)); break;
+                        case "offset": p.Offset = r.Int64(); break;
+                        case "length": p.Length = r.Int64(); break;
+                        case "sha256": p.Sha256 = Intern(strings, Str(r)); break;
+                        default: r.Skip(); break;
+                    }
+                }
+                if (p.Key == null) throw new FormatException("a part has no key");
+                list.Add(p);
+            }
+            return list;
+        }
+
+        private static IList<ManifestMissingFile> Missing(JsonTokenPump r)
+        {
+            var list = new List<ManifestMissingFile>();
+            if (r.TokenType != JsonTokenType.StartArray) throw new FormatException("'missing' is not an array");
+            while (Next(r) == JsonTokenType.StartObject)
+            {
+                var x = new ManifestMissingFile();
+                while (Next(r) == JsonTokenType.PropertyName)
+                {
+                    var name = r.Text;
+                    Next(r);
+                    switch (name)
+                    {
+                        case "path": x.Path = Str(r); break;
+                        case "errorId": x.ErrorId = Str(r); break;
+                        case "reason": x.Reason = Str(r); break;
+                        default: r.Skip(); break;
+                    }
+                }
+                list.Add(x);
+            }
+            return list;
+        }
+
+        private static IList<string> StrArray(JsonTokenPump r)
+        {
+            var list = new List<string>();
+            if (r.TokenType != JsonTokenType.StartArray) { r.Skip(); return list; }
+            while (Next(r) != JsonTokenType.EndArray)
+            {
+                if (r.TokenType == JsonTokenType.String) list.Add(r.Text);
+                else r.Skip();
+            }
+            return list;
+        }
+
+        private static string Intern(Dictionary<string, string> strings, string value)
+        {
+            if (value == null) return null;
+            if (strings.TryGetValue(value, out var existing)) return existing;
+            strings[value] = value;
+            return value;
+        }
+
+        private static JsonTokenType Next(JsonTokenPump r)
+        {
+            if (!r.Read()) throw new FormatException("the manifest ends early");
+            return r.TokenType;
+        }
+
+        private static void Expect(JsonTokenPump r, JsonTokenType type)
+        {
+            if (Next(r) != type) throw new FormatException($"expected {type}, found {r.TokenType}");
+        }
+
+        private static string Str(JsonTokenPump r) => r.TokenType == JsonTokenType.String ? r.Text : r.TokenType == JsonTokenType.Null ? null : throw new FormatException("expected a string, found " + r.TokenType);
+
+        /// <summary>JSON tokens from a stream through a small sliding window (Utf8JsonReader is a ref struct, so one per token).</summary>
+        private sealed class JsonTokenPump
+        {
+            private readonly Stream _stream;
+            private byte[] _buffer = new byte[1 << 16];
+            private int _start;
+            private int _end;
+            private bool _final;
+            private JsonReaderState _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = 16 });
+            private long _number;
+            private bool _isInteger;
+
+            public JsonTokenPump(Stream stream) { _stream = stream; }
+
+            public JsonTokenType TokenType { get; private set; }
+            public string Text { get; private set; }
+
+            public long Int64()
+            {
+                if (TokenType != JsonTokenType.Number || !_isInteger) throw new FormatException("expected a whole number, found " + TokenType);
+                return _number;
+            }
+
+            public bool Read()
+            {
+                while (true)
+                {
+                    var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(_buffer, _start, _end - _start), _final, _state);
+                    if (reader.Read())
+                    {
+                        TokenType = reader.TokenType;
+                        Text = TokenType == JsonTokenType.String || TokenType == JsonTokenType.PropertyName ? reader.GetString() : null;
+                        _isInteger = TokenType == JsonTokenType.Number && reader.TryGetInt64(out _number);
+                        _start += (int)reader.BytesConsumed;
+                        _state = reader.CurrentState;
+                        return true;
+                    }
+                    if (_final) return false;
+                    if (_start > 0)
+                    {
+                        Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                        _end -= _start;
+                        _start = 0;
+                    }
+                    if (_end == _buffer.Length) System.Array.Resize(ref _buffer, _buffer.Length * 2);
+                    var n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+                    if (n <= 0) _final = true;
+                    else _end += n;
+                }
+            }
+
+            /// <summary>Skips the value at the current token (a whole object or array when it starts one).</summary>
+            public void Skip()
+            {
+                if (TokenType != JsonTokenType.StartObject && TokenType != JsonTokenType.StartArray) return;
+                var depth = 1;
+                while (depth > 0)
+                {
+                    if (!Read()) throw new FormatException("the manifest ends early");
+                    if (TokenType == JsonTokenType.StartObject || TokenType == JsonTokenType.StartArray) depth++;
+                    else if (TokenType == JsonTokenType.EndObject || TokenType == JsonTokenType.EndArray) depth--;
+                }
+            }
+        }
+
+        private static string Time(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+        private static DateTime? ParseTime(string s)
+        {
+            if (string.IsNullOrEmpty(s)) return null;
+            return DateTime.SpecifyKind(DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
+        }
+
+        private static int ParseMode(string s) => string.IsNullOrEmpty(s) ? 0 : Convert.ToInt32(s, 8);
+
+        private static void Str(Utf8JsonWriter w, string name, string value)
+        {
+            if (value != null) w.WriteString(name, value);
+        }
+
+        private static void Array(Utf8JsonWriter w, string name, IList<string> values)
+        {
+            w.WriteStartArray(name);
+            if (values != null) foreach (var v in values) w.WriteStringValue(v);
+            w.WriteEndArray();
+        }
+
+    }
+}

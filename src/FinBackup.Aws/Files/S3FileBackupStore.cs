@@ -1,0 +1,292 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using FinBackup.Domain;
+using FinBackup.Domain.Files;
+using FinBackup.Domain.Ports;
+
+namespace FinBackup.Aws.Files
+{
+    /// <summary>File-backup objects in S3 for one region: SSE-KMS and x-amz-checksum-sha256 on every write.</summary>
+    [Gateway(typeof(IFileBackupStore))]
+    public sealed class S3FileBackupStore : IFileBackupStore
+    {
+        private readonly AwsClientContext _context;
+        private readonly IAmazonS3 _s3;
+
+        public S3FileBackupStore(AwsClientContext context, string region)
+        {
+            _context = context;
+            Region = context.Region(region);
+            _s3 = context.S3(Region);
+        }
+
+        public string Region { get; }
+
+        public BucketProtection DescribeBucket(string bucket, CancellationToken ct)
+        {
+            try
+            {
+                var r = Run(() => _s3.GetObjectLockConfigurationAsync(new GetObjectLockConfigurationRequest { BucketName = bucket }, ct), bucket);
+                var cfg = r.ObjectLockConfiguration;
+                var enabled = cfg?.ObjectLockEnabled != null && cfg.ObjectLockEnabled == Amazon.S3.ObjectLockEnabled.Enabled;
+                var mode = cfg?.Rule?.DefaultRetention?.Mode?.Value;
+                return new BucketProtection { ObjectLockEnabled = enabled, ObjectLockMode = string.IsNullOrEmpty(mode) ? "GOVERNANCE" : mode };
+            }
+            catch (FinBackupException ex) when (ex.ErrorId == "FinS3ObjectLockNotConfigured")
+            {
+                return new BucketProtection { ObjectLockEnabled = false };
+            }
+        }
+
+        public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct)
+        {
+            var result = new List<StoredObject>();
+            var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, MaxKeys = 1000 };
+            while (true)
+            {
+                var page = Run(() => _s3.ListObjectsV2Async(request, ct), bucket);
+                if (page.S3Objects != null)
+                {
+                    foreach (var o in page.S3Objects)
+                    {
+                        result.Add(new StoredObject
+                        {
+                            Key = o.Key,
+                            Size = o.Size ?? 0,
+                            LastModified = o.LastModified.HasValue ? o.LastModified.Value.ToUniversalTime() : DateTime.MinValue,
+                        });
+                    }
+                }
+                if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken)) break;
+                request.ContinuationToken = page.NextContinuationToken;
+            }
+            return result;
+        }
+
+        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
+        {
+            var request = new PutObjectRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                InputStream = new MemoryStream(buffer, 0, count, false),
+                AutoCloseStream = true,
+                ContentType = "application/octet-stream",
+                ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+                ChecksumSHA256 = Convert.ToBase64String(sha256),
+                UseChunkEncoding = false,
+            };
+            Apply(request, options);
+            Run(() => _s3.PutObjectAsync(request, ct), bucket, key);
+        }
+
+        public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct)
+        {
+            CopyFrom(Region, bucket, key, bucket, options, ct);
+        }
+
+        public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct)
+        {
+            if (length == 0) return;
+            var request = new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(offset, offset + length - 1) };
+            using (var response = Run(() => _s3.GetObjectAsync(request, ct), bucket, key))
+            using (var stream = response.ResponseStream)
+            {
+                var total = 0;
+                while (total < length)
+                {
+                    var n = stream.ReadAsync(destination, destinationOffset + total, length - total, ct).GetAwaiter().GetResult();
+                    if (n <= 0) break;
+                    total += n;
+                }
+                if (total != length)
+                    throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData,
+                        $"s3://{bucket}/{key} returned {total} bytes at offset {offset}, not {length}.",
+                        "The object is shorter than the manifest says; restore from another recovery point.");
+            }
+        }
+
+        public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct)
+        {
+            // Large manifests (tens of thousands of files) are spooled to a temporary file rather than held in memory.
+            var spool = Path.Combine(Path.GetTempPath(), "finbackup-manifest-" + Guid.NewGuid().ToString("N") + ".json");
+            try
+            {
+                byte[] sha;
+                using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+                {
+                    FileManifestJson.SerializeTo(manifest, file);
+                    file.Position = 0;
+                    using (var h = SHA256.Create()) sha = h.ComputeHash(file);
+                    file.Position = 0;
+                    var request = new PutObjectRequest
+                    {
+                        BucketName = bucket,
+                        Key = manifest.Key,
+                        InputStream = file,
+                        AutoCloseStream = false,
+                        ContentType = "application/json",
+                        ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+                        ChecksumSHA256 = Convert.ToBase64String(sha),
+                        UseChunkEncoding = false,
+                        TagSet = tags?.Select(kv => new Tag { Key = kv.Key, Value = kv.Value }).ToList(),
+                    };
+                    Apply(request, options);
+                    Run(() => _s3.PutObjectAsync(request, ct), bucket, manifest.Key);
+                }
+            }
+            finally
+            {
+                try { File.Delete(spool); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+
+        public FileManifest GetManifest(string bucket, string key, CancellationToken ct)
+        {
+            FileManifest m;
+            using (var response = Run(() => _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct), bucket, key))
+            using (var stream = response.ResponseStream)
+            {
+                try
+                {
+                    m = FileManifestJson.Deserialize(stream, key);
+                }
+                catch (IOException ex)
+                {
+                    throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError, $"Reading s3://{bucket}/{key} failed: {ex.Message}", "Retry.", ex);
+                }
+            }
+            m.Key = key;
+            m.Bucket = bucket;
+            return m;
+        }
+
+        public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct)
+        {
+            var r = Run(() => _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = key }, ct), bucket, key);
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (r.Tagging != null) foreach (var t in r.Tagging) tags[t.Key] = t.Value;
+            return tags;
+        }
+
+        public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct)
+        {
+            var failures = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var batch in keys.Select((k, i) => new { k, i }).GroupBy(x => x.i / 1000, x => x.k))
+            {
+                var request = new DeleteObjectsRequest
+                {
+                    BucketName = bucket,
+                    Quiet = true,
+                    Objects = batch.Select(k => new KeyVersion { Key = k }).ToList(),
+                };
+                try
+                {
+                    var r = Run(() => _s3.DeleteObjectsAsync(request, ct), bucket);
+                    if (r.DeleteErrors != null) foreach (var e in r.DeleteErrors) failures[e.Key] = e.Code + ": " + e.Message;
+                }
+                catch (FinBackupException ex)
+                {
+                    foreach (var k in batch) failures[k] = ex.Message;
+                }
+            }
+            return failures;
+        }
+
+        public void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, ObjectWriteOptions options, CancellationToken ct)
+        {
+            var request = new CopyObjectRequest
+            {
+                SourceBucket = sourceBucket,
+                SourceKey = key,
+                DestinationBucket = destinationBucket,
+                DestinationKey = key,
+                MetadataDirective = S3MetadataDirective.REPLACE,
+                ContentType = "application/octet-stream",
+                ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+                ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+                ServerSideEncryptionKeyManagementServiceKeyId = options.KmsKeyId,
+            };
+            if (options.RetainUntil.HasValue)
+            {
+                request.ObjectLockMode = new ObjectLockMode(options.ObjectLockMode ?? "GOVERNANCE");
+                request.ObjectLockRetainUntilDate = options.RetainUntil.Value;
+            }
+            Run(() => _s3.CopyObjectAsync(request, ct), destinationBucket, key);
+        }
+
+        private static void Apply(PutObjectRequest request, ObjectWriteOptions options)
+        {
+            request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
+            request.ServerSideEncryptionKeyManagementServiceKeyId = options.KmsKeyId;
+            if (options.RetainUntil.HasValue)
+            {
+                request.ObjectLockMode = new ObjectLockMode(options.ObjectLockMode ?? "GOVERNANCE");
+                request.ObjectLockRetainUntilDate = options.RetainUntil.Value;
+            }
+        }
+
+        private T Run<T>(Func<Task<T>> call, string bucket, string key = null)
+        {
+            try
+            {
+                return call().GetAwaiter().GetResult();
+            }
+            catch (AmazonServiceException ex)
+            {
+                throw Translate(ex, bucket, key);
+            }
+            catch (AmazonClientException ex)
+            {
+                throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError,
+                    $"Could not reach S3 in {Region} for s3://{bucket}/{key}: {ex.Message}", "Check the network, the endpoint and the region.", ex);
+            }
+        }
+
+        internal static FinBackupException Translate(AmazonServiceException ex, string bucket, string key)
+        {
+            var what = key == null ? $"s3://{bucket}" : $"s3://{bucket}/{key}";
+            switch (ex.ErrorCode)
+            {
+                case "NoSuchKey":
+                    return new FinBackupException("FinFileObjectNotFound", FinErrorKind.ObjectNotFound, $"{what} does not exist.",
+                        "Check the recovery point id; the point may have expired.", ex);
+                case "NoSuchBucket":
+                    return new FinBackupException("FinBucketNotFound", FinErrorKind.ObjectNotFound, $"The bucket '{bucket}' does not exist.",
+                        "Check -Bucket (or the policy's bucket for the region) and the region.", ex);
+                case "ObjectLockConfigurationNotFoundError":
+                    return new FinBackupException("FinS3ObjectLockNotConfigured", FinErrorKind.ObjectNotFound, $"{what} has no Object Lock configuration.", null, ex);
+                case "AccessDenied":
+                    return new FinBackupException("FinS3AccessDenied", FinErrorKind.PermissionDenied, $"Access denied to {what}: {ex.Message}",
+                        "Grant the role s3:GetObject/PutObject/ListBucket on the bucket and kms:GenerateDataKey/Decrypt on its key.", ex);
+                case "KMS.NotFoundException":
+                case "KMS.DisabledException":
+                case "KMS.KMSInvalidStateException":
+                case "KMSNotFoundException":
+                    return new FinBackupException("FinKmsKeyUnusable", FinErrorKind.ResourceUnavailable, $"The KMS key for {what} cannot be used: {ex.Message}",
+                        "Check the key id/alias exists and is enabled in the bucket's region.", ex);
+                case "SlowDown":
+                case "Throttling":
+                    return new FinBackupException("FinAwsThrottled", FinErrorKind.LimitsExceeded, $"S3 throttled requests for {what}.", "Retry later, or lower the parallelism.", ex);
+                case "InvalidRequest" when ex.StatusCode == HttpStatusCode.BadRequest && (ex.Message ?? string.Empty).IndexOf("checksum", StringComparison.OrdinalIgnoreCase) >= 0:
+                case "BadDigest":
+                case "XAmzContentSHA256Mismatch":
+                    return new FinBackupException("FinS3ChecksumRejected", FinErrorKind.InvalidData, $"S3 rejected the bytes of {what}: the checksum did not match.",
+                        "The data changed in transit or in memory; run the backup again.", ex);
+            }
+            if (ex.StatusCode == HttpStatusCode.NotFound)
+                return new FinBackupException("FinFileObjectNotFound", FinErrorKind.ObjectNotFound, $"{what} does not exist.", null, ex);
+            return new FinBackupException("FinS3RequestFailed", FinErrorKind.InvalidOperation, $"S3 request on {what} failed: {ex.ErrorCode} {ex.Message}",
+                "Check the bucket, its policy and the KMS key, then retry.", ex);
+        }
+    }
+}

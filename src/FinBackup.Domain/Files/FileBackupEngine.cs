@@ -1,0 +1,807 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using FinBackup.Domain.Ports;
+using FinBackup.Domain.RecoveryPoints;
+
+namespace FinBackup.Domain.Files
+{
+    /// <summary>
+    /// Takes one file backup: walks the sources, recognises unchanged files (cache + previous manifest), hashes the rest
+    /// with SHA-256, packs small files, cuts large ones into chunks, uploads only what the bucket does not hold (in
+    /// parallel, memory bounded by <see cref="FileBackupSettings.MaxBufferedBytes"/>), then writes the manifest.
+    /// Reading and hashing run on the calling thread; uploads on worker threads. Observer callbacks come on the calling thread.
+    /// </summary>
+    public sealed class FileBackupEngine
+    {
+        private readonly IFileBackupStore _store;
+        private readonly FileBackupSettings _settings;
+        private readonly Func<DateTime> _clock;
+
+        public FileBackupEngine(IFileBackupStore store, FileBackupSettings settings = null, Func<DateTime> clock = null)
+        {
+            _store = store ?? throw new ArgumentNullException(nameof(store));
+            _settings = settings ?? new FileBackupSettings();
+            _clock = clock ?? (() => DateTime.UtcNow);
+        }
+
+        public FileBackupResult Run(FileBackupRequest request, IFileBackupObserver observer, CancellationToken cancellationToken)
+        {
+            Validate(request);
+            using (var run = new BackupRun(this, request, observer ?? NullObserver.Instance, cancellationToken))
+            {
+                return run.Execute();
+            }
+        }
+
+        private static void Validate(FileBackupRequest r)
+        {
+            if (r == null) throw new ArgumentNullException(nameof(r));
+            if (string.IsNullOrWhiteSpace(r.Bucket))
+                throw new FinBackupException("FinFileBackupBucketMissing", FinErrorKind.InvalidArgument, "No backup bucket was given.",
+                    "Pass -Bucket, or -Policy with a bucket for the region.");
+            if (string.IsNullOrWhiteSpace(r.Application))
+                throw new FinBackupException("FinFileBackupApplicationMissing", FinErrorKind.InvalidArgument, "No application was given.",
+                    "Pass -Application with the application's name, e.g. 'Agent payment'.");
+            if (string.IsNullOrWhiteSpace(r.KmsKeyId))
+                throw new FinBackupException("FinFileBackupKmsKeyMissing", FinErrorKind.InvalidArgument,
+                    "No KMS key was given; FinBackup never writes backups without SSE-KMS.",
+                    "Pass -KmsKeyId (e.g. alias/fin-backup) or -Policy with a key for the region.");
+            if (r.Paths == null || r.Paths.Count == 0)
+                throw new FinBackupException("FinFileBackupPathMissing", FinErrorKind.InvalidArgument, "No path to back up was given.",
+                    "Pass -Path with one or more directories or files, or -Policy whose application has file sets.");
+            if (r.Retention <= TimeSpan.Zero)
+                throw new FinBackupException("FinFileBackupRetentionInvalid", FinErrorKind.InvalidArgument,
+                    $"Retention must be positive; got {r.Retention}.", "Pass -Retention such as '12:00:00'.");
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in r.Paths)
+            {
+                var name = SourceName(p);
+                if (!names.Add(name))
+                    throw new FinBackupException("FinFileBackupSourceNameClash", FinErrorKind.InvalidArgument,
+                        $"Two paths have the same name '{name}'; each path is stored under its own name, so they would collide.",
+                        "Back up their common parent directory with -Include, or run one backup per path.");
+            }
+        }
+
+        internal static string SourceName(string path)
+        {
+            var trimmed = path.TrimEnd('/', '\\');
+            var name = Path.GetFileName(trimmed);
+            return string.IsNullOrEmpty(name) ? "root" : name;
+        }
+
+        /// <summary>Turns a manifest and its tags into the recovery point every FinBackup cmdlet understands.</summary>
+        public static FinRecoveryPoint ToRecoveryPoint(FileManifest m, IDictionary<string, string> tags, string region, string bucket)
+        {
+            var point = new FinRecoveryPoint
+            {
+                RecoveryPointId = m.Key,
+                Kind = RecoveryPointKind.FileBackup,
+                Application = m.Application,
+                PolicyName = m.PolicyName,
+                Window = m.Window,
+                ResourceId = m.Host,
+                Region = region ?? m.Region,
+                Bucket = bucket ?? m.Bucket,
+                CreatedAt = m.CreatedAt,
+                ExpiresAt = m.ExpiresAt,
+                State = RecoveryPointState.Available,
+                Encrypted = true,
+                KmsKeyId = m.KmsKeyId,
+                SizeGiB = Math.Round(m.TotalBytes / 1073741824.0, 6),
+                SourceRecoveryPointId = m.SourceRecoveryPointId,
+                SourceRegion = m.SourceRegion,
+                ManagedByFinBackup = true,
+            };
+            if (tags != null) RecoveryPointTagCodec.Decode(tags, point);
+            point.Kind = RecoveryPointKind.FileBackup;
+            return point;
+        }
+
+        public static IDictionary<string, string> TagsFor(FileManifest m)
+        {
+            var tags = RecoveryPointTagCodec.Encode(new FinRecoveryPoint
+            {
+                Kind = RecoveryPointKind.FileBackup,
+                Application = m.Application,
+                PolicyName = m.PolicyName,
+                Window = m.Window,
+                ResourceId = m.Host,
+                ExpiresAt = m.ExpiresAt,
+                SourceRecoveryPointId = m.SourceRecoveryPointId,
+                SourceRegion = m.SourceRegion,
+                ManagedByFinBackup = true,
+            });
+            return tags;
+        }
+
+        private sealed class NullObserver : IFileBackupObserver
+        {
+            public static readonly NullObserver Instance = new NullObserver();
+            public void Progress(FileBackupProgress progress) { }
+            public void Skipped(string path, string reason) { }
+            public void Failed(FinBackupException error, string path) { }
+            public void Verbose(string message) { }
+        }
+
+        /// <summary>One backup run: all the mutable state.</summary>
+        private sealed class BackupRun : IDisposable
+        {
+            private readonly FileBackupEngine _engine;
+            private readonly FileBackupRequest _request;
+            private readonly FileBackupSettings _s;
+            private readonly IFileBackupObserver _observer;
+            private readonly CancellationToken _ct;
+            private readonly Stopwatch _watch = Stopwatch.StartNew();
+            private readonly GlobFilter _filter;
+            private readonly DateTime _now;
+            private readonly FileManifest _manifest;
+            private readonly FileBackupSummary _summary = new FileBackupSummary();
+            private readonly ObjectWriteOptions _writeOptions;
+            private FileChangeCache _oldCache;
+            private readonly FileChangeCache _newCache = new FileChangeCache();
+            private readonly string _cacheDir;
+
+            // Content the bucket is known to hold: whole-file SHA-256 -> parts (previous manifest and this run),
+            // chunk SHA-256 -> state.
+            private readonly Dictionary<string, IList<ManifestPart>> _knownFiles = new Dictionary<string, IList<ManifestPart>>(StringComparer.Ordinal);
+            private readonly ConcurrentDictionary<string, bool> _knownChunks = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            private Dictionary<string, DateTime> _listedChunks;
+            private Dictionary<string, ManifestFile> _previousByPath = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
+
+            private readonly BufferBudget _budget;
+            private readonly SemaphoreSlim _requests;
+            private readonly List<Task> _uploads = new List<Task>();
+            private readonly ConcurrentQueue<Exception> _uploadErrors = new ConcurrentQueue<Exception>();
+            private long _bytesUploaded;
+            private long _objectsPut;
+            private long _objectsTouched;
+
+            private byte[] _pack;
+            private int _packLength;
+            private List<ManifestPart> _packParts = new List<ManifestPart>();
+            private long _filesSeen, _filesRead, _bytesSeen, _bytesRead;
+            private TimeSpan _lastProgress = TimeSpan.FromDays(-1);
+
+            public BackupRun(FileBackupEngine engine, FileBackupRequest request, IFileBackupObserver observer, CancellationToken ct)
+            {
+                _engine = engine;
+                _request = request;
+                _s = engine._settings;
+                _observer = observer;
+                _ct = ct;
+                _filter = new GlobFilter(request.Include, request.Exclude);
+                _now = engine._clock();
+                var budget = _s.MaxBufferedBytes > 0 ? _s.MaxBufferedBytes : (long)Math.Max(1, _s.Parallelism) * _s.ChunkSize;
+                _budget = new BufferBudget(Math.Max(budget, Math.Max(_s.PackSize + _s.SmallFileThreshold, _s.ChunkSize)));
+                _requests = new SemaphoreSlim(Math.Max(1, _s.Parallelism));
+                var windowId = request.Frequency.HasValue
+                    ? BackupWindow.At(_now, request.Frequency.Value).Id
+                    : RecoveryPointTagCodec.FormatTimestamp(_now);
+                var id = FileBackupLayout.NewManifestId(_now, request.Host);
+                _manifest = new FileManifest
+                {
+                    Id = id,
+                    Key = FileBackupLayout.ManifestKey(request.Application, windowId, id),
+                    Application = request.Application,
+                    PolicyName = request.PolicyName,
+                    FileSet = request.FileSet,
+                    Window = windowId,
+                    Host = request.Host,
+                    Bucket = request.Bucket,
+                    Region = engine._store.Region,
+                    KmsKeyId = request.KmsKeyId,
+                    CreatedAt = _now,
+                    ExpiresAt = _now + request.Retention,
+                    Sources = request.Paths.ToList(),
+                    Include = request.Include?.ToList() ?? new List<string>(),
+                    Exclude = request.Exclude?.ToList() ?? new List<string>(),
+                };
+                var protection = engine._store.DescribeBucket(request.Bucket, ct);
+                _writeOptions = new ObjectWriteOptions
+                {
+                    KmsKeyId = request.KmsKeyId,
+                    RetainUntil = protection != null && protection.ObjectLockEnabled ? _manifest.ExpiresAt : null,
+                    ObjectLockMode = protection != null && protection.ObjectLockEnabled ? protection.ObjectLockMode ?? "GOVERNANCE" : null,
+                };
+                _cacheDir = request.CacheDirectory ?? FileChangeCache.DefaultDirectory(request.Bucket, request.Application);
+                _oldCache = request.NoCache ? new FileChangeCache() : FileChangeCache.Load(_cacheDir);
+            }
+
+            public FileBackupResult Execute()
+            {
+                LoadPrevious();
+                var entries = new List<ManifestFile>(_previousByPath.Count + 16);
+                foreach (var source in _request.Paths)
+                {
+                    _ct.ThrowIfCancellationRequested();
+                    Walk(source, entries);
+                }
+                SealPack();
+                WaitUploads();
+                entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+                _manifest.Files = entries;
+                // The previous manifest and the old cache are no longer needed: let them go before the new manifest is serialised.
+                _previousByPath = null;
+                _oldCache = null;
+                _knownFiles.Clear();
+                _knownChunks.Clear();
+                _listedChunks = null;
+                var tags = TagsFor(_manifest);
+                _engine._store.PutManifest(_request.Bucket, _manifest, tags, _writeOptions, _ct);
+                if (!_request.NoCache)
+                {
+                    _newCache.LastManifestKey = _manifest.Key;
+                    if (!_newCache.Save(_cacheDir)) _observer.Verbose($"Could not write the change cache in {_cacheDir}; the next backup re-reads every file.");
+                }
+                _summary.RecoveryPointId = _manifest.Key;
+                _summary.Application = _manifest.Application;
+                _summary.Bucket = _request.Bucket;
+                _summary.Region = _manifest.Region;
+                _summary.Files = entries.Count;
+                _summary.FilesFailed = _manifest.Missing.Count;
+                _summary.Bytes = _manifest.TotalBytes;
+                _summary.BytesRead = _bytesRead;
+                _summary.BytesUploaded = Interlocked.Read(ref _bytesUploaded);
+                _summary.ObjectsPut = Interlocked.Read(ref _objectsPut);
+                _summary.ObjectsTouched = Interlocked.Read(ref _objectsTouched);
+                _summary.Duration = _watch.Elapsed;
+                ReportProgress(null, force: true);
+                return new FileBackupResult
+                {
+                    Manifest = _manifest,
+                    Summary = _summary,
+                    RecoveryPoint = ToRecoveryPoint(_manifest, tags, _manifest.Region, _request.Bucket),
+                };
+            }
+
+            // ---- previous manifest -------------------------------------------------------------------------------
+
+            private void LoadPrevious()
+            {
+                FileManifest previous = null;
+                if (!string.IsNullOrEmpty(_oldCache.LastManifestKey))
+                {
+                    previous = TryGetManifest(_oldCache.LastManifestKey);
+                }
+                if (previous == null)
+                {
+                    var host = FileBackupLayout.Slug(_request.Host);
+                    var candidates = _engine._store.List(_request.Bucket, FileBackupLayout.ApplicationManifestPrefix(_request.Application), _ct)
+                        .Where(o => FileBackupLayout.IsManifestKey(o.Key) && FileBackupLayout.HostOfManifestKey(o.Key) == host)
+                        .OrderByDescending(o => o.Key, StringComparer.Ordinal)
+                        .Take(3);
+                    foreach (var c in candidates)
+                    {
+                        previous = TryGetManifest(c.Key);
+                        if (previous != null) break;
+                    }
+                }
+                if (previous == null) return;
+                var graceEnd = _now + _s.GracePeriod;
+                if (previous.ExpiresAt.HasValue && previous.ExpiresAt.Value <= graceEnd)
+                {
+                    _observer.Verbose($"Previous manifest {previous.Key} expires within the grace period; its content is not reused.");
+                    return;
+                }
+                if (!string.Equals(previous.KmsKeyId, _request.KmsKeyId, StringComparison.Ordinal))
+                {
+                    _observer.Verbose($"Previous manifest {previous.Key} used another KMS key; its content is not reused.");
+                    return;
+                }
+                _manifest.PreviousManifestKey = previous.Key;
+                _previousByPath = new Dictionary<string, ManifestFile>(previous.Files.Count, StringComparer.Ordinal);
+                _summary.PreviousManifestKey = previous.Key;
+                foreach (var f in previous.Files)
+                {
+                    _previousByPath[f.Path] = f;
+                    if (f.Sha256 != null && !_knownFiles.ContainsKey(f.Sha256)) _knownFiles[f.Sha256] = f.Parts;
+                    foreach (var p in f.Parts)
+                    {
+                        if (p.Key != null && p.Key.StartsWith(FileBackupLayout.DataPrefix, StringComparison.Ordinal) && p.Sha256 != null)
+                        {
+                            _knownChunks[p.Sha256] = true;
+                        }
+                    }
+                }
+                _observer.Verbose($"Previous backup: {previous.Key} ({previous.Files.Count} files).");
+            }
+
+            private FileManifest TryGetManifest(string key)
+            {
+                try
+                {
+                    return _engine._store.GetManifest(_request.Bucket, key, _ct);
+                }
+                catch (FinBackupException ex) when (ex.Kind == FinErrorKind.ObjectNotFound || ex.Kind == FinErrorKind.InvalidData)
+                {
+                    _observer.Verbose($"Previous manifest {key} not usable: {ex.Message}");
+                    return null;
+                }
+            }
+
+            // ---- walking -------------------------------------------------------------------------------------------
+
+            private void Walk(string source, List<ManifestFile> entries)
+            {
+                var name = SourceName(source);
+                var full = Path.GetFullPath(source);
+                if (File.Exists(full))
+                {
+                    var info = new FileInfo(full);
+                    if (_filter.IsSelected(name)) BackupFile(info, name, entries);
+                    else Skip(name, "not selected by -Include/-Exclude");
+                    return;
+                }
+                if (!Directory.Exists(full))
+                {
+                    Fail(new FinBackupException("FinFileSourceNotFound", FinErrorKind.ObjectNotFound,
+                        $"The path '{source}' does not exist.", "Check the path on this host, or remove it from the file set."), name);
+                    return;
+                }
+                var stack = new Stack<KeyValuePair<DirectoryInfo, string>>();
+                stack.Push(new KeyValuePair<DirectoryInfo, string>(new DirectoryInfo(full), name));
+                while (stack.Count > 0)
+                {
+                    _ct.ThrowIfCancellationRequested();
+                    var current = stack.Pop();
+                    FileSystemInfo[] children;
+                    try
+                    {
+                        children = current.Key.GetFileSystemInfos();
+                    }
+                    catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException || ex is System.Security.SecurityException)
+                    {
+                        Fail(ReadError(ex, current.Value + "/", "directory"), current.Value + "/");
+                        continue;
+                    }
+                    Array.Sort(children, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                    var subdirs = new List<KeyValuePair<DirectoryInfo, string>>();
+                    foreach (var child in children)
+                    {
+                        var rel = current.Value + "/" + child.Name;
+                        if ((child.Attributes & FileAttributes.ReparsePoint) != 0)
+                        {
+                            Skip(rel, "symbolic link (not followed)");
+                            continue;
+                        }
+                        if (child is DirectoryInfo dir)
+                        {
+                            if (_filter.IsExcluded(rel)) Skip(rel + "/", "excluded");
+                            else subdirs.Add(new KeyValuePair<DirectoryInfo, string>(dir, rel));
+                            continue;
+                        }
+                        if ((child.Attributes & (FileAttributes.Device)) != 0)
+                        {
+                            Skip(rel, "not a regular file");
+                            continue;
+                        }
+                        if (!_filter.IsSelected(rel))
+                        {
+                            if (_filter.IsExcluded(rel)) Skip(rel, "excluded");
+                            continue;
+                        }
+                        BackupFile((FileInfo)child, rel, entries);
+                    }
+                    for (var i = subdirs.Count - 1; i >= 0; i--) stack.Push(subdirs[i]);
+                }
+            }
+
+            private void Skip(string rel, string reason)
+            {
+                _summary.FilesSkipped++;
+                _observer.Skipped(rel, reason);
+            }
+
+            private void Fail(FinBackupException error, string rel)
+            {
+                _manifest.Missing.Add(new ManifestMissingFile { Path = rel, ErrorId = error.ErrorId, Reason = error.Message });
+                _observer.Failed(error, rel);
+            }
+
+            private static FinBackupException ReadError(Exception ex, string rel, string what = "file")
+            {
+                if (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+                    return new FinBackupException("FinFileVanished", FinErrorKind.ObjectNotFound,
+                        $"The {what} '{rel}' disappeared during the backup.", "Nothing to do if it was deleted on purpose.", ex);
+                if (ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
+                    return new FinBackupException("FinFileAccessDenied", FinErrorKind.PermissionDenied,
+                        $"Permission denied reading the {what} '{rel}'.", "Run the backup as a user that can read it (e.g. root through SSM), or exclude it.", ex);
+                return new FinBackupException("FinFileReadFailed", FinErrorKind.ReadError,
+                    $"Could not read the {what} '{rel}': {ex.Message}", "Check the file system and retry.", ex);
+            }
+
+            // ---- one file ------------------------------------------------------------------------------------------
+
+            private void BackupFile(FileInfo info, string rel, List<ManifestFile> entries)
+            {
+                _ct.ThrowIfCancellationRequested();
+                FileStat stat;
+                try
+                {
+                    stat = FileStat.Of(info);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    Fail(ReadError(ex, rel), rel);
+                    return;
+                }
+                _filesSeen++;
+                _bytesSeen += stat.Size;
+
+                if (TryUnchanged(rel, stat, out var unchanged))
+                {
+                    entries.Add(unchanged);
+                    _summary.FilesUnchanged++;
+                    _newCache.Set(unchanged.Path, stat, unchanged.Sha256);
+                    ReportProgress(rel, false);
+                    return;
+                }
+
+                for (var attempt = 1; attempt <= 2; attempt++)
+                {
+                    ManifestFile entry;
+                    try
+                    {
+                        entry = stat.Size < _s.SmallFileThreshold ? ReadSmall(info, rel, stat, attempt) : ReadLarge(info, rel, stat, attempt);
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
+                    {
+                        Fail(ReadError(ex, rel), rel);
+                        return;
+                    }
+                    if (entry != null)
+                    {
+                        _filesRead++;
+                        entries.Add(entry);
+                        _newCache.Set(rel, stat, entry.Sha256);
+                        ReportProgress(rel, false);
+                        return;
+                    }
+                    // Changed while read: look again and retry once.
+                    try
+                    {
+                        stat = FileStat.Of(info);
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                    {
+                        Fail(ReadError(ex, rel), rel);
+                        return;
+                    }
+                    if (attempt == 1) _observer.Verbose($"'{rel}' changed while it was read; reading it again.");
+                }
+                Fail(new FinBackupException("FinFileChangedDuringBackup", FinErrorKind.ReadError,
+                    $"The file '{rel}' kept changing while it was read; it was not backed up (no torn copy is stored).",
+                    "Back it up when it is quiet (or from a snapshot), or exclude it if it is scratch data."), rel);
+            }
+
+            private bool TryUnchanged(string rel, FileStat stat, out ManifestFile entry)
+            {
+                entry = null;
+                if (!_oldCache.TryGet(rel, out var cached) || !cached.Stat.Equals(stat)) return false;
+                if (!_previousByPath.TryGetValue(rel, out var prev)) return false;
+                if (prev.Size != stat.Size || prev.ModifiedAt.Ticks != stat.ModifiedTicks || !string.Equals(prev.Sha256, cached.Sha256, StringComparison.Ordinal)) return false;
+                entry = new ManifestFile { Path = prev.Path, Size = stat.Size, Mode = stat.Mode, ModifiedAt = stat.ModifiedAt, Sha256 = prev.Sha256, Parts = prev.Parts };
+                return true;
+            }
+
+            private ManifestFile ReadSmall(FileInfo info, string rel, FileStat before, int attempt)
+            {
+                var size = (int)before.Size;
+                if (_pack == null || _packLength + size > _s.PackSize) { SealPack(); }
+                if (_pack == null)
+                {
+                    _budget.Acquire(_s.PackSize + _s.SmallFileThreshold, _ct);
+                    _pack = BufferPool.Rent(_s.PackSize + _s.SmallFileThreshold);
+                    _packLength = 0;
+                }
+                int read;
+                using (var fs = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None))
+                {
+                    read = ReadFully(fs, _pack, _packLength, Math.Min(size + 1, _pack.Length - _packLength));
+                }
+                _bytesRead += read;
+                _s.AfterFileRead?.Invoke(rel, attempt);
+                var after = FileStat.Of(info);
+                if (read != size || !after.Equals(before)) return null;
+                string sha;
+                using (var h = SHA256.Create())
+                {
+                    sha = FileBackupLayout.Hex(h.ComputeHash(_pack, _packLength, size));
+                }
+                var entry = new ManifestFile { Path = rel, Size = size, Mode = before.Mode, ModifiedAt = before.ModifiedAt, Sha256 = sha };
+                if (_knownFiles.TryGetValue(sha, out var parts))
+                {
+                    entry.Parts = parts;
+                    return entry;
+                }
+                var part = new ManifestPart { Offset = _packLength, Length = size, Sha256 = sha };
+                entry.Parts = new List<ManifestPart> { part };
+                _knownFiles[sha] = entry.Parts;
+                if (size > 0)
+                {
+                    _packParts.Add(part);
+                    _packLength += size;
+                }
+                else
+                {
+                    entry.Parts = new List<ManifestPart>();
+                    _knownFiles[sha] = entry.Parts;
+                }
+                return entry;
+            }
+
+            private ManifestFile ReadLarge(FileInfo info, string rel, FileStat before, int attempt)
+            {
+                EnsureChunkListing();
+                var parts = new List<ManifestPart>();
+                long total = 0;
+                using (var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+                using (var fs = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
+                {
+                    while (true)
+                    {
+                        _ct.ThrowIfCancellationRequested();
+                        ThrowIfUploadFailed();
+                        _budget.Acquire(_s.ChunkSize, _ct);
+                        var buffer = BufferPool.Rent(_s.ChunkSize);
+                        int n;
+                        try
+                        {
+                            n = ReadFully(fs, buffer, 0, _s.ChunkSize);
+                        }
+                        catch
+                        {
+                            BufferPool.Return(buffer);
+                            _budget.Release(_s.ChunkSize);
+                            throw;
+                        }
+                        if (n == 0)
+                        {
+                            BufferPool.Return(buffer);
+                            _budget.Release(_s.ChunkSize);
+                            break;
+                        }
+                        fileHash.AppendData(buffer, 0, n);
+                        var part = new ManifestPart { Offset = 0, Length = n };
+                        parts.Add(part);
+                        total += n;
+                        _bytesRead += n;
+                        StartChunkUpload(buffer, n, part);
+                        ReportProgress(rel, false);
+                        if (n < _s.ChunkSize) break;
+                    }
+                    _s.AfterFileRead?.Invoke(rel, attempt);
+                    var after = FileStat.Of(info);
+                    if (total != before.Size || !after.Equals(before)) return null;
+                    var sha = FileBackupLayout.Hex(fileHash.GetHashAndReset());
+                    if (_knownFiles.TryGetValue(sha, out var existing) && existing.Count > 0 && existing[0].Key != null
+                        && existing[0].Key.StartsWith(FileBackupLayout.DataPrefix, StringComparison.Ordinal))
+                    {
+                        // Chunks are named by content, so these parts are the same objects; keep one list.
+                    }
+                    _knownFiles[sha] = parts;
+                    return new ManifestFile { Path = rel, Size = total, Mode = before.Mode, ModifiedAt = before.ModifiedAt, Sha256 = sha, Parts = parts };
+                }
+            }
+
+            private void EnsureChunkListing()
+            {
+                if (_listedChunks != null) return;
+                _listedChunks = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+                foreach (var o in _engine._store.List(_request.Bucket, FileBackupLayout.DataPrefix, _ct))
+                {
+                    var sha = o.Key.Substring(o.Key.LastIndexOf('/') + 1);
+                    if (sha.Length == 64) _listedChunks[sha] = o.LastModified;
+                }
+                _observer.Verbose($"The bucket holds {_listedChunks.Count} chunk objects.");
+            }
+
+            private void StartChunkUpload(byte[] buffer, int count, ManifestPart part)
+            {
+                var listed = _listedChunks;
+                var refreshBefore = _now - TimeSpan.FromTicks(_s.GracePeriod.Ticks / 2);
+                _uploads.Add(Task.Run(() =>
+                {
+                    try
+                    {
+                        byte[] hash;
+                        using (var h = SHA256.Create()) hash = h.ComputeHash(buffer, 0, count);
+                        var sha = FileBackupLayout.Hex(hash);
+                        part.Sha256 = sha;
+                        part.Key = FileBackupLayout.ChunkKey(sha);
+                        if (!_knownChunks.TryAdd(sha, true)) return; // in the previous manifest, or already handled in this run
+                        if (listed.TryGetValue(sha, out var lastModified))
+                        {
+                            if (lastModified < refreshBefore)
+                            {
+                                WithRequestSlot(() => _engine._store.Touch(_request.Bucket, part.Key, _writeOptions, _ct));
+                                Interlocked.Increment(ref _objectsTouched);
+                            }
+                            return;
+                        }
+                        WithRequestSlot(() => _engine._store.PutContent(_request.Bucket, part.Key, buffer, count, hash, _writeOptions, _ct));
+                        Interlocked.Add(ref _bytesUploaded, count);
+                        Interlocked.Increment(ref _objectsPut);
+                    }
+                    catch (Exception ex)
+                    {
+                        _uploadErrors.Enqueue(ex);
+                    }
+                    finally
+                    {
+                        BufferPool.Return(buffer);
+                        _budget.Release(_s.ChunkSize);
+                    }
+                }));
+            }
+
+            private void SealPack()
+            {
+                if (_pack == null) return;
+                var buffer = _pack;
+                var count = _packLength;
+                var parts = _packParts;
+                _pack = null;
+                _packLength = 0;
+                _packParts = new List<ManifestPart>();
+                var reserved = _s.PackSize + _s.SmallFileThreshold;
+                if (count == 0)
+                {
+                    BufferPool.Return(buffer);
+                    _budget.Release(reserved);
+                    return;
+                }
+                byte[] hash;
+                using (var h = SHA256.Create()) hash = h.ComputeHash(buffer, 0, count);
+                var key = FileBackupLayout.PackKey(FileBackupLayout.Hex(hash));
+                foreach (var p in parts) p.Key = key;
+                _uploads.Add(Task.Run(() =>
+                {
+                    try
+                    {
+                        WithRequestSlot(() => _engine._store.PutContent(_request.Bucket, key, buffer, count, hash, _writeOptions, _ct));
+                        Interlocked.Add(ref _bytesUploaded, count);
+                        Interlocked.Increment(ref _objectsPut);
+                    }
+                    catch (Exception ex)
+                    {
+                        _uploadErrors.Enqueue(ex);
+                    }
+                    finally
+                    {
+                        BufferPool.Return(buffer);
+                        _budget.Release(reserved);
+                    }
+                }));
+            }
+
+            private void WithRequestSlot(Action action)
+            {
+                _requests.Wait(_ct);
+                try { action(); }
+                finally { _requests.Release(); }
+            }
+
+            private void ThrowIfUploadFailed()
+            {
+                if (_uploadErrors.TryPeek(out var error)) Rethrow(error);
+                if (_uploads.Count > 256) _uploads.RemoveAll(t => t.IsCompleted);
+            }
+
+            private void WaitUploads()
+            {
+                foreach (var t in _uploads)
+                {
+                    while (!t.Wait(100))
+                    {
+                        ReportProgress(null, false);
+                    }
+                }
+                if (_uploadErrors.TryPeek(out var error)) Rethrow(error);
+            }
+
+            private static void Rethrow(Exception error)
+            {
+                if (error is FinBackupException fin) throw fin;
+                if (error is OperationCanceledException oce) throw oce;
+                throw new FinBackupException("FinFileUploadFailed", FinErrorKind.WriteError,
+                    "Uploading backup content failed: " + error.Message + " No manifest was written; the next run uploads what is missing.",
+                    "Check the bucket, the KMS key permissions and the network, then run the backup again.", error);
+            }
+
+            private void ReportProgress(string current, bool force)
+            {
+                var elapsed = _watch.Elapsed;
+                if (!force && elapsed - _lastProgress < _s.ProgressInterval) return;
+                _lastProgress = elapsed;
+                _observer.Progress(new FileBackupProgress
+                {
+                    CurrentPath = current,
+                    FilesSeen = _filesSeen,
+                    FilesRead = _filesRead,
+                    BytesSeen = _bytesSeen,
+                    BytesRead = _bytesRead,
+                    BytesUploaded = Interlocked.Read(ref _bytesUploaded),
+                    Elapsed = elapsed,
+                });
+            }
+
+            private static int ReadFully(Stream s, byte[] buffer, int offset, int count)
+            {
+                var total = 0;
+                while (total < count)
+                {
+                    var n = s.Read(buffer, offset + total, count - total);
+                    if (n <= 0) break;
+                    total += n;
+                }
+                return total;
+            }
+
+            public void Dispose()
+            {
+                try { Task.WaitAll(_uploads.ToArray()); } catch (AggregateException) { }
+                if (_pack != null) { BufferPool.Return(_pack); _pack = null; }
+                _requests.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A byte budget for buffers in flight: reading blocks while uploads hold it all.</summary>
+    internal sealed class BufferBudget
+    {
+        private readonly long _capacity;
+        private long _used;
+        private readonly object _gate = new object();
+
+        public BufferBudget(long capacity) { _capacity = capacity; }
+
+        public void Acquire(long bytes, CancellationToken ct)
+        {
+            lock (_gate)
+            {
+                while (_used > 0 && _used + bytes > _capacity)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    Monitor.Wait(_gate, 200);
+                }
+                _used += bytes;
+            }
+        }
+
+        public void Release(long bytes)
+        {
+            lock (_gate)
+            {
+                _used -= bytes;
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    /// <summary>Reuses the large upload buffers (chunks and packs) so a long backup does not churn the large-object heap.</summary>
+    internal static class BufferPool
+    {
+        private static readonly ConcurrentDictionary<int, ConcurrentBag<byte[]>> Bags = new ConcurrentDictionary<int, ConcurrentBag<byte[]>>();
+
+        public static byte[] Rent(int size)
+        {
+            var bag = Bags.GetOrAdd(size, _ => new ConcurrentBag<byte[]>());
+            return bag.TryTake(out var b) ? b : new byte[size];
+        }
+
+        public static void Return(byte[] buffer)
+        {
+            var bag = Bags.GetOrAdd(buffer.Length, _ => new ConcurrentBag<byte[]>());
+            if (bag.Count < 16) bag.Add(buffer);
+        }
+    }
+}

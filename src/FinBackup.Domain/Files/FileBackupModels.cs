@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using FinBackup.Domain.RecoveryPoints;
+
+namespace FinBackup.Domain.Files
+{
+    /// <summary>What to back up, where to, and for how long.</summary>
+    public sealed class FileBackupRequest
+    {
+        public string Bucket { get; set; }
+        public string Application { get; set; }
+        public string PolicyName { get; set; }
+        public string FileSet { get; set; }
+        /// <summary>KMS key for SSE-KMS (id, ARN or alias) in the bucket's region. Required.</summary>
+        public string KmsKeyId { get; set; }
+        /// <summary>Absolute paths of directories or files. Each is stored under its own name (e.g. /var/lib/agentpay/ledger -> ledger/...).</summary>
+        public IList<string> Paths { get; set; } = new List<string>();
+        public IList<string> Include { get; set; } = new List<string>();
+        public IList<string> Exclude { get; set; } = new List<string>();
+        public TimeSpan Retention { get; set; } = TimeSpan.FromHours(12);
+        /// <summary>How often the backup runs (sets the fin:window); null means the window is the creation time.</summary>
+        public TimeSpan? Frequency { get; set; }
+        public string Host { get; set; } = Environment.MachineName;
+        /// <summary>The change cache directory; null = <see cref="FileChangeCache.DefaultDirectory"/>.</summary>
+        public string CacheDirectory { get; set; }
+        /// <summary>Ignore (and do not write) the local change cache: every file is read again.</summary>
+        public bool NoCache { get; set; }
+    }
+
+    /// <summary>Tuning: object sizes and upload concurrency. Defaults suit a few hundred MB/s with memory well under 150 MB.</summary>
+    public sealed class FileBackupSettings
+    {
+        /// <summary>Files smaller than this are packed together.</summary>
+        public int SmallFileThreshold { get; set; } = 1 << 20;
+        /// <summary>A pack is sealed and uploaded when adding the next small file would exceed this.</summary>
+        public int PackSize { get; set; } = 16 << 20;
+        /// <summary>Large files are cut into chunks of this size; each chunk is its own object named by its SHA-256.</summary>
+        public int ChunkSize { get; set; } = 8 << 20;
+        /// <summary>Concurrent PUT requests.</summary>
+        public int Parallelism { get; set; } = 4;
+        /// <summary>Bytes buffered for upload at once (packs and chunks in flight); memory stays about this plus one pack.
+        /// 0 (default) means Parallelism x ChunkSize, at least one pack.</summary>
+        public long MaxBufferedBytes { get; set; }
+        /// <summary>
+        /// The garbage collector's grace period, which backups rely on: a backup must finish within it. Content from a previous
+        /// manifest is only reused when that manifest lives at least this long; content found only by listing and older than
+        /// half of it is refreshed (server-side copy onto itself) before it is referenced.
+        /// </summary>
+        public TimeSpan GracePeriod { get; set; } = TimeSpan.FromHours(6);
+        /// <summary>Progress is reported at most this often.</summary>
+        public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+        /// <summary>Diagnostics and tests: called after a file's bytes were read, before it is checked for changes (path, attempt 1 or 2).</summary>
+        public Action<string, int> AfterFileRead { get; set; }
+    }
+
+    /// <summary>Everything the engine reports, on the thread that called it (so a cmdlet can write progress and errors).</summary>
+    public interface IFileBackupObserver
+    {
+        void Progress(FileBackupProgress progress);
+        /// <summary>A file or directory that was not selected or not backed up on purpose (symbolic links, devices, exclusions).</summary>
+        void Skipped(string path, string reason);
+        /// <summary>A selected file that could not be backed up; the backup goes on and the manifest lists it as missing.</summary>
+        void Failed(FinBackupException error, string path);
+        void Verbose(string message);
+    }
+
+    public sealed class FileBackupProgress
+    {
+        public string CurrentPath { get; set; }
+        public long FilesSeen { get; set; }
+        public long FilesRead { get; set; }
+        public long BytesSeen { get; set; }
+        public long BytesRead { get; set; }
+        public long BytesUploaded { get; set; }
+        public TimeSpan Elapsed { get; set; }
+        public double FilesPerSecond => Elapsed.TotalSeconds > 0 ? FilesSeen / Elapsed.TotalSeconds : 0;
+        public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? BytesSeen / Elapsed.TotalSeconds : 0;
+    }
+
+    /// <summary>What one Backup-FinFile run did.</summary>
+    public sealed class FileBackupSummary
+    {
+        public string RecoveryPointId { get; set; }
+        public string Application { get; set; }
+        public string Bucket { get; set; }
+        public string Region { get; set; }
+        /// <summary>Files in the manifest.</summary>
+        public long Files { get; set; }
+        /// <summary>Files recognised as unchanged from the cache and the previous manifest (not read).</summary>
+        public long FilesUnchanged { get; set; }
+        /// <summary>Selected files that could not be backed up (listed in the manifest as missing).</summary>
+        public long FilesFailed { get; set; }
+        public long FilesSkipped { get; set; }
+        /// <summary>Total size of the files in the manifest.</summary>
+        public long Bytes { get; set; }
+        public long BytesRead { get; set; }
+        public long BytesUploaded { get; set; }
+        /// <summary>Content objects written (packs and chunks; the manifest not counted).</summary>
+        public long ObjectsPut { get; set; }
+        /// <summary>Existing objects refreshed server-side so the garbage collector keeps them.</summary>
+        public long ObjectsTouched { get; set; }
+        public string PreviousManifestKey { get; set; }
+        public TimeSpan Duration { get; set; }
+        public override string ToString() => RecoveryPointId;
+    }
+
+    public sealed class FileBackupResult
+    {
+        public FileManifest Manifest { get; set; }
+        public FinRecoveryPoint RecoveryPoint { get; set; }
+        public FileBackupSummary Summary { get; set; }
+    }
+}

@@ -1,0 +1,342 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using FinBackup.Domain.Ports;
+
+namespace FinBackup.Domain.Files
+{
+    public sealed class FileRestoreRequest
+    {
+        public FileManifest Manifest { get; set; }
+        /// <summary>The bucket holding the manifest's content (the point's bucket).</summary>
+        public string Bucket { get; set; }
+        public string Destination { get; set; }
+        public IList<string> Include { get; set; } = new List<string>();
+        public IList<string> Exclude { get; set; } = new List<string>();
+        /// <summary>Overwrite files that exist in the destination.</summary>
+        public bool Force { get; set; }
+        public int Parallelism { get; set; } = 4;
+        /// <summary>Pack ranges closer than this are fetched with one GET.</summary>
+        public int CoalesceGap { get; set; } = 256 << 10;
+        public int MaxSegment { get; set; } = 16 << 20;
+    }
+
+    /// <summary>What the restore reports; every call comes on the thread that called <see cref="FileRestoreEngine.Run"/>.</summary>
+    public interface IFileRestoreObserver
+    {
+        /// <summary>ShouldProcess: false (e.g. -WhatIf) means list it but do not write it.</summary>
+        bool ShouldWrite(ManifestFile file, string target);
+        void Failed(FinBackupException error, string path);
+        void Progress(FileRestoreProgress progress);
+        void Verbose(string message);
+    }
+
+    public sealed class FileRestoreProgress
+    {
+        public long FilesDone { get; set; }
+        public long FilesTotal { get; set; }
+        public long BytesDone { get; set; }
+        public long BytesTotal { get; set; }
+        public TimeSpan Elapsed { get; set; }
+        public string CurrentPath { get; set; }
+    }
+
+    public sealed class FileRestoreSummary
+    {
+        public string RecoveryPointId { get; set; }
+        public string Destination { get; set; }
+        /// <summary>Manifest entries selected by -Include/-Exclude.</summary>
+        public long FilesSelected { get; set; }
+        public long FilesRestored { get; set; }
+        public long FilesFailed { get; set; }
+        /// <summary>Selected but not written: declined by ShouldProcess (-WhatIf, -Confirm "No").</summary>
+        public long FilesNotWritten { get; set; }
+        public long BytesRestored { get; set; }
+        public long ObjectRequests { get; set; }
+        public TimeSpan Duration { get; set; }
+        public override string ToString() => RecoveryPointId + " -> " + Destination;
+    }
+
+    /// <summary>
+    /// Restores files of a manifest under a destination: every file is written to a temporary file next to its target,
+    /// its SHA-256 (and every part's) verified, its mode and mtime set, and only then renamed into place. Unsafe entries
+    /// (absolute, '..', through a symbolic link) are refused; existing files are kept unless Force. Small files are
+    /// fetched pack range by pack range (nearby ranges coalesced), large files chunk by chunk, in parallel.
+    /// </summary>
+    public sealed class FileRestoreEngine
+    {
+        private readonly IFileBackupStore _store;
+
+        public FileRestoreEngine(IFileBackupStore store)
+        {
+            _store = store ?? throw new ArgumentNullException(nameof(store));
+        }
+
+        public FileRestoreSummary Run(FileRestoreRequest request, IFileRestoreObserver observer, CancellationToken ct)
+        {
+            if (request?.Manifest == null) throw new ArgumentNullException(nameof(request));
+            if (string.IsNullOrWhiteSpace(request.Destination))
+                throw new FinBackupException("FinRestoreDestinationMissing", FinErrorKind.InvalidArgument, "No destination was given.",
+                    "Pass -Destination with a directory to restore into.");
+            var watch = Stopwatch.StartNew();
+            var summary = new FileRestoreSummary { RecoveryPointId = request.Manifest.Key, Destination = Path.GetFullPath(request.Destination) };
+            var filter = new GlobFilter(request.Include, request.Exclude);
+            var plan = new List<KeyValuePair<ManifestFile, string>>();
+            foreach (var file in request.Manifest.Files)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (!filter.IsSelected(file.Path ?? string.Empty)) continue;
+                summary.FilesSelected++;
+                var target = RestorePathGuard.Resolve(summary.Destination, file.Path, out var reason);
+                if (target == null)
+                {
+                    summary.FilesFailed++;
+                    observer.Failed(new FinBackupException("FinRestorePathUnsafe", FinErrorKind.SecurityError,
+                        $"The manifest entry '{file.Path}' was refused: {reason}.",
+                        "The manifest may have been tampered with; restore the other files, and check the manifest's origin."), file.Path);
+                    continue;
+                }
+                if (!request.Force && (File.Exists(target) || Directory.Exists(target)))
+                {
+                    summary.FilesFailed++;
+                    observer.Failed(new FinBackupException("FinRestoreFileExists", FinErrorKind.ResourceExists,
+                        $"'{target}' already exists; it was not overwritten.",
+                        "Restore into an empty -Destination, or add -Force to overwrite existing files."), file.Path);
+                    continue;
+                }
+                if (Directory.Exists(target))
+                {
+                    summary.FilesFailed++;
+                    observer.Failed(new FinBackupException("FinRestoreTargetIsDirectory", FinErrorKind.ResourceExists,
+                        $"'{target}' is a directory; the file was not restored.", "Restore into another -Destination."), file.Path);
+                    continue;
+                }
+                if (!observer.ShouldWrite(file, target))
+                {
+                    summary.FilesNotWritten++;
+                    continue;
+                }
+                plan.Add(new KeyValuePair<ManifestFile, string>(file, target));
+            }
+            if (plan.Count == 0)
+            {
+                summary.Duration = watch.Elapsed;
+                return summary;
+            }
+            var execution = new Execution(_store, request, plan, ct);
+            var task = Task.Run(() => execution.Run());
+            var total = new FileRestoreProgress { FilesTotal = plan.Count, BytesTotal = plan.Sum(p => p.Key.Size) };
+            while (true)
+            {
+                var done = task.Wait(250);
+                while (execution.Outcomes.TryDequeue(out var outcome))
+                {
+                    if (outcome.Error == null)
+                    {
+                        summary.FilesRestored++;
+                        summary.BytesRestored += outcome.File.Size;
+                    }
+                    else
+                    {
+                        summary.FilesFailed++;
+                        observer.Failed(outcome.Error, outcome.File.Path);
+                    }
+                    total.CurrentPath = outcome.File.Path;
+                }
+                total.FilesDone = summary.FilesRestored + summary.FilesFailed;
+                total.BytesDone = summary.BytesRestored;
+                total.Elapsed = watch.Elapsed;
+                observer.Progress(total);
+                if (done) break;
+            }
+            if (task.IsFaulted)
+            {
+                var ex = task.Exception.GetBaseException();
+                if (ex is FinBackupException || ex is OperationCanceledException) throw ex;
+                throw new FinBackupException("FinRestoreFailed", FinErrorKind.ReadError, "The restore failed: " + ex.Message,
+                    "Check access to the bucket and its KMS key, then run the restore again (restored files are kept; add -Force to rewrite them).", ex);
+            }
+            summary.ObjectRequests = execution.Requests;
+            summary.Duration = watch.Elapsed;
+            return summary;
+        }
+
+        private sealed class Outcome
+        {
+            public ManifestFile File;
+            public FinBackupException Error;
+        }
+
+        private sealed class Execution
+        {
+            private readonly IFileBackupStore _store;
+            private readonly FileRestoreRequest _request;
+            private readonly List<KeyValuePair<ManifestFile, string>> _plan;
+            private readonly CancellationToken _ct;
+            private readonly ConcurrentDictionary<string, bool> _dirs = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            public readonly ConcurrentQueue<Outcome> Outcomes = new ConcurrentQueue<Outcome>();
+            public long Requests;
+
+            public Execution(IFileBackupStore store, FileRestoreRequest request, List<KeyValuePair<ManifestFile, string>> plan, CancellationToken ct)
+            {
+                _store = store;
+                _request = request;
+                _plan = plan;
+                _ct = ct;
+            }
+
+            public void Run()
+            {
+                // Work items: segments of packs (many small files per GET), and whole large or multi-part files.
+                var items = new List<Action>();
+                var packed = new Dictionary<string, List<KeyValuePair<ManifestFile, string>>>(StringComparer.Ordinal);
+                foreach (var p in _plan)
+                {
+                    var parts = p.Key.Parts;
+                    if (parts.Count == 1 && parts[0].Key.StartsWith(FileBackupLayout.PackPrefix, StringComparison.Ordinal))
+                    {
+                        if (!packed.TryGetValue(parts[0].Key, out var list)) packed[parts[0].Key] = list = new List<KeyValuePair<ManifestFile, string>>();
+                        list.Add(p);
+                    }
+                    else
+                    {
+                        var item = p;
+                        items.Add(() => RestoreStreamed(item.Key, item.Value));
+                    }
+                }
+                foreach (var kv in packed)
+                {
+                    var key = kv.Key;
+                    var files = kv.Value.OrderBy(f => f.Key.Parts[0].Offset).ToList();
+                    var segment = new List<KeyValuePair<ManifestFile, string>>();
+                    long start = 0, end = 0;
+                    foreach (var f in files)
+                    {
+                        var part = f.Key.Parts[0];
+                        if (segment.Count > 0 && (part.Offset - end > _request.CoalesceGap || part.Offset + part.Length - start > _request.MaxSegment))
+                        {
+                            var s = segment; var st = start; var en = end;
+                            items.Add(() => RestoreSegment(key, st, (int)(en - st), s));
+                            segment = new List<KeyValuePair<ManifestFile, string>>();
+                        }
+                        if (segment.Count == 0) start = part.Offset;
+                        segment.Add(f);
+                        end = Math.Max(end, part.Offset + part.Length);
+                        if (segment.Count == 1) end = part.Offset + part.Length;
+                    }
+                    if (segment.Count > 0)
+                    {
+                        var s = segment; var st = start; var en = end;
+                        items.Add(() => RestoreSegment(key, st, (int)(en - st), s));
+                    }
+                }
+                Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _request.Parallelism), CancellationToken = _ct }, a => a());
+            }
+
+            private void RestoreSegment(string key, long start, int length, List<KeyValuePair<ManifestFile, string>> files)
+            {
+                var buffer = new byte[length];
+                try
+                {
+                    _store.ReadRange(_request.Bucket, key, start, length, buffer, 0, _ct);
+                    Interlocked.Increment(ref Requests);
+                }
+                catch (FinBackupException ex)
+                {
+                    foreach (var f in files) Outcomes.Enqueue(new Outcome { File = f.Key, Error = ex });
+                    return;
+                }
+                foreach (var f in files)
+                {
+                    var part = f.Key.Parts[0];
+                    var offset = (int)(part.Offset - start);
+                    Outcomes.Enqueue(Write(f.Key, f.Value, (stream, hash) =>
+                    {
+                        VerifyPart(f.Key, part, buffer, offset, (int)part.Length);
+                        stream.Write(buffer, offset, (int)part.Length);
+                        hash.AppendData(buffer, offset, (int)part.Length);
+                    }));
+                }
+            }
+
+            private void RestoreStreamed(ManifestFile file, string target)
+            {
+                Outcomes.Enqueue(Write(file, target, (stream, hash) =>
+                {
+                    byte[] buffer = null;
+                    foreach (var part in file.Parts)
+                    {
+                        _ct.ThrowIfCancellationRequested();
+                        if (buffer == null || buffer.Length < part.Length) buffer = new byte[part.Length];
+                        _store.ReadRange(_request.Bucket, part.Key, part.Offset, (int)part.Length, buffer, 0, _ct);
+                        Interlocked.Increment(ref Requests);
+                        VerifyPart(file, part, buffer, 0, (int)part.Length);
+                        stream.Write(buffer, 0, (int)part.Length);
+                        hash.AppendData(buffer, 0, (int)part.Length);
+                    }
+                }));
+            }
+
+            private static void VerifyPart(ManifestFile file, ManifestPart part, byte[] buffer, int offset, int length)
+            {
+                if (string.IsNullOrEmpty(part.Sha256)) return;
+                string sha;
+                using (var h = SHA256.Create()) sha = FileBackupLayout.Hex(h.ComputeHash(buffer, offset, length));
+                if (!string.Equals(sha, part.Sha256, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new FinBackupException("FinRestoreChecksumMismatch", FinErrorKind.InvalidData,
+                        $"Bytes {part.Offset}-{part.Offset + part.Length - 1} of '{part.Key}' for '{file.Path}' do not match their SHA-256; the file was not restored.",
+                        "The stored object is damaged or was replaced; restore this file from another recovery point or the DR copy.");
+                }
+            }
+
+            private Outcome Write(ManifestFile file, string target, Action<Stream, IncrementalHash> fill)
+            {
+                var dir = Path.GetDirectoryName(target);
+                var temp = Path.Combine(dir, "." + Path.GetFileName(target) + ".finrestore-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+                try
+                {
+                    if (_dirs.TryAdd(dir, true)) Directory.CreateDirectory(dir);
+                    using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+                    {
+                        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                        {
+                            fill(stream, hash);
+                        }
+                        var sha = FileBackupLayout.Hex(hash.GetHashAndReset());
+                        if (!string.Equals(sha, file.Sha256, StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw new FinBackupException("FinRestoreChecksumMismatch", FinErrorKind.InvalidData,
+                                $"The restored bytes of '{file.Path}' have SHA-256 {sha}, not {file.Sha256} as the manifest says; the file was not restored.",
+                                "Restore this file from another recovery point or the DR copy.");
+                        }
+                    }
+                    File.SetLastWriteTimeUtc(temp, file.ModifiedAt);
+                    NativeStat.Chmod(temp, file.Mode);
+                    if (File.Exists(target)) File.Replace(temp, target, null);
+                    else File.Move(temp, target);
+                    return new Outcome { File = file };
+                }
+                catch (Exception ex)
+                {
+                    TryDelete(temp);
+                    if (ex is OperationCanceledException) throw;
+                    var fin = ex as FinBackupException ?? new FinBackupException("FinRestoreWriteFailed", FinErrorKind.WriteError,
+                        $"Could not restore '{file.Path}' to '{target}': {ex.Message}", "Check the destination's free space and permissions.", ex);
+                    return new Outcome { File = file, Error = fin };
+                }
+            }
+
+            private static void TryDelete(string path)
+            {
+                try { if (File.Exists(path)) File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using FinBackup.Domain;
+using FinBackup.Domain.Files;
+using FinBackup.Domain.Policy;
+using FinBackup.Domain.Ports;
+using FinBackup.Domain.RecoveryPoints;
+
+namespace FinBackup.Cmdlets.Files
+{
+    /// <summary>
+    /// Backs up files and directories of this host to the regional backup bucket: incremental, content-addressed,
+    /// SSE-KMS, checksummed. Emits the recovery point (Kind FileBackup) and a summary.
+    /// </summary>
+    [Cmdlet(VerbsData.Backup, "FinFile", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(FinRecoveryPoint), typeof(FileBackupSummary))]
+    public sealed class BackupFinFileCommand : FinAwsCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string PolicySet = "Policy";
+        private const string Activity = "Backup-FinFile";
+
+        [Parameter(Mandatory = true, ParameterSetName = PolicySet, ValueFromPipeline = true)]
+        public BackupPolicy Policy { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Application { get; set; }
+
+        /// <summary>With -Policy: only these file sets (default: all of the application's).</summary>
+        [Parameter(ParameterSetName = PolicySet)]
+        public string[] FileSet { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [Alias("BucketName")]
+        [ValidateNotNullOrEmpty]
+        public string Bucket { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string KmsKeyId { get; set; }
+
+        [Parameter(ParameterSetName = PathSet)]
+        public TimeSpan Retention { get; set; } = TimeSpan.FromHours(12);
+
+        [Parameter(ParameterSetName = PathSet)]
+        public TimeSpan? Frequency { get; set; }
+
+        [Parameter]
+        public string[] Include { get; set; }
+
+        [Parameter]
+        public string[] Exclude { get; set; }
+
+        /// <summary>Ignore the local change cache (every file is read and hashed again).</summary>
+        [Parameter]
+        public SwitchParameter NoCache { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int Parallelism { get; set; } = 4;
+
+        protected override void ProcessRecord()
+        {
+            foreach (var request in BuildRequests())
+            {
+                var target = $"s3://{request.Bucket} ({request.Application}{(request.FileSet != null ? ", file set " + request.FileSet : string.Empty)})";
+                if (!ShouldProcess(target, "Back up " + string.Join(", ", request.Paths))) continue;
+                var region = RegionOrDefault(Region ?? Policy?.PrimaryRegion);
+                var store = Session.Get<IFileBackupStore>(region);
+                var engine = new FileBackupEngine(store, new FileBackupSettings { Parallelism = Parallelism });
+                try
+                {
+                    var result = engine.Run(request, new Observer(this), CancellationToken);
+                    CompleteFinProgress(1, Activity);
+                    WriteVerbose($"Backed up {result.Summary.Files} files ({result.Summary.FilesUnchanged} unchanged, {result.Summary.FilesFailed} failed): " +
+                                 $"{result.Summary.BytesRead} bytes read, {result.Summary.BytesUploaded} bytes in {result.Summary.ObjectsPut} objects uploaded, {result.Summary.Duration}.");
+                    WriteObject(result.RecoveryPoint);
+                    WriteObject(result.Summary);
+                }
+                catch (FinBackupException ex)
+                {
+                    CompleteFinProgress(1, Activity);
+                    WriteFinError(ex, target);
+                }
+            }
+        }
+
+        private IEnumerable<FileBackupRequest> BuildRequests()
+        {
+            if (ParameterSetName == PathSet)
+            {
+                yield return new FileBackupRequest
+                {
+                    Bucket = Bucket,
+                    Application = Application,
+                    KmsKeyId = KmsKeyId,
+                    Paths = Path.Select(ResolvePath).ToList(),
+                    Include = Include?.ToList() ?? new List<string>(),
+                    Exclude = Exclude?.ToList() ?? new List<string>(),
+                    Retention = Retention,
+                    Frequency = Frequency,
+                    NoCache = NoCache,
+                };
+                yield break;
+            }
+            var app = Policy.FindApplication(Application);
+            if (app == null)
+            {
+                ThrowFinError(new FinBackupException("FinFileBackupApplicationNotInPolicy", FinErrorKind.ObjectNotFound,
+                    $"The policy '{Policy}' has no application '{Application}'.",
+                    "Use an application name from the policy: " + string.Join(", ", Policy.Applications.Select(a => "'" + a.Name + "'")) + "."), Application);
+            }
+            var region = Region ?? Policy.PrimaryRegion;
+            var bucket = Policy.BucketFor(region);
+            var key = Policy.KmsKeyFor(region);
+            if (string.IsNullOrEmpty(bucket) || string.IsNullOrEmpty(key))
+            {
+                ThrowFinError(new FinBackupException("FinFileBackupPolicyIncomplete", FinErrorKind.InvalidArgument,
+                    $"The policy '{Policy}' has no {(string.IsNullOrEmpty(bucket) ? "bucket" : "KMS key")} for region '{region}'.",
+                    "Add Buckets and KmsKeys entries for the region to the policy, or use -Path with -Bucket and -KmsKeyId."), Policy);
+            }
+            var sets = app.FileSets.Where(s => FileSet == null || FileSet.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (sets.Count == 0)
+            {
+                ThrowFinError(new FinBackupException("FinFileBackupNoFileSets", FinErrorKind.ObjectNotFound,
+                    $"The application '{app.Name}' has no file sets{(FileSet != null ? " named " + string.Join(", ", FileSet) : string.Empty)} in the policy '{Policy}'.",
+                    "Add FileSets to the application in the policy, or use -Path."), Application);
+            }
+            foreach (var set in sets)
+            {
+                yield return new FileBackupRequest
+                {
+                    Bucket = bucket,
+                    Application = app.Name,
+                    PolicyName = Policy.Name,
+                    FileSet = set.Name,
+                    KmsKeyId = key,
+                    Paths = set.Paths.Select(ResolvePath).ToList(),
+                    Include = set.Include.Concat(Include ?? Array.Empty<string>()).ToList(),
+                    Exclude = set.Exclude.Concat(Exclude ?? Array.Empty<string>()).ToList(),
+                    Retention = app.Retention ?? TimeSpan.FromHours(12),
+                    Frequency = set.Frequency ?? app.Frequency,
+                    NoCache = NoCache,
+                    CacheDirectory = set.Name == null ? null
+                        : System.IO.Path.Combine(FileChangeCache.DefaultDirectory(bucket, app.Name), FileBackupLayout.Slug(set.Name)),
+                };
+            }
+        }
+
+        private string ResolvePath(string path)
+        {
+            try
+            {
+                return GetUnresolvedProviderPathFromPSPath(path);
+            }
+            catch (Exception ex) when (ex is ItemNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is ProviderNotFoundException || ex is NotSupportedException)
+            {
+                return path;
+            }
+        }
+
+        private sealed class Observer : IFileBackupObserver
+        {
+            private readonly BackupFinFileCommand _cmdlet;
+            public Observer(BackupFinFileCommand cmdlet) { _cmdlet = cmdlet; }
+
+            public void Progress(FileBackupProgress p)
+            {
+                var status = $"{p.FilesSeen:N0} files, {p.BytesSeen / 1048576.0:N1} MiB ({p.FilesPerSecond:N0} files/s, {p.BytesPerSecond / 1048576.0:N1} MiB/s); " +
+                             $"read {p.BytesRead / 1048576.0:N1} MiB, uploaded {p.BytesUploaded / 1048576.0:N1} MiB";
+                _cmdlet.WriteFinProgress(1, Activity, status, -1, p.CurrentPath);
+            }
+
+            public void Skipped(string path, string reason) => _cmdlet.WriteVerbose($"Skipped '{path}': {reason}.");
+
+            public void Failed(FinBackupException error, string path)
+            {
+                _cmdlet.WriteVerbose($"Failed '{path}': {error.Message}");
+                _cmdlet.WriteFinError(error, path);
+            }
+
+            public void Verbose(string message) => _cmdlet.WriteVerbose(message);
+        }
+    }
+}

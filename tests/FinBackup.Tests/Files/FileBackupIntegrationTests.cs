@@ -1,0 +1,534 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using FinBackup.Aws.Files;
+using FinBackup.Domain;
+using FinBackup.Domain.Files;
+using FinBackup.Domain.Ports;
+using FinBackup.Domain.RecoveryPoints;
+using FinBackup.TestSupport;
+
+namespace FinBackup.Tests.Files;
+
+[Collection(MotoCollection.Name)]
+public sealed class FileBackupIntegrationTests : IDisposable
+{
+    private readonly FilesTestBed _bed;
+
+    public FileBackupIntegrationTests(MotoServer moto)
+    {
+        _bed = new FilesTestBed(moto);
+    }
+
+    public void Dispose() => _bed.Dispose();
+
+    private FileBackupResult Backup(FileBackupRequest request, FileBackupSettings? settings = null, RecordingObserver? observer = null, Func<DateTime>? clock = null) =>
+        new FileBackupEngine(_bed.Store, settings ?? FilesTestBed.SmallSettings(), clock).Run(request, observer ?? new RecordingObserver(), CancellationToken.None);
+
+    private FileRestoreSummary Restore(FileManifest manifest, string destination, IList<string>? include = null, bool force = false, RecordingObserver? observer = null, string bucket = FilesTestBed.PrimaryBucket, IFileBackupStore? store = null) =>
+        new FileRestoreEngine(store ?? _bed.Store).Run(new FileRestoreRequest
+        {
+            Manifest = manifest,
+            Bucket = bucket,
+            Destination = destination,
+            Include = include ?? new List<string>(),
+            Force = force,
+        }, observer ?? new RecordingObserver(), CancellationToken.None);
+
+    [Fact]
+    public void Backup_packs_small_files_chunks_large_ones_and_restores_byte_identical_with_mode_and_mtime()
+    {
+        var ledger = _bed.MakeLedger();
+        var result = Backup(_bed.Request(ledger));
+
+        var manifest = result.Manifest;
+        Assert.Equal(44, manifest.Files.Count);
+        Assert.Empty(manifest.Missing);
+        Assert.All(manifest.Files, f => Assert.StartsWith("ledger/", f.Path));
+        // 42 small files fit in one 256 KiB pack; 300 KB and 200 KB files make 3 + 2 chunks of 128 KiB.
+        Assert.Equal(1, _bed.CountObjects(FilesTestBed.PrimaryBucket, "packs/"));
+        Assert.Equal(5, _bed.CountObjects(FilesTestBed.PrimaryBucket, "data/"));
+        Assert.Equal(6, result.Summary.ObjectsPut);
+        Assert.Equal(RecoveryPointKind.FileBackup, result.RecoveryPoint.Kind);
+        Assert.Equal("Agent payment", result.RecoveryPoint.Application);
+        Assert.Equal(manifest.Key, result.RecoveryPoint.RecoveryPointId);
+        Assert.StartsWith("manifests/agent-payment/", manifest.Key);
+
+        // Tags like every point, SSE-KMS and a SHA-256 checksum on the objects.
+        var tags = _bed.Store.GetTags(FilesTestBed.PrimaryBucket, manifest.Key, CancellationToken.None);
+        Assert.Equal("FileBackup", tags[FinTags.Kind]);
+        Assert.Equal("Agent payment", tags[FinTags.Application]);
+        Assert.Equal("finco", tags[FinTags.Policy]);
+        Assert.Equal(FinTags.ManagedByValue, tags[FinTags.ManagedBy]);
+        Assert.True(tags.ContainsKey(FinTags.ExpiresAt) && tags.ContainsKey(FinTags.Window));
+        var chunkKey = manifest.Files.Single(f => f.Path == "ledger/journal.bin").Parts[0].Key;
+        var head = _bed.Context.S3("us-east-1").GetObjectMetadataAsync(new GetObjectMetadataRequest
+        {
+            BucketName = FilesTestBed.PrimaryBucket, Key = chunkKey, ChecksumMode = ChecksumMode.ENABLED,
+        }).GetAwaiter().GetResult();
+        Assert.Equal(ServerSideEncryptionMethod.AWSKMS, head.ServerSideEncryptionMethod);
+        Assert.Equal(FilesTestBed.PrimaryKey, head.ServerSideEncryptionKeyManagementServiceKeyId);
+        Assert.Equal(Convert.ToBase64String(FileBackupLayout.FromHex(chunkKey[(chunkKey.LastIndexOf('/') + 1)..])), head.ChecksumSHA256);
+
+        var restoreDir = _bed.NewDir("restore");
+        var summary = Restore(manifest, restoreDir);
+        Assert.Equal(44, summary.FilesRestored);
+        Assert.Equal(0, summary.FilesFailed);
+        Assert.Equal(FilesTestBed.HashTree(Path.GetDirectoryName(ledger)!), FilesTestBed.HashTree(restoreDir));
+        var original = new FileInfo(Path.Combine(ledger, "journal.bin"));
+        Assert.Equal(original.LastWriteTimeUtc, File.GetLastWriteTimeUtc(Path.Combine(restoreDir, "ledger", "journal.bin")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(restoreDir, "ledger", "secret.conf")));
+        Assert.Empty(Directory.EnumerateFiles(restoreDir, "*.finrestore-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Rerun_with_nothing_changed_uploads_and_reads_nothing_and_without_the_cache_still_uploads_nothing()
+    {
+        var ledger = _bed.MakeLedger();
+        var first = Backup(_bed.Request(ledger));
+        var second = Backup(_bed.Request(ledger));
+
+        Assert.Equal(0, second.Summary.ObjectsPut);
+        Assert.Equal(0, second.Summary.BytesUploaded);
+        Assert.Equal(0, second.Summary.BytesRead);
+        Assert.Equal(44, second.Summary.FilesUnchanged);
+        Assert.Equal(first.Manifest.Key, second.Manifest.PreviousManifestKey);
+        Assert.NotEqual(first.Manifest.Key, second.Manifest.Key);
+        Assert.Equal(first.Manifest.Files.Select(f => f.Sha256), second.Manifest.Files.Select(f => f.Sha256));
+
+        // Cache deleted: every file is read again, but the bucket already holds all content.
+        Directory.Delete(_bed.CacheDir, true);
+        var third = Backup(_bed.Request(ledger));
+        Assert.Equal(0, third.Summary.ObjectsPut);
+        Assert.True(third.Summary.BytesRead > 500_000);
+        Assert.Equal(0, third.Summary.FilesUnchanged);
+    }
+
+    [Fact]
+    public void Cache_that_disagrees_with_the_previous_manifest_is_not_trusted()
+    {
+        var ledger = _bed.MakeLedger();
+        Backup(_bed.Request(ledger));
+        // Rewrite the file with other bytes but the same size and mtime: the cache alone would call it unchanged.
+        var path = Path.Combine(ledger, "secret.conf");
+        var mtime = File.GetLastWriteTimeUtc(path);
+        File.WriteAllText(path, "password=hunter3\n");
+        File.SetLastWriteTimeUtc(path, mtime);
+        var cache = FileChangeCache.Load(_bed.CacheDir);
+        cache.TryGet("ledger/secret.conf", out var entry);
+        var stat = FileStat.Of(new FileInfo(path));
+        cache.Set("ledger/secret.conf", stat, new string('0', 64)); // cache claims a hash the manifest does not have
+        cache.Save(_bed.CacheDir);
+
+        var second = Backup(_bed.Request(ledger));
+        var file = second.Manifest.Files.Single(f => f.Path == "ledger/secret.conf");
+        Assert.Equal(FilesTestBed.Sha256OfFile(path), file.Sha256);
+        Assert.Equal(1, second.Summary.ObjectsPut);
+    }
+
+    [Fact]
+    public void One_changed_small_file_uploads_one_pack_and_one_changed_chunk_uploads_one_chunk()
+    {
+        var ledger = _bed.MakeLedger();
+        Backup(_bed.Request(ledger));
+
+        File.WriteAllText(Path.Combine(ledger, "2026-11-01", "entry-006.dat"), "changed");
+        var second = Backup(_bed.Request(ledger));
+        Assert.Equal(1, second.Summary.ObjectsPut);
+        Assert.Equal(43, second.Summary.FilesUnchanged);
+
+        // Change bytes inside the second 128 KiB chunk of journal.bin: only that chunk is new.
+        var journal = Path.Combine(ledger, "journal.bin");
+        using (var fs = new FileStream(journal, FileMode.Open, FileAccess.Write))
+        {
+            fs.Position = 150_000;
+            fs.Write(new byte[] { 1, 2, 3, 4, 5 });
+        }
+        var third = Backup(_bed.Request(ledger));
+        Assert.Equal(1, third.Summary.ObjectsPut);
+        Assert.Equal(128 << 10, third.Summary.BytesUploaded);
+
+        var restoreDir = _bed.NewDir("restore");
+        Restore(third.Manifest, restoreDir);
+        Assert.Equal(FilesTestBed.HashTree(Path.GetDirectoryName(ledger)!), FilesTestBed.HashTree(restoreDir));
+    }
+
+    [Fact]
+    public void Identical_content_in_another_file_is_stored_once()
+    {
+        var dir = Path.Combine(_bed.NewDir("dup"), "data");
+        Directory.CreateDirectory(dir);
+        var big = new byte[400_000];
+        new Random(7).NextBytes(big);
+        File.WriteAllBytes(Path.Combine(dir, "a.bin"), big);
+        File.WriteAllBytes(Path.Combine(dir, "b.bin"), big);
+        File.WriteAllText(Path.Combine(dir, "x.txt"), "same");
+        File.WriteAllText(Path.Combine(dir, "y.txt"), "same");
+        var r = Backup(_bed.Request(dir));
+        Assert.Equal(4 + 1, r.Summary.ObjectsPut); // 4 chunks for one copy of the big content, 1 pack holding "same" once
+        var x = r.Manifest.Files.Single(f => f.Path == "data/x.txt");
+        var y = r.Manifest.Files.Single(f => f.Path == "data/y.txt");
+        Assert.Equal(x.Parts[0].Key, y.Parts[0].Key);
+        Assert.Equal(x.Parts[0].Offset, y.Parts[0].Offset);
+    }
+
+    [Fact]
+    public void Subset_restore_writes_only_the_included_files_and_keeps_existing_files_without_Force()
+    {
+        var ledger = _bed.MakeLedger();
+        var manifest = Backup(_bed.Request(ledger)).Manifest;
+        var restoreDir = _bed.NewDir("restore");
+        var summary = Restore(manifest, restoreDir, include: new[] { "ledger/2026-11-*" });
+        var expected = manifest.Files.Where(f => f.Path.StartsWith("ledger/2026-11-")).Select(f => f.Path).OrderBy(p => p, StringComparer.Ordinal).ToList();
+        Assert.True(expected.Count > 10);
+        Assert.Equal(expected, FilesTestBed.HashTree(restoreDir).Keys.OrderBy(p => p, StringComparer.Ordinal).ToList());
+        Assert.Equal(expected.Count, summary.FilesRestored);
+
+        // Existing file, different content: not overwritten without Force, overwritten with it.
+        var target = Path.Combine(restoreDir, expected[0]);
+        File.WriteAllText(target, "local edit");
+        var observer = new RecordingObserver();
+        var again = Restore(manifest, restoreDir, include: new[] { expected[0] }, observer: observer);
+        Assert.Equal(0, again.FilesRestored);
+        Assert.Equal("FinRestoreFileExists", Assert.Single(observer.Failures).Error.ErrorId);
+        Assert.Equal("local edit", File.ReadAllText(target));
+        var forced = Restore(manifest, restoreDir, include: new[] { expected[0] }, force: true);
+        Assert.Equal(1, forced.FilesRestored);
+        Assert.Equal(manifest.Files.Single(f => f.Path == expected[0]).Sha256, FilesTestBed.Sha256OfFile(target));
+    }
+
+    [Fact]
+    public void Traversal_absolute_and_symlinked_entries_are_refused_and_nothing_is_written_outside()
+    {
+        var ledger = _bed.MakeLedger();
+        var good = Backup(_bed.Request(ledger)).Manifest;
+        var template = good.Files.First(f => f.Size > 0 && f.Parts.Count == 1);
+        ManifestFile As(string path) => new() { Path = path, Size = template.Size, Mode = 420, ModifiedAt = template.ModifiedAt, Sha256 = template.Sha256, Parts = template.Parts };
+        var outside = _bed.NewDir("outside");
+        var hostile = new FileManifest
+        {
+            Key = "manifests/agent-payment/hostile/evil.json",
+            Application = "Agent payment",
+            CreatedAt = DateTime.UtcNow,
+            Files = new List<ManifestFile>
+            {
+                As("ok/fine.dat"),
+                As("../escape.dat"),
+                As("a/../../escape2.dat"),
+                As(outside + "/abs.dat"),
+                As("link/through.dat"),
+                As("C:/windows.dat"),
+            },
+        };
+        _bed.Store.PutManifest(FilesTestBed.PrimaryBucket, hostile, new Dictionary<string, string>(), new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey }, CancellationToken.None);
+        var loaded = _bed.Store.GetManifest(FilesTestBed.PrimaryBucket, hostile.Key, CancellationToken.None);
+
+        var parent = _bed.NewDir("dest-parent");
+        var dest = Path.Combine(parent, "dest");
+        Directory.CreateDirectory(dest);
+        Directory.CreateSymbolicLink(Path.Combine(dest, "link"), outside);
+        var observer = new RecordingObserver();
+        var summary = Restore(loaded, dest, observer: observer);
+
+        Assert.Equal(1, summary.FilesRestored);
+        Assert.True(File.Exists(Path.Combine(dest, "ok", "fine.dat")));
+        Assert.Equal(5, observer.Failures.Count);
+        Assert.All(observer.Failures, f => Assert.Equal("FinRestorePathUnsafe", f.Error.ErrorId));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
+        Assert.False(File.Exists(Path.Combine(parent, "escape.dat")));
+        Assert.False(File.Exists(Path.Combine(parent, "escape2.dat")));
+    }
+
+    [Fact]
+    public void A_file_that_keeps_changing_is_reported_missing_and_one_that_settles_is_backed_up_whole()
+    {
+        var dir = Path.Combine(_bed.NewDir("busy"), "app");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "busy.log"), "line 1\n");
+        File.WriteAllText(Path.Combine(dir, "settles.log"), "first\n");
+        var big = new byte[300_000];
+        new Random(3).NextBytes(big);
+        File.WriteAllBytes(Path.Combine(dir, "growing.bin"), big);
+        File.WriteAllText(Path.Combine(dir, "quiet.txt"), "quiet");
+        var settings = FilesTestBed.SmallSettings();
+        settings.AfterFileRead = (rel, attempt) =>
+        {
+            if (rel == "app/busy.log") File.AppendAllText(Path.Combine(dir, "busy.log"), $"line {attempt + 1}\n");
+            if (rel == "app/growing.bin") File.AppendAllText(Path.Combine(dir, "growing.bin"), "more");
+            if (rel == "app/settles.log" && attempt == 1) File.AppendAllText(Path.Combine(dir, "settles.log"), "second\n");
+        };
+        var observer = new RecordingObserver();
+        var result = Backup(_bed.Request(dir), settings, observer);
+
+        Assert.Equal(new[] { "app/busy.log", "app/growing.bin" }, result.Manifest.Missing.Select(m => m.Path).OrderBy(p => p).ToArray());
+        Assert.All(result.Manifest.Missing, m => Assert.Equal("FinFileChangedDuringBackup", m.ErrorId));
+        Assert.Equal(2, observer.Failures.Count);
+        Assert.Equal(new[] { "app/quiet.txt", "app/settles.log" }, result.Manifest.Files.Select(f => f.Path).ToArray());
+        var settled = result.Manifest.Files.Single(f => f.Path == "app/settles.log");
+        Assert.Equal(FilesTestBed.Sha256OfFile(Path.Combine(dir, "settles.log")), settled.Sha256);
+        // The manifest written to S3 says what is missing.
+        var stored = _bed.Store.GetManifest(FilesTestBed.PrimaryBucket, result.Manifest.Key, CancellationToken.None);
+        Assert.Equal(2, stored.Missing.Count);
+    }
+
+    [Fact]
+    public void Unreadable_and_vanished_paths_are_per_file_errors_and_the_backup_goes_on()
+    {
+        var dir = Path.Combine(_bed.NewDir("perm"), "etc");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "ok.conf"), "ok");
+        var request = _bed.Request(dir, "/nonexistent/finbackup/path");
+        var observer = new RecordingObserver();
+        var result = Backup(request, observer: observer);
+        Assert.Single(result.Manifest.Files);
+        var missing = Assert.Single(result.Manifest.Missing);
+        Assert.Equal("FinFileSourceNotFound", missing.ErrorId);
+        Assert.Equal("FinFileSourceNotFound", Assert.Single(observer.Failures).Error.ErrorId);
+    }
+
+    [Fact]
+    public void Include_and_exclude_globs_select_the_files_and_symlinks_are_skipped()
+    {
+        var ledger = _bed.MakeLedger();
+        File.CreateSymbolicLink(Path.Combine(ledger, "link.dat"), "/etc/hostname");
+        var request = _bed.Request(ledger);
+        request.Include = new List<string> { "*.dat", "ledger/journal.bin" };
+        request.Exclude = new List<string> { "2026-10-*" };
+        var observer = new RecordingObserver();
+        var result = Backup(request, observer: observer);
+        Assert.All(result.Manifest.Files, f => Assert.True(f.Path.EndsWith(".dat") || f.Path == "ledger/journal.bin"));
+        Assert.DoesNotContain(result.Manifest.Files, f => f.Path.Contains("2026-10-"));
+        Assert.Contains(result.Manifest.Files, f => f.Path == "ledger/journal.bin");
+        Assert.Contains(observer.Skips, s => s.Path == "ledger/link.dat");
+        Assert.DoesNotContain(result.Manifest.Files, f => f.Path == "ledger/link.dat");
+    }
+
+    [Fact]
+    public void Expiry_garbage_collection_deletes_expired_manifests_and_only_content_no_live_manifest_references()
+    {
+        var ledger = _bed.MakeLedger();
+        var settings = FilesTestBed.SmallSettings();
+        settings.GracePeriod = TimeSpan.FromSeconds(30);
+        var shortLived = _bed.Request(ledger);
+        shortLived.Retention = TimeSpan.FromMinutes(10);
+        var a = Backup(shortLived, settings);
+
+        // B changes journal.bin (new chunks) and reuses everything else from A.
+        var journal = Path.Combine(ledger, "journal.bin");
+        var bytes = File.ReadAllBytes(journal);
+        bytes[0] ^= 0xFF;
+        File.WriteAllBytes(journal, bytes);
+        var longLived = _bed.Request(ledger);
+        longLived.Retention = TimeSpan.FromDays(1);
+        var b = Backup(longLived, settings);
+        Assert.Equal(1, b.Summary.ObjectsPut);
+        var aOnly = a.Manifest.ReferencedObjects().Except(b.Manifest.ReferencedObjects()).ToList();
+        var shared = a.Manifest.ReferencedObjects().Intersect(b.Manifest.ReferencedObjects()).ToList();
+        Assert.Single(aOnly);
+        Assert.True(shared.Count >= 4);
+
+        // An unreferenced object written just now (as by a backup in progress) must survive.
+        var inFlight = FileBackupLayout.ChunkKey(new string('a', 64));
+        _bed.Store.PutContent(FilesTestBed.PrimaryBucket, inFlight, new byte[] { 1 }, 1, System.Security.Cryptography.SHA256.HashData(new byte[] { 1 }),
+            new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey }, CancellationToken.None);
+
+        // Now + 20 min: A expired; with a 6 h grace nothing young is touched; with 1 min grace A's own chunk goes.
+        var later = DateTime.UtcNow.AddMinutes(20);
+        var cautious = new FileBackupGarbageCollector(_bed.Store, () => later).Collect(FilesTestBed.PrimaryBucket, null, whatIf: true, CancellationToken.None);
+        Assert.Equal(new[] { a.Manifest.Key }, cautious.ManifestsDeleted);
+        Assert.Empty(cautious.ObjectsDeleted);
+        Assert.True(_bed.CountObjects(FilesTestBed.PrimaryBucket, "manifests/") == 2, "WhatIf deletes nothing");
+
+        var gc = new FileBackupGarbageCollector(_bed.Store, () => later) { GracePeriod = TimeSpan.FromMinutes(10) };
+        var result = gc.Collect(FilesTestBed.PrimaryBucket, null, whatIf: false, CancellationToken.None);
+        Assert.Equal(new[] { a.Manifest.Key }, result.ManifestsDeleted);
+        Assert.Equal(aOnly.Concat(new[] { inFlight }).OrderBy(k => k, StringComparer.Ordinal), result.ObjectsDeleted);
+        Assert.Empty(result.Failures);
+        Assert.Equal(1, _bed.CountObjects(FilesTestBed.PrimaryBucket, "manifests/"));
+
+        // B restores whole: shared content was kept.
+        var restoreDir = _bed.NewDir("restore");
+        var summary = Restore(b.Manifest, restoreDir);
+        Assert.Equal(0, summary.FilesFailed);
+        Assert.Equal(FilesTestBed.HashTree(Path.GetDirectoryName(ledger)!), FilesTestBed.HashTree(restoreDir));
+    }
+
+    [Fact]
+    public void Garbage_collection_keeps_legal_hold_and_spares_content_of_a_manifest_written_during_the_sweep()
+    {
+        var ledger = _bed.MakeLedger();
+        var request = _bed.Request(ledger);
+        request.Retention = TimeSpan.FromMinutes(5);
+        request.NoCache = true;
+        var held = Backup(request);
+        _bed.Context.S3("us-east-1").PutObjectTaggingAsync(new PutObjectTaggingRequest
+        {
+            BucketName = FilesTestBed.PrimaryBucket,
+            Key = held.Manifest.Key,
+            Tagging = new Tagging { TagSet = _bed.Store.GetTags(FilesTestBed.PrimaryBucket, held.Manifest.Key, CancellationToken.None)
+                .Select(kv => new Tag { Key = kv.Key, Value = kv.Value }).Append(new Tag { Key = FinTags.LegalHold, Value = "true" }).ToList() },
+        }).GetAwaiter().GetResult();
+        var later = DateTime.UtcNow.AddHours(1);
+        var gc = new FileBackupGarbageCollector(_bed.Store, () => later) { GracePeriod = TimeSpan.FromMinutes(1) };
+        var r = gc.Collect(FilesTestBed.PrimaryBucket, null, false, CancellationToken.None);
+        Assert.Empty(r.ManifestsDeleted);
+        Assert.Equal("under legal hold", r.ManifestsKept[held.Manifest.Key]);
+        Assert.Empty(r.ObjectsDeleted);
+
+        // A second, unheld and expired point whose content would go, except that a backup finishes during the sweep
+        // and references it: the re-listing of manifests spares that content.
+        var racing = new RacingStore(_bed.Store, held.Manifest);
+        var gc2 = new FileBackupGarbageCollector(racing, () => later) { GracePeriod = TimeSpan.FromMinutes(1) };
+        var r2 = gc2.Collect(FilesTestBed.PrimaryBucket, new[] { held.Manifest.Key + ".unused" }, false, CancellationToken.None);
+        Assert.True(racing.Raced);
+        Assert.Empty(r2.ObjectsDeleted);
+    }
+
+    /// <summary>Lets a "backup" write a manifest between the GC's two manifest listings.</summary>
+    private sealed class RacingStore : IFileBackupStore
+    {
+        private readonly IFileBackupStore _inner;
+        private readonly FileManifest _template;
+        private int _manifestLists;
+        public bool Raced { get; private set; }
+        public RacingStore(IFileBackupStore inner, FileManifest template) { _inner = inner; _template = template; }
+        public string Region => _inner.Region;
+        public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => _inner.DescribeBucket(bucket, ct);
+        public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct)
+        {
+            if (prefix == FileBackupLayout.ManifestPrefix && ++_manifestLists == 1)
+            {
+                // First listing: hide every manifest so all content looks unreferenced.
+                return new List<StoredObject>();
+            }
+            if (prefix == FileBackupLayout.ManifestPrefix && _manifestLists == 2) Raced = true;
+            return _inner.List(bucket, prefix, ct);
+        }
+        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => _inner.PutContent(bucket, key, buffer, count, sha256, options, ct);
+        public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => _inner.Touch(bucket, key, options, ct);
+        public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) => _inner.ReadRange(bucket, key, offset, length, destination, destinationOffset, ct);
+        public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct) => _inner.PutManifest(bucket, manifest, tags, options, ct);
+        public FileManifest GetManifest(string bucket, string key, CancellationToken ct) => _inner.GetManifest(bucket, key, ct);
+        public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct) => _inner.GetTags(bucket, key, ct);
+        public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct) => _inner.Delete(bucket, keys, ct);
+        public void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, ObjectWriteOptions options, CancellationToken ct) => _inner.CopyFrom(sourceRegion, sourceBucket, key, destinationBucket, options, ct);
+    }
+
+    [Fact]
+    public void Provider_lists_copies_to_the_DR_region_re_encrypted_idempotently_and_deletes_through_the_collector()
+    {
+        var ledger = _bed.MakeLedger();
+        var backup = Backup(_bed.Request(ledger));
+        var primary = new FileBackupRecoveryPointProvider(_bed.Context, FilesTestBed.Primary);
+        var listed = primary.List(new RecoveryPointQuery { Applications = { "Agent payment" } }, CancellationToken.None);
+        var point = Assert.Single(listed);
+        Assert.Equal(backup.Manifest.Key, point.RecoveryPointId);
+        Assert.Equal(FilesTestBed.PrimaryBucket, point.Bucket);
+        Assert.Equal(RecoveryPointKind.FileBackup, point.Kind);
+        Assert.True(point.ManagedByFinBackup);
+        Assert.Empty(primary.List(new RecoveryPointQuery { Applications = { "Cross-sell" } }, CancellationToken.None));
+
+        var dr = new FileBackupRecoveryPointProvider(_bed.Context, FilesTestBed.Dr);
+        var request = new CopyRecoveryPointRequest
+        {
+            DestinationRegion = FilesTestBed.Dr,
+            DestinationBucket = FilesTestBed.DrBucket,
+            KmsKeyId = FilesTestBed.DrKey,
+            Tags = RecoveryPointTagCodec.ForCopy(point),
+        };
+        var copy = dr.Copy(point, request, CancellationToken.None);
+        Assert.Equal(FilesTestBed.Dr, copy.Region);
+        Assert.Equal(point.RecoveryPointId, copy.SourceRecoveryPointId);
+        Assert.Equal(FilesTestBed.Primary, copy.SourceRegion);
+        Assert.Equal(backup.Manifest.ReferencedObjects().Count, _bed.CountObjects(FilesTestBed.DrBucket, "data/") + _bed.CountObjects(FilesTestBed.DrBucket, "packs/"));
+        var key = backup.Manifest.ReferencedObjects()[0];
+        var head = _bed.Context.S3(FilesTestBed.Dr).GetObjectMetadataAsync(FilesTestBed.DrBucket, key).GetAwaiter().GetResult();
+        Assert.Equal(FilesTestBed.DrKey, head.ServerSideEncryptionKeyManagementServiceKeyId);
+
+        var again = dr.Copy(point, request, CancellationToken.None);
+        Assert.Equal(copy.RecoveryPointId, again.RecoveryPointId);
+        var drListed = Assert.Single(dr.List(new RecoveryPointQuery { SourceRecoveryPointId = point.RecoveryPointId }, CancellationToken.None));
+        Assert.Equal(FilesTestBed.DrBucket, drListed.Bucket);
+
+        var unencrypted = Assert.Throws<FinBackupException>(() => dr.Copy(point, new CopyRecoveryPointRequest { DestinationBucket = FilesTestBed.DrBucket }, CancellationToken.None));
+        Assert.Equal("FinCopyUnencryptedRefused", unencrypted.ErrorId);
+
+        // The DR copy restores byte-identical from the DR bucket alone.
+        var drManifest = _bed.DrStore.GetManifest(FilesTestBed.DrBucket, copy.RecoveryPointId, CancellationToken.None);
+        var restoreDir = _bed.NewDir("restore-dr");
+        Restore(drManifest, restoreDir, bucket: FilesTestBed.DrBucket, store: _bed.DrStore);
+        Assert.Equal(FilesTestBed.HashTree(Path.GetDirectoryName(ledger)!), FilesTestBed.HashTree(restoreDir));
+
+        // A second backup after the copy, then delete the first point through the provider: shared content stays.
+        var second = Backup(_bed.Request(ledger));
+        primary.GracePeriod = TimeSpan.Zero;
+        primary.Delete(point, CancellationToken.None);
+        Assert.Equal(new[] { second.Manifest.Key }, primary.List(new RecoveryPointQuery(), CancellationToken.None).Select(p => p.RecoveryPointId));
+        var restore2 = _bed.NewDir("restore-2");
+        Restore(second.Manifest, restore2);
+        Assert.Equal(FilesTestBed.HashTree(Path.GetDirectoryName(ledger)!), FilesTestBed.HashTree(restore2));
+
+        var unmanaged = new FinRecoveryPoint { RecoveryPointId = second.Manifest.Key, Bucket = FilesTestBed.PrimaryBucket, ManagedByFinBackup = false };
+        Assert.Equal("FinDeleteUnmanagedRefused", Assert.Throws<FinBackupException>(() => primary.Delete(unmanaged, CancellationToken.None)).ErrorId);
+    }
+
+    [Fact]
+    public void Object_Lock_bucket_gets_retention_until_the_points_expiry()
+    {
+        var s3 = _bed.Context.S3("us-east-1");
+        s3.PutBucketAsync(new PutBucketRequest { BucketName = "fin-backup-locked", ObjectLockEnabledForBucket = true }).GetAwaiter().GetResult();
+        var dir = Path.Combine(_bed.NewDir("locked"), "etc");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "a.conf"), "a");
+        var request = _bed.Request(dir);
+        request.Bucket = "fin-backup-locked";
+        var result = Backup(request);
+        var head = s3.GetObjectMetadataAsync("fin-backup-locked", result.Manifest.Files[0].Parts[0].Key).GetAwaiter().GetResult();
+        Assert.Equal(ObjectLockMode.Governance, head.ObjectLockMode);
+        Assert.Equal(result.Manifest.ExpiresAt!.Value, head.ObjectLockRetainUntilDate!.Value.ToUniversalTime(), TimeSpan.FromSeconds(1));
+        var manifestHead = s3.GetObjectMetadataAsync("fin-backup-locked", result.Manifest.Key).GetAwaiter().GetResult();
+        Assert.Equal(result.Manifest.ExpiresAt!.Value, manifestHead.ObjectLockRetainUntilDate!.Value.ToUniversalTime(), TimeSpan.FromSeconds(1));
+    }
+}
+
+[Collection(MotoCollection.Name)]
+public sealed class BucketReplicationTests : IDisposable
+{
+    private readonly FilesTestBed _bed;
+
+    public BucketReplicationTests(MotoServer moto)
+    {
+        _bed = new FilesTestBed(moto);
+    }
+
+    public void Dispose() => _bed.Dispose();
+
+    [Fact]
+    public void Replication_rule_has_Replication_Time_Control_the_replica_key_and_versioning_on_both_buckets()
+    {
+        var gateway = new S3BucketReplicationGateway(_bed.Context, FilesTestBed.Primary);
+        var id = gateway.ConfigureReplication(new BucketReplicationRule
+        {
+            SourceBucket = FilesTestBed.PrimaryBucket,
+            DestinationBucket = FilesTestBed.DrBucket,
+            DestinationRegion = FilesTestBed.Dr,
+            ReplicaKmsKeyId = FilesTestBed.DrKey,
+            RoleArn = "arn:aws:iam::123456789012:role/fin-backup-replication",
+        }, CancellationToken.None);
+        Assert.Equal("fin-backup-dr", id);
+
+        var s3 = _bed.Context.S3(FilesTestBed.Primary);
+        var config = s3.GetBucketReplicationAsync(new GetBucketReplicationRequest { BucketName = FilesTestBed.PrimaryBucket }).GetAwaiter().GetResult().Configuration;
+        Assert.Equal("arn:aws:iam::123456789012:role/fin-backup-replication", config.Role);
+        var rule = Assert.Single(config.Rules);
+        Assert.Equal("arn:aws:s3:::" + FilesTestBed.DrBucket, rule.Destination.BucketArn);
+        Assert.Equal(FilesTestBed.DrKey, rule.Destination.EncryptionConfiguration.ReplicaKmsKeyID);
+        Assert.Equal(ReplicationTimeStatus.Enabled, rule.Destination.ReplicationTime.Status);
+        Assert.Equal(15, rule.Destination.ReplicationTime.Time.Minutes);
+        // moto 5.2.1 does not return SourceSelectionCriteria (SSE-KMS objects) on read-back; the request carries it (see S3BucketReplicationGateway).
+        foreach (var (region, bucket) in new[] { (FilesTestBed.Primary, FilesTestBed.PrimaryBucket), (FilesTestBed.Dr, FilesTestBed.DrBucket) })
+        {
+            var v = _bed.Context.S3(region).GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket }).GetAwaiter().GetResult();
+            Assert.Equal(VersionStatus.Enabled, v.VersioningConfig.Status);
+        }
+    }
+}
