@@ -38,7 +38,7 @@ internal static class ApiCallBench
         using var proxy = new RecordingProxy(moto.EndpointUrl, MotoServer.FreePort());
         using var ctx = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), "us-east-1", proxy.EndpointUrl);
         var now = DateTime.UtcNow;
-        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(50) };
+        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(50), KmsKeys = r => new KmsKeyCheck(ctx, r) };
         var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(ctx, r));
 
         Console.WriteLine("Hourly cycles for the bank's estate (5 EC2 apps x 2 volumes, 3 RDS; recommended policy):");

@@ -83,6 +83,18 @@ namespace FinBackup.Domain.RecoveryPoints
             var key = ResolveKey(request, dest);
             var pending = (sources ?? Enumerable.Empty<FinRecoveryPoint>()).Where(s => s != null).ToList();
             var outcomes = new Dictionary<FinRecoveryPoint, CopyOutcome>();
+            if (pending.Count > 0 && _runtime.KmsKeys != null)
+            {
+                try
+                {
+                    _runtime.KmsKeys(dest)?.RequireUsableKey(key, cancellationToken);
+                }
+                catch (FinBackupException ex)
+                {
+                    // A missing or disabled destination key fails every copy of this run, each as its own error; nothing is started.
+                    return pending.Select(s => new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex }).ToList();
+                }
+            }
             var total = pending.Count;
             var deadline = _runtime.UtcNow() + _runtime.WaitTimeout;
             var started = new HashSet<FinRecoveryPoint>();
