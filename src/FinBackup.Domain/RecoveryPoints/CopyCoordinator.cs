@@ -83,21 +83,10 @@ namespace FinBackup.Domain.RecoveryPoints
             var key = ResolveKey(request, dest);
             var pending = (sources ?? Enumerable.Empty<FinRecoveryPoint>()).Where(s => s != null).ToList();
             var outcomes = new Dictionary<FinRecoveryPoint, CopyOutcome>();
-            if (pending.Count > 0 && _runtime.KmsKeys != null)
-            {
-                try
-                {
-                    _runtime.KmsKeys(dest)?.RequireUsableKey(key, cancellationToken);
-                }
-                catch (FinBackupException ex)
-                {
-                    // A missing or disabled destination key fails every copy of this run, each as its own error; nothing is started.
-                    return pending.Select(s => new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex }).ToList();
-                }
-            }
             var total = pending.Count;
             var deadline = _runtime.UtcNow() + _runtime.WaitTimeout;
             var started = new HashSet<FinRecoveryPoint>();
+            var keyChecked = false;
 
             while (true)
             {
@@ -144,6 +133,22 @@ namespace FinBackup.Domain.RecoveryPoints
                         continue;
                     }
                     outcomes[kv.Key] = new CopyOutcome { Source = kv.Key, Copy = copy, Status = started.Contains(kv.Key) ? CopyStatus.Copied : CopyStatus.AlreadyCopied };
+                }
+                if (plan.StartNow.Count > 0 && !keyChecked && _runtime.KmsKeys != null)
+                {
+                    // Checked once, and only when a copy must start: a missing or disabled destination key fails every copy
+                    // still to make, each as its own error, and nothing is started.
+                    keyChecked = true;
+                    try
+                    {
+                        _runtime.KmsKeys(dest)?.RequireUsableKey(key, cancellationToken);
+                    }
+                    catch (FinBackupException ex)
+                    {
+                        foreach (var s in pending.Where(s => !outcomes.ContainsKey(s) && !plan.AlreadyCopied.Any(kv => ReferenceEquals(kv.Key, s))))
+                            outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
+                        continue;
+                    }
                 }
                 foreach (var s in plan.StartNow)
                 {
