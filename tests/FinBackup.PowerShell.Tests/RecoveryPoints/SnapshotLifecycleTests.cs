@@ -150,6 +150,14 @@ public sealed class SnapshotLifecycleTests
         Assert.Empty(_aws.Json("ec2", "describe-snapshots", "--region", "eu-west-1", "--owner-ids", "self", "--filters", "Name=tag:fin:managed-by,Values=FinBackup")
             .GetProperty("Snapshots").EnumerateArray());
 
+        var missingKey = host.Run("Get-FinRecoveryPoint -Region us-east-1 | Copy-FinBackupToRegion -DestinationRegion us-west-2 -KmsKeyId alias/not-in-us-west-2");
+        var keyError = Assert.Single(missingKey.Errors);
+        Assert.Equal("FinKmsKeyNotFound,FinBackup.Cmdlets.CopyFinBackupToRegionCommand", keyError.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, keyError.CategoryInfo.Category);
+        Assert.Contains("us-west-2", keyError.Exception.Message);
+        Assert.Empty(missingKey.Output);
+        Assert.Equal(0, _aws.Json("ec2", "describe-snapshots", "--region", "us-west-2", "--filters", "Name=tag:fin:managed-by,Values=FinBackup").GetProperty("Snapshots").GetArrayLength());
+
         var noPolicy = host.Run($"New-FinSnapshot -ResourceId {instances["Cross-sell"]}");
         var e = noPolicy.Errors.FirstOrDefault() ?? (noPolicy.Terminating as IContainsErrorRecord)?.ErrorRecord;
         Assert.Equal("FinSnapshotRetentionRequired,FinBackup.Cmdlets.NewFinSnapshotCommand", e!.FullyQualifiedErrorId);
