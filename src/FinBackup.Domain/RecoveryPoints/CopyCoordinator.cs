@@ -15,6 +15,8 @@ namespace FinBackup.Domain.RecoveryPoints
         AlreadyCopied,
         /// <summary>Not started: the source is not available yet, or no slot freed in time (without wait).</summary>
         NotStarted,
+        /// <summary>The copy was due but the caller declined it (-WhatIf, or No at -Confirm).</summary>
+        Declined,
         Failed,
     }
 
@@ -35,6 +37,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public BackupPolicy Policy { get; set; }
         /// <summary>Wait for sources to become available, for free slots, and for the copies to complete.</summary>
         public bool Wait { get; set; }
+        /// <summary>Asked just before a copy starts (not for points already copied): (source, destination) -> go ahead?</summary>
+        public Func<FinRecoveryPoint, string, bool> ConfirmStart { get; set; }
     }
 
     /// <summary>
@@ -153,6 +157,12 @@ namespace FinBackup.Domain.RecoveryPoints
                 foreach (var s in plan.StartNow)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (outcomes.ContainsKey(s)) continue;
+                    if (request.ConfirmStart != null && !request.ConfirmStart(s, dest))
+                    {
+                        outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Declined };
+                        continue;
+                    }
                     try
                     {
                         var copy = _runtime.Provider(dest, s.Kind).Copy(s, new CopyRecoveryPointRequest
