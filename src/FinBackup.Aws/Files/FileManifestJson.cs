@@ -95,46 +95,49 @@ namespace FinBackup.Aws.Files
 
         public static FileManifest Deserialize(byte[] json, string keyHint = null) => Deserialize(json, json.Length, keyHint);
 
+        public static FileManifest Deserialize(byte[] json, int length, string keyHint) =>
+            Deserialize(new MemoryStream(json, 0, length, false), keyHint);
+
         /// <summary>
-        /// Streaming parse (Utf8JsonReader, no DOM): a manifest of 50,000 files is read without holding a document tree,
-        /// and repeated object keys and hashes share one string each.
+        /// Streaming parse (Utf8JsonReader over a 64 KiB window of <paramref name="stream"/>, no DOM, no whole-body buffer):
+        /// a manifest of 50,000 files is read with memory for its objects only; repeated object keys and hashes share one string.
         /// </summary>
-        public static FileManifest Deserialize(byte[] json, int length, string keyHint)
+        public static FileManifest Deserialize(Stream stream, string keyHint)
         {
             try
             {
-                var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(json, 0, length), new JsonReaderOptions { MaxDepth = 16 });
+                var r = new JsonTokenPump(stream);
                 var strings = new Dictionary<string, string>(StringComparer.Ordinal);
                 var m = new FileManifest { Format = null };
-                Expect(ref reader, JsonTokenType.StartObject);
-                while (Next(ref reader) == JsonTokenType.PropertyName)
+                Expect(r, JsonTokenType.StartObject);
+                while (Next(r) == JsonTokenType.PropertyName)
                 {
-                    var name = reader.GetString();
-                    reader.Read();
+                    var name = r.Text;
+                    Next(r);
                     switch (name)
                     {
-                        case "format": m.Format = Str(ref reader); break;
-                        case "id": m.Id = Str(ref reader); break;
-                        case "key": m.Key = Str(ref reader); break;
-                        case "application": m.Application = Str(ref reader); break;
-                        case "policy": m.PolicyName = Str(ref reader); break;
-                        case "fileSet": m.FileSet = Str(ref reader); break;
-                        case "window": m.Window = Str(ref reader); break;
-                        case "host": m.Host = Str(ref reader); break;
-                        case "bucket": m.Bucket = Str(ref reader); break;
-                        case "region": m.Region = Str(ref reader); break;
-                        case "kmsKeyId": m.KmsKeyId = Str(ref reader); break;
-                        case "createdAt": m.CreatedAt = ParseTime(Str(ref reader)) ?? DateTime.MinValue; break;
-                        case "expiresAt": m.ExpiresAt = ParseTime(Str(ref reader)); break;
-                        case "sourceRecoveryPointId": m.SourceRecoveryPointId = Str(ref reader); break;
-                        case "sourceRegion": m.SourceRegion = Str(ref reader); break;
-                        case "previousManifest": m.PreviousManifestKey = Str(ref reader); break;
-                        case "sources": m.Sources = StrArray(ref reader); break;
-                        case "include": m.Include = StrArray(ref reader); break;
-                        case "exclude": m.Exclude = StrArray(ref reader); break;
-                        case "files": m.Files = Files(ref reader, strings); break;
-                        case "missing": m.Missing = Missing(ref reader); break;
-                        default: reader.Skip(); break;
+                        case "format": m.Format = Str(r); break;
+                        case "id": m.Id = Str(r); break;
+                        case "key": m.Key = Str(r); break;
+                        case "application": m.Application = Str(r); break;
+                        case "policy": m.PolicyName = Str(r); break;
+                        case "fileSet": m.FileSet = Str(r); break;
+                        case "window": m.Window = Str(r); break;
+                        case "host": m.Host = Str(r); break;
+                        case "bucket": m.Bucket = Str(r); break;
+                        case "region": m.Region = Str(r); break;
+                        case "kmsKeyId": m.KmsKeyId = Str(r); break;
+                        case "createdAt": m.CreatedAt = ParseTime(Str(r)) ?? DateTime.MinValue; break;
+                        case "expiresAt": m.ExpiresAt = ParseTime(Str(r)); break;
+                        case "sourceRecoveryPointId": m.SourceRecoveryPointId = Str(r); break;
+                        case "sourceRegion": m.SourceRegion = Str(r); break;
+                        case "previousManifest": m.PreviousManifestKey = Str(r); break;
+                        case "sources": m.Sources = StrArray(r); break;
+                        case "include": m.Include = StrArray(r); break;
+                        case "exclude": m.Exclude = StrArray(r); break;
+                        case "files": m.Files = Files(r, strings); break;
+                        case "missing": m.Missing = Missing(r); break;
+                        default: r.Skip(); break;
                     }
                 }
                 if (m.Format == null || !m.Format.StartsWith("finbackup-manifest/", StringComparison.Ordinal))
@@ -149,26 +152,26 @@ namespace FinBackup.Aws.Files
             }
         }
 
-        private static IList<ManifestFile> Files(ref Utf8JsonReader r, Dictionary<string, string> strings)
+        private static IList<ManifestFile> Files(JsonTokenPump r, Dictionary<string, string> strings)
         {
             var list = new List<ManifestFile>();
             if (r.TokenType != JsonTokenType.StartArray) throw new FormatException("'files' is not an array");
-            while (Next(ref r) == JsonTokenType.StartObject)
+            while (Next(r) == JsonTokenType.StartObject)
             {
                 var f = new ManifestFile();
                 bool size = false;
-                while (Next(ref r) == JsonTokenType.PropertyName)
+                while (Next(r) == JsonTokenType.PropertyName)
                 {
-                    var name = r.GetString();
-                    r.Read();
+                    var name = r.Text;
+                    Next(r);
                     switch (name)
                     {
-                        case "path": f.Path = Str(ref r); break;
-                        case "size": f.Size = r.GetInt64(); size = true; break;
-                        case "mode": f.Mode = ParseMode(Str(ref r)); break;
-                        case "mtime": f.ModifiedAt = ParseTime(Str(ref r)) ?? DateTime.MinValue; break;
-                        case "sha256": f.Sha256 = Intern(strings, Str(ref r)); break;
-                        case "parts": f.Parts = Parts(ref r, strings); break;
+                        case "path": f.Path = Str(r); break;
+                        case "size": f.Size = r.Int64(); size = true; break;
+                        case "mode": f.Mode = ParseMode(Str(r)); break;
+                        case "mtime": f.ModifiedAt = ParseTime(Str(r)) ?? DateTime.MinValue; break;
+                        case "sha256": f.Sha256 = Intern(strings, Str(r)); break;
+                        case "parts": f.Parts = Parts(r, strings); break;
                         default: r.Skip(); break;
                     }
                 }
@@ -178,23 +181,23 @@ namespace FinBackup.Aws.Files
             return list;
         }
 
-        private static IList<ManifestPart> Parts(ref Utf8JsonReader r, Dictionary<string, string> strings)
+        private static IList<ManifestPart> Parts(JsonTokenPump r, Dictionary<string, string> strings)
         {
             var list = new List<ManifestPart>(1);
             if (r.TokenType != JsonTokenType.StartArray) throw new FormatException("'parts' is not an array");
-            while (Next(ref r) == JsonTokenType.StartObject)
+            while (Next(r) == JsonTokenType.StartObject)
             {
                 var p = new ManifestPart();
-                while (Next(ref r) == JsonTokenType.PropertyName)
+                while (Next(r) == JsonTokenType.PropertyName)
                 {
-                    var name = r.GetString();
-                    r.Read();
+                    var name = r.Text;
+                    Next(r);
                     switch (name)
                     {
-                        case "key": p.Key = Intern(strings, Str(ref r)); break;
-                        case "offset": p.Offset = r.GetInt64(); break;
-                        case "length": p.Length = r.GetInt64(); break;
-                        case "sha256": p.Sha256 = Intern(strings, Str(ref r)); break;
+                        case "key": p.Key = Intern(strings, Str(r)); break;
+                        case "offset": p.Offset = r.Int64(); break;
+                        case "length": p.Length = r.Int64(); break;
+                        case "sha256": p.Sha256 = Intern(strings, Str(r)); break;
                         default: r.Skip(); break;
                     }
                 }
@@ -204,22 +207,22 @@ namespace FinBackup.Aws.Files
             return list;
         }
 
-        private static IList<ManifestMissingFile> Missing(ref Utf8JsonReader r)
+        private static IList<ManifestMissingFile> Missing(JsonTokenPump r)
         {
             var list = new List<ManifestMissingFile>();
             if (r.TokenType != JsonTokenType.StartArray) throw new FormatException("'missing' is not an array");
-            while (Next(ref r) == JsonTokenType.StartObject)
+            while (Next(r) == JsonTokenType.StartObject)
             {
                 var x = new ManifestMissingFile();
-                while (Next(ref r) == JsonTokenType.PropertyName)
+                while (Next(r) == JsonTokenType.PropertyName)
                 {
-                    var name = r.GetString();
-                    r.Read();
+                    var name = r.Text;
+                    Next(r);
                     switch (name)
                     {
-                        case "path": x.Path = Str(ref r); break;
-                        case "errorId": x.ErrorId = Str(ref r); break;
-                        case "reason": x.Reason = Str(ref r); break;
+                        case "path": x.Path = Str(r); break;
+                        case "errorId": x.ErrorId = Str(r); break;
+                        case "reason": x.Reason = Str(r); break;
                         default: r.Skip(); break;
                     }
                 }
@@ -228,13 +231,13 @@ namespace FinBackup.Aws.Files
             return list;
         }
 
-        private static IList<string> StrArray(ref Utf8JsonReader r)
+        private static IList<string> StrArray(JsonTokenPump r)
         {
             var list = new List<string>();
             if (r.TokenType != JsonTokenType.StartArray) { r.Skip(); return list; }
-            while (Next(ref r) != JsonTokenType.EndArray)
+            while (Next(r) != JsonTokenType.EndArray)
             {
-                if (r.TokenType == JsonTokenType.String) list.Add(r.GetString());
+                if (r.TokenType == JsonTokenType.String) list.Add(r.Text);
                 else r.Skip();
             }
             return list;
@@ -248,18 +251,83 @@ namespace FinBackup.Aws.Files
             return value;
         }
 
-        private static JsonTokenType Next(ref Utf8JsonReader r)
+        private static JsonTokenType Next(JsonTokenPump r)
         {
             if (!r.Read()) throw new FormatException("the manifest ends early");
             return r.TokenType;
         }
 
-        private static void Expect(ref Utf8JsonReader r, JsonTokenType type)
+        private static void Expect(JsonTokenPump r, JsonTokenType type)
         {
-            if (Next(ref r) != type) throw new FormatException($"expected {type}, found {r.TokenType}");
+            if (Next(r) != type) throw new FormatException($"expected {type}, found {r.TokenType}");
         }
 
-        private static string Str(ref Utf8JsonReader r) => r.TokenType == JsonTokenType.String ? r.GetString() : r.TokenType == JsonTokenType.Null ? null : throw new FormatException("expected a string, found " + r.TokenType);
+        private static string Str(JsonTokenPump r) => r.TokenType == JsonTokenType.String ? r.Text : r.TokenType == JsonTokenType.Null ? null : throw new FormatException("expected a string, found " + r.TokenType);
+
+        /// <summary>JSON tokens from a stream through a small sliding window (Utf8JsonReader is a ref struct, so one per token).</summary>
+        private sealed class JsonTokenPump
+        {
+            private readonly Stream _stream;
+            private byte[] _buffer = new byte[1 << 16];
+            private int _start;
+            private int _end;
+            private bool _final;
+            private JsonReaderState _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = 16 });
+            private long _number;
+            private bool _isInteger;
+
+            public JsonTokenPump(Stream stream) { _stream = stream; }
+
+            public JsonTokenType TokenType { get; private set; }
+            public string Text { get; private set; }
+
+            public long Int64()
+            {
+                if (TokenType != JsonTokenType.Number || !_isInteger) throw new FormatException("expected a whole number, found " + TokenType);
+                return _number;
+            }
+
+            public bool Read()
+            {
+                while (true)
+                {
+                    var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(_buffer, _start, _end - _start), _final, _state);
+                    if (reader.Read())
+                    {
+                        TokenType = reader.TokenType;
+                        Text = TokenType == JsonTokenType.String || TokenType == JsonTokenType.PropertyName ? reader.GetString() : null;
+                        _isInteger = TokenType == JsonTokenType.Number && reader.TryGetInt64(out _number);
+                        _start += (int)reader.BytesConsumed;
+                        _state = reader.CurrentState;
+                        return true;
+                    }
+                    if (_final) return false;
+                    if (_start > 0)
+                    {
+                        Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                        _end -= _start;
+                        _start = 0;
+                    }
+                    if (_end == _buffer.Length) System.Array.Resize(ref _buffer, _buffer.Length * 2);
+                    var n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+                    if (n <= 0) _final = true;
+                    else _end += n;
+                }
+            }
+
+            /// <summary>Skips the value at the current token (a whole object or array when it starts one).</summary>
+            public void Skip()
+            {
+                if (TokenType != JsonTokenType.StartObject && TokenType != JsonTokenType.StartArray) return;
+                var depth = 1;
+                while (depth > 0)
+                {
+                    if (!Read()) throw new FormatException("the manifest ends early");
+                    if (TokenType == JsonTokenType.StartObject || TokenType == JsonTokenType.StartArray) depth++;
+                    else if (TokenType == JsonTokenType.EndObject || TokenType == JsonTokenType.EndArray) depth--;
+                }
+            }
+        }
 
         private static string Time(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 

@@ -152,25 +152,19 @@ namespace FinBackup.Aws.Files
 
         public FileManifest GetManifest(string bucket, string key, CancellationToken ct)
         {
-            byte[] body;
-            int length;
+            FileManifest m;
             using (var response = Run(() => _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct), bucket, key))
+            using (var stream = response.ResponseStream)
             {
-                var declared = response.ContentLength;
-                if (declared > int.MaxValue - 64)
-                    throw new FinBackupException("FinFileManifestTooLarge", FinErrorKind.InvalidData, $"s3://{bucket}/{key} is {declared} bytes; a manifest cannot be that large.", null);
-                body = new byte[Math.Max(0, declared)];
-                length = 0;
-                var stream = response.ResponseStream;
-                while (true)
+                try
                 {
-                    if (length == body.Length) Array.Resize(ref body, Math.Max(4096, body.Length * 2));
-                    var n = stream.ReadAsync(body, length, body.Length - length, ct).GetAwaiter().GetResult();
-                    if (n <= 0) break;
-                    length += n;
+                    m = FileManifestJson.Deserialize(stream, key);
+                }
+                catch (IOException ex)
+                {
+                    throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError, $"Reading s3://{bucket}/{key} failed: {ex.Message}", "Retry.", ex);
                 }
             }
-            var m = FileManifestJson.Deserialize(body, length, key);
             m.Key = key;
             m.Bucket = bucket;
             return m;

@@ -75,7 +75,7 @@ namespace FinBackup.Aws.RecoveryPoints
             {
                 request.Filters = Ec2RecoveryPointTags.Filters(query, Kind, "tag:" + Ec2RecoveryPointTags.SetId);
             }
-            if (query.CreatedBefore.HasValue && !query.CreatedAfter.HasValue) { /* no server-side time filter in EC2 */ }
+            // EC2 has no server-side time filter: CreatedAfter/CreatedBefore are applied locally (Matches).
             return Group(DescribeAll(request, cancellationToken)).Where(query.Matches).ToList();
         }
 

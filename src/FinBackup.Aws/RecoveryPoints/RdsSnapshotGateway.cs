@@ -77,14 +77,31 @@ namespace FinBackup.Aws.RecoveryPoints
                     .Select(s => s.Arn).FirstOrDefault()
                     ?? throw new FinBackupException("FinCopySourceNotFound", FinErrorKind.ObjectNotFound, $"RDS snapshot {source.RecoveryPointId} was not found in {source.Region}.");
             }
-            var copy = Sync(Rds.CopyDBSnapshotAsync(new RdsCopySnapshotRequest
+            RdsDbSnapshot copy;
+            try
             {
-                SourceSnapshotIdentifier = sourceArn,
-                TargetSnapshotIdentifier = source.RecoveryPointId,
-                KmsKeyId = request.KmsKeyId,
-                Tags = request.Tags,
-                SourceRegion = source.Region,
-            }, cancellationToken));
+                copy = Sync(Rds.CopyDBSnapshotAsync(new RdsCopySnapshotRequest
+                {
+                    SourceSnapshotIdentifier = sourceArn,
+                    TargetSnapshotIdentifier = source.RecoveryPointId,
+                    KmsKeyId = request.KmsKeyId,
+                    Tags = request.Tags,
+                    SourceRegion = source.Region,
+                }, cancellationToken));
+            }
+            catch (FinBackupException ex) when (ex.ErrorId == "FinAwsAlreadyExists")
+            {
+                // The copy (same identifier) was made by an earlier run whose listing missed it: adopt it, do not copy twice.
+                var adopted = Sync(Rds.DescribeDBSnapshotsAsync(new RdsSnapshotQuery { SnapshotIdentifier = source.RecoveryPointId }, cancellationToken)).FirstOrDefault();
+                if (adopted == null) throw;
+                if (adopted.Tags == null || !adopted.Tags.ContainsKey(FinTags.SourceId))
+                {
+                    // Untagged (tags lost with a crash): give it the lineage so later runs find it by fin:source-id.
+                    Sync(Rds.AddTagsToResourceAsync(adopted.Arn, request.Tags, cancellationToken));
+                    adopted.Tags = new Dictionary<string, string>(request.Tags);
+                }
+                return ToPoint(adopted);
+            }
             if (copy.Tags == null || copy.Tags.Count == 0) copy.Tags = new Dictionary<string, string>(request.Tags);
             return ToPoint(copy);
         }

@@ -179,13 +179,16 @@ namespace FinBackup.Domain.RecoveryPoints
             {
                 var toCopy = primaryPoints.Where(p => !p.IsCopy && p.State != RecoveryPointState.Failed && (!p.ExpiresAt.HasValue || p.ExpiresAt > now))
                     .Where(p => apps.Any(a => a.CopyToDrRegion && string.Equals(a.Name, p.Application, StringComparison.OrdinalIgnoreCase)))
-                    .Where(p => callbacks.ShouldProcess($"{p.RecoveryPointId} ({p.Application})", $"Copy {p.Kind} to {dr}"))
                     .ToList();
                 if (toCopy.Count > 0)
                 {
                     try
                     {
-                        var outcomes = new CopyCoordinator(_runtime).Copy(toCopy, new CopyToRegionRequest { DestinationRegion = dr, Policy = policy, Wait = false }, null, ct);
+                        var outcomes = new CopyCoordinator(_runtime).Copy(toCopy, new CopyToRegionRequest
+                        {
+                            DestinationRegion = dr, Policy = policy, Wait = false,
+                            ConfirmStart = (p, dest) => callbacks.ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Application}, {p.Region})", $"Copy to {dest}"),
+                        }, null, ct);
                         foreach (var o in outcomes)
                         {
                             if (!summaries.TryGetValue(o.Source.Application ?? string.Empty, out var s)) continue;

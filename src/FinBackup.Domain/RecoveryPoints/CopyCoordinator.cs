@@ -15,6 +15,8 @@ namespace FinBackup.Domain.RecoveryPoints
         AlreadyCopied,
         /// <summary>Not started: the source is not available yet, or no slot freed in time (without wait).</summary>
         NotStarted,
+        /// <summary>The copy was due but the caller declined it (-WhatIf, or No at -Confirm).</summary>
+        Declined,
         Failed,
     }
 
@@ -35,6 +37,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public BackupPolicy Policy { get; set; }
         /// <summary>Wait for sources to become available, for free slots, and for the copies to complete.</summary>
         public bool Wait { get; set; }
+        /// <summary>Asked just before a copy starts (not for points already copied): (source, destination) -> go ahead?</summary>
+        public Func<FinRecoveryPoint, string, bool> ConfirmStart { get; set; }
     }
 
     /// <summary>
@@ -86,6 +90,7 @@ namespace FinBackup.Domain.RecoveryPoints
             var total = pending.Count;
             var deadline = _runtime.UtcNow() + _runtime.WaitTimeout;
             var started = new HashSet<FinRecoveryPoint>();
+            var keyChecked = false;
 
             while (true)
             {
@@ -133,9 +138,31 @@ namespace FinBackup.Domain.RecoveryPoints
                     }
                     outcomes[kv.Key] = new CopyOutcome { Source = kv.Key, Copy = copy, Status = started.Contains(kv.Key) ? CopyStatus.Copied : CopyStatus.AlreadyCopied };
                 }
+                if (plan.StartNow.Count > 0 && !keyChecked && _runtime.KmsKeys != null)
+                {
+                    // Checked once, and only when a copy must start: a missing or disabled destination key fails every copy
+                    // still to make, each as its own error, and nothing is started.
+                    keyChecked = true;
+                    try
+                    {
+                        _runtime.KmsKeys(dest)?.RequireUsableKey(key, cancellationToken);
+                    }
+                    catch (FinBackupException ex)
+                    {
+                        foreach (var s in pending.Where(s => !outcomes.ContainsKey(s) && !plan.AlreadyCopied.Any(kv => ReferenceEquals(kv.Key, s))))
+                            outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
+                        continue;
+                    }
+                }
                 foreach (var s in plan.StartNow)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (outcomes.ContainsKey(s)) continue;
+                    if (request.ConfirmStart != null && !request.ConfirmStart(s, dest))
+                    {
+                        outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Declined };
+                        continue;
+                    }
                     try
                     {
                         var copy = _runtime.Provider(dest, s.Kind).Copy(s, new CopyRecoveryPointRequest

@@ -23,6 +23,8 @@ namespace FinBackup.Domain.RecoveryPoints
         /// <summary>How long -Wait waits for a point or a copy slot before giving up with FinWaitTimedOut.</summary>
         public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromHours(6);
         public CopyLimits CopyLimits { get; set; } = CopyLimits.Default;
+        /// <summary>Checks the destination key before copying (null: no check).</summary>
+        public Func<string, IKmsKeyCheck> KmsKeys { get; set; }
 
         public IRecoveryPointProvider Provider(string region, RecoveryPointKind kind)
         {

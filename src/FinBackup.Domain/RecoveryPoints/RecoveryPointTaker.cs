@@ -73,7 +73,9 @@ namespace FinBackup.Domain.RecoveryPoints
 
         /// <summary>Takes (or finds) the point of one kind. Throws FinBackupException on a failure of this item.</summary>
         /// <param name="windowKnownEmpty">The caller listed the window moments ago and found nothing (the cycle): skip the re-listing.</param>
-        public TakeRecoveryPointResult Take(TakeRecoveryPointRequest request, RecoveryPointKind kind, CancellationToken cancellationToken, bool windowKnownEmpty = false)
+        /// <param name="confirmCreate">Asked only when a new point must be created (not when the window already has one); false -> nothing created, Point null.</param>
+        public TakeRecoveryPointResult Take(TakeRecoveryPointRequest request, RecoveryPointKind kind, CancellationToken cancellationToken, bool windowKnownEmpty = false,
+            Func<bool> confirmCreate = null)
         {
             if (string.IsNullOrEmpty(request.ResourceId))
                 throw new FinBackupException("FinResourceIdMissing", FinErrorKind.InvalidArgument, "No resource id was given.",
@@ -102,6 +104,7 @@ namespace FinBackup.Domain.RecoveryPoints
             }, cancellationToken).Where(p => p.State != RecoveryPointState.Failed && p.Kind == kind && !p.IsCopy)
               .OrderByDescending(p => p.CreatedAt).FirstOrDefault();
             if (existing != null) return new TakeRecoveryPointResult { Point = existing, AlreadyExisted = true };
+            if (confirmCreate != null && !confirmCreate()) return new TakeRecoveryPointResult { Point = null, AlreadyExisted = false };
 
             var creator = _runtime.Providers(region)?.Creator(kind) ?? throw new FinBackupException("FinRecoveryPointKindNotCreatable",
                 FinErrorKind.NotImplemented, $"FinBackup does not take {kind} recovery points directly.",

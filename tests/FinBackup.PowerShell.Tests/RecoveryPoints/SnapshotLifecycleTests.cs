@@ -150,6 +150,14 @@ public sealed class SnapshotLifecycleTests
         Assert.Empty(_aws.Json("ec2", "describe-snapshots", "--region", "eu-west-1", "--owner-ids", "self", "--filters", "Name=tag:fin:managed-by,Values=FinBackup")
             .GetProperty("Snapshots").EnumerateArray());
 
+        var missingKey = host.Run("Get-FinRecoveryPoint -Region us-east-1 | Copy-FinBackupToRegion -DestinationRegion us-west-2 -KmsKeyId alias/not-in-us-west-2");
+        var keyError = Assert.Single(missingKey.Errors);
+        Assert.Equal("FinKmsKeyNotFound,FinBackup.Cmdlets.CopyFinBackupToRegionCommand", keyError.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, keyError.CategoryInfo.Category);
+        Assert.Contains("us-west-2", keyError.Exception.Message);
+        Assert.Empty(missingKey.Output);
+        Assert.Equal(0, _aws.Json("ec2", "describe-snapshots", "--region", "us-west-2", "--filters", "Name=tag:fin:managed-by,Values=FinBackup").GetProperty("Snapshots").GetArrayLength());
+
         var noPolicy = host.Run($"New-FinSnapshot -ResourceId {instances["Cross-sell"]}");
         var e = noPolicy.Errors.FirstOrDefault() ?? (noPolicy.Terminating as IContainsErrorRecord)?.ErrorRecord;
         Assert.Equal("FinSnapshotRetentionRequired,FinBackup.Cmdlets.NewFinSnapshotCommand", e!.FullyQualifiedErrorId);
@@ -182,5 +190,33 @@ public sealed class SnapshotLifecycleTests
         Assert.StartsWith("arn:aws:backup:us-west-2:", rule.GetProperty("CopyActions")[0].GetProperty("DestinationBackupVaultArn").GetString());
         // moto does not emulate CreateBackupSelection: that step is an error record naming the plan, not a crash.
         Assert.All(set.Errors, e => Assert.Contains("fin-finco-cross-sell", e.Exception.Message));
+    }
+
+    [Fact]
+    public void Wait_reports_progress_filters_narrow_the_listing_and_the_cycle_WhatIf_changes_nothing()
+    {
+        var (_, instances) = _aws.SeedEstate(false, "Cross-sell", "Agent payment");
+        using var host = Host();
+        var policy = $"$policy = Import-FinBackupPolicy '{PolicyPath}'; ";
+
+        var whatIf = host.Run(policy + "Invoke-FinBackupCycle -Policy $policy -WhatIf");
+        Assert.Empty(whatIf.Errors);
+        Assert.All(whatIf.Output, s => Assert.Equal(0, Prop(s, "Taken")));
+        Assert.Equal(0, _aws.Json("ec2", "describe-snapshots", "--region", "us-east-1", "--filters", "Name=tag:fin:managed-by,Values=FinBackup").GetProperty("Snapshots").GetArrayLength());
+
+        var ami = host.Run($"New-FinSnapshot -ResourceId {instances["Cross-sell"]} -Application 'Cross-sell' -Kind Ami -Retention 06:00:00 -Wait");
+        Assert.Empty(ami.Errors);
+        var point = Assert.Single(ami.Output);
+        Assert.Equal("Available", Prop(point, "State")!.ToString());
+        Assert.Contains(ami.Progress, p => p.RecordType == ProgressRecordType.Completed);
+        host.Run($"New-FinSnapshot -ResourceId {instances["Agent payment"]} -Application 'Agent payment' -Retention 06:00:00");
+
+        var amis = host.Run("Get-FinRecoveryPoint -Region us-east-1 -Kind Ami");
+        Assert.Equal((string?)Prop(point, "RecoveryPointId"), (string?)Prop(Assert.Single(amis.Output), "RecoveryPointId"));
+        var byResource = host.Run($"Get-FinRecoveryPoint -Region us-east-1 -ResourceId {instances["Agent payment"]} -State Available");
+        Assert.Equal("EbsSnapshotSet", Prop(Assert.Single(byResource.Output), "Kind")!.ToString());
+        Assert.Empty(host.Run("Get-FinRecoveryPoint -Region us-east-1 -State Failed").Output);
+        Assert.Empty(host.Run("Get-FinRecoveryPoint -Region us-east-1 -OlderThan 01:00:00").Output);
+        Assert.Equal(2, host.Run("Get-FinRecoveryPoint -Region us-east-1, us-west-2").Output.Count);
     }
 }

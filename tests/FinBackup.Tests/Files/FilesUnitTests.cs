@@ -181,6 +181,35 @@ public sealed class FileManifestJsonTests
         Assert.Equal("FinFileChangedDuringBackup", Assert.Single(back.Missing).ErrorId);
     }
 
+    [Fact]
+    public void Streaming_parse_survives_tokens_split_across_reads_and_shares_repeated_keys()
+    {
+        var m = new FileManifest { Key = "k", Application = "A", CreatedAt = DateTime.UtcNow };
+        for (var i = 0; i < 3000; i++)
+        {
+            var sha = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))).ToLowerInvariant();
+            m.Files.Add(new ManifestFile
+            {
+                Path = $"dir{i % 7}/file-{i:D5}-ünïcödé.dat", Size = i, Mode = 420, ModifiedAt = DateTime.UtcNow, Sha256 = sha,
+                Parts = { new ManifestPart { Key = "packs/aa/" + new string('a', 64), Offset = i * 10L, Length = i, Sha256 = sha } },
+            });
+        }
+        var json = FileManifestJson.Serialize(m);
+        Assert.True(json.Length > 4 * 65536);
+        var back = FileManifestJson.Deserialize(new TrickleStream(json, 7), "k");
+        Assert.Equal(3000, back.Files.Count);
+        Assert.Equal(m.Files.Select(f => f.Path), back.Files.Select(f => f.Path));
+        Assert.Equal(m.Files.Select(f => f.Sha256), back.Files.Select(f => f.Sha256));
+        Assert.Same(back.Files[0].Parts[0].Key, back.Files[2999].Parts[0].Key);
+        Assert.Same(back.Files[5].Sha256, back.Files[5].Parts[0].Sha256);
+    }
+
+    /// <summary>Returns at most n bytes per Read, like a slow network stream.</summary>
+    private sealed class TrickleStream(byte[] data, int n) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(n, count));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("{\"format\":\"something-else\"}")]

@@ -151,4 +151,24 @@ public sealed class CopyCoordinatorTests
         Assert.Equal("FinCopySourceNotAvailable", o.Error.ErrorId);
         Assert.Equal(0, e.CopyCalls);
     }
+
+    [Fact]
+    public void Confirmation_is_asked_only_for_copies_that_would_start_and_declining_copies_nothing()
+    {
+        var e = new FakeEstate();
+        var done = Seed(e, "set-done");
+        var fresh = Seed(e, "set-new");
+        var coordinator = new CopyCoordinator(e.Runtime());
+        coordinator.Copy(new[] { done }, new CopyToRegionRequest { Policy = Policy() }, null, default);
+        var asked = new List<string>();
+        var outcomes = coordinator.Copy(new[] { done, fresh }, new CopyToRegionRequest
+        {
+            Policy = Policy(),
+            ConfirmStart = (p, _) => { asked.Add(p.RecoveryPointId); return false; },
+        }, null, default);
+        Assert.Equal(new[] { "set-new" }, asked);
+        Assert.Equal(CopyStatus.AlreadyCopied, outcomes.Single(o => o.Source == done).Status);
+        Assert.Equal(CopyStatus.Declined, outcomes.Single(o => o.Source == fresh).Status);
+        Assert.Equal(1, e.CopyCalls);
+    }
 }

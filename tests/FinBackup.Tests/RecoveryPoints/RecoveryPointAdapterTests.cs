@@ -216,3 +216,75 @@ public sealed class RecoveryPointAdapterTests
         Assert.All(decisions, d => Assert.Equal(RetentionReason.NewestAvailableForResourceInRegion, d.Reason));
     }
 }
+
+[Collection(MotoCollection.Name)]
+public sealed class CopyKeyCheckTests
+{
+    private readonly MotoServer _moto;
+
+    public CopyKeyCheckTests(MotoServer moto)
+    {
+        _moto = moto;
+        moto.Reset();
+    }
+
+    [Fact]
+    public void A_missing_DR_key_fails_every_copy_with_FinKmsKeyNotFound_and_copies_nothing()
+    {
+        using var ctx = AwsTestContext.For(_moto.EndpointUrl);
+        var e = MotoEstate.Seed(ctx);
+        var rt = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { KmsKeys = r => new KmsKeyCheck(ctx, r) };
+        var set = new RecoveryPointTaker(rt).Take(new TakeRecoveryPointRequest
+        {
+            ResourceId = e.Instances["Cross-sell"], ResourceType = Domain.Resources.FinResourceType.Ec2Instance, Region = "us-east-1",
+            Application = "Cross-sell", Policy = MotoEstate.Policy(),
+        }, RecoveryPointKind.EbsSnapshotSet, default).Point;
+
+        var outcome = Assert.Single(new CopyCoordinator(rt).Copy(new[] { set }, new CopyToRegionRequest { DestinationRegion = "us-west-2", KmsKeyId = "alias/not-there" }, null, default));
+        Assert.Equal(CopyStatus.Failed, outcome.Status);
+        Assert.Equal("FinKmsKeyNotFound", outcome.Error.ErrorId);
+        Assert.Contains("us-west-2", outcome.Error.Message);
+        Assert.Empty(new EbsSnapshotSetGateway(ctx, "us-west-2").List(new RecoveryPointQuery(), default));
+
+        // The policy's DR key exists: the same copy goes through, checked by ARN.
+        Assert.Equal(e.KeyArns["us-west-2"], new KmsKeyCheck(ctx, "us-west-2").RequireUsableKey("alias/fin-backup", default));
+        Assert.Equal(CopyStatus.Copied, Assert.Single(new CopyCoordinator(rt).Copy(new[] { set }, new CopyToRegionRequest { Policy = MotoEstate.Policy() }, null, default)).Status);
+    }
+}
+
+[Collection(MotoCollection.Name)]
+public sealed class RdsCopyAdoptionTests
+{
+    private readonly MotoServer _moto;
+
+    public RdsCopyAdoptionTests(MotoServer moto)
+    {
+        _moto = moto;
+        moto.Reset();
+    }
+
+    [Fact]
+    public void An_untagged_DR_copy_left_by_a_crash_is_adopted_and_tagged_not_copied_twice()
+    {
+        using var ctx = AwsTestContext.For(_moto.EndpointUrl);
+        MotoEstate.Seed(ctx, withDatabase: true);
+        var rt = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r));
+        var snap = new RecoveryPointTaker(rt).Take(new TakeRecoveryPointRequest
+        {
+            ResourceId = "cross-sell-db", ResourceType = Domain.Resources.FinResourceType.RdsDbInstance, Region = "us-east-1", Application = "Cross-sell", Policy = MotoEstate.Policy(),
+        }, RecoveryPointKind.RdsSnapshot, default).Point;
+        // A copy with the same identifier but no tags, as a run that crashed mid-way could leave.
+        ctx.Rds("us-west-2").CopyDBSnapshotAsync(new FinBackup.Aws.Services.Rds.RdsCopySnapshotRequest
+        {
+            SourceSnapshotIdentifier = snap.Arn, TargetSnapshotIdentifier = snap.RecoveryPointId, KmsKeyId = "alias/fin-backup", SourceRegion = "us-east-1",
+        }).GetAwaiter().GetResult();
+
+        var outcome = Assert.Single(new CopyCoordinator(rt).Copy(new[] { snap }, new CopyToRegionRequest { Policy = MotoEstate.Policy() }, null, default));
+        Assert.Null(outcome.Error);
+        Assert.Equal(snap.RecoveryPointId, outcome.Copy.RecoveryPointId);
+        var dr = Assert.Single(new RdsSnapshotGateway(ctx, "us-west-2").List(new RecoveryPointQuery(), default));
+        Assert.Equal(snap.RecoveryPointId, dr.SourceRecoveryPointId);
+        Assert.True(dr.ManagedByFinBackup);
+        Assert.Single(ctx.Rds("us-west-2").DescribeDBSnapshotsAsync(new FinBackup.Aws.Services.Rds.RdsSnapshotQuery()).GetAwaiter().GetResult());
+    }
+}

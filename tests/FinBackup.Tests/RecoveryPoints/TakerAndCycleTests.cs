@@ -48,6 +48,21 @@ public sealed class RecoveryPointTakerTests
     }
 
     [Fact]
+    public void Confirmation_is_asked_only_when_a_point_must_be_created()
+    {
+        var e = new FakeEstate();
+        var taker = new RecoveryPointTaker(e.Runtime());
+        var declined = taker.Take(Req(), RecoveryPointKind.EbsSnapshotSet, default, confirmCreate: () => false);
+        Assert.Null(declined.Point);
+        Assert.Equal(0, e.CreateCalls);
+        taker.Take(Req(), RecoveryPointKind.EbsSnapshotSet, default);
+        var asked = false;
+        var existing = taker.Take(Req(), RecoveryPointKind.EbsSnapshotSet, default, confirmCreate: () => asked = true);
+        Assert.True(existing.AlreadyExisted);
+        Assert.False(asked);
+    }
+
+    [Fact]
     public void Without_policy_or_retention_it_fails_with_a_named_error()
     {
         var e = new FakeEstate();

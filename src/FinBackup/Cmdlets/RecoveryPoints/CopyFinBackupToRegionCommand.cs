@@ -64,8 +64,8 @@ namespace FinBackup.Cmdlets
                 ThrowFinError(ex, DestinationRegion ?? (object)_policy);
             }
             if (string.IsNullOrEmpty(base.Region)) base.Region = dest;
-            var selected = _points.Where(p => ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Region})", $"Copy to {dest} encrypted with {key}")).ToList();
-            if (selected.Count == 0) return;
+            var selected = _points;
+            request.ConfirmStart = (p, to) => ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Region})", $"Copy to {to} encrypted with {key}");
             IReadOnlyList<CopyOutcome> outcomes;
             try
             {

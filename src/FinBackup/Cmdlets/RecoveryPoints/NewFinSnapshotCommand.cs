@@ -92,15 +92,15 @@ namespace FinBackup.Cmdlets
             var taker = new RecoveryPointTaker(_runtime);
             foreach (var kind in kinds)
             {
-                if (!ShouldProcess($"{ResourceId} in {region}", $"Take {kind}" + (Reboot && kind == RecoveryPointKind.Ami ? " (rebooting the instance)" : string.Empty)))
-                    continue;
                 try
                 {
                     var result = taker.Take(new TakeRecoveryPointRequest
                     {
                         ResourceId = ResourceId, ResourceType = type, Region = region, Application = Application,
                         Policy = Policy, Retention = Retention, Reboot = Reboot,
-                    }, kind, CancellationToken);
+                    }, kind, CancellationToken, confirmCreate: () => ShouldProcess($"{ResourceId} in {region}",
+                        $"Take {kind}" + (Reboot && kind == RecoveryPointKind.Ami ? " (rebooting the instance)" : string.Empty)));
+                    if (result.Point == null) continue; // declined (-WhatIf / -Confirm)
                     if (result.AlreadyExisted)
                         WriteVerbose($"{kind} {result.Point.RecoveryPointId} already covers {ResourceId} for window {result.Point.Window}; not taking another.");
                     result.Point.Policy = Policy;

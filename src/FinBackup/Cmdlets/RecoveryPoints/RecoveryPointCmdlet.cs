@@ -24,7 +24,10 @@ namespace FinBackup.Cmdlets
         protected RecoveryPointRuntime BuildRuntime(BackupPolicy policy)
         {
             var session = Session;
-            var runtime = new RecoveryPointRuntime(r => session.Get<IRecoveryPointProviders>(r));
+            var runtime = new RecoveryPointRuntime(r => session.Get<IRecoveryPointProviders>(r))
+            {
+                KmsKeys = r => session.Get<IKmsKeyCheck>(r),
+            };
             if (policy?.Quotas != null && policy.Quotas.ConcurrentSnapshotCopiesPerRegion > 0)
             {
                 runtime.CopyLimits.EbsSnapshotCopiesPerDestinationRegion = policy.Quotas.ConcurrentSnapshotCopiesPerRegion;
