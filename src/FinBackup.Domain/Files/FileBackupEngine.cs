@@ -285,7 +285,8 @@ namespace FinBackup.Domain.Files
                     }
                 }
                 if (previous == null) return;
-                var graceEnd = _now + _s.GracePeriod;
+                // Reuse needs the previous manifest to outlive this backup: a grace period, or half the retention when shorter.
+                var graceEnd = _now + TimeSpan.FromTicks(Math.Min(_s.GracePeriod.Ticks, _request.Retention.Ticks / 2));
                 if (previous.ExpiresAt.HasValue && previous.ExpiresAt.Value <= graceEnd)
                 {
                     _observer.Verbose($"Previous manifest {previous.Key} expires within the grace period; its content is not reused.");
