@@ -95,7 +95,13 @@ namespace FinBackup.Aws
                     "No AWS region was given and none is configured.",
                     "Pass -Region (e.g. -Region us-east-1), run Set-FinDefault -Region <region>, or set AWS_REGION.");
             }
-            return (T)_clients.GetOrAdd(service + "|" + r, _ => create(r));
+            return (T)_clients.GetOrAdd(service + "|" + r, _ =>
+            {
+                // A region given to one call (e.g. a DR region) is checked like the session's: a typo fails with
+                // FinRegionUnknown here rather than as a DNS failure later.
+                AwsConnectionResolver.ValidateRegion(r, EndpointUrl != null || ServiceEndpoints.Count > 0);
+                return create(r);
+            });
         }
 
         private TConfig Configure<TConfig>(TConfig config, string serviceKey, string region) where TConfig : ClientConfig
@@ -110,8 +116,11 @@ namespace FinBackup.Aws
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
             }
-            config.Timeout = TimeSpan.FromSeconds(100);
-            config.MaxErrorRetry = 4;
+            // Bounded like FinBackup's protocol clients: 30 s per request, connect included (S3: 100 s, for large transfers;
+            // the netstandard2.0 SDK has no separate connect timeout), standard retry mode with 3 attempts in all
+            // (throttling, 5xx and transient network errors; never authentication errors).
+            config.Timeout = serviceKey == "S3" ? TimeSpan.FromSeconds(100) : TimeSpan.FromSeconds(30);
+            config.MaxErrorRetry = 2;
             config.RetryMode = RequestRetryMode.Standard;
             return config;
         }

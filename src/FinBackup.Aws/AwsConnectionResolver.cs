@@ -142,8 +142,9 @@ namespace FinBackup.Aws
             }
 
             ResolveRegion(request, defaults, explicitProfile, implicitProfile ?? defaultProfile, result);
-            _verbose($"Credentials from {result.CredentialSource}; region {result.Region} from {result.RegionSource}" +
-                     (result.EndpointUrl != null ? $"; endpoint {result.EndpointUrl} from {result.EndpointSource}" : string.Empty) + ".");
+            // The cmdlet base reports credentials and region; say where the endpoint(s) came from.
+            if (result.EndpointUrl != null) _verbose($"Endpoint {result.EndpointUrl} from {result.EndpointSource}.");
+            foreach (var kv in result.ServiceEndpoints) _verbose($"Endpoint for {kv.Key}: {kv.Value} (AWS_ENDPOINT_URL_{kv.Key}).");
             return result;
         }
 

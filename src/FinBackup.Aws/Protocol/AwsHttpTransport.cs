@@ -22,7 +22,7 @@ namespace FinBackup.Aws.Protocol
             return new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         }
 
-        private static HttpMessageHandler CreateSocketsHandler()
+        internal static HttpMessageHandler CreateSocketsHandler()
         {
             var type = Type.GetType("System.Net.Http.SocketsHttpHandler, System.Net.Http", throwOnError: false);
             if (type == null) return null;

@@ -156,7 +156,7 @@ namespace FinBackup.Aws.Sandbox
             try
             {
                 if (process.HasExited) return false;
-                process.Kill();
+                KillTree(process);
                 process.WaitForExit(10000);
                 return true;
             }
@@ -164,6 +164,30 @@ namespace FinBackup.Aws.Sandbox
             {
                 return false;
             }
+        }
+
+        /// <summary>
+        /// Kill the process and its children: on Windows moto_server.exe is a pip launcher that runs python.exe as a child.
+        /// .NET Core 3+ has Process.Kill(true); on .NET Framework, taskkill /T does the same.
+        /// </summary>
+        private static void KillTree(Process process)
+        {
+            var killTree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
+            if (killTree != null)
+            {
+                killTree.Invoke(process, new object[] { true });
+                return;
+            }
+            if (Environment.OSVersion.Platform == PlatformID.Win32NT)
+            {
+                using (var taskkill = Process.Start(new ProcessStartInfo("taskkill", $"/T /F /PID {process.Id}") { UseShellExecute = false, CreateNoWindow = true }))
+                {
+                    taskkill?.WaitForExit(10000);
+                }
+                if (!process.HasExited) process.Kill();
+                return;
+            }
+            process.Kill();
         }
 
         /// <summary>Forget every resource in a moto endpoint (POST /moto-api/reset).</summary>

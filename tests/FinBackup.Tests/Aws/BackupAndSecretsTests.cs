@@ -92,4 +92,17 @@ public sealed class BackupAndSecretsTests
         Assert.Equal("ResourceNotFoundException", missing.ErrorCode);
         Assert.Equal("FinAwsNotFound", missing.ErrorId);
     }
+
+    [Fact]
+    public async Task A_secret_replicated_to_the_DR_region_is_readable_there()
+    {
+        using var ctx = AwsTestContext.For(_moto.EndpointUrl);
+        var east = ctx.SecretsManager("us-east-1");
+        await east.CreateSecretAsync("fin/restore/customer-assistance", "{\"user\":\"r\"}");
+        await east.ReplicateSecretToRegionsAsync("fin/restore/customer-assistance", new Dictionary<string, string> { ["us-west-2"] = null! });
+        var described = await east.DescribeSecretAsync("fin/restore/customer-assistance");
+        Assert.True(described!.ReplicationStatus.ContainsKey("us-west-2"));
+        var replica = await ctx.SecretsManager("us-west-2").GetSecretValueAsync("fin/restore/customer-assistance");
+        Assert.Equal("{\"user\":\"r\"}", replica.SecretString);
+    }
 }
