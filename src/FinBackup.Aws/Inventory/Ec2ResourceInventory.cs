@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using FinBackup.Aws.Protocol;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.Resources;
 
@@ -19,6 +20,9 @@ namespace FinBackup.Aws.Inventory
     {
         /// <summary>EC2 accepts up to 200 values per filter; stay well below.</summary>
         private const int MaxFilterValues = 100;
+
+        /// <summary>Results per page (EC2 allows 5 to 1000); small values exercise paging in tests.</summary>
+        public int PageSize { get; set; } = 500;
         private static readonly List<string> LiveStates = new List<string> { "pending", "running", "stopping", "stopped" };
 
         private readonly AwsClientContext _context;
@@ -49,7 +53,7 @@ namespace FinBackup.Aws.Inventory
                                 new Filter { Name = "tag:" + tagKey, Values = chunk },
                                 new Filter { Name = "instance-state-name", Values = LiveStates },
                             },
-                            MaxResults = 500,
+                            MaxResults = PageSize,
                             NextToken = token,
                         }, cancellationToken).ConfigureAwait(false);
                         foreach (var reservation in response.Reservations ?? new List<Reservation>())
@@ -67,14 +71,14 @@ namespace FinBackup.Aws.Inventory
                 var volumes = new Dictionary<string, Volume>(StringComparer.Ordinal);
                 foreach (var chunk in Chunk(tagValues))
                 {
-                    await DescribeVolumesAsync(ec2, new List<Filter> { new Filter { Name = "tag:" + tagKey, Values = chunk } }, volumes, cancellationToken).ConfigureAwait(false);
+                    await DescribeVolumesAsync(ec2, new List<Filter> { new Filter { Name = "tag:" + tagKey, Values = chunk } }, PageSize, volumes, cancellationToken).ConfigureAwait(false);
                 }
                 var attachedIds = instances.SelectMany(i => (i.Instance.BlockDeviceMappings ?? new List<InstanceBlockDeviceMapping>())
                         .Where(m => m.Ebs?.VolumeId != null).Select(m => m.Ebs.VolumeId))
                     .Where(id => !volumes.ContainsKey(id)).Distinct().ToList();
                 foreach (var chunk in Chunk(attachedIds))
                 {
-                    await DescribeVolumesAsync(ec2, new List<Filter> { new Filter { Name = "volume-id", Values = chunk } }, volumes, cancellationToken).ConfigureAwait(false);
+                    await DescribeVolumesAsync(ec2, new List<Filter> { new Filter { Name = "volume-id", Values = chunk } }, PageSize, volumes, cancellationToken).ConfigureAwait(false);
                 }
 
                 string account = instances.Select(i => i.Owner).FirstOrDefault(o => !string.IsNullOrEmpty(o));
@@ -132,31 +136,19 @@ namespace FinBackup.Aws.Inventory
                     });
                 }
             }
-            catch (AmazonEC2Exception ex)
+            catch (Exception ex) when (AwsSdkErrorTranslator.CanTranslate(ex))
             {
-                throw AwsSdkErrors.From("EC2", ex);
-            }
-            catch (Amazon.Runtime.AmazonServiceException ex)
-            {
-                throw AwsSdkErrors.From("EC2", ex);
-            }
-            catch (Amazon.Runtime.AmazonClientException ex)
-            {
-                throw AwsSdkErrors.Connection("EC2", _region, ex);
-            }
-            catch (System.Net.Http.HttpRequestException ex)
-            {
-                throw AwsSdkErrors.Connection("EC2", _region, ex);
+                throw AwsSdkErrorTranslator.Translate(ex, "ec2", "DescribeInstances/DescribeVolumes");
             }
             return result;
         }
 
-        private static async Task DescribeVolumesAsync(IAmazonEC2 ec2, List<Filter> filters, Dictionary<string, Volume> into, CancellationToken cancellationToken)
+        private static async Task DescribeVolumesAsync(IAmazonEC2 ec2, List<Filter> filters, int pageSize, Dictionary<string, Volume> into, CancellationToken cancellationToken)
         {
             string token = null;
             do
             {
-                var response = await ec2.DescribeVolumesAsync(new DescribeVolumesRequest { Filters = filters, MaxResults = 500, NextToken = token }, cancellationToken).ConfigureAwait(false);
+                var response = await ec2.DescribeVolumesAsync(new DescribeVolumesRequest { Filters = filters, MaxResults = pageSize, NextToken = token }, cancellationToken).ConfigureAwait(false);
                 foreach (var v in response.Volumes ?? new List<Volume>())
                 {
                     into[v.VolumeId] = v;

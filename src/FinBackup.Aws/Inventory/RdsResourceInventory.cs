@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FinBackup.Aws.Protocol;
 using FinBackup.Aws.Services.Rds;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.Resources;
@@ -56,9 +57,9 @@ namespace FinBackup.Aws.Inventory
                     });
                 }
             }
-            catch (System.Net.Http.HttpRequestException ex)
+            catch (Exception ex) when (AwsSdkErrorTranslator.CanTranslate(ex))
             {
-                throw AwsSdkErrors.Connection("RDS", _region, ex);
+                throw AwsSdkErrorTranslator.Translate(ex, "rds", "DescribeDBInstances");
             }
             return result;
         }

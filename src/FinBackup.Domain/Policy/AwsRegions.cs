@@ -51,10 +51,22 @@ namespace FinBackup.Domain.Policy
     /// <summary>"Did you mean" by edit distance (Levenshtein, case-insensitive).</summary>
     public static class NameSuggester
     {
-        /// <summary>The candidate closest to <paramref name="name"/>, if within a third of its length (at least 2 edits allowed).</summary>
+        /// <summary>
+        /// The candidate closest to <paramref name="name"/>: within a third of its length in edits (at least 2 allowed),
+        /// else a candidate it abbreviates (CopyToDR -> CopyToDrRegion, BackupVault -> BackupVaultName).
+        /// </summary>
         public static string Closest(string name, IEnumerable<string> candidates)
         {
             if (string.IsNullOrEmpty(name)) return null;
+            var list = candidates.ToList();
+            var byDistance = ClosestByDistance(name, list);
+            if (byDistance != null) return byDistance;
+            if (name.Length < 4) return null;
+            return list.Where(c => c.StartsWith(name, StringComparison.OrdinalIgnoreCase)).OrderBy(c => c.Length).FirstOrDefault();
+        }
+
+        private static string ClosestByDistance(string name, IEnumerable<string> candidates)
+        {
             string best = null;
             int bestDistance = int.MaxValue;
             foreach (var c in candidates)

@@ -33,6 +33,8 @@ namespace FinBackup.Domain.Policy
         public FeasibilityAssumptions Assumptions { get; set; } = new FeasibilityAssumptions();
         /// <summary>Where each field was written ("Applications[2].Retention" -> "finco.policy.psd1 line 23"), when read from a file.</summary>
         public IDictionary<string, string> Locations { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>Warnings found while reading the file (unknown keys), so Test-FinBackupPolicy -Policy reports them too.</summary>
+        public IList<PolicyFinding> ReadWarnings { get; set; } = new List<PolicyFinding>();
 
         public IEnumerable<string> Regions =>
             new[] { PrimaryRegion, DrRegion }.Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase);

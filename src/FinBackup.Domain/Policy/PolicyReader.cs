@@ -56,6 +56,10 @@ namespace FinBackup.Domain.Policy
             var reader = new PolicyReader();
             reader._policy.SourcePath = file;
             reader.ReadPolicy(root);
+            foreach (var w in reader._diagnostics.Where(d => d.Severity != PolicySeverity.Error))
+            {
+                reader._policy.ReadWarnings.Add(w.ToFinding());
+            }
             return new PolicyReadResult(reader._policy, reader._diagnostics);
         }
 

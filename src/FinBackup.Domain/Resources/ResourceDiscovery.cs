@@ -11,7 +11,7 @@ namespace FinBackup.Domain.Resources
     public sealed class DiscoveryResult
     {
         public IList<FinResource> Resources { get; } = new List<FinResource>();
-        /// <summary>Applications whose tag matched nothing in any searched region.</summary>
+        /// <summary>Applications with nothing to emit (of the types asked for) in any searched region.</summary>
         public IList<string> Unmatched { get; } = new List<string>();
         /// <summary>Searches that failed (region, what, error); the others still ran.</summary>
         public IList<DiscoveryFailure> Failures { get; } = new List<DiscoveryFailure>();
@@ -94,7 +94,7 @@ namespace FinBackup.Domain.Resources
             }
             foreach (var name in names)
             {
-                if (!found.Any(r => string.Equals(r.Application, name, StringComparison.Ordinal)))
+                if (!result.Resources.Any(r => string.Equals(r.Application, name, StringComparison.Ordinal)))
                 {
                     result.Unmatched.Add(name);
                 }

@@ -13,6 +13,27 @@ namespace FinBackup.Cmdlets
     {
         internal string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
+        /// <summary>The files a -Path names: itself, or every match of a wildcard (an error when nothing matches).</summary>
+        internal IEnumerable<string> ExpandPath(string path, bool reportMissing = true)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(path)) return new[] { path };
+            System.Collections.ObjectModel.Collection<string> matches;
+            try
+            {
+                matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
+            }
+            catch (Exception ex) when (ex is ItemNotFoundException || ex is DriveNotFoundException || ex is ProviderNotFoundException)
+            {
+                matches = new System.Collections.ObjectModel.Collection<string>();
+            }
+            if (matches.Count == 0 && reportMissing)
+            {
+                WriteFinError(new FinBackupException("FinPolicyFileNotFound", FinErrorKind.ObjectNotFound,
+                    $"No policy file matches '{path}'.", "Check the path and the wildcard."), path);
+            }
+            return matches;
+        }
+
         /// <summary>Reads the file, writing an error record (not an exception dump) when it is missing; null then.</summary>
         internal PolicyReadResult Read(string path, bool reportMissing = true)
         {
@@ -58,11 +79,12 @@ namespace FinBackup.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Path { get; set; }
 
         protected override void ProcessRecord()
         {
-            foreach (var path in Path)
+            foreach (var path in Path.SelectMany(p => ExpandPath(p)))
             {
                 var result = Read(path);
                 if (result == null) continue;
@@ -94,6 +116,7 @@ namespace FinBackup.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Path { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = PolicySet, ValueFromPipeline = true)]
@@ -112,24 +135,32 @@ namespace FinBackup.Cmdlets
         {
             if (ParameterSetName == PolicySet)
             {
-                Report(Policy.SourcePath ?? Policy.Name ?? "policy", Policy, PolicyValidator.Validate(Policy));
+                var findings = (Policy.ReadWarnings ?? new List<PolicyFinding>()).Concat(PolicyValidator.Validate(Policy)).ToList();
+                Report(Policy.SourcePath ?? Policy.Name ?? "policy", Policy, findings);
                 return;
             }
-            foreach (var path in Path)
+            foreach (var input in Path)
             {
-                var result = Read(path, reportMissing: !Quiet);
-                if (result == null)
-                {
-                    if (Quiet) WriteObject(false);
-                    continue;
-                }
-                var findings = result.Diagnostics.Select(d => d.ToFinding()).ToList();
-                if (!result.HasErrors)
-                {
-                    findings.AddRange(PolicyValidator.Validate(result.Policy));
-                }
-                Report(result.Policy?.SourcePath ?? ResolvePath(path), (object)result.Policy ?? path, findings);
+                var files = ExpandPath(input, reportMissing: !Quiet).ToList();
+                if (files.Count == 0 && Quiet) WriteObject(false);
+                foreach (var path in files) Check(path);
             }
+        }
+
+        private void Check(string path)
+        {
+            var result = Read(path, reportMissing: !Quiet);
+            if (result == null)
+            {
+                if (Quiet) WriteObject(false);
+                return;
+            }
+            var findings = result.Diagnostics.Select(d => d.ToFinding()).ToList();
+            if (!result.HasErrors)
+            {
+                findings.AddRange(PolicyValidator.Validate(result.Policy));
+            }
+            Report(result.Policy?.SourcePath ?? ResolvePath(path), (object)result.Policy ?? path, findings);
         }
 
         private void Report(string name, object target, IReadOnlyList<PolicyFinding> findings)
