@@ -170,6 +170,25 @@ public sealed class FileCmdletTests : IDisposable
     }
 
     [Fact]
+    public void BackupFinFile_with_the_recommended_example_policy_uses_its_bucket_and_reports_paths_missing_on_this_host()
+    {
+        using var host = new ModuleHost();
+        var policy = Path.Combine(RepoPaths.Root, "examples", "finco.recommended.policy.psd1");
+        var r = host.Run($"$policy = Import-FinBackupPolicy '{policy}'; Backup-FinFile -Policy $policy -Application 'Agent payment' {_conn}");
+        Assert.Null(r.Terminating);
+        // /var/lib/agentpay/ledger and /etc/agentpay do not exist here: one per-file error each, and both points are still written.
+        Assert.Equal(2, r.Errors.Count);
+        Assert.All(r.Errors, e => Assert.Equal("FinFileSourceNotFound,FinBackup.Cmdlets.Files.BackupFinFileCommand", e.FullyQualifiedErrorId));
+        var points = r.Output.Where(o => o.BaseObject.GetType().Name == "FinRecoveryPoint").ToList();
+        Assert.Equal(2, points.Count);
+        Assert.All(points, p =>
+        {
+            Assert.Equal("fin-backup-use1", p.Properties["Bucket"].Value);
+            Assert.Equal("finco", p.Properties["PolicyName"].Value);
+        });
+    }
+
+    [Fact]
     public void InvokeFinRestore_reports_other_kinds_as_not_supported()
     {
         using var host = new ModuleHost();
