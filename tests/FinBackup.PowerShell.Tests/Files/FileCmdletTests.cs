@@ -189,6 +189,41 @@ public sealed class FileCmdletTests : IDisposable
     }
 
     [Fact]
+    public void RemoveFinExpiredBackup_removes_an_expired_FileBackup_point_through_the_provider_and_keeps_the_newest()
+    {
+        var ledger = MakeTree();
+        using var host = new ModuleHost();
+        host.Run($$"""
+            $policy = [FinBackup.Domain.Policy.BackupPolicy]::new()
+            $policy.Name = 'finco'; $policy.PrimaryRegion = 'us-east-1'
+            $policy.Buckets['us-east-1'] = 'fin-backup-use1'; $policy.KmsKeys['us-east-1'] = 'alias/fin-backup'
+            $app = [FinBackup.Domain.Policy.ApplicationPolicy]::new()
+            $app.Name = 'Agent payment'; $app.Retention = [TimeSpan]::FromSeconds(1)
+            $set = [FinBackup.Domain.Policy.FileSetPolicy]::new(); $set.Name = 'ledger'; $set.Paths.Add('{{ledger}}')
+            $app.FileSets.Add($set); $policy.Applications.Add($app)
+            """);
+        var backup = $"Backup-FinFile -Policy $policy -Application 'Agent payment' {_conn}";
+        var first = host.Run(backup);
+        Thread.Sleep(1100);
+        var second = host.Run(backup);
+        Assert.Empty(first.Errors);
+        Assert.Empty(second.Errors);
+        Thread.Sleep(1500);
+        var r = host.Run($"Remove-FinExpiredBackup -Policy $policy -Kind FileBackup -Application 'Agent payment' -Region us-east-1 -Confirm:$false {_conn.Replace("-Region us-east-1 ", "")}");
+        Assert.True(r.Errors.Count == 0, string.Join(" / ", r.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e.Exception.Message)));
+        var decisions = string.Join(" | ", r.Output.Select(d => $"{d.Properties["RecoveryPointId"].Value} {d.Properties["Outcome"].Value} {d.Properties["Reason"]?.Value}"));
+        var removed = r.Output.Where(d => d.Properties["Outcome"].Value.ToString() == "Removed").Select(d => (string)d.Properties["RecoveryPointId"].Value).ToList();
+        Assert.True(removed.SequenceEqual(new[] { (string)first.Output[0].Properties["RecoveryPointId"].Value }), decisions);
+        var left = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' {_conn}");
+        Assert.Equal((string)second.Output[0].Properties["RecoveryPointId"].Value, Assert.Single(left.Output).Properties["RecoveryPointId"].Value);
+        // Content is shared and young: the newest point still restores whole.
+        var dest = Path.Combine(_root, "after-expiry");
+        var restored = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' {_conn} | Invoke-FinRestore -Destination '{dest}' -Confirm:$false {_conn}");
+        Assert.Empty(restored.Errors);
+        Assert.Equal(3L, restored.Output.Single().Properties["FilesRestored"].Value);
+    }
+
+    [Fact]
     public void InvokeFinRestore_reports_other_kinds_as_not_supported()
     {
         using var host = new ModuleHost();
