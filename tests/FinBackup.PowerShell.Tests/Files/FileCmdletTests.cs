@@ -224,6 +224,39 @@ public sealed class FileCmdletTests : IDisposable
     }
 
     [Fact]
+    public void CopyFinBackupToRegion_copies_a_FileBackup_point_to_the_DR_bucket_which_restores_byte_identical()
+    {
+        var create = new StringContent("<CreateBucketConfiguration><LocationConstraint>us-west-2</LocationConstraint></CreateBucketConfiguration>");
+        Http.PutAsync(_moto.EndpointUrl + "/fin-backup-usw2", create).GetAwaiter().GetResult().EnsureSuccessStatusCode();
+        var ledger = MakeTree();
+        using var host = new ModuleHost();
+        host.Run($$"""
+            $policy = [FinBackup.Domain.Policy.BackupPolicy]::new()
+            $policy.Name = 'finco'; $policy.PrimaryRegion = 'us-east-1'; $policy.DrRegion = 'us-west-2'
+            $policy.Buckets['us-east-1'] = 'fin-backup-use1'; $policy.KmsKeys['us-east-1'] = 'alias/fin-backup'
+            $policy.Buckets['us-west-2'] = 'fin-backup-usw2'; $policy.KmsKeys['us-west-2'] = 'alias/fin-backup'
+            $app = [FinBackup.Domain.Policy.ApplicationPolicy]::new()
+            $app.Name = 'Agent payment'; $app.Retention = [TimeSpan]::FromHours(12)
+            $set = [FinBackup.Domain.Policy.FileSetPolicy]::new(); $set.Name = 'ledger'; $set.Paths.Add('{{ledger}}')
+            $app.FileSets.Add($set); $policy.Applications.Add($app)
+            """);
+        var noRegion = _conn.Replace("-Region us-east-1 ", "");
+        var r = host.Run($"Backup-FinFile -Policy $policy -Application 'Agent payment' {_conn} | Where-Object {{ $_.Kind -eq 'FileBackup' }} | Copy-FinBackupToRegion -Policy $policy -Wait {noRegion}");
+        Assert.True(r.Errors.Count == 0, string.Join(" / ", r.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e.Exception.Message)));
+        var copy = r.Output.Single(o => o.BaseObject.GetType().Name == "FinRecoveryPoint");
+        Assert.Equal("us-west-2", copy.Properties["Region"].Value);
+        Assert.Equal("fin-backup-usw2", copy.Properties["Bucket"].Value);
+        Assert.Equal("us-east-1", copy.Properties["SourceRegion"].Value);
+
+        var listed = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' -Region us-west-2 {noRegion}");
+        Assert.Equal(copy.Properties["RecoveryPointId"].Value, Assert.Single(listed.Output).Properties["RecoveryPointId"].Value);
+        var dest = Path.Combine(_root, "restore-dr");
+        var restored = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' -Region us-west-2 {noRegion} | Invoke-FinRestore -Destination '{dest}' -Confirm:$false {noRegion}");
+        Assert.True(restored.Errors.Count == 0, string.Join(" / ", restored.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e.Exception.Message)));
+        Assert.Equal(Sha(Path.Combine(ledger, "journal.bin")), Sha(Path.Combine(dest, "ledger", "journal.bin")));
+    }
+
+    [Fact]
     public void InvokeFinRestore_reports_other_kinds_as_not_supported()
     {
         using var host = new ModuleHost();
