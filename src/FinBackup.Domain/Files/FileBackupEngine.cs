@@ -285,7 +285,8 @@ namespace FinBackup.Domain.Files
                     }
                 }
                 if (previous == null) return;
-                var graceEnd = _now + _s.GracePeriod;
+                // Reuse needs the previous manifest to outlive this backup: a grace period, or half the retention when shorter.
+                var graceEnd = _now + TimeSpan.FromTicks(Math.Min(_s.GracePeriod.Ticks, _request.Retention.Ticks / 2));
                 if (previous.ExpiresAt.HasValue && previous.ExpiresAt.Value <= graceEnd)
                 {
                     _observer.Verbose($"Previous manifest {previous.Key} expires within the grace period; its content is not reused.");
@@ -582,11 +583,7 @@ namespace FinBackup.Domain.Files
                     var after = FileStat.Of(info);
                     if (total != before.Size || !after.Equals(before)) return null;
                     var sha = FileBackupLayout.Hex(fileHash.GetHashAndReset());
-                    if (_knownFiles.TryGetValue(sha, out var existing) && existing.Count > 0 && existing[0].Key != null
-                        && existing[0].Key.StartsWith(FileBackupLayout.DataPrefix, StringComparison.Ordinal))
-                    {
-                        // Chunks are named by content, so these parts are the same objects; keep one list.
-                    }
+                    // Chunks are named by their content, so identical large files already share their objects.
                     _knownFiles[sha] = parts;
                     return new ManifestFile { Path = rel, Size = total, Mode = before.Mode, ModifiedAt = before.ModifiedAt, Sha256 = sha, Parts = parts };
                 }

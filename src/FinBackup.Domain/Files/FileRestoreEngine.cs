@@ -179,7 +179,8 @@ namespace FinBackup.Domain.Files
             private readonly FileRestoreRequest _request;
             private readonly List<KeyValuePair<ManifestFile, string>> _plan;
             private readonly CancellationToken _ct;
-            private readonly ConcurrentDictionary<string, bool> _dirs = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            // One creation per directory; every writer waits until its directory exists (Lazy is thread-safe by default).
+            private readonly ConcurrentDictionary<string, Lazy<bool>> _dirs = new ConcurrentDictionary<string, Lazy<bool>>(StringComparer.Ordinal);
             public readonly ConcurrentQueue<Outcome> Outcomes = new ConcurrentQueue<Outcome>();
             public long Requests;
 
@@ -302,7 +303,7 @@ namespace FinBackup.Domain.Files
                 var temp = Path.Combine(dir, "." + Path.GetFileName(target) + ".finrestore-" + Guid.NewGuid().ToString("N").Substring(0, 8));
                 try
                 {
-                    if (_dirs.TryAdd(dir, true)) Directory.CreateDirectory(dir);
+                    _ = _dirs.GetOrAdd(dir, d => new Lazy<bool>(() => { Directory.CreateDirectory(d); return true; })).Value;
                     using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                     {
                         using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))

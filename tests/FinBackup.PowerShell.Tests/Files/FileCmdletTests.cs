@@ -170,6 +170,93 @@ public sealed class FileCmdletTests : IDisposable
     }
 
     [Fact]
+    public void BackupFinFile_with_the_recommended_example_policy_uses_its_bucket_and_reports_paths_missing_on_this_host()
+    {
+        using var host = new ModuleHost();
+        var policy = Path.Combine(RepoPaths.Root, "examples", "finco.recommended.policy.psd1");
+        var r = host.Run($"$policy = Import-FinBackupPolicy '{policy}'; Backup-FinFile -Policy $policy -Application 'Agent payment' {_conn}");
+        Assert.Null(r.Terminating);
+        // /var/lib/agentpay/ledger and /etc/agentpay do not exist here: one per-file error each, and both points are still written.
+        Assert.Equal(2, r.Errors.Count);
+        Assert.All(r.Errors, e => Assert.Equal("FinFileSourceNotFound,FinBackup.Cmdlets.Files.BackupFinFileCommand", e.FullyQualifiedErrorId));
+        var points = r.Output.Where(o => o.BaseObject.GetType().Name == "FinRecoveryPoint").ToList();
+        Assert.Equal(2, points.Count);
+        Assert.All(points, p =>
+        {
+            Assert.Equal("fin-backup-use1", p.Properties["Bucket"].Value);
+            Assert.Equal("finco", p.Properties["PolicyName"].Value);
+        });
+    }
+
+    [Fact]
+    public void RemoveFinExpiredBackup_removes_an_expired_FileBackup_point_through_the_provider_and_keeps_the_newest()
+    {
+        var ledger = MakeTree();
+        using var host = new ModuleHost();
+        host.Run($$"""
+            $policy = [FinBackup.Domain.Policy.BackupPolicy]::new()
+            $policy.Name = 'finco'; $policy.PrimaryRegion = 'us-east-1'
+            $policy.Buckets['us-east-1'] = 'fin-backup-use1'; $policy.KmsKeys['us-east-1'] = 'alias/fin-backup'
+            $app = [FinBackup.Domain.Policy.ApplicationPolicy]::new()
+            $app.Name = 'Agent payment'; $app.Retention = [TimeSpan]::FromSeconds(1)
+            $set = [FinBackup.Domain.Policy.FileSetPolicy]::new(); $set.Name = 'ledger'; $set.Paths.Add('{{ledger}}')
+            $app.FileSets.Add($set); $policy.Applications.Add($app)
+            """);
+        var backup = $"Backup-FinFile -Policy $policy -Application 'Agent payment' {_conn}";
+        var first = host.Run(backup);
+        Thread.Sleep(1100);
+        var second = host.Run(backup);
+        Assert.Empty(first.Errors);
+        Assert.Empty(second.Errors);
+        Thread.Sleep(1500);
+        var r = host.Run($"Remove-FinExpiredBackup -Policy $policy -Kind FileBackup -Application 'Agent payment' -Region us-east-1 -Confirm:$false {_conn.Replace("-Region us-east-1 ", "")}");
+        Assert.True(r.Errors.Count == 0, string.Join(" / ", r.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e.Exception.Message)));
+        var decisions = string.Join(" | ", r.Output.Select(d => $"{d.Properties["RecoveryPointId"].Value} {d.Properties["Outcome"].Value} {d.Properties["Reason"]?.Value}"));
+        var removed = r.Output.Where(d => d.Properties["Outcome"].Value.ToString() == "Removed").Select(d => (string)d.Properties["RecoveryPointId"].Value).ToList();
+        Assert.True(removed.SequenceEqual(new[] { (string)first.Output[0].Properties["RecoveryPointId"].Value }), decisions);
+        var left = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' {_conn}");
+        Assert.Equal((string)second.Output[0].Properties["RecoveryPointId"].Value, Assert.Single(left.Output).Properties["RecoveryPointId"].Value);
+        // Content is shared and young: the newest point still restores whole.
+        var dest = Path.Combine(_root, "after-expiry");
+        var restored = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' {_conn} | Invoke-FinRestore -Destination '{dest}' -Confirm:$false {_conn}");
+        Assert.Empty(restored.Errors);
+        Assert.Equal(3L, restored.Output.Single().Properties["FilesRestored"].Value);
+    }
+
+    [Fact]
+    public void CopyFinBackupToRegion_copies_a_FileBackup_point_to_the_DR_bucket_which_restores_byte_identical()
+    {
+        var create = new StringContent("<CreateBucketConfiguration><LocationConstraint>us-west-2</LocationConstraint></CreateBucketConfiguration>");
+        Http.PutAsync(_moto.EndpointUrl + "/fin-backup-usw2", create).GetAwaiter().GetResult().EnsureSuccessStatusCode();
+        var ledger = MakeTree();
+        using var host = new ModuleHost();
+        host.Run($$"""
+            $policy = [FinBackup.Domain.Policy.BackupPolicy]::new()
+            $policy.Name = 'finco'; $policy.PrimaryRegion = 'us-east-1'; $policy.DrRegion = 'us-west-2'
+            $policy.Buckets['us-east-1'] = 'fin-backup-use1'; $policy.KmsKeys['us-east-1'] = 'alias/fin-backup'
+            $policy.Buckets['us-west-2'] = 'fin-backup-usw2'; $policy.KmsKeys['us-west-2'] = 'alias/fin-backup'
+            $app = [FinBackup.Domain.Policy.ApplicationPolicy]::new()
+            $app.Name = 'Agent payment'; $app.Retention = [TimeSpan]::FromHours(12)
+            $set = [FinBackup.Domain.Policy.FileSetPolicy]::new(); $set.Name = 'ledger'; $set.Paths.Add('{{ledger}}')
+            $app.FileSets.Add($set); $policy.Applications.Add($app)
+            """);
+        var noRegion = _conn.Replace("-Region us-east-1 ", "");
+        var r = host.Run($"Backup-FinFile -Policy $policy -Application 'Agent payment' {_conn} | Where-Object {{ $_.Kind -eq 'FileBackup' }} | Copy-FinBackupToRegion -Policy $policy -Wait {noRegion}");
+        Assert.True(r.Errors.Count == 0, string.Join(" / ", r.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e.Exception.Message)));
+        var copy = r.Output.Single(o => o.BaseObject.GetType().Name == "FinRecoveryPoint");
+        Assert.Equal("us-west-2", copy.Properties["Region"].Value);
+        Assert.Equal("fin-backup-usw2", copy.Properties["Bucket"].Value);
+        Assert.Equal("us-east-1", copy.Properties["SourceRegion"].Value);
+
+        var listed = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' -Region us-west-2 {noRegion}");
+        Assert.Equal(copy.Properties["RecoveryPointId"].Value, Assert.Single(listed.Output).Properties["RecoveryPointId"].Value);
+        var dest = Path.Combine(_root, "restore-dr");
+        var restored = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' -Region us-west-2 {noRegion} | Invoke-FinRestore -Destination '{dest}' -Confirm:$false {noRegion}");
+        Assert.True(restored.Errors.Count == 0, string.Join(" / ", restored.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e.Exception.Message)));
+        Assert.Equal(Sha(Path.Combine(ledger, "journal.bin")), Sha(Path.Combine(dest, "ledger", "journal.bin")));
+    }
+
+    [Fact]
     public void InvokeFinRestore_reports_other_kinds_as_not_supported()
     {
         using var host = new ModuleHost();

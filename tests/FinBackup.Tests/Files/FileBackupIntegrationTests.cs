@@ -148,7 +148,9 @@ public sealed class FileBackupIntegrationTests : IDisposable
         Assert.Equal(128 << 10, third.Summary.BytesUploaded);
 
         var restoreDir = _bed.NewDir("restore");
-        Restore(third.Manifest, restoreDir);
+        var restoreObserver = new RecordingObserver();
+        Restore(third.Manifest, restoreDir, observer: restoreObserver);
+        Assert.True(restoreObserver.Failures.Count == 0, string.Join(" / ", restoreObserver.Failures.Select(f => f.Path + ": " + f.Error.ErrorId + " " + f.Error.Message)));
         Assert.Equal(FilesTestBed.HashTree(Path.GetDirectoryName(ledger)!), FilesTestBed.HashTree(restoreDir));
     }
 

@@ -88,6 +88,8 @@ namespace FinBackup.Cmdlets.Files
             {
                 return;
             }
+            // A point knows its region: with no -Region, connect there (no default region needed).
+            if (string.IsNullOrEmpty(Region) && !string.IsNullOrEmpty(point.Region)) Region = point.Region;
             try
             {
                 var store = Session.Get<IFileBackupStore>(RegionOrDefault(point.Region ?? Region));
