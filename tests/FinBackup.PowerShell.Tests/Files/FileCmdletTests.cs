@@ -228,6 +228,10 @@ public sealed class FileCmdletTests : IDisposable
     {
         var create = new StringContent("<CreateBucketConfiguration><LocationConstraint>us-west-2</LocationConstraint></CreateBucketConfiguration>");
         Http.PutAsync(_moto.EndpointUrl + "/fin-backup-usw2", create).GetAwaiter().GetResult().EnsureSuccessStatusCode();
+        // Copy-FinBackupToRegion checks the destination key exists before copying: give the DR region its alias/fin-backup.
+        var cli = new FinBackup.PowerShell.Tests.RecoveryPoints.AwsCli(_moto.EndpointUrl);
+        var drKey = cli.Json("kms", "create-key", "--region", "us-west-2", "--description", "fin-backup").GetProperty("KeyMetadata").GetProperty("KeyId").GetString()!;
+        cli.Run("kms", "create-alias", "--region", "us-west-2", "--alias-name", "alias/fin-backup", "--target-key-id", drKey);
         var ledger = MakeTree();
         using var host = new ModuleHost();
         host.Run($$"""
