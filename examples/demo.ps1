@@ -14,12 +14,12 @@ try {
     # --- sandbox ---
     '== Starting the FinBackup sandbox (moto_server on 127.0.0.1) and seeding the estate'
     $sandbox = Start-FinSandbox
-    $sandbox
+    $sandbox | Out-Host
 
     # --- estate ---
     '== Connection (session defaults now point at the sandbox)'
-    Test-FinAwsConnection
-    Test-FinAwsConnection -Region $sandbox.DrRegion
+    Test-FinAwsConnection | Out-Host
+    Test-FinAwsConnection -Region $sandbox.DrRegion | Out-Host
 
     '== Estate'
     ('{0} applications; {1} EC2 instances with {2} EBS volumes ({3} GiB declared); {4} RDS PostgreSQL instances ({5} GiB declared)' -f
@@ -32,27 +32,43 @@ try {
 
     # --- policy ---
     '== The brief as written, checked before it runs (its inconsistencies are reported)'
-    Import-FinBackupPolicy "$PSScriptRoot/finco.policy.psd1" | Test-FinBackupPolicy -ErrorAction SilentlyContinue
+    Import-FinBackupPolicy "$PSScriptRoot/finco.policy.psd1" | Test-FinBackupPolicy -ErrorAction SilentlyContinue | Out-Host
 
     '== The recommended policy: no errors'
     $policy = Import-FinBackupPolicy "$PSScriptRoot/finco.recommended.policy.psd1"
-    $policy | Test-FinBackupPolicy
+    $policy | Test-FinBackupPolicy | Out-Host
 
     '== What it protects, found by the fin:application tag'
     $resources = $policy | Get-FinResource
-    $resources
+    $resources | Out-Host
 
     # --- backup cycle ---
-    # (snapshot helper: take the hourly snapshot set, tag it, show the recovery points)
+    '== New recovery points for every protected resource (EBS snapshot sets, RDS snapshots), tagged with window and expiry'
+    $points = $resources | New-FinSnapshot -Wait
+    $points | Out-Host
+
+    '== Running it again in the same window takes nothing new (idempotent)'
+    $again = $resources | New-FinSnapshot
+    ('{0} points returned, all already existing: {1}' -f @($again).Count, (@($again | Where-Object { $points.RecoveryPointId -contains $_.RecoveryPointId }).Count -eq @($again).Count))
 
     # --- copy ---
-    # (snapshot helper: copy the recovery points to the DR region with the DR key)
+    '== Copies in the DR region, re-encrypted with the DR key and carrying their lineage'
+    $points | Copy-FinBackupToRegion -Wait | Out-Host
 
     # --- file backups and restore ---
-    # (files helper: back up files to the bucket, restore them, verify)
+    '== File-level backup of a directory to the backup bucket (content-addressed, SSE-KMS), then a verified restore'
+    $work = "$([System.IO.Path]::GetTempPath())finbackup-demo-$PID"
+    $null = [System.IO.Directory]::CreateDirectory("$work/ledger")
+    foreach ($i in 1..20) { [System.IO.File]::WriteAllText("$work/ledger/entry-$i.txt", "ledger entry $i") }
+    $fileBackup = Backup-FinFile -Path "$work/ledger" -Bucket fin-backup-use1 -KmsKeyId alias/fin-backup -Application 'Agent payment' -Retention 12h
+    $fileBackup | Out-Host
+    $fileBackup | Where-Object { $_.Kind -eq 'FileBackup' } | Invoke-FinRestore -Destination "$work/restored" -Confirm:$false | Out-Host
 
     # --- report ---
-    # (report: what is protected, RPO met, what expires when)
+    '== Recovery points now held, across both regions'
+    Get-FinRecoveryPoint -Policy $policy | Out-Host
+    '== Expiry: what would go and why the rest stays (-WhatIf)'
+    Remove-FinExpiredBackup -Policy $policy -WhatIf | Out-Host
 }
 finally {
     if ($sandbox) {

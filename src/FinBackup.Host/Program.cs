@@ -83,7 +83,9 @@ namespace FinBackup.Host
             if (host.ExitCode.HasValue) return host.ExitCode.Value;
             var last = runspace.SessionStateProxy.GetVariable("LASTEXITCODE");
             if (last is int code && code != 0) return code;
-            return ps.HadErrors ? 1 : 0;
+            // As pwsh: -File exits 0 unless the script exits with a code or stops on a terminating error;
+            // -Command exits 1 when an error was written.
+            return command != null && ps.HadErrors ? 1 : 0;
         }
     }
 }

@@ -49,9 +49,11 @@ namespace FinBackup.Cmdlets.Files
         public string KmsKeyId { get; set; }
 
         [Parameter(ParameterSetName = PathSet)]
+        [FinBackup.Common.Duration]
         public TimeSpan Retention { get; set; } = TimeSpan.FromHours(12);
 
         [Parameter(ParameterSetName = PathSet)]
+        [FinBackup.Common.Duration]
         public TimeSpan? Frequency { get; set; }
 
         [Parameter]

@@ -50,6 +50,7 @@ namespace FinBackup.Cmdlets.Files
         public string KmsKeyId { get; set; }
 
         [Parameter]
+        [FinBackup.Common.Duration]
         public TimeSpan? Retention { get; set; }
 
         [Parameter]

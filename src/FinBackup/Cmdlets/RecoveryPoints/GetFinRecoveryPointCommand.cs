@@ -41,6 +41,7 @@ namespace FinBackup.Cmdlets
 
         /// <summary>Only points older than this (created more than this long ago).</summary>
         [Parameter]
+        [FinBackup.Common.Duration]
         public TimeSpan? OlderThan { get; set; }
 
         /// <summary>Also list snapshots and images FinBackup did not create.</summary>

@@ -40,6 +40,7 @@ namespace FinBackup.Cmdlets
         public BackupPolicy Policy { get; set; }
 
         [Parameter]
+        [FinBackup.Common.Duration]
         public TimeSpan? Retention { get; set; }
 
         [Parameter]
