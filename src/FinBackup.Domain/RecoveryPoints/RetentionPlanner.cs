@@ -98,7 +98,11 @@ namespace FinBackup.Domain.RecoveryPoints
             var newest = new HashSet<FinRecoveryPoint>(
                 all.Where(p => p.State == RecoveryPointState.Available && p.ManagedByFinBackup)
                    .GroupBy(p => GroupKey(p))
-                   .Select(g => g.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.RecoveryPointId, StringComparer.Ordinal).First()));
+                   .Select(g => g.OrderByDescending(p => p.CreatedAt)
+                                 // ties (services report creation to the second): the later expiry, then the later window, wins
+                                 .ThenByDescending(p => p.ExpiresAt ?? DateTime.MinValue)
+                                 .ThenByDescending(p => p.Window ?? string.Empty, StringComparer.Ordinal)
+                                 .ThenByDescending(p => p.RecoveryPointId, StringComparer.Ordinal).First()));
 
             var decisions = new List<RetentionDecision>(all.Count);
             foreach (var p in all)

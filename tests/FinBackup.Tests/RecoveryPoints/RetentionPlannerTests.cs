@@ -27,6 +27,20 @@ public sealed class RetentionPlannerTests
     }
 
     [Fact]
+    public void Points_created_in_the_same_second_the_one_that_expires_later_counts_as_newest()
+    {
+        // Services report creation times to the second: two windows' copies can tie. The later expiry wins,
+        // whatever the ids' order, so the expired one can go.
+        var ds = Planner.Plan(new[]
+        {
+            Point("z-expired", created: Now.AddHours(-13), expires: Now.AddHours(-1)),
+            Point("a-live", created: Now.AddHours(-13), expires: Now.AddHours(1)),
+        }, Now);
+        Assert.Equal(RetentionAction.Remove, For(ds, "z-expired").Action);
+        Assert.Equal(RetentionReason.NewestAvailableForResourceInRegion, For(ds, "a-live").Reason);
+    }
+
+    [Fact]
     public void A_pending_newer_point_does_not_make_the_last_available_one_removable()
     {
         var ds = Planner.Plan(new[]
