@@ -13,12 +13,14 @@
     CompatiblePSEditions  = @('Desktop', 'Core')
     PowerShellVersion     = '5.1'
     DotNetFrameworkVersion = '4.7.2'
+    # Source only (the build drops this line): importing ./FinBackup.psd1 says to build, or where the built module is.
+    ScriptsToProcess      = @('tools/source-manifest/Assert-Built.ps1') # source-only
     FormatsToProcess      = @(
-        'FinBackup.Format.ps1xml'
-        'Connection.Format.ps1xml'
-        'Policy.Format.ps1xml'
-        'RecoveryPoint.Format.ps1xml'
-        'FileBackup.Format.ps1xml'
+        'src/FinBackup/Formats/FinBackup.Format.ps1xml'
+        'src/FinBackup/Formats/Connection.Format.ps1xml'
+        'src/FinBackup/Formats/Policy.Format.ps1xml'
+        'src/FinBackup/Formats/RecoveryPoint.Format.ps1xml'
+        'src/FinBackup/Formats/FileBackup.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -59,7 +61,8 @@
             Tags         = @('AWS', 'Backup', 'DisasterRecovery', 'EBS', 'RDS', 'S3', 'KMS', 'Snapshot', 'Restore', 'Compliance', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/finbackup/FinBackup'
             LicenseUri   = 'https://github.com/finbackup/FinBackup/blob/main/LICENSE'
-            ReleaseNotes = 'See https://github.com/finbackup/FinBackup/blob/main/CHANGELOG.md'
+            # LICENSE and CHANGELOG.md are at the repository root and shipped in the module folder (out/FinBackup).
+            ReleaseNotes = 'See CHANGELOG.md in the module folder (and at https://github.com/finbackup/FinBackup/blob/main/CHANGELOG.md).'
         }
     }
 }

@@ -1,21 +1,26 @@
-#Requires -Version 5.1
+#Requires -Version 7.4
 <#
 .SYNOPSIS
-    Builds, tests, documents and packages the FinBackup module.
+    Builds, tests, documents, packages and demonstrates the FinBackup module.
 .DESCRIPTION
-    Wraps the same steps as `dotnet build FinBackup.sln -c Release` (which lays out out/FinBackup) and
-    `dotnet test FinBackup.sln -c Release`, and adds the Pester suite where Pester 5 is installed.
+    Run it in the repository's PowerShell (`dotnet tool restore`, then `dotnet pwsh -File build.ps1 -Task ...`) or any
+    pwsh 7.4+. Wraps `dotnet build FinBackup.sln -c Release` (which lays out out/FinBackup) and `dotnet test`, and runs
+    the Pester suite (tests/pester) with Pester 5.7.1 restored from NuGet by tools/pester/Pester.Restore.csproj into
+    the NuGet packages folder. Exits non-zero when anything fails.
 .PARAMETER Task
-    Build (default), Test, Docs or Package.
+    Build (default), Test (build, xUnit, Pester), Pester (the Pester suite against the built module), Demo, Docs or Package.
 .PARAMETER Configuration
     Release (default) or Debug.
 .EXAMPLE
     ./build.ps1 -Task Test
-    Builds the module, runs the xUnit suite, then the Pester suite against out/FinBackup if Pester 5 is available.
+    Builds the module, runs the xUnit suite, then the Pester suite against out/FinBackup; exits 1 if any test failed.
+.EXAMPLE
+    dotnet pwsh -NoProfile -File build.ps1 -Task Pester
+    Runs only the Pester suite against an existing build (what the README's test command does after dotnet test).
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Demo', 'Docs', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -26,6 +31,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 $moduleOut = Join-Path $root 'out/FinBackup'
+$PesterVersion = '5.7.1'   # keep in step with tools/pester/Pester.Restore.csproj
 
 function Invoke-Dotnet {
     param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
@@ -36,6 +42,50 @@ function Invoke-Dotnet {
 function Invoke-Build {
     Invoke-Dotnet build (Join-Path $root 'FinBackup.sln') -c $Configuration
     Write-Host "Module laid out in $moduleOut"
+}
+
+function Get-PesterManifest {
+    # Pester comes from NuGet (PackageDownload in tools/pester/Pester.Restore.csproj), never from the gallery.
+    $packages = $env:NUGET_PACKAGES
+    if (-not $packages) {
+        $line = @(& dotnet nuget locals global-packages --list 2>$null) -match 'global-packages:' | Select-Object -First 1
+        if (-not $line) { throw 'Could not find the NuGet packages folder (dotnet nuget locals global-packages --list failed).' }
+        $packages = ($line -replace '^\s*global-packages:\s*', '').Trim()
+    }
+    $manifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path -LiteralPath $manifest)) {
+        Write-Host "Restoring Pester $PesterVersion from NuGet into $packages"
+        Invoke-Dotnet restore (Join-Path $root 'tools/pester/Pester.Restore.csproj') --verbosity quiet
+        if (-not (Test-Path -LiteralPath $manifest)) { throw "Pester $PesterVersion was restored but $manifest does not exist." }
+    }
+    $manifest
+}
+
+function Invoke-PesterSuite {
+    if (-not (Test-Path -LiteralPath (Join-Path $moduleOut 'FinBackup.psd1'))) {
+        throw "The module is not built ($moduleOut): run ./build.ps1 (or dotnet build FinBackup.sln -c $Configuration) first."
+    }
+    Import-Module (Get-PesterManifest) -RequiredVersion $PesterVersion -Force
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $root 'tests/pester'
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Detailed'
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputPath = Join-Path $root 'out/pester-results.xml'
+    if ([Console]::IsOutputRedirected -or $env:NO_COLOR) { $config.Output.RenderMode = 'Plaintext' }
+    # The tests run without this script's strict mode, as in an admin's session.
+    $result = & { Set-StrictMode -Off; Invoke-Pester -Configuration $config }
+    # One line in the form CI sums (.ci/run adds 'Passed: N' / 'Failed: N' / 'Skipped: N' over all runners).
+    $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Write-Host ("Pester {0}: Passed: {1}, Failed: {2}, Skipped: {3}, Total: {4}" -f $PesterVersion, $result.PassedCount, $failed, $result.SkippedCount, $result.TotalCount)
+    if ($result.Result -ne 'Passed' -or $failed -gt 0) { throw "Pester: $failed failed (tests, blocks or files)." }
+    if ($result.PassedCount -eq 0) { throw 'Pester ran no test.' }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Invoke-Dotnet test (Join-Path $root 'FinBackup.sln') -c $Configuration --no-build
+    Invoke-PesterSuite
 }
 
 function Invoke-Docs {
@@ -53,23 +103,6 @@ function Invoke-Docs {
     }
 }
 
-function Invoke-Test {
-    Invoke-Build
-    Invoke-Dotnet test (Join-Path $root 'FinBackup.sln') -c $Configuration --no-build
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.0' } | Select-Object -First 1
-    if ($pester) {
-        Import-Module $pester
-        $config = New-PesterConfiguration
-        $config.Run.Path = Join-Path $root 'tests/pester'
-        $config.Run.Exit = $true
-        $config.Output.Verbosity = 'Detailed'
-        Invoke-Pester -Configuration $config
-    }
-    else {
-        Write-Warning 'Pester 5 is not installed: skipped tests/pester (Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser).'
-    }
-}
-
 function Invoke-Package {
     Invoke-Build
     $manifest = Test-ModuleManifest -Path (Join-Path $moduleOut 'FinBackup.psd1')
@@ -78,9 +111,17 @@ function Invoke-Package {
     Write-Host "Packaged $zip (for a gallery: Publish-Module -Path '$moduleOut' -Repository <name>)."
 }
 
-switch ($Task) {
-    'Build'   { Invoke-Build }
-    'Docs'    { Invoke-Docs }
-    'Test'    { Invoke-Test }
-    'Package' { Invoke-Package }
+try {
+    switch ($Task) {
+        'Build'   { Invoke-Build }
+        'Docs'    { Invoke-Docs }
+        'Test'    { Invoke-Test }
+        'Pester'  { Invoke-PesterSuite }
+        'Demo'    { Invoke-Build; & (Join-Path $root 'examples/demo.ps1') }
+        'Package' { Invoke-Package }
+    }
+}
+catch {
+    Write-Host "build.ps1 -Task $Task failed: $($_.Exception.Message)" -ForegroundColor Red
+    exit 1
 }

@@ -1,15 +1,20 @@
 # FinBackup demo: starts the local AWS sandbox, shows the bank's estate, and (as later capabilities land) runs a backup
 # cycle, a cross-region copy, a restore and a report against it. Everything happens in moto on 127.0.0.1; nothing
-# touches AWS. Run it from the repository root after building:
+# touches AWS. Run it after building (it imports the built module by path; nothing needs to be on PSModulePath):
 #
-#   dotnet out/host/finps.dll examples/demo.ps1
+#   dotnet tool restore && dotnet build FinBackup.sln -c Release && dotnet pwsh -NoProfile -File examples/demo.ps1
+#   (or: dotnet pwsh -File build.ps1 -Task Demo)
 #
-# Needs moto_server (pip install "moto[server]"). Uses only core cmdlets, so it also runs in the minimal host.
+# Needs moto_server (pip install "moto[server]"). Cleans up after itself: the sandbox is stopped and the temp folder removed.
 
 $ErrorActionPreference = 'Stop'
-Import-Module FinBackup
+$built = Join-Path $PSScriptRoot '../out/FinBackup/FinBackup.psd1'
+if (Test-Path -LiteralPath $built) { Import-Module $built }
+elseif (Get-Module -ListAvailable -Name FinBackup) { Import-Module FinBackup }
+else { throw "FinBackup is not built: run 'dotnet build FinBackup.sln -c Release' in the repository root first." }
 
 $sandbox = $null
+$work = Join-Path ([System.IO.Path]::GetTempPath()) "finbackup-demo-$PID"
 try {
     # --- sandbox ---
     '== Starting the FinBackup sandbox (moto_server on 127.0.0.1) and seeding the estate'
@@ -57,12 +62,11 @@ try {
 
     # --- file backups and restore ---
     '== File-level backup of a directory to the backup bucket (content-addressed, SSE-KMS), then a verified restore'
-    $work = "$([System.IO.Path]::GetTempPath())finbackup-demo-$PID"
     $null = [System.IO.Directory]::CreateDirectory("$work/ledger")
     foreach ($i in 1..20) { [System.IO.File]::WriteAllText("$work/ledger/entry-$i.txt", "ledger entry $i") }
     $fileBackup = Backup-FinFile -Path "$work/ledger" -Bucket fin-backup-use1 -KmsKeyId alias/fin-backup -Application 'Agent payment' -Retention 12h
     $fileBackup | Out-Host
-    $fileBackup | Where-Object { $_.Kind -eq 'FileBackup' } | Invoke-FinRestore -Destination "$work/restored" -Confirm:$false | Out-Host
+    $fileBackup | Invoke-FinRestore -Destination "$work/restored" -Confirm:$false | Out-Host
 
     # --- report ---
     '== Recovery points now held, across both regions'
@@ -71,6 +75,7 @@ try {
     Remove-FinExpiredBackup -Policy $policy -WhatIf | Out-Host
 }
 finally {
+    if (Test-Path -LiteralPath $work) { Remove-Item -LiteralPath $work -Recurse -Force }
     if ($sandbox) {
         '== Stopping the sandbox'
         Stop-FinSandbox -Confirm:$false

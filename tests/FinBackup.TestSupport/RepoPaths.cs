@@ -7,7 +7,6 @@ public static class RepoPaths
 
     public static string ModuleDirectory => Path.Combine(Root, "out", "FinBackup");
     public static string ModuleManifest => Path.Combine(ModuleDirectory, "FinBackup.psd1");
-    public static string HostDll => Path.Combine(Root, "out", "host", "finps.dll");
 
     private static string FindRoot()
     {

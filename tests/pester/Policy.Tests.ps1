@@ -1,69 +1,66 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
-# Pester 5 tests of policy as code from the user's side. Run: ./build.ps1 -Task Test (needs pwsh + Pester 5).
+# Policy as code from the user's side: reading files the way an admin has them, and what the prompt shows.
+# No AWS: no sandbox in this file.
 
 BeforeAll {
-    $script:ModulePath = Join-Path $PSScriptRoot '../../out/FinBackup/FinBackup.psd1'
-    $script:Examples = Join-Path $PSScriptRoot '../../examples'
-    Import-Module $script:ModulePath -Force
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Enter-FinTestSession
 }
 
 AfterAll {
-    Remove-Module FinBackup -ErrorAction SilentlyContinue
+    Exit-FinTestSession
 }
 
 Describe 'Import-FinBackupPolicy' {
-    It 'reads the shipped example into a typed policy' {
-        $policy = Import-FinBackupPolicy (Join-Path $script:Examples 'finco.policy.psd1')
-        $policy.GetType().FullName | Should -Be 'FinBackup.Domain.Policy.BackupPolicy'
-        $policy.Applications.Name | Should -Be @('Cross-sell', 'Inventory Management System', 'Agent payment', 'Customer Assistance Management', 'Vendor Assistance Management')
-        $policy.PrimaryRegion | Should -Be 'us-east-1'
-        $policy.DrRegion | Should -Be 'us-west-2'
+    Context 'parameter contract' {
+        It 'takes paths by value and by property name (FullName from Get-ChildItem)' {
+            Get-FinParameterContract Import-FinBackupPolicy | Should -Be @(
+                'Path String[] [__AllParameterSets] mandatory pipeline=value,property'
+            )
+            (Get-Command Import-FinBackupPolicy).Parameters['Path'].Aliases | Should -Contain 'FullName'
+            (Get-FinCmdletInfo Import-FinBackupPolicy).OutputType | Should -Be 'FinBackup.Domain.Policy.BackupPolicy'
+        }
     }
-
-    It 'names the file, line and field of a bad value' {
-        $path = Join-Path $TestDrive 'bad.policy.psd1'
-        Set-Content -Path $path -Value @'
-@{
-    Name = 'finco'
-    PrimaryRegion = 'us-east-1'
-    Applications = @(
-        @{ Name = 'A'; Retention = '12x' }
-    )
-}
-'@
-        $result = Import-FinBackupPolicy $path -ErrorVariable problems -ErrorAction SilentlyContinue
-        $result | Should -BeNullOrEmpty
-        $problems[0].FullyQualifiedErrorId | Should -Be 'FinPolicyFieldInvalid,FinBackup.Cmdlets.ImportFinBackupPolicyCommand'
-        $problems[0].Exception.Message | Should -BeLike 'bad.policy.psd1 line 5: Applications`[0`].Retention: "12x" is not a duration*'
-    }
-
-    It 'never runs the file' {
-        $path = Join-Path $TestDrive 'evil.policy.psd1'
-        $marker = Join-Path $TestDrive 'ran.txt'
-        Set-Content -Path $path -Value "@{ Name = `"`$(Set-Content '$marker' 'ran')`"; PrimaryRegion = 'us-east-1'; Applications = @(@{ Name = 'A' }) }"
-        Import-FinBackupPolicy $path -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        Test-Path $marker | Should -BeFalse
-    }
-
-    It 'reports a missing file as ObjectNotFound' {
-        Import-FinBackupPolicy (Join-Path $TestDrive 'missing.psd1') -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    Context 'behaviour' {
+        It 'reads every example policy piped from Get-ChildItem, .psd1 and .json alike' {
+            $policies = Get-ChildItem -Path $script:FinExamples -Include '*.policy.psd1', '*.policy.json' -Recurse | Import-FinBackupPolicy
+            @($policies).Count | Should -Be 3
+            $policies | ForEach-Object { $_.PrimaryRegion | Should -Be 'us-east-1' }
+        }
+        It 'shows the policy as a list and its applications as a table that fits 120 columns' {
+            $policy = Import-FinBackupPolicy (Join-Path $script:FinExamples 'finco.recommended.policy.psd1')
+            $text = $policy | Out-String -Width 120
+            $text | Should -Match 'PrimaryRegion\s*:\s*us-east-1'
+            $table = $policy.Applications | Out-String -Width 120
+            $table | Should -Match 'Agent payment'
+            ($table -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 }) | Should -BeNullOrEmpty
+        }
     }
 }
 
 Describe 'Test-FinBackupPolicy' {
-    It 'reports both inconsistencies of the brief' {
-        $findings = Import-FinBackupPolicy (Join-Path $script:Examples 'finco.policy.psd1') | Test-FinBackupPolicy -ErrorAction SilentlyContinue
-        ($findings | Where-Object Rule -eq 'FrequencyMeetsRpo').Application | Should -Be 'Vendor Assistance Management'
-        ($findings | Where-Object Rule -eq 'RpoDefined').Application | Should -Be 'Customer Assistance Management'
+    Context 'parameter contract' {
+        It 'takes a policy by value or paths by property name, in two sets' {
+            Get-FinParameterContract Test-FinBackupPolicy | Should -Be @(
+                'Path String[] [Path] mandatory pipeline=property'
+                'Policy BackupPolicy [Policy] mandatory pipeline=value'
+                'Quiet SwitchParameter [__AllParameterSets]'
+                'Strict SwitchParameter [__AllParameterSets]'
+            )
+        }
     }
-
-    It 'passes the recommended policy with -Strict' {
-        Test-FinBackupPolicy (Join-Path $script:Examples 'finco.recommended.policy.psd1') -Strict -Quiet | Should -BeTrue
-        Test-FinBackupPolicy (Join-Path $script:Examples 'finco.recommended.policy.json') -Strict -Quiet | Should -BeTrue
-    }
-
-    It 'fails a CI step with -Strict -ErrorAction Stop' {
-        { Test-FinBackupPolicy (Join-Path $script:Examples 'finco.policy.psd1') -Strict -ErrorAction Stop } | Should -Throw -ErrorId 'FinPolicyInvalid,FinBackup.Cmdlets.TestFinBackupPolicyCommand'
+    Context 'behaviour' {
+        It 'gates a CI step: the brief fails -Strict, the recommended policy passes it, from files piped in' {
+            $brief = Get-Item (Join-Path $script:FinExamples 'finco.policy.psd1')
+            $recommended = Get-Item (Join-Path $script:FinExamples 'finco.recommended.policy.psd1')
+            $recommended | Test-FinBackupPolicy -Strict -Quiet | Should -BeTrue
+            { $brief | Test-FinBackupPolicy -Strict -ErrorAction Stop } |
+                Should -Throw -ErrorId 'FinPolicyInvalid,FinBackup.Cmdlets.TestFinBackupPolicyCommand'
+        }
+        It 'shows findings as a table with severity, application and rule at 120 columns' {
+            $text = Import-FinBackupPolicy (Join-Path $script:FinExamples 'finco.policy.psd1') |
+                Test-FinBackupPolicy -ErrorAction SilentlyContinue | Out-String -Width 120
+            $text | Should -Match 'Severity\s+Application\s+Rule'
+            $text | Should -Match 'FrequencyMeetsRpo'
+        }
     }
 }

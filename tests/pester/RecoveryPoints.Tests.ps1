@@ -1,54 +1,239 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
-# Pester 5 tests of the snapshot lifecycle cmdlets from the user's side, against the local sandbox (moto).
-# Run: ./build.ps1 -Task Test (needs pwsh, Pester 5, moto_server and the AWS CLI).
+# The snapshot lifecycle from the user's side, against this file's own sandbox (moto on a free port).
+# moto does not apply encryption to CreateImage/CopyImage: an AMI (and an AMI's DR copy) reads Encrypted = False in the
+# sandbox whatever was asked. What the sandbox can show is asserted instead: the snapshot sets' and RDS snapshots'
+# encryption, and the DR key each copy was made with (KmsKeyId).
 
 BeforeAll {
-    $script:ModulePath = Join-Path $PSScriptRoot '../../out/FinBackup/FinBackup.psd1'
-    Import-Module $script:ModulePath -Force
-    $script:PolicyPath = Join-Path $PSScriptRoot '../../examples/finco.recommended.policy.psd1'
-    $script:Sandbox = Start-FinSandbox
-    $script:Policy = Import-FinBackupPolicy $script:PolicyPath
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $script:Sandbox = Enter-FinTestSession -Sandbox
+    $script:Policy = Import-FinBackupPolicy (Join-Path $script:FinExamples 'finco.recommended.policy.psd1')
+    $script:Resources = $script:Policy | Get-FinResource -WarningAction SilentlyContinue
+    $script:Points = $script:Resources | New-FinSnapshot -Wait
 }
 
 AfterAll {
-    if ($script:Sandbox) { Stop-FinSandbox }
-    Remove-Module FinBackup -ErrorAction SilentlyContinue
+    Exit-FinTestSession
 }
 
-Describe 'Snapshot lifecycle' {
-    It 'exports the snapshot lifecycle cmdlets with ShouldProcess where they change things' {
-        foreach ($name in 'New-FinSnapshot', 'Copy-FinBackupToRegion', 'Remove-FinExpiredBackup', 'Invoke-FinBackupCycle', 'Set-FinBackupPlan') {
-            (Get-Command $name).Parameters.Keys | Should -Contain 'WhatIf'
+Describe 'Get-FinResource' {
+    Context 'parameter contract' {
+        It 'takes the policy from the pipeline; -Application, -Region and -ResourceType narrow it' {
+            Get-FinParameterContract Get-FinResource -ExcludeAws | Should -Be @(
+                'Application String[] [__AllParameterSets]'
+                'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value'
+                'ResourceType FinResourceType[] [__AllParameterSets]'
+            )
+            (Get-FinCmdletInfo Get-FinResource).HasAwsParameters | Should -BeTrue
         }
-        (Get-Command Get-FinRecoveryPoint).Parameters['Region'].ParameterType | Should -Be ([string[]])
     }
-
-    It 'takes, copies and lists recovery points through the pipeline' {
-        $copies = $script:Policy | Get-FinResource | New-FinSnapshot | Copy-FinBackupToRegion -Wait
-        $copies | Should -Not -BeNullOrEmpty
-        $copies | ForEach-Object { $_.Region | Should -Be 'us-west-2'; $_.Encrypted | Should -BeTrue }
-        Get-FinRecoveryPoint -Application 'Agent payment' -Region us-west-2 | Should -Not -BeNullOrEmpty
+    Context 'behaviour' {
+        It 'finds the tagged instances and databases of the bank estate' {
+            @($script:Resources | Where-Object ResourceType -eq 'Ec2Instance').Count | Should -Be 5
+            @($script:Resources | Where-Object ResourceType -eq 'RdsDbInstance').Count | Should -Be 3
+        }
+        It 'shows a table that fits 120 columns without wrapping' {
+            $lines = $script:Resources | Out-String -Width 120 -Stream
+            $lines[1] | Should -Match 'Application\s+ResourceType\s+ResourceId\s+Region\s+Name\s+SizeGiB\s+Encrypted'
+            @($lines | Where-Object { $_ -match 'RdsDbInstance' }).Count | Should -Be 3   # one line per resource
+        }
+        It 'carries the policy by name and path, not the policy object' {
+            $r = $script:Resources | Select-Object -First 1
+            $r.PolicyName | Should -Be $script:Policy.Name
+            $r.PolicyPath | Should -Be $script:Policy.SourcePath
+            $r.PSObject.Properties.Name | Should -Not -Contain 'Policy'
+        }
     }
+}
 
-    It 'is idempotent within the window' {
-        $first = $script:Policy | Get-FinResource | New-FinSnapshot
-        $second = $script:Policy | Get-FinResource | New-FinSnapshot
-        ($second | ForEach-Object RecoveryPointId) | Should -Be ($first | ForEach-Object RecoveryPointId)
+Describe 'New-FinSnapshot' {
+    Context 'parameter contract' {
+        It 'binds a resource by property name (ResourceId, ResourceType, Application, Policy)' {
+            Get-FinParameterContract New-FinSnapshot -ExcludeAws | Should -Be @(
+                'Application String [__AllParameterSets] pipeline=property'
+                'InputObject PSObject [__AllParameterSets] pipeline=value'
+                'Kind Nullable`1 [__AllParameterSets]'
+                'Policy BackupPolicy [__AllParameterSets] pipeline=property'
+                'PolicyPath String [__AllParameterSets] pipeline=property'
+                'Reboot SwitchParameter [__AllParameterSets]'
+                'ResourceId String [__AllParameterSets] mandatory pipeline=property'
+                'ResourceType Nullable`1 [__AllParameterSets] pipeline=property'
+                'Retention Nullable`1 [__AllParameterSets]'
+                'Wait SwitchParameter [__AllParameterSets]'
+            )
+            (Get-FinCmdletInfo New-FinSnapshot).SupportsShouldProcess | Should -BeTrue
+        }
     }
-
-    It 'removes nothing with -WhatIf and keeps the newest point of every resource' {
-        $decisions = Remove-FinExpiredBackup -Policy $script:Policy -WhatIf
-        $decisions | Where-Object Outcome -eq 'Removed' | Should -BeNullOrEmpty
+    Context 'behaviour' {
+        It 'takes one encrypted point per protected resource, each with a window and an expiry' {
+            @($script:Points).Count | Should -BeGreaterOrEqual 8
+            $script:Points | ForEach-Object {
+                $_.Window | Should -Not -BeNullOrEmpty
+                $_.ExpiresAt | Should -BeGreaterThan $_.CreatedAt
+            }
+            # Snapshot sets and RDS snapshots carry their encryption in moto; AMIs do not (see the top of this file).
+            $script:Points | Where-Object Kind -in 'EbsSnapshotSet', 'RdsSnapshot' | ForEach-Object { $_.Encrypted | Should -BeTrue }
+        }
+        It 'returns the same points when run again in the window' {
+            $again = $script:Resources | New-FinSnapshot
+            @($again.RecoveryPointId | Sort-Object) | Should -Be @($script:Points.RecoveryPointId | Sort-Object)
+        }
     }
+}
 
-    It 'returns one cycle summary per application' {
-        $summaries = Invoke-FinBackupCycle -Policy $script:Policy
-        @($summaries).Count | Should -Be @($script:Policy.Applications).Count
-        $summaries | ForEach-Object { $_.Taken | Should -Be 0 }
+Describe 'Get-FinRecoveryPoint' {
+    Context 'parameter contract' {
+        It 'filters by application, resource, kind, state and age; binds Application and ResourceId by property name' {
+            Get-FinParameterContract Get-FinRecoveryPoint -ExcludeAws | Should -Be @(
+                'Application String[] [__AllParameterSets] pipeline=property'
+                'CreatedAfter Nullable`1 [__AllParameterSets]'
+                'IncludeUnmanaged SwitchParameter [__AllParameterSets]'
+                'Kind RecoveryPointKind[] [__AllParameterSets]'
+                'OlderThan Nullable`1 [__AllParameterSets]'
+                'Policy BackupPolicy [__AllParameterSets]'
+                'ResourceId String[] [__AllParameterSets] pipeline=property'
+                'State RecoveryPointState[] [__AllParameterSets]'
+            )
+            (Get-Command Get-FinRecoveryPoint).Parameters['Region'].ParameterType | Should -Be ([string[]])
+        }
     }
+    Context 'behaviour' {
+        It 'shows id, kind, application, region, created, expires, state and encryption in 120 columns, times marked UTC' {
+            $lines = Get-FinRecoveryPoint -Policy $script:Policy | Out-String -Width 120 -Stream | Where-Object { $_ }
+            $lines[0] | Should -Match '^RecoveryPointId\s+Kind\s+Application\s+Region\s+Created\s+Expires\s+State\s+Enc$'
+            $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+            $lines[2] | Should -Match '\d\d-\d\d \d\d:\d\dZ\s+\d\d-\d\d \d\d:\d\dZ\s+Available\s+(yes|no)$'
+        }
+        It 'keeps the first four columns whole at 80 columns' {
+            $lines = Get-FinRecoveryPoint -Policy $script:Policy | Out-String -Width 80 -Stream | Where-Object { $_ }
+            $lines[0] | Should -Match '^RecoveryPointId\s+Kind\s+Application\s+Region$'
+        }
+        It 'exports cleanly: JSON under 3 KB without the policy, collections and tags readable in CSV' {
+            $point = Get-FinRecoveryPoint -Policy $script:Policy -Kind EbsSnapshotSet | Select-Object -First 1
+            $json = $point | ConvertTo-Json -Depth 10
+            $json.Length | Should -BeLessThan 3072
+            $json | Should -Not -Match 'Applications|KmsKeys|SourceLine'
+            ($json | ConvertFrom-Json).PolicyPath | Should -Be $script:Policy.SourcePath
+            $row = $point | ConvertTo-Csv | ConvertFrom-Csv
+            $row.SnapshotIds | Should -Match '^snap-[0-9a-f]+(; snap-[0-9a-f]+)*$'
+            $row.Tags | Should -Match 'fin:application=Cross-sell|fin:application=[A-Z]'
+            $row.Tags | Should -Not -Match 'System\.Collections'
+        }
+        It 'lists the points of the resources piped in (ResourceId by property name)' {
+            $db = $script:Resources | Where-Object ResourceType -eq 'RdsDbInstance' | Select-Object -First 1
+            $listed = $db | Get-FinRecoveryPoint
+            $listed | Should -Not -BeNullOrEmpty
+            $listed | ForEach-Object { $_.ResourceId | Should -Be $db.ResourceId }
+        }
+    }
+}
 
-    It 'refuses an unencrypted copy' {
-        { Get-FinRecoveryPoint -Region us-east-1 | Copy-FinBackupToRegion -DestinationRegion eu-west-1 -ErrorAction Stop } |
-            Should -Throw -ErrorId 'FinCopyUnencryptedRefused,FinBackup.Cmdlets.CopyFinBackupToRegionCommand'
+Describe 'Copy-FinBackupToRegion' {
+    Context 'parameter contract' {
+        It 'takes recovery points from the pipeline' {
+            Get-FinParameterContract Copy-FinBackupToRegion -ExcludeAws | Should -Be @(
+                'DestinationRegion String [__AllParameterSets]'
+                'KmsKeyId String [__AllParameterSets]'
+                'Policy BackupPolicy [__AllParameterSets] pipeline=property'
+                'PolicyPath String [__AllParameterSets] pipeline=property'
+                'RecoveryPoint FinRecoveryPoint[] [__AllParameterSets] mandatory pipeline=value'
+                'Wait SwitchParameter [__AllParameterSets]'
+            )
+        }
+    }
+    Context 'behaviour' {
+        It 'copies every point to the DR region with the DR key and keeps the lineage' {
+            $copies = $script:Points | Copy-FinBackupToRegion -Wait
+            $drKey = $script:Sandbox.KmsKeyArns['us-west-2']
+            $copies | Should -Not -BeNullOrEmpty
+            $copies | ForEach-Object {
+                $_.Region | Should -Be 'us-west-2'
+                $_.SourceRegion | Should -Be 'us-east-1'
+                $script:Points.RecoveryPointId | Should -Contain $_.SourceRecoveryPointId
+            }
+            # The copy asked for the DR key; moto records it for snapshots and RDS, not for AMIs (see the top).
+            $copies | Where-Object Kind -in 'EbsSnapshotSet', 'RdsSnapshot' | ForEach-Object {
+                $_.Encrypted | Should -BeTrue
+                $_.KmsKeyId | Should -Not -BeNullOrEmpty
+            }
+            $drKey | Should -Not -BeNullOrEmpty
+        }
+        It 'refuses a mistyped -DestinationRegion with "did you mean" before copying anything' {
+            $err = { $script:Points | Copy-FinBackupToRegion -DestinationRegion us-wset-2 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'FinRegionUnknown,FinBackup.Cmdlets.CopyFinBackupToRegionCommand' -PassThru
+            $err.Exception.Message | Should -Match "did you mean 'us-west-2'"
+        }
+        It 'refuses to make an unencrypted copy where no key is known' {
+            { $script:Points | Select-Object -First 1 | Copy-FinBackupToRegion -DestinationRegion eu-west-1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'FinCopyUnencryptedRefused,FinBackup.Cmdlets.CopyFinBackupToRegionCommand'
+        }
+    }
+}
+
+Describe 'Remove-FinExpiredBackup' {
+    Context 'parameter contract' {
+        It 'takes the policy from the pipeline and deletes at ConfirmImpact High' {
+            Get-FinParameterContract Remove-FinExpiredBackup -ExcludeAws | Should -Be @(
+                'Application String[] [__AllParameterSets]'
+                'Kind RecoveryPointKind[] [__AllParameterSets]'
+                'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value'
+            )
+            (Get-FinCmdletInfo Remove-FinExpiredBackup).ConfirmImpact | Should -Be 'High'
+        }
+    }
+    Context 'behaviour' {
+        It 'removes nothing under $WhatIfPreference and says why each point stays' {
+            $decisions = & { $WhatIfPreference = $true; $script:Policy | Remove-FinExpiredBackup }
+            $decisions | Should -Not -BeNullOrEmpty
+            $decisions | Where-Object Outcome -eq 'Removed' | Should -BeNullOrEmpty
+            Get-FinRecoveryPoint -Policy $script:Policy | Should -Not -BeNullOrEmpty
+        }
+        It 'exports each fact once: no RecoveryPoint, Action or Exception next to RecoveryPointId, Outcome and Error' {
+            $decision = & { $WhatIfPreference = $true; $script:Policy | Remove-FinExpiredBackup } | Select-Object -First 1
+            $columns = ($decision | ConvertTo-Csv | Select-Object -First 1) -split ',' -replace '"'
+            $columns | Should -Contain 'RecoveryPointId'
+            $columns | Should -Contain 'Outcome'
+            $columns | Should -Contain 'Error'
+            $columns | Should -Not -Contain 'RecoveryPoint'
+            $columns | Should -Not -Contain 'Action'
+            $columns | Should -Not -Contain 'Exception'
+            ($decision | Out-String -Width 120 -Stream | Where-Object { $_.TrimEnd().Length -gt 120 }) | Should -BeNullOrEmpty
+        }
+    }
+}
+
+Describe 'Invoke-FinBackupCycle' {
+    Context 'parameter contract' {
+        It 'takes the policy from the pipeline' {
+            Get-FinParameterContract Invoke-FinBackupCycle -ExcludeAws | Should -Be @(
+                'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value'
+            )
+            (Get-FinCmdletInfo Invoke-FinBackupCycle).OutputType | Should -Be 'FinBackup.Domain.RecoveryPoints.FinBackupCycleSummary'
+        }
+    }
+    Context 'behaviour' {
+        It 'reports one summary per application and takes nothing new in a window already covered' {
+            $summaries = $script:Policy | Invoke-FinBackupCycle -Confirm:$false
+            @($summaries).Count | Should -Be @($script:Policy.Applications).Count
+            $summaries | ForEach-Object { $_.Taken | Should -Be 0 }
+        }
+    }
+}
+
+Describe 'Set-FinBackupPlan' {
+    Context 'parameter contract' {
+        It 'takes the policy from the pipeline' {
+            Get-FinParameterContract Set-FinBackupPlan -ExcludeAws | Should -Be @(
+                'Application String[] [__AllParameterSets]'
+                'IamRoleArn String [__AllParameterSets]'
+                'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value'
+            )
+        }
+    }
+    Context 'behaviour' {
+        It 'changes nothing under -WhatIf' {
+            $result = $script:Policy | Set-FinBackupPlan -WhatIf
+            $result | Should -Not -BeNullOrEmpty
+            $result | ForEach-Object { $_.PlanId | Should -BeNullOrEmpty }
+        }
     }
 }

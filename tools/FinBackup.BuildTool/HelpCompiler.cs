@@ -122,7 +122,9 @@ public static class HelpCompiler
         {
             w.WriteStartElement("maml", "navigationLink", Maml);
             w.WriteElementString("maml", "linkText", Maml, link.Text);
-            w.WriteElementString("maml", "uri", Maml, link.Uri);
+            // A link to another page of docs/ (Name.md) is a related cmdlet: its name, no uri (as PlatyPS writes it), so
+            // Get-Help lists the cmdlet and -Online never tries to open a bare .md file. Absolute URLs are kept.
+            w.WriteElementString("maml", "uri", Maml, IsAbsoluteUrl(link.Uri) ? link.Uri : "");
             w.WriteEndElement();
         }
         w.WriteEndElement();
@@ -203,4 +205,7 @@ public static class HelpCompiler
         }
         if (current.Count > 0) yield return string.Join(" ", current);
     }
+
+    private static bool IsAbsoluteUrl(string uri) =>
+        Uri.TryCreate(uri, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps);
 }

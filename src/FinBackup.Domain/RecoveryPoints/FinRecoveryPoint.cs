@@ -50,19 +50,49 @@ namespace FinBackup.Domain.RecoveryPoints
         public bool LegalHold { get; set; }
         /// <summary>Whether FinBackup created it (the fin:managed-by tag).</summary>
         public bool ManagedByFinBackup { get; set; }
-        /// <summary>Member EBS snapshot ids (snapshot sets and AMIs).</summary>
-        public IList<string> SnapshotIds { get; set; } = new List<string>();
-        public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        private IList<string> _snapshotIds = new ExportableList();
+        private IDictionary<string, string> _tags = new ExportableTags();
+
+        /// <summary>Member EBS snapshot ids (snapshot sets and AMIs). Reads "snap-1; snap-2" in Export-Csv.</summary>
+        public IList<string> SnapshotIds { get => _snapshotIds; set => _snapshotIds = ExportableList.From(value); }
+        /// <summary>The point's tags. Reads "key=value; key=value" in Export-Csv, an object in ConvertTo-Json.</summary>
+        public IDictionary<string, string> Tags { get => _tags; set => _tags = ExportableTags.From(value); }
         /// <summary>For file backups: the bucket holding the manifest.</summary>
         public string Bucket { get; set; }
         /// <summary>
-        /// The policy this point was taken or listed under in this session, when known (set by New-FinSnapshot and
-        /// Get-FinRecoveryPoint -Policy), so Copy-FinBackupToRegion downstream binds it by property name. Not stored in AWS.
+        /// The file of the policy this point was taken or listed under in this session, when known (set by New-FinSnapshot
+        /// and Get-FinRecoveryPoint -Policy), so Copy-FinBackupToRegion downstream binds -PolicyPath by property name and
+        /// reads the policy from there. A path, not the policy object: points export cleanly. Not stored in AWS.
         /// </summary>
-        public global::FinBackup.Domain.Policy.BackupPolicy Policy { get; set; }
+        public string PolicyPath { get; set; }
         public bool IsCopy => !string.IsNullOrEmpty(SourceRecoveryPointId);
         public TimeSpan Age(DateTime utcNow) => utcNow - CreatedAt;
 
         public override string ToString() => RecoveryPointId;
+    }
+
+    /// <summary>A list of strings that reads "a; b" where PowerShell turns it into text (Export-Csv, string interpolation).</summary>
+    public sealed class ExportableList : List<string>
+    {
+        public ExportableList() { }
+        public ExportableList(IEnumerable<string> items) : base(items) { }
+        public static IList<string> From(IEnumerable<string> items) =>
+            items as ExportableList ?? (items == null ? new ExportableList() : new ExportableList(items));
+        public override string ToString() => string.Join("; ", this);
+    }
+
+    /// <summary>Tags that read "key=value; key=value" as text (Export-Csv), sorted by key; still a dictionary for code and JSON.</summary>
+    public sealed class ExportableTags : Dictionary<string, string>
+    {
+        public ExportableTags() : base(StringComparer.Ordinal) { }
+        public ExportableTags(IDictionary<string, string> tags) : base(tags, StringComparer.Ordinal) { }
+        public static IDictionary<string, string> From(IDictionary<string, string> tags) =>
+            tags as ExportableTags ?? (tags == null ? new ExportableTags() : new ExportableTags(tags));
+        public override string ToString()
+        {
+            var keys = new List<string>(Keys);
+            keys.Sort(StringComparer.Ordinal);
+            return string.Join("; ", keys.ConvertAll(k => k + "=" + this[k]));
+        }
     }
 }

@@ -56,14 +56,16 @@ namespace FinBackup.Domain.RecoveryPoints
             Reason = reason;
         }
 
-        public FinRecoveryPoint RecoveryPoint { get; }
-        public RetentionAction Action { get; }
+        // Internal (not output): the point's fields are on the decision itself, and Outcome says what happened, so
+        // Export-Csv and ConvertTo-Json show each fact once (RecoveryPointId, Outcome, Error).
+        internal FinRecoveryPoint RecoveryPoint { get; }
+        internal RetentionAction Action { get; }
         public RetentionReason Reason { get; }
         public RetentionOutcome Outcome { get; set; } = RetentionOutcome.Planned;
         /// <summary>Why the delete failed, when Outcome is Failed.</summary>
         public string Error { get; set; }
         /// <summary>The failure behind <see cref="Error"/>, for the cmdlet's ErrorRecord.</summary>
-        public FinBackupException Exception { get; set; }
+        internal FinBackupException Exception { get; set; }
 
         public string RecoveryPointId => RecoveryPoint.RecoveryPointId;
         public RecoveryPointKind Kind => RecoveryPoint.Kind;
@@ -72,6 +74,7 @@ namespace FinBackup.Domain.RecoveryPoints
         public string ResourceId => RecoveryPoint.ResourceId;
         public DateTime CreatedAt => RecoveryPoint.CreatedAt;
         public DateTime? ExpiresAt => RecoveryPoint.ExpiresAt;
+        public string PolicyName => RecoveryPoint.PolicyName;
 
         public override string ToString() => $"{Action} {RecoveryPointId} ({Reason})";
     }

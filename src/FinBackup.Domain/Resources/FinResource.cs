@@ -21,14 +21,14 @@ namespace FinBackup.Domain.Resources
         public string Name { get; set; }
         public double? SizeGiB { get; set; }
         public bool Encrypted { get; set; }
+        private IList<string> _volumeIds = new RecoveryPoints.ExportableList();
+        private IDictionary<string, string> _tags = new RecoveryPoints.ExportableTags();
         /// <summary>For instances: the attached volume ids.</summary>
-        public IList<string> VolumeIds { get; set; } = new List<string>();
-        public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
-        /// <summary>
-        /// The policy the resource was found for (set by Get-FinResource), so New-FinSnapshot downstream binds it by property
-        /// name: <c>$policy | Get-FinResource | New-FinSnapshot</c>.
-        /// </summary>
-        public global::FinBackup.Domain.Policy.BackupPolicy Policy { get; set; }
+        public IList<string> VolumeIds { get => _volumeIds; set => _volumeIds = RecoveryPoints.ExportableList.From(value); }
+        public IDictionary<string, string> Tags { get => _tags; set => _tags = RecoveryPoints.ExportableTags.From(value); }
+        /// <summary>The policy that found it (Get-FinResource): its name, and its file, which New-FinSnapshot binds by property name.</summary>
+        public string PolicyName { get; set; }
+        public string PolicyPath { get; set; }
         public override string ToString() => ResourceId;
     }
 }

@@ -72,8 +72,16 @@ namespace FinBackup.Cmdlets
             return request;
         }
 
+        /// <summary>Stops the command with FinRegionUnknown ("did you mean") when a region the user typed is not a region.</summary>
+        protected void ValidateRegion(string region, string parameterName)
+        {
+            var error = RegionArgument.Check(region, parameterName);
+            if (error != null) ThrowFinError(error, region);
+        }
+
         private IAwsSession OpenSession()
         {
+            ValidateRegion(Region, "-Region");
             try
             {
                 var session = AwsSessionBridge.Open(BuildConnectionRequest(), WriteVerbose);

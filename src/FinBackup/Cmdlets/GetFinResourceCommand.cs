@@ -47,12 +47,7 @@ namespace FinBackup.Cmdlets
                 ThrowFinError(new FinBackupException("FinPolicyRegionMissing", FinErrorKind.InvalidArgument,
                     $"The policy '{Policy}' names no primary region and no -Region was given.", "Pass -Region us-east-1 or set PrimaryRegion in the policy."), Policy);
             }
-            foreach (var r in regions.Where(r => !AwsRegions.IsKnown(r)))
-            {
-                var guess = AwsRegions.Suggest(r);
-                ThrowFinError(new FinBackupException("FinRegionUnknown", FinErrorKind.InvalidArgument,
-                    $"'{r}' is not an AWS region" + (guess != null ? $"; did you mean '{guess}'?" : "."), "Pass a region name such as us-east-1."), r);
-            }
+            foreach (var r in regions) ValidateRegion(r, "-Region");
             // The connection (credentials, endpoint) resolves with the first region searched as its default.
             base.Region = base.Region ?? regions[0];
 
@@ -80,7 +75,8 @@ namespace FinBackup.Cmdlets
             }
             foreach (var resource in result.Resources)
             {
-                resource.Policy = Policy;
+                resource.PolicyName = Policy.Name;
+                resource.PolicyPath = Policy.SourcePath;
                 WriteObject(resource);
             }
             var searched = ResourceType != null && ResourceType.Length > 0 ? string.Join(", ", ResourceType) : "EC2 instances, EBS volumes or RDS DB instances";

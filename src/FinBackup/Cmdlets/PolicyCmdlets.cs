@@ -99,6 +99,7 @@ namespace FinBackup.Cmdlets
                     continue; // nothing is returned from a file that has errors
                 }
                 WriteVerbose($"Read policy '{result.Policy.Name}' with {result.Policy.Applications.Count} application(s) from {target}.");
+                PolicyCache.Remember(result.Policy);
                 WriteObject(result.Policy);
             }
         }

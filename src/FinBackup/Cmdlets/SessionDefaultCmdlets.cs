@@ -35,6 +35,8 @@ namespace FinBackup.Cmdlets
                 ThrowFinError(new ArgumentException($"-EndpointUrl '{EndpointUrl}' is not an absolute URL."), "FinDefaultEndpointInvalid",
                     ErrorCategory.InvalidArgument, EndpointUrl, "Give a URL such as http://127.0.0.1:5000 or https://ec2.eu-west-1.amazonaws.com.");
             }
+            var regionError = RegionArgument.Check(Region, "-Region");
+            if (regionError != null) ThrowFinError(regionError, Region);
             var current = SessionDefaultsStore.Get(SessionState) ?? new FinSessionDefaults();
             var updated = new FinSessionDefaults
             {

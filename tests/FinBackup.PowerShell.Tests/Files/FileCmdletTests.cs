@@ -46,21 +46,19 @@ public sealed class FileCmdletTests : IDisposable
     private static string Sha(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 
     [Fact]
-    public void BackupFinFile_emits_a_FileBackup_point_and_a_summary_and_Invoke_FinRestore_WhatIf_writes_nothing_then_restores()
+    public void BackupFinFile_Summary_emits_only_the_summary_which_pipes_into_Invoke_FinRestore_WhatIf_then_restores()
     {
         var ledger = MakeTree();
         using var host = new ModuleHost();
-        var backup = host.Run($"Backup-FinFile -Path '{ledger}', '{_root}/does-not-exist' -Bucket fin-backup-use1 -KmsKeyId alias/fin-backup -Application 'Agent payment' {_conn} -Verbose");
+        var backup = host.Run($"Backup-FinFile -Path '{ledger}', '{_root}/does-not-exist' -Bucket fin-backup-use1 -KmsKeyId alias/fin-backup -Application 'Agent payment' -Summary {_conn} -Verbose");
         Assert.Null(backup.Terminating);
         var missing = Assert.Single(backup.Errors);
         Assert.Equal("FinFileSourceNotFound,FinBackup.Cmdlets.Files.BackupFinFileCommand", missing.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, missing.CategoryInfo.Category);
-        Assert.Equal(2, backup.Output.Count);
-        var point = backup.Output[0];
-        Assert.Equal("FinBackup.Domain.RecoveryPoints.FinRecoveryPoint", point.BaseObject.GetType().FullName);
-        Assert.Equal("FileBackup", point.Properties["Kind"].Value.ToString());
-        Assert.Equal("fin-backup-use1", point.Properties["Bucket"].Value);
-        var summary = backup.Output[1];
+        var summary = Assert.Single(backup.Output);
+        Assert.Equal("FinBackup.Domain.Files.FileBackupSummary", summary.BaseObject.GetType().FullName);
+        Assert.Equal("fin-backup-use1", summary.Properties["Bucket"].Value);
+        var point = summary; // RecoveryPointId and Bucket bind Invoke-FinRestore by property name
         Assert.Equal(3L, summary.Properties["Files"].Value);
         Assert.Equal(2L, summary.Properties["ObjectsPut"].Value); // one pack of the two small files, one 3 MiB chunk... of an 8 MiB chunk size
         Assert.Contains(backup.Verbose, v => v.Contains("does-not-exist"));
@@ -96,10 +94,13 @@ public sealed class FileCmdletTests : IDisposable
         var ledger = MakeTree();
         using var host = new ModuleHost();
         var cmd = $"Backup-FinFile -Path '{ledger}' -Bucket fin-backup-use1 -KmsKeyId alias/fin-backup -Application 'Agent payment' {_conn}";
-        host.Run(cmd);
-        var second = host.Run(cmd);
+        var first = host.Run(cmd);
+        var point = Assert.Single(first.Output); // one type by default: the point
+        Assert.Equal("FinBackup.Domain.RecoveryPoints.FinRecoveryPoint", point.BaseObject.GetType().FullName);
+        Assert.Equal("FileBackup", point.Properties["Kind"].Value.ToString());
+        var second = host.Run(cmd + " -Summary");
         Assert.Empty(second.Errors);
-        var summary = second.Output[1];
+        var summary = Assert.Single(second.Output);
         Assert.Equal(0L, summary.Properties["ObjectsPut"].Value);
         Assert.Equal(3L, summary.Properties["FilesUnchanged"].Value);
     }
@@ -150,7 +151,7 @@ public sealed class FileCmdletTests : IDisposable
         var r = host.Run(script);
         Assert.Empty(r.Errors);
         Assert.Null(r.Terminating);
-        Assert.Equal(4, r.Output.Count);
+        Assert.Equal(2, r.Output.Count);
         var points = r.Output.Where(o => o.BaseObject.GetType().Name == "FinRecoveryPoint").ToList();
         Assert.Equal(2, points.Count);
         Assert.All(points, p =>
@@ -162,7 +163,7 @@ public sealed class FileCmdletTests : IDisposable
             var window = DateTime.Parse((string)p.Properties["Window"].Value, null, System.Globalization.DateTimeStyles.AdjustToUniversal);
             Assert.Equal(0, (long)(window - DateTime.UnixEpoch).TotalMinutes % 45);
         });
-        var summaries = r.Output.Where(o => o.BaseObject.GetType().Name == "FileBackupSummary").ToList();
+        var summaries = host.Run(script.TrimEnd() + " -Summary").Output.Where(o => o.BaseObject.GetType().Name == "FileBackupSummary").ToList();
         Assert.Equal(new long[] { 3, 1 }, summaries.Select(s => (long)s.Properties["Files"].Value).ToArray());
 
         var unknown = host.Run(script.Replace("-Application 'agent payment'", "-Application 'Payroll'"));

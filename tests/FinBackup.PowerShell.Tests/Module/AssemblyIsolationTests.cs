@@ -5,7 +5,7 @@ namespace FinBackup.PowerShell.Tests.Module;
 /// <summary>
 /// FinBackup must work in a session where another AWSSDK.Core is already loaded (every AWS.Tools user):
 /// load AWSSDK.Core 3.7 into the engine first, then import FinBackup and run a cmdlet that calls AWS.
-/// Runs in a fresh finps process so the older SDK does not leak into other tests.
+/// Runs in a fresh pwsh process so the older SDK does not leak into other tests.
 /// </summary>
 [Collection(MotoCollection.Name)]
 public sealed class AssemblyIsolationTests
@@ -29,7 +29,7 @@ public sealed class AssemblyIsolationTests
         var script = $@"
 $null = [System.Reflection.Assembly]::LoadFrom('{OldAwsSdkCore()}')
 'PRELOADED=' + [Amazon.Runtime.AWSCredentials].Assembly.GetName().Version
-Import-Module FinBackup -ErrorAction Stop
+{PwshProcess.ImportBuiltModule}
 # an AWS.Tools-style credentials object from the OTHER SDK version is accepted through -Credential
 $cred = [Amazon.Runtime.BasicAWSCredentials]::new('testing', 'testing')
 $id = Test-FinAwsConnection -EndpointUrl '{_moto.EndpointUrl}' -Region us-east-1 -Credential $cred -ErrorAction Stop
@@ -37,7 +37,7 @@ $id = Test-FinAwsConnection -EndpointUrl '{_moto.EndpointUrl}' -Region us-east-1
 'SOURCE=' + $id.CredentialSource
 [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {{ $_.GetName().Name -eq 'AWSSDK.Core' }} | ForEach-Object {{ 'LOADED=' + $_.GetName().Version }}
 ";
-        var r = FinpsProcess.Run(script);
+        var r = PwshProcess.Command(script);
         Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
         Assert.Contains("PRELOADED=3.3.0.0", r.Stdout);
         Assert.Matches(@"ACCOUNT=\d{12}", r.Stdout);

@@ -6,12 +6,13 @@ public sealed class DemoTests
     [Fact]
     public void Demo_runs_every_workflow_on_the_sandbox_and_stops_it()
     {
-        var r = FinpsProcess.Run("& ./examples/demo.ps1", timeoutSeconds: 600);
+        var r = PwshProcess.File("examples/demo.ps1", timeoutSeconds: 600);
         Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
         Assert.Contains("FrequencyMeetsRpo", r.Stdout);       // the brief's inconsistency is reported
         Assert.Contains("RpoDefined", r.Stdout);
         Assert.Contains("all already existing: True", r.Stdout);  // idempotent within the window
-        Assert.Matches(@"RdsSnapshot\s+Cross-sell\s+cross-sell-db\s+us-west-2", r.Stdout); // DR copy
+        Assert.Matches(@"RdsSnapshot\s+Cross-sell\s+us-west-2", r.Stdout); // DR copy
+        Assert.DoesNotMatch(@"(?m)^.{121,}$", r.Stdout.Replace("\r", ""));   // every table fits the 120 columns of a redirected pwsh
         Assert.Matches(@"FileBackup\s+Agent payment", r.Stdout);
         Assert.Contains("NewestAvailableForResourceInRegion", r.Stdout);
         Assert.Contains("== Stopping the sandbox", r.Stdout);

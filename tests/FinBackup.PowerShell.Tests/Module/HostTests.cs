@@ -1,30 +1,19 @@
 namespace FinBackup.PowerShell.Tests.Module;
 
-/// <summary>finps, the README's way to run scripts without pwsh: renders format views, returns exit codes.</summary>
-public sealed class HostTests
+/// <summary>
+/// Real pwsh (the local tool) as the host: the built module imports by path, its default views render, and a failing
+/// command fails the process, in one pwsh process (each costs half a second). The root manifest's message is in tests/pester.
+/// </summary>
+public sealed class PwshHostTests
 {
     [Fact]
-    public void Finps_renders_the_default_view_of_a_FinBackup_object()
+    public void Pwsh_imports_the_built_module_by_path_renders_its_view_and_fails_the_process_on_an_error()
     {
-        var r = FinpsProcess.Run("Import-Module FinBackup; Set-FinDefault -Region us-east-1 -PassThru");
-        Assert.Equal(0, r.ExitCode);
+        var r = PwshProcess.Command(PwshProcess.ImportBuiltModule + "; Set-FinDefault -Region us-east-1 -PassThru | Out-Host; $ErrorActionPreference = 'Stop'; Set-FinDefault -EndpointUrl 'not a url'");
+        Assert.NotEqual(0, r.ExitCode);
         Assert.Matches(@"Region\s*:\s*us-east-1", r.Stdout);
         Assert.DoesNotContain("\u001b[", r.Stdout); // no colour codes when redirected
-    }
-
-    [Fact]
-    public void Finps_exits_non_zero_and_prints_the_error_when_a_script_fails()
-    {
-        var r = FinpsProcess.Run("Import-Module FinBackup; Set-FinDefault -EndpointUrl 'not a url'");
-        Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("not an absolute URL", r.Stdout + r.Stderr);
-    }
-
-    [Fact]
-    public void Finps_honours_exit_codes()
-    {
-        var r = FinpsProcess.Run("exit 7");
-        Assert.Equal(7, r.ExitCode);
     }
 }
 

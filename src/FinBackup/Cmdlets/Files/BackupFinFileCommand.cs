@@ -13,7 +13,8 @@ namespace FinBackup.Cmdlets.Files
 {
     /// <summary>
     /// Backs up files and directories of this host to the regional backup bucket: incremental, content-addressed,
-    /// SSE-KMS, checksummed. Emits the recovery point (Kind FileBackup) and a summary.
+    /// SSE-KMS, checksummed. Emits one type: the recovery point (Kind FileBackup), or with -Summary the run's summary
+    /// (files, bytes, objects put), which also carries RecoveryPointId and Bucket, so either pipes into Invoke-FinRestore once.
     /// </summary>
     [Cmdlet(VerbsData.Backup, "FinFile", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FinRecoveryPoint), typeof(FileBackupSummary))]
@@ -70,6 +71,10 @@ namespace FinBackup.Cmdlets.Files
         [ValidateRange(1, 64)]
         public int Parallelism { get; set; } = 4;
 
+        /// <summary>Emit the run's FileBackupSummary instead of the recovery point.</summary>
+        [Parameter]
+        public SwitchParameter Summary { get; set; }
+
         protected override void ProcessRecord()
         {
             foreach (var request in BuildRequests())
@@ -85,8 +90,8 @@ namespace FinBackup.Cmdlets.Files
                     CompleteFinProgress(1, Activity);
                     WriteVerbose($"Backed up {result.Summary.Files} files ({result.Summary.FilesUnchanged} unchanged, {result.Summary.FilesFailed} failed): " +
                                  $"{result.Summary.BytesRead} bytes read, {result.Summary.BytesUploaded} bytes in {result.Summary.ObjectsPut} objects uploaded, {result.Summary.Duration}.");
-                    WriteObject(result.RecoveryPoint);
-                    WriteObject(result.Summary);
+                    if (Summary) WriteObject(result.Summary);
+                    else WriteObject(result.RecoveryPoint);
                 }
                 catch (FinBackupException ex)
                 {

@@ -39,6 +39,7 @@ namespace FinBackup.Cmdlets.Files
 
         protected override void ProcessRecord()
         {
+            ValidateRegion(DestinationRegion, "-DestinationRegion");
             var sourceRegion = RegionOrDefault(Region ?? Policy?.PrimaryRegion);
             var rule = new BucketReplicationRule
             {

@@ -37,12 +37,16 @@ namespace FinBackup.Cmdlets
 
         private BackupPolicy _policy;
 
+        /// <summary>The file of the policy a piped point came from (New-FinSnapshot, Get-FinRecoveryPoint -Policy set it).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string PolicyPath { get; set; }
+
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
         protected override void ProcessRecord()
         {
-            _policy = _policy ?? Policy;
+            _policy = _policy ?? PolicyFromPipeline(Policy, PolicyPath, PolicyPath);
             foreach (var p in RecoveryPoint)
             {
                 if (p != null) _points.Add(p);
@@ -52,6 +56,7 @@ namespace FinBackup.Cmdlets
         protected override void EndProcessing()
         {
             if (_points.Count == 0) return;
+            ValidateRegion(DestinationRegion, "-DestinationRegion");
             var request = Request();
             string dest = null, key = null;
             try
@@ -92,7 +97,7 @@ namespace FinBackup.Cmdlets
                 {
                     if (o.Status == CopyStatus.AlreadyCopied)
                         WriteVerbose($"{o.Source.RecoveryPointId} already has a copy in {dest}: {o.Copy.RecoveryPointId}.");
-                    o.Copy.Policy = _policy;
+                    if (_policy != null) o.Copy.PolicyPath = _policy.SourcePath;
                     WriteObject(o.Copy);
                 }
             }

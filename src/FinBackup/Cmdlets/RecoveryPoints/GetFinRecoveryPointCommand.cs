@@ -52,6 +52,7 @@ namespace FinBackup.Cmdlets
         {
             var regions = (Region != null && Region.Length > 0 ? Region : Policy?.Regions.ToArray() ?? new string[0])
                 .Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            foreach (var r in Region ?? new string[0]) ValidateRegion(r, "-Region");
             if (regions.Count > 0 && string.IsNullOrEmpty(base.Region)) base.Region = regions[0];
             DefaultRegionFrom(Policy);
             if (regions.Count == 0) regions.Add(Session.Region);
@@ -90,7 +91,7 @@ namespace FinBackup.Cmdlets
                     {
                         foreach (var p in provider.List(query, CancellationToken).OrderByDescending(p => p.CreatedAt))
                         {
-                            p.Policy = Policy;
+                            if (Policy != null) p.PolicyPath = Policy.SourcePath;
                             WriteObject(p);
                         }
                     }

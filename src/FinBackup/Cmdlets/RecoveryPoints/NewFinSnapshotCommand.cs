@@ -47,6 +47,10 @@ namespace FinBackup.Cmdlets
         [ValidateSet("EbsSnapshotSet", "Ami", "RdsSnapshot")]
         public RecoveryPointKind? Kind { get; set; }
 
+        /// <summary>The file of the policy a piped resource came from (Get-FinResource sets it); used when -Policy is not given.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string PolicyPath { get; set; }
+
         [Parameter]
         public SwitchParameter Reboot { get; set; }
 
@@ -63,6 +67,7 @@ namespace FinBackup.Cmdlets
 
         protected override void ProcessRecord()
         {
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Policy))) Policy = PolicyFromPipeline(null, PolicyPath, ResourceId);
             if (Policy == null && !Retention.HasValue)
             {
                 Fail("FinSnapshotRetentionRequired", FinErrorKind.InvalidArgument,
@@ -104,7 +109,7 @@ namespace FinBackup.Cmdlets
                     if (result.Point == null) continue; // declined (-WhatIf / -Confirm)
                     if (result.AlreadyExisted)
                         WriteVerbose($"{kind} {result.Point.RecoveryPointId} already covers {ResourceId} for window {result.Point.Window}; not taking another.");
-                    result.Point.Policy = Policy;
+                    if (Policy != null) result.Point.PolicyPath = Policy.SourcePath;
                     if (Wait) _toWaitFor.Add(result.Point);
                     else WriteObject(result.Point);
                 }
@@ -133,7 +138,7 @@ namespace FinBackup.Cmdlets
                         var finished = taker.WaitUntilDone(point, p =>
                             WriteFinProgress(1, Activity, $"{done} of {_toWaitFor.Count} complete", (done * 100 + (p.Progress ?? 0)) / _toWaitFor.Count,
                                 $"{p.Kind} {p.RecoveryPointId} of {p.ResourceId}: {p.State} {p.Progress ?? 0}%"), CancellationToken);
-                        finished.Policy = point.Policy;
+                        finished.PolicyPath = point.PolicyPath;
                         WriteObject(finished);
                     }
                     catch (FinBackupException ex)

@@ -35,6 +35,24 @@ namespace FinBackup.Cmdlets
             return runtime;
         }
 
+        /// <summary>
+        /// The policy a piped object came from, by its PolicyPath (objects carry the path, not the policy), unless -Policy
+        /// was given. Null when neither is known.
+        /// </summary>
+        protected BackupPolicy PolicyFromPipeline(BackupPolicy explicitPolicy, string policyPath, object target)
+        {
+            if (explicitPolicy != null || string.IsNullOrEmpty(policyPath)) return explicitPolicy;
+            try
+            {
+                return global::FinBackup.Policy.PolicyCache.Get(policyPath);
+            }
+            catch (FinBackupException ex)
+            {
+                ThrowFinError(ex, target);
+                return null;
+            }
+        }
+
         /// <summary>A terminating error for an invocation that cannot start; per-item failures use WriteFinError.</summary>
         protected void Fail(string errorId, FinErrorKind kind, string message, string fix, object target) =>
             ThrowFinError(new FinBackupException(errorId, kind, message, fix), target);

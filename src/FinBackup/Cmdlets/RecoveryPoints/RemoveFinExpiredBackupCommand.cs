@@ -36,6 +36,7 @@ namespace FinBackup.Cmdlets
 
         protected override void ProcessRecord()
         {
+            foreach (var r in Region ?? new string[0]) ValidateRegion(r, "-Region");
             var scope = new ExpiryScope { Policy = Policy };
             foreach (var r in Region ?? new string[0]) scope.Regions.Add(r);
             foreach (var k in Kind ?? new RecoveryPointKind[0]) scope.Kinds.Add(k);
