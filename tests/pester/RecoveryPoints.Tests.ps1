@@ -211,10 +211,12 @@ Describe 'Invoke-FinBackupCycle' {
         }
     }
     Context 'behaviour' {
-        It 'reports one summary per application and takes nothing new in a window already covered' {
-            $summaries = $script:Policy | Invoke-FinBackupCycle -Confirm:$false
-            @($summaries).Count | Should -Be @($script:Policy.Applications).Count
-            $summaries | ForEach-Object { $_.Taken | Should -Be 0 }
+        It 'reports one summary per application and, run again, takes nothing new in the window it covered' {
+            $first = $script:Policy | Invoke-FinBackupCycle -Confirm:$false
+            @($first).Count | Should -Be @($script:Policy.Applications).Count
+            $again = $script:Policy | Invoke-FinBackupCycle -Confirm:$false
+            # Compared per window: an hour boundary between the two runs legitimately starts a new window.
+            $again | Where-Object { $w = $_.Window; $first.Window -contains $w } | ForEach-Object { $_.Taken | Should -Be 0 }
         }
     }
 }
