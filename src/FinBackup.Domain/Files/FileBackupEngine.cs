@@ -153,7 +153,10 @@ namespace FinBackup.Domain.Files
             // chunk SHA-256 -> state.
             private readonly Dictionary<string, IList<ManifestPart>> _knownFiles = new Dictionary<string, IList<ManifestPart>>(StringComparer.Ordinal);
             private readonly ConcurrentDictionary<string, bool> _knownChunks = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            private Dictionary<string, DateTime> _listedChunks;
+            // What the bucket holds, listed once per run: chunk SHA-256 -> object, pack key -> size. Nothing is reused
+            // (from the previous manifest or the listing) unless the object is there and as long as the manifest needs.
+            private Dictionary<string, StoredObject> _listedChunks;
+            private Dictionary<string, long> _listedPacks;
             private Dictionary<string, ManifestFile> _previousByPath = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
 
             private readonly BufferBudget _budget;
@@ -300,8 +303,19 @@ namespace FinBackup.Domain.Files
                 _manifest.PreviousManifestKey = previous.Key;
                 _previousByPath = new Dictionary<string, ManifestFile>(previous.Files.Count, StringComparer.Ordinal);
                 _summary.PreviousManifestKey = previous.Key;
+                // The previous manifest says what the bucket held then; the listing says what it holds now. A file whose
+                // content is gone (deleted by hand, by a lifecycle rule, or shorter than recorded) is not reused: it is read
+                // from the source and uploaded again, so this point never references an object it has not seen.
+                EnsureContentListing();
+                var missing = new HashSet<string>(StringComparer.Ordinal);
+                var filesNotReused = 0;
                 foreach (var f in previous.Files)
                 {
+                    if (!ContentPresent(f.Parts, missing))
+                    {
+                        filesNotReused++;
+                        continue;
+                    }
                     _previousByPath[f.Path] = f;
                     if (f.Sha256 != null && !_knownFiles.ContainsKey(f.Sha256)) _knownFiles[f.Sha256] = f.Parts;
                     foreach (var p in f.Parts)
@@ -312,7 +326,39 @@ namespace FinBackup.Domain.Files
                         }
                     }
                 }
+                _summary.ContentObjectsMissing = missing.Count;
+                if (missing.Count > 0)
+                {
+                    _observer.Verbose($"{missing.Count} content objects that the previous backup {previous.Key} references are missing from the bucket " +
+                                      $"(or shorter than recorded), e.g. {missing.First()}; {filesNotReused} files are read from the source and uploaded again.");
+                }
                 _observer.Verbose($"Previous backup: {previous.Key} ({previous.Files.Count} files).");
+            }
+
+            /// <summary>Whether every part is in the listing and the object is long enough for it; the absent keys go to <paramref name="missing"/>.</summary>
+            private bool ContentPresent(IList<ManifestPart> parts, HashSet<string> missing)
+            {
+                var present = true;
+                foreach (var p in parts)
+                {
+                    if (p.Key == null) { present = false; continue; }
+                    long size;
+                    if (p.Key.StartsWith(FileBackupLayout.DataPrefix, StringComparison.Ordinal))
+                    {
+                        var sha = p.Key.Substring(p.Key.LastIndexOf('/') + 1);
+                        size = _listedChunks.TryGetValue(sha, out var o) && string.Equals(o.Key, p.Key, StringComparison.Ordinal) ? o.Size : -1;
+                    }
+                    else if (!_listedPacks.TryGetValue(p.Key, out size))
+                    {
+                        size = -1;
+                    }
+                    if (size < 0 || p.Offset < 0 || p.Length < 0 || p.Offset + p.Length > size)
+                    {
+                        missing.Add(p.Key);
+                        present = false;
+                    }
+                }
+                return present;
             }
 
             private FileManifest TryGetManifest(string key)
@@ -592,13 +638,22 @@ namespace FinBackup.Domain.Files
             private void EnsureChunkListing()
             {
                 if (_listedChunks != null) return;
-                _listedChunks = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+                _listedChunks = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
                 foreach (var o in _engine._store.List(_request.Bucket, FileBackupLayout.DataPrefix, _ct))
                 {
                     var sha = o.Key.Substring(o.Key.LastIndexOf('/') + 1);
-                    if (sha.Length == 64) _listedChunks[sha] = o.LastModified;
+                    if (sha.Length == 64) _listedChunks[sha] = o;
                 }
                 _observer.Verbose($"The bucket holds {_listedChunks.Count} chunk objects.");
+            }
+
+            /// <summary>Lists chunks and packs once per run (one call per 1,000 objects of each).</summary>
+            private void EnsureContentListing()
+            {
+                EnsureChunkListing();
+                if (_listedPacks != null) return;
+                _listedPacks = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var o in _engine._store.List(_request.Bucket, FileBackupLayout.PackPrefix, _ct)) _listedPacks[o.Key] = o.Size;
             }
 
             private void StartChunkUpload(byte[] buffer, int count, ManifestPart part)
@@ -615,9 +670,9 @@ namespace FinBackup.Domain.Files
                         part.Sha256 = sha;
                         part.Key = FileBackupLayout.ChunkKey(sha);
                         if (!_knownChunks.TryAdd(sha, true)) return; // in the previous manifest, or already handled in this run
-                        if (listed.TryGetValue(sha, out var lastModified))
+                        if (listed.TryGetValue(sha, out var stored) && stored.Size == count)
                         {
-                            if (lastModified < refreshBefore)
+                            if (stored.LastModified < refreshBefore)
                             {
                                 WithRequestSlot(() => _engine._store.Touch(_request.Bucket, part.Key, _writeOptions, _ct));
                                 Interlocked.Increment(ref _objectsTouched);

@@ -99,6 +99,11 @@ namespace FinBackup.Domain.Files
         public long ObjectsPut { get; set; }
         /// <summary>Existing objects refreshed server-side so the garbage collector keeps them.</summary>
         public long ObjectsTouched { get; set; }
+        /// <summary>
+        /// Content objects the previous manifest references that the bucket no longer holds (deleted, or shorter than the
+        /// manifest says). Their files were read from the source and uploaded again; nothing in this point references them.
+        /// </summary>
+        public long ContentObjectsMissing { get; set; }
         public string PreviousManifestKey { get; set; }
         public TimeSpan Duration { get; set; }
         public override string ToString() => RecoveryPointId;
