@@ -19,6 +19,7 @@
         'Policy.Format.ps1xml'
         'RecoveryPoint.Format.ps1xml'
         'FileBackup.Format.ps1xml'
+        'Security.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -49,6 +50,10 @@
         'Invoke-FinRestore'
         'Set-FinBucketReplication'
         'Send-FinFileBackupCommand'
+
+        # Least privilege
+        'New-FinIamPolicy'
+        'New-FinBucketPolicy'
 
     )
     FunctionsToExport     = @()
