@@ -47,6 +47,10 @@ namespace FinBackup.Domain.Restore
         public TimeSpan? TargetRto { get; set; }
         /// <summary>Duration within TargetRto; null when either is unknown.</summary>
         public bool? RtoMet { get; set; }
+        /// <summary>File backups: files written and verified, files that failed, bytes written (null for other kinds).</summary>
+        public long? FilesRestored { get; set; }
+        public long? FilesFailed { get; set; }
+        public long? BytesRestored { get; set; }
 
         public override string ToString() => RestoreId;
     }
