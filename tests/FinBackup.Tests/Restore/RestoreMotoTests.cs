@@ -264,7 +264,8 @@ public sealed class RestoreMotoTests
         foreach (var r in RestoredResourceRemover.Order(found)) remover.Remove(r, default);
 
         Assert.Empty(bed.Volumes("us-east-1", "Name=tag:fin:restore-id,Values=restore-20261201t100000z-aaaaaa"));
-        Assert.Empty(bed.Instances("us-east-1", "Name=tag:fin:restore-id,Values=restore-20261201t100000z-aaaaaa"));
+        var left = Assert.Single(bed.Instances("us-east-1", "Name=tag:fin:restore-id,Values=restore-20261201t100000z-aaaaaa"));
+        Assert.Contains(left.GetProperty("State").GetProperty("Name").GetString(), new[] { "shutting-down", "terminated" });
         Assert.DoesNotContain("cross-sell-db-drill", bed.DbIdentifiers("us-east-1"));
         // The other restore, the source instance, its volumes and the database are untouched.
         Assert.Equal(2, bed.Volumes("us-east-1", $"Name=tag:fin:restore-id,Values={keepVolumes.RestoreId}").Count);
