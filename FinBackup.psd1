@@ -20,6 +20,7 @@
         'RecoveryPoint.Format.ps1xml'
         'FileBackup.Format.ps1xml'
         'Security.Format.ps1xml'
+        'Restore.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -54,6 +55,8 @@
         # Least privilege
         'New-FinIamPolicy'
         'New-FinBucketPolicy'
+        # Restore
+        'Remove-FinRestoredResource'
 
     )
     FunctionsToExport     = @()

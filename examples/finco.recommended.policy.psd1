@@ -66,6 +66,17 @@
             BackupPlanRetention = '1d'    # AWS Backup's minimum lifecycle; hour-level expiry is FinBackup's
             CopyToDrRegion      = $true
             RestoreApprovers    = @('fin-restore-approvers')
+            RestoreSecret       = 'fin/restore/cross-sell'   # DB master credentials set on a restored DB (Secrets Manager)
+            VolumeInitializationRateMiBps = 200   # restored volumes fetch their blocks at 200 MiB/s (100-300)
+            # How the primary's network maps to the DR region for a DR restore (replace with your ids; a DR restore
+            # of a point that recorded an id missing here fails with FinRestoreTargetMappingMissing, creating nothing).
+            RestoreTargets      = @{
+                'us-west-2' = @{
+                    SubnetIds         = @{ 'subnet-0a1b2c3d4e5f60001' = 'subnet-0f1e2d3c4b5a60001' }
+                    SecurityGroupIds  = @{ 'sg-0a1b2c3d4e5f60001' = 'sg-0f1e2d3c4b5a60001'; 'sg-0a1b2c3d4e5f60db1' = 'sg-0f1e2d3c4b5a60db1' }
+                    DBSubnetGroupName = 'cross-sell-db-dr'
+                }
+            }
             DeclaredDataGiB     = 10649.6 # 409.6 GiB on EC2 + 10240 GiB in RDS
             DeclaredInstances   = 1
             DeclaredVolumes     = 2
@@ -83,6 +94,7 @@
             BackupPlanRetention = '1d'
             CopyToDrRegion      = $true
             RestoreApprovers    = @('fin-restore-approvers')
+            RestoreSecret       = 'fin/restore/inventory'   # DB master credentials set on a restored DB (Secrets Manager)
             DeclaredDataGiB     = 10649.6
             DeclaredInstances   = 1
             DeclaredVolumes     = 2

@@ -33,7 +33,7 @@ namespace FinBackup.Aws.RecoveryPoints
 
         public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            var volumes = request.VolumeIds?.ToList() ?? EbsSnapshotSetGateway.InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken);
+            var volumes = request.VolumeIds?.ToList() ?? EbsSnapshotSetGateway.InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken, request.RestoreMetadata);
             if (request.PendingSnapshotVolumeIds != null && request.VolumeIds != null)
                 PendingSnapshotLimit.Check(request.ResourceId, request.PendingSnapshotVolumeIds.Where(v => volumes.Contains(v)));
             else

@@ -34,7 +34,7 @@ namespace FinBackup.Aws.RecoveryPoints
 
         public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            var volumes = request.VolumeIds?.ToList() ?? InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken);
+            var volumes = request.VolumeIds?.ToList() ?? InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken, request.RestoreMetadata);
             if (request.PendingSnapshotVolumeIds != null && request.VolumeIds != null)
                 PendingSnapshotLimit.Check(request.ResourceId, request.PendingSnapshotVolumeIds.Where(v => volumes.Contains(v)));
             else
@@ -51,6 +51,10 @@ namespace FinBackup.Aws.RecoveryPoints
                     new TagSpecification { ResourceType = ResourceType.Snapshot, Tags = Ec2RecoveryPointTags.ToTags(tags) },
                 },
             }, cancellationToken), $"CreateSnapshots of {request.ResourceId} in {_region}");
+            // Restore metadata: the volume each member was taken of (its device is already recorded per volume).
+            if (request.RestoreMetadata != null)
+                foreach (var i in response.Snapshots ?? new List<SnapshotInfo>())
+                    if (i.SnapshotId != null && i.VolumeId != null) request.RestoreMetadata[Domain.Restore.RestoreMetadataKeys.SnapshotVolumePrefix + i.SnapshotId] = i.VolumeId;
             // The response describes every member (state, size, encryption, start time): no second call.
             var created = (response.Snapshots ?? new List<SnapshotInfo>()).Select(i => new Snapshot
             {
@@ -167,7 +171,8 @@ namespace FinBackup.Aws.RecoveryPoints
         }
 
         /// <summary>The EBS volumes attached to an instance (FinResourceNotFound when it does not exist).</summary>
-        internal static List<string> InstanceVolumes(IAmazonEC2 ec2, string instanceId, string region, CancellationToken ct)
+        /// <param name="metadata">When given and empty, filled with the instance's restore metadata from the same call.</param>
+        internal static List<string> InstanceVolumes(IAmazonEC2 ec2, string instanceId, string region, CancellationToken ct, IDictionary<string, string> metadata = null)
         {
             DescribeInstancesResponse r;
             try
@@ -184,6 +189,8 @@ namespace FinBackup.Aws.RecoveryPoints
             if (instance == null)
                 throw new FinBackupException("FinResourceNotFound", FinErrorKind.ObjectNotFound, $"EC2 instance '{instanceId}' was not found in {region}.",
                     "Check the instance id and -Region; Get-FinResource lists the instances the policy protects.");
+            if (metadata != null && metadata.Count == 0)
+                foreach (var kv in Restore.RestoreMetadataCapture.FromInstance(instance)) metadata[kv.Key] = kv.Value;
             return (instance.BlockDeviceMappings ?? new List<InstanceBlockDeviceMapping>()).Where(m => m.Ebs != null).Select(m => m.Ebs.VolumeId).ToList();
         }
 

@@ -32,6 +32,12 @@ namespace FinBackup.Aws.RecoveryPoints
         public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
             RdsDbSnapshot snapshot;
+            if (request.RestoreMetadata != null && request.RestoreMetadata.Count == 0)
+            {
+                // Not from discovery (New-FinSnapshot -ResourceId): one describe for the restore metadata.
+                var db = Sync(Rds.GetDBInstanceAsync(request.ResourceId, cancellationToken));
+                foreach (var kv in Restore.RestoreMetadataCapture.FromDbInstance(db)) request.RestoreMetadata[kv.Key] = kv.Value;
+            }
             try
             {
                 snapshot = Sync(Rds.CreateDBSnapshotAsync(request.Name, request.ResourceId, request.Tags, cancellationToken));

@@ -86,6 +86,17 @@ namespace FinBackup.Domain.Policy
 
         /// <summary>Whether the application asks for an AWS Backup plan rule.</summary>
         public bool UsesBackupPlan => RecoveryPoints != null && RecoveryPoints.Contains(RecoveryPointKindRequest.BackupPlan);
+        // ----- restore (Invoke-FinRestore) -----
+        /// <summary>Per region: how recorded subnets and security groups map there (see <see cref="RestoreTarget"/>).</summary>
+        public IDictionary<string, RestoreTarget> RestoreTargets { get; set; } = new Dictionary<string, RestoreTarget>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>Secrets Manager secret (name or ARN) with the DB master credentials JSON {"username","password"} set on a restored DB.</summary>
+        public string RestoreSecret { get; set; }
+        /// <summary>Default EBS volume initialization rate for restored volumes, MiB/s (100-300; null: AWS's default rate).</summary>
+        public int? VolumeInitializationRateMiBps { get; set; }
+
+        public RestoreTarget RestoreTargetFor(string region) =>
+            region != null && RestoreTargets != null && RestoreTargets.TryGetValue(region, out var t) ? t : null;
+
         public TimeSpan? EffectiveBackupPlanFrequency => BackupPlanFrequency ?? Frequency;
         public TimeSpan? EffectiveBackupPlanRetention => BackupPlanRetention ?? Retention;
 

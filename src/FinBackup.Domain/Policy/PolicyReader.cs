@@ -27,7 +27,7 @@ namespace FinBackup.Domain.Policy
     /// Every problem names the file, line and field: wrong types, bad durations, unknown keys (a warning with
     /// "did you mean"), duplicate application names, unknown regions, missing required fields. Keys are case-insensitive.
     /// </summary>
-    public sealed class PolicyReader
+    public sealed partial class PolicyReader
     {
         private readonly List<PolicyDiagnostic> _diagnostics = new List<PolicyDiagnostic>();
         private readonly BackupPolicy _policy = new BackupPolicy();
@@ -155,6 +155,10 @@ namespace FinBackup.Domain.Policy
                     ["DeclaredDatabases"] = (e, f) => app.DeclaredDatabases = ReadInt(e.Value, f),
                     ["BackupPlanFrequency"] = (e, f) => app.BackupPlanFrequency = ReadDuration(e.Value, f),
                     ["BackupPlanRetention"] = (e, f) => app.BackupPlanRetention = ReadDuration(e.Value, f),
+                    // restore keys: read in PolicyReader.Restore.cs
+                    ["RestoreTargets"] = (e, f) => app.RestoreTargets = ReadRestoreTargets(e.Value, f),
+                    ["RestoreSecret"] = (e, f) => app.RestoreSecret = ReadString(e.Value, f),
+                    ["VolumeInitializationRateMiBps"] = (e, f) => app.VolumeInitializationRateMiBps = ReadInitializationRate(e.Value, f),
                 });
                 Require(seen, map, field, "Name", "the application's name, as its resources are tagged (e.g. Name = 'Cross-sell')");
                 if (app.Name != null && app.Name.Trim().Length == 0)

@@ -159,7 +159,7 @@ namespace FinBackup.Domain.RecoveryPoints
                     var result = taker.Take(new TakeRecoveryPointRequest
                     {
                         ResourceId = res.ResourceId, ResourceType = res.ResourceType, Region = region,
-                        Application = app.Name, Policy = policy, VolumeIds = res.VolumeIds,
+                        Application = app.Name, Policy = policy, VolumeIds = res.VolumeIds, RestoreMetadata = res.RestoreMetadata,
                         PendingSnapshotVolumeIds = res.ResourceType == FinResourceType.Ec2Instance && res.VolumeIds != null && res.VolumeIds.Count > 0 ? PendingVolumes(region) : null,
                     }, kind, ct, windowKnownEmpty: primaryFailures.Count == 0);
                     if (result.AlreadyExisted) s.AlreadyTaken++; else s.Taken++;

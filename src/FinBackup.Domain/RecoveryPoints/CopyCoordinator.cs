@@ -39,6 +39,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public bool Wait { get; set; }
         /// <summary>Asked just before a copy starts (not for points already copied): (source, destination) -> go ahead?</summary>
         public Func<FinRecoveryPoint, string, bool> ConfirmStart { get; set; }
+        /// <summary>Told about problems that do not fail a copy (restore metadata not copied).</summary>
+        public Action<string> Warning { get; set; }
     }
 
     /// <summary>
@@ -174,6 +176,9 @@ namespace FinBackup.Domain.RecoveryPoints
                             DestinationCheckedForCopies = !destPoints.Any(d => string.Equals(d.SourceRecoveryPointId, s.RecoveryPointId, StringComparison.Ordinal)),
                         }, cancellationToken);
                         started.Add(s);
+                        // The restore metadata travels with the point (a warning only: the copy itself is fine).
+                        var metadataWarning = Restore.RestoreMetadataRecorder.CopyWith(_runtime, request.Policy, s, dest, cancellationToken);
+                        if (metadataWarning != null) request.Warning?.Invoke(metadataWarning);
                         if (!request.Wait || copy.State != RecoveryPointState.Pending)
                             outcomes[s] = new CopyOutcome { Source = s, Copy = copy, Status = CopyStatus.Copied };
                     }

@@ -26,6 +26,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public IList<string> VolumeIds { get; set; }
         /// <summary>EC2: volume ids of the region's pending snapshots when fetched in bulk; null to let the creator check.</summary>
         public IList<string> PendingSnapshotVolumeIds { get; set; }
+        /// <summary>The resource's restore metadata when discovery has it (FinResource.RestoreMetadata); else the creator captures it.</summary>
+        public IDictionary<string, string> RestoreMetadata { get; set; }
     }
 
     public sealed class TakeRecoveryPointResult
@@ -33,6 +35,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public FinRecoveryPoint Point { get; set; }
         /// <summary>True when the window already had this point (nothing new was created).</summary>
         public bool AlreadyExisted { get; set; }
+        /// <summary>Why the point's restore metadata could not be stored (the point itself is fine), or null.</summary>
+        public string MetadataWarning { get; set; }
     }
 
     /// <summary>
@@ -110,6 +114,7 @@ namespace FinBackup.Domain.RecoveryPoints
                 FinErrorKind.NotImplemented, $"FinBackup does not take {kind} recovery points directly.",
                 kind == RecoveryPointKind.FileBackup ? "Use Backup-FinFile on the instance." : "Use -Kind EbsSnapshotSet, Ami or RdsSnapshot.");
             var tags = RecoveryPointTagCodec.ForNewPoint(kind, request.Application, request.Policy?.Name, request.ResourceId, window, now + retention.Value);
+            var createMetadata = new Dictionary<string, string>(request.RestoreMetadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
             var created = creator.Create(new CreateRecoveryPointRequest
             {
                 ResourceId = request.ResourceId,
@@ -118,8 +123,10 @@ namespace FinBackup.Domain.RecoveryPoints
                 Tags = tags,
                 VolumeIds = request.VolumeIds != null && request.VolumeIds.Count > 0 ? request.VolumeIds : null,
                 PendingSnapshotVolumeIds = request.PendingSnapshotVolumeIds,
+                RestoreMetadata = createMetadata,
             }, cancellationToken);
-            return new TakeRecoveryPointResult { Point = created, AlreadyExisted = false };
+            var warning = Restore.RestoreMetadataRecorder.Record(_runtime, request.Policy, created, request.ResourceId, createMetadata, now, cancellationToken);
+            return new TakeRecoveryPointResult { Point = created, AlreadyExisted = false, MetadataWarning = warning };
         }
 
         /// <summary>Waits until the point is Available (or Failed), reporting progress; FinWaitTimedOut after the runtime's timeout.</summary>

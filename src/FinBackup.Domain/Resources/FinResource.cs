@@ -25,6 +25,11 @@ namespace FinBackup.Domain.Resources
         public IList<string> VolumeIds { get; set; } = new List<string>();
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
         /// <summary>
+        /// What a restore needs to know (instance type, subnet, security groups, devices...; DB class, groups, port...), from the
+        /// describe call discovery already made; keys are <see cref="FinBackup.Domain.Restore.RestoreMetadataKeys"/>. Stored with each point taken.
+        /// </summary>
+        public IDictionary<string, string> RestoreMetadata { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        /// <summary>
         /// The policy the resource was found for (set by Get-FinResource), so New-FinSnapshot downstream binds it by property
         /// name: <c>$policy | Get-FinResource | New-FinSnapshot</c>.
         /// </summary>

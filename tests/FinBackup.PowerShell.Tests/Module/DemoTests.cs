@@ -13,6 +13,9 @@ public sealed class DemoTests
         Assert.Contains("all already existing: True", r.Stdout);  // idempotent within the window
         Assert.Matches(@"RdsSnapshot\s+Cross-sell\s+cross-sell-db\s+us-west-2", r.Stdout); // DR copy
         Assert.Matches(@"FileBackup\s+Agent payment", r.Stdout);
+        Assert.Matches(@"RdsSnapshot\s+Cross-sell\s+us-east-1\s+Available", r.Stdout);  // a database restored
+        Assert.Matches(@"Ami\s+Cross-sell\s+us-east-1\s+Available", r.Stdout);          // an instance restored
+        Assert.Matches(@"RdsDbInstance\s+us-east-1\s+Removed\s+cross-sell-db-restored", r.Stdout);
         Assert.Contains("NewestAvailableForResourceInRegion", r.Stdout);
         Assert.Contains("== Stopping the sandbox", r.Stdout);
     }

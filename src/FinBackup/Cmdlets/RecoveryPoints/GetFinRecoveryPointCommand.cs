@@ -48,6 +48,10 @@ namespace FinBackup.Cmdlets
         [Parameter]
         public SwitchParameter IncludeUnmanaged { get; set; }
 
+        /// <summary>Only the newest Available point of each resource, per kind and region (what a restore usually wants).</summary>
+        [Parameter]
+        public SwitchParameter Latest { get; set; }
+
         protected override void ProcessRecord()
         {
             var regions = (Region != null && Region.Length > 0 ? Region : Policy?.Regions.ToArray() ?? new string[0])
@@ -88,7 +92,11 @@ namespace FinBackup.Cmdlets
                 {
                     try
                     {
-                        foreach (var p in provider.List(query, CancellationToken).OrderByDescending(p => p.CreatedAt))
+                        var listed = provider.List(query, CancellationToken).OrderByDescending(p => p.CreatedAt).ToList();
+                        if (Latest)
+                            listed = listed.Where(p => p.State == RecoveryPointState.Available)
+                                .GroupBy(p => p.ResourceId ?? p.RecoveryPointId, StringComparer.Ordinal).Select(g => g.First()).ToList();
+                        foreach (var p in listed)
                         {
                             p.Policy = Policy;
                             WriteObject(p);

@@ -27,6 +27,7 @@ namespace FinBackup.Cmdlets
             var runtime = new RecoveryPointRuntime(r => session.Get<IRecoveryPointProviders>(r))
             {
                 KmsKeys = r => session.Get<IKmsKeyCheck>(r),
+                RestoreMetadata = r => session.Get<IRestoreMetadataStore>(r),
             };
             if (policy?.Quotas != null && policy.Quotas.ConcurrentSnapshotCopiesPerRegion > 0)
             {
