@@ -14,7 +14,7 @@ namespace FinBackup.Cmdlets.Files
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "FinRestore", DefaultParameterSetName = PointSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(FileRestoreSummary))]
-    public sealed class InvokeFinRestoreCommand : FinAwsCmdlet
+    public sealed partial class InvokeFinRestoreCommand : FinAwsCmdlet
     {
         private const string PointSet = "RecoveryPoint";
         private const string IdSet = "Id";
@@ -33,7 +33,8 @@ namespace FinBackup.Cmdlets.Files
         [ValidateNotNullOrEmpty]
         public string Bucket { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PointSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
         [ValidateNotNullOrEmpty]
         public string Destination { get; set; }
 
@@ -52,6 +53,11 @@ namespace FinBackup.Cmdlets.Files
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == PlanSet)
+            {
+                RestorePlan();
+                return;
+            }
             var point = InputObject ?? new FinRecoveryPoint
             {
                 RecoveryPointId = RecoveryPointId,
