@@ -19,6 +19,7 @@
         'Policy.Format.ps1xml'
         'RecoveryPoint.Format.ps1xml'
         'FileBackup.Format.ps1xml'
+        'Restore.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -49,6 +50,11 @@
         'Invoke-FinRestore'
         'Set-FinBucketReplication'
         'Send-FinFileBackupCommand'
+
+        # Restore approvals (maker-checker)
+        'New-FinRestorePlan'
+        'Get-FinRestorePlan'
+        'Approve-FinRestore'
 
     )
     FunctionsToExport     = @()
