@@ -66,6 +66,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public string ResourceType { get; set; }
         public string BackupVaultName { get; set; }
         public bool? VaultLocked { get; set; }
+        /// <summary>AWS Backup vault points: when AWS Backup's lifecycle deletes the point (CalculatedLifecycle.DeleteAt).</summary>
+        public DateTime? LifecycleDeleteAt { get; set; }
         public bool IsCopy => !string.IsNullOrEmpty(SourceRecoveryPointId);
         public TimeSpan Age(DateTime utcNow) => utcNow - CreatedAt;
 

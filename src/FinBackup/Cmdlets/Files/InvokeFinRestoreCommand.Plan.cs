@@ -85,7 +85,7 @@ namespace FinBackup.Cmdlets.Files
             var provider = Session.Get<IRecoveryPointProviders>(region).Provider(item.Kind)
                 ?? throw new FinBackupException("FinRecoveryPointKindNotSupported", FinErrorKind.NotImplemented,
                     $"No recovery-point provider for kind {item.Kind} is installed.", "Install the FinBackup version that made the plan.");
-            var query = new RecoveryPointQuery { IncludeUnmanaged = true };
+            var query = new RecoveryPointQuery { IncludeUnmanaged = true, BackupVaultName = Policy.BackupVaultName };
             query.RecoveryPointIds.Add(item.RecoveryPointId);
             var point = provider.List(query, CancellationToken)
                 .FirstOrDefault(p => string.Equals(p.RecoveryPointId, item.RecoveryPointId, StringComparison.Ordinal));
