@@ -62,7 +62,6 @@ namespace FinBackup.Domain.Restore
                 throw new FinBackupException("FinRestorePlanAmbiguousTarget", FinErrorKind.InvalidArgument,
                     $"-TargetDBInstanceIdentifier '{targets.TargetDBInstanceIdentifier}' was given for {dbItems} database points; one DB instance cannot be restored twice.",
                     "Plan one database point at a time with -TargetDBInstanceIdentifier, or omit it to get one new identifier per point.");
-            var amis = points.Count(p => p.Kind == RecoveryPointKind.Ami);
 
             var now = _utcNow();
             var id = "rplan-" + now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + _newId();
@@ -90,7 +89,7 @@ namespace FinBackup.Domain.Restore
                     ResourceId = p.ResourceId,
                     SizeGiB = p.SizeGiB,
                 };
-                Describe(p, item, targets, now, amis);
+                Describe(p, item, targets, now);
                 var estimate = estimator.Estimate(p.Kind, p.SizeGiB, p.ResourceType);
                 item.EstimatedDuration = estimate.Duration;
                 item.EstimateBasis = estimate.Basis;
@@ -109,7 +108,7 @@ namespace FinBackup.Domain.Restore
 
         private static bool IsRdsType(string t) => string.Equals(t, "RDS", StringComparison.OrdinalIgnoreCase) || string.Equals(t, "Aurora", StringComparison.OrdinalIgnoreCase);
 
-        private static void Describe(FinRecoveryPoint p, RestorePlanItem item, RestoreTargets t, DateTime now, int amis)
+        private static void Describe(FinRecoveryPoint p, RestorePlanItem item, RestoreTargets t, DateTime now)
         {
             var where = item.TargetRegion;
             var family = p.Kind == RecoveryPointKind.BackupVaultPoint ? (p.ResourceType ?? string.Empty).ToUpperInvariant() : p.Kind.ToString();

@@ -31,9 +31,6 @@ namespace FinBackup.Cmdlets.Files
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
-        /// <summary>The clock of the gate (tests replace it).</summary>
-        internal static Func<DateTime> PlanClock { get; set; } = () => DateTime.UtcNow;
-
         private void RestorePlan()
         {
             var plan = Plan;
@@ -44,7 +41,7 @@ namespace FinBackup.Cmdlets.Files
                 var repository = RestorePlanCmdlet.Repository(Policy, Session);
                 var stored = repository.Get(plan.Region, plan.PlanId, CancellationToken);
                 var approvals = stored == null ? new List<RestoreApproval>() : repository.Approvals(stored, CancellationToken);
-                verdict = new RestorePlanGate().Verify(plan, stored, approvals, Policy, PlanClock());
+                verdict = new RestorePlanGate().Verify(plan, stored, approvals, Policy, DateTime.UtcNow);
             }
             catch (FinBackupException ex)
             {
