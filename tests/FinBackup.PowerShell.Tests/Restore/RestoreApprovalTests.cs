@@ -236,4 +236,32 @@ public sealed class RestoreApprovalTests : IDisposable
         Assert.Empty(Keys("fin-restore/"));
         AssertRefused(host.Run($"$plan | Invoke-FinRestore -Policy $policy -Confirm:$false {As("requester")}"), "FinRestorePlanNotFound", ErrorCategory.SecurityError, dest);
     }
+
+    [Fact]
+    public void In_a_bucket_with_Object_Lock_plans_and_approvals_are_retained_until_they_expire()
+    {
+        const string locked = "fin-backup-locked";
+        Cli("s3api", "create-bucket", "--bucket", locked, "--object-lock-enabled-for-bucket");
+        Cli("s3api", "put-object-lock-configuration", "--bucket", locked, "--object-lock-configuration",
+            "{\"ObjectLockEnabled\":\"Enabled\",\"Rule\":{\"DefaultRetention\":{\"Mode\":\"GOVERNANCE\",\"Days\":1}}}");
+        var ledger = MakeTree();
+        using var host = new ModuleHost();
+        Assert.Empty(host.Run(PolicyScript("'approver'") + $"; $policy.Buckets['us-east-1'] = '{locked}'").Errors);
+        Assert.Empty(host.Run($"Backup-FinFile -Path '{ledger}' -Bucket {Bucket} -KmsKeyId alias/fin-backup -Application 'Agent payment' {As("requester")}").Errors);
+        var made = host.Run($"$plan = Get-FinRecoveryPoint -Kind FileBackup {As("requester")} | New-FinRestorePlan -Policy $policy -Destination '{_root}/r' {As("requester")}; $plan");
+        Assert.Empty(made.Errors);
+        var planId = (string)made.Output.Single().Properties["PlanId"].Value;
+        var approved = host.Run($"$plan | Approve-FinRestore -Policy $policy -ValidFor 1h -Confirm:$false {As("approver")}");
+        Assert.Empty(approved.Errors);
+        var validUntil = (DateTime)approved.Output.Single().Properties["ValidUntil"].Value;
+
+        var key = Assert.Single(CliJson("s3api", "list-objects-v2", "--bucket", locked, "--prefix", $"fin-restore/approvals/{planId}/").GetProperty("Contents").EnumerateArray()).GetProperty("Key").GetString()!;
+        // moto 5.2.1 answers GetObjectRetention with a 500; HeadObject reports the same lock fields.
+        var head = CliJson("s3api", "head-object", "--bucket", locked, "--key", key);
+        Assert.Equal("GOVERNANCE", head.GetProperty("ObjectLockMode").GetString());
+        Assert.Equal("aws:kms", head.GetProperty("ServerSideEncryption").GetString());
+        var until = DateTime.Parse(head.GetProperty("ObjectLockRetainUntilDate").GetString()!, null, System.Globalization.DateTimeStyles.AdjustToUniversal);
+        Assert.True(Math.Abs((until - validUntil).TotalSeconds) < 2, $"retained until {until:o}, approval valid until {validUntil:o}");
+        Assert.Equal("GOVERNANCE", CliJson("s3api", "head-object", "--bucket", locked, "--key", $"fin-restore/plans/{planId}.json").GetProperty("ObjectLockMode").GetString());
+    }
 }

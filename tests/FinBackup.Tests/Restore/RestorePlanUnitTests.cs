@@ -1,4 +1,5 @@
 using FinBackup.Aws.Restore;
+using FinBackup.Domain.Ports;
 using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.RecoveryPoints;
@@ -390,5 +391,65 @@ public sealed class RestorePlanJsonTests
         Assert.Equal("FinRestorePlanUnreadable", Assert.Throws<FinBackupException>(() => RestorePlanJson.DeserializeApproval("not json"u8.ToArray(), "x")).ErrorId);
         Assert.Equal("FinRestorePlanIdInvalid", Assert.Throws<FinBackupException>(() => RestorePlanLayout.PlanKey("../x")).ErrorId);
         Assert.Equal("fin-restore/approvals/rplan-1/" + RestorePlanLayout.ApproverHash(PlanFixtures.Approver) + ".json", RestorePlanLayout.ApprovalKey("rplan-1", PlanFixtures.Approver.ToUpperInvariant()));
+    }
+}
+
+public sealed class RestorePlanRepositoryTests
+{
+    private sealed class FakeStore : IRestorePlanStore
+    {
+        public bool ObjectLock { get; set; }
+        public Dictionary<string, RestorePlan> Plans { get; } = new();
+        public List<(string Bucket, RestoreApproval Approval, ObjectWriteOptions Options)> Approvals { get; } = new();
+        public List<(string Bucket, ObjectWriteOptions Options)> PlanWrites { get; } = new();
+
+        public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => new() { ObjectLockEnabled = ObjectLock, ObjectLockMode = "COMPLIANCE" };
+        public string PutPlan(string bucket, RestorePlan plan, ObjectWriteOptions options, CancellationToken ct)
+        {
+            PlanWrites.Add((bucket, options));
+            Plans[bucket + "/" + plan.PlanId] = plan;
+            return "s3://" + bucket + "/" + RestorePlanLayout.PlanKey(plan.PlanId);
+        }
+        public RestorePlan? GetPlan(string bucket, string planId, CancellationToken ct) => Plans.TryGetValue(bucket + "/" + planId, out var p) ? p : null;
+        public void PutApproval(string bucket, RestoreApproval approval, ObjectWriteOptions options, CancellationToken ct) => Approvals.Add((bucket, approval, options));
+        public IReadOnlyList<RestoreApproval> ListApprovals(string bucket, string planId, CancellationToken ct) =>
+            Approvals.Where(a => a.Bucket == bucket && a.Approval.PlanId == planId).Select(a => a.Approval).ToList();
+    }
+
+    [Fact]
+    public void Plans_live_in_the_target_regions_bucket_with_its_key_and_Object_Lock_where_the_bucket_has_it()
+    {
+        var stores = new Dictionary<string, FakeStore> { ["us-east-1"] = new(), ["us-west-2"] = new() { ObjectLock = true } };
+        var policy = PlanFixtures.Policy("approver");
+        policy.KmsKeys["us-west-2"] = "arn:aws:kms:us-west-2:123456789012:key/dr";
+        var repo = new RestorePlanRepository(r => stores[r], policy);
+        var plan = PlanFixtures.Plan();
+        plan.Region = "us-west-2";
+        RestorePlanHash.Seal(plan);
+
+        Assert.Equal($"s3://fin-backup-usw2/fin-restore/plans/{plan.PlanId}.json", repo.Save(plan, CancellationToken.None));
+        var write = Assert.Single(stores["us-west-2"].PlanWrites);
+        Assert.Equal("arn:aws:kms:us-west-2:123456789012:key/dr", write.Options.KmsKeyId);
+        Assert.Equal(plan.ExpiresAt, write.Options.RetainUntil);
+        Assert.Equal("COMPLIANCE", write.Options.ObjectLockMode);
+        Assert.Empty(stores["us-east-1"].PlanWrites);
+
+        Assert.Same(plan, repo.Find(plan.PlanId, null, CancellationToken.None));
+        Assert.Null(repo.Find(plan.PlanId, "us-east-1", CancellationToken.None));
+
+        var approval = PlanFixtures.Approval(plan);
+        repo.Save(plan, approval, CancellationToken.None);
+        Assert.Equal(approval.ValidUntil, stores["us-west-2"].Approvals.Single().Options.RetainUntil);
+        Assert.Same(approval, Assert.Single(repo.Approvals(plan, CancellationToken.None)));
+
+        // without Object Lock: no retention
+        var east = PlanFixtures.Plan();
+        repo.Save(east, CancellationToken.None);
+        Assert.Null(stores["us-east-1"].PlanWrites.Single().Options.RetainUntil);
+
+        policy.Buckets.Remove("us-west-2");
+        Assert.Equal("FinRestorePlanBucketMissing", Assert.Throws<FinBackupException>(() => repo.Save(plan, CancellationToken.None)).ErrorId);
+        policy.KmsKeys.Remove("us-east-1");
+        Assert.Equal("FinRestorePlanKeyMissing", Assert.Throws<FinBackupException>(() => repo.Save(east, CancellationToken.None)).ErrorId);
     }
 }
