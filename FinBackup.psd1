@@ -57,6 +57,10 @@
         'New-FinBucketPolicy'
         # Restore
         'Remove-FinRestoredResource'
+        # Restore approvals (maker-checker)
+        'New-FinRestorePlan'
+        'Get-FinRestorePlan'
+        'Approve-FinRestore'
 
     )
     FunctionsToExport     = @()

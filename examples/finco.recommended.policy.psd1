@@ -52,6 +52,14 @@
         ChangeRatePercentPerHour = 1      # share of the declared data that changes per hour
         EbsSnapshotDuration      = '30m'  # one incremental EBS snapshot, start to completed
     }
+    # Restore planning figures (New-FinRestorePlan estimates) and maker-checker limits: replace with measured drill figures.
+    Restore         = @{
+        InitializationRateMiBps = 100    # EBS volume initialization
+        RdsRestoreGiBPerHour    = 100    # RDS snapshot restore
+        FileRestoreMiBps        = 50     # file restore, verified
+        ApprovalValidity        = '4h'   # an approval (Approve-FinRestore) lasts this long
+        PlanValidity            = '24h'  # a plan can be approved and run for this long
+    }
 
     Applications    = @(
         @{

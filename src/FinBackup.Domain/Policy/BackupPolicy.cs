@@ -31,6 +31,8 @@ namespace FinBackup.Domain.Policy
         public PolicyQuotas Quotas { get; set; } = new PolicyQuotas();
         /// <summary>The constants the feasibility checks assume (copy throughput, change rate, snapshot duration).</summary>
         public FeasibilityAssumptions Assumptions { get; set; } = new FeasibilityAssumptions();
+        /// <summary>Restore rates and approval validity (the policy's Restore table): New-FinRestorePlan, Approve-FinRestore.</summary>
+        public RestoreAssumptions Restore { get; set; } = new RestoreAssumptions();
         /// <summary>Where each field was written ("Applications[2].Retention" -> "finco.policy.psd1 line 23"), when read from a file.</summary>
         public IDictionary<string, string> Locations { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         /// <summary>Warnings found while reading the file (unknown keys), so Test-FinBackupPolicy -Policy reports them too.</summary>

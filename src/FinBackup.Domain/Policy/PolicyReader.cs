@@ -86,6 +86,7 @@ namespace FinBackup.Domain.Policy
                 ["Applications"] = (e, f) => ReadApplications(e.Value, f),
                 ["Quotas"] = (e, f) => ReadQuotas(e.Value, f),
                 ["Assumptions"] = (e, f) => ReadAssumptions(e.Value, f),
+                ["Restore"] = (e, f) => ReadRestore(e.Value, f),
             });
             Require(seen, map, null, "Name", "the policy's name (it tags every recovery point, e.g. Name = 'finco')");
             Require(seen, map, null, "PrimaryRegion", "the region the applications run in, e.g. PrimaryRegion = 'us-east-1'");
@@ -265,6 +266,27 @@ namespace FinBackup.Domain.Policy
                 ["CopyThroughputMiBps"] = (e, f) => a.CopyThroughputMiBps = ReadNumber(e.Value, f, positive: true) ?? a.CopyThroughputMiBps,
                 ["ChangeRatePercentPerHour"] = (e, f) => a.ChangeRatePercentPerHour = ReadPercent(e.Value, f) ?? a.ChangeRatePercentPerHour,
                 ["EbsSnapshotDuration"] = (e, f) => a.EbsSnapshotDuration = ReadDuration(e.Value, f) ?? a.EbsSnapshotDuration,
+            });
+        }
+
+        private void ReadRestore(PolicyNode node, string field)
+        {
+            if (!(node is PolicyMap map))
+            {
+                Error(PolicyRules.ValueType, node, field, $"expected a table such as @{{ InitializationRateMiBps = 200; ApprovalValidity = '4h' }}, not {node.Describe()}");
+                return;
+            }
+            var r = _policy.Restore;
+            ReadMap(map, field, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["EbsVolumeCreateMinutes"] = (e, f) => r.EbsVolumeCreateMinutes = ReadNumber(e.Value, f, positive: true) ?? r.EbsVolumeCreateMinutes,
+                ["InitializationRateMiBps"] = (e, f) => r.InitializationRateMiBps = ReadNumber(e.Value, f, positive: true) ?? r.InitializationRateMiBps,
+                ["InstanceBootMinutes"] = (e, f) => r.InstanceBootMinutes = ReadNumber(e.Value, f, positive: true) ?? r.InstanceBootMinutes,
+                ["RdsRestoreFixedMinutes"] = (e, f) => r.RdsRestoreFixedMinutes = ReadNumber(e.Value, f, positive: true) ?? r.RdsRestoreFixedMinutes,
+                ["RdsRestoreGiBPerHour"] = (e, f) => r.RdsRestoreGiBPerHour = ReadNumber(e.Value, f, positive: true) ?? r.RdsRestoreGiBPerHour,
+                ["FileRestoreMiBps"] = (e, f) => r.FileRestoreMiBps = ReadNumber(e.Value, f, positive: true) ?? r.FileRestoreMiBps,
+                ["ApprovalValidity"] = (e, f) => r.ApprovalValidity = ReadDuration(e.Value, f) ?? r.ApprovalValidity,
+                ["PlanValidity"] = (e, f) => r.PlanValidity = ReadDuration(e.Value, f) ?? r.PlanValidity,
             });
         }
 

@@ -60,6 +60,14 @@ namespace FinBackup.Domain.RecoveryPoints
         /// Get-FinRecoveryPoint -Policy), so Copy-FinBackupToRegion downstream binds it by property name. Not stored in AWS.
         /// </summary>
         public global::FinBackup.Domain.Policy.BackupPolicy Policy { get; set; }
+        /// <summary>AWS Backup vault points: the protected resource's ARN, its AWS Backup resource type (RDS, EBS, EC2, Aurora...),
+        /// the vault, and whether the vault is locked (Vault Lock); null for other kinds.</summary>
+        public string ResourceArn { get; set; }
+        public string ResourceType { get; set; }
+        public string BackupVaultName { get; set; }
+        public bool? VaultLocked { get; set; }
+        /// <summary>AWS Backup vault points: when AWS Backup's lifecycle deletes the point (CalculatedLifecycle.DeleteAt).</summary>
+        public DateTime? LifecycleDeleteAt { get; set; }
         public bool IsCopy => !string.IsNullOrEmpty(SourceRecoveryPointId);
         public TimeSpan Age(DateTime utcNow) => utcNow - CreatedAt;
 

@@ -67,6 +67,7 @@ namespace FinBackup.Cmdlets
                 CreatedAfter = CreatedAfter?.ToUniversalTime(),
                 CreatedBefore = OlderThan.HasValue ? DateTime.UtcNow - OlderThan.Value : (DateTime?)null,
                 IncludeUnmanaged = IncludeUnmanaged,
+                BackupVaultName = Policy?.BackupVaultName,
             };
             foreach (var a in Application ?? new string[0]) query.Applications.Add(a);
             foreach (var r in ResourceId ?? new string[0]) query.ResourceIds.Add(r);

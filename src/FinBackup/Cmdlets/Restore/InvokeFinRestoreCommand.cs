@@ -43,6 +43,7 @@ namespace FinBackup.Cmdlets.Restore
 
         /// <summary>Keys, buckets (restore metadata), RestoreTargets, RestoreSecret, RTO and RestoreApprovers of the application.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = PlanSet, HelpMessage = "With -Plan: the policy whose RestoreApprovers decide whether the plan may run.")]
         public BackupPolicy Policy { get; set; }
 
         // ----- files -----
@@ -168,6 +169,11 @@ namespace FinBackup.Cmdlets.Restore
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == PlanSet)
+            {
+                RestorePlan();
+                return;
+            }
             if (ParameterSetName == PointInTimeSet || ParameterSetName == LatestSet)
             {
                 var pitr = BuildRequest();
