@@ -47,6 +47,20 @@ namespace FinBackup.Aws
         public IAmazonEC2 Ec2(string region = null) =>
             Cached("ec2", region, r => new AmazonEC2Client(Credentials, Configure(new AmazonEC2Config(), "EC2", r)));
 
+        /// <summary>
+        /// EC2 without the SDK's automatic retries, for creates and copies AWS does not deduplicate: after a reply lost on the
+        /// way back, the SDK would send them again and make a second snapshot set or image. Callers retry themselves and look
+        /// for the first attempt's result before re-sending (RecoveryPoints.LookBeforeResend).
+        /// </summary>
+        public IAmazonEC2 Ec2Once(string region = null) =>
+            Cached("ec2-once", region, r =>
+            {
+                var config = Configure(new AmazonEC2Config(), "EC2", r);
+                config.MaxErrorRetry = 0;
+                config.HttpClientFactory = new SingleUseConnectionFactory();
+                return new AmazonEC2Client(Credentials, config);
+            });
+
         public IAmazonS3 S3(string region = null) =>
             Cached("s3", region, r =>
             {

@@ -20,6 +20,11 @@ namespace FinBackup.Domain.RecoveryPoints
         Failed,
         Deleting,
         Unknown,
+        /// <summary>
+        /// Some of what the point consists of is missing (a snapshot set with fewer members than it was taken with, after an
+        /// interrupted delete). Never restorable; expiry finishes deleting it.
+        /// </summary>
+        Partial,
     }
 
     /// <summary>One recovery point of any kind, in one region. The pipeline object FinBackup cmdlets pass around.</summary>

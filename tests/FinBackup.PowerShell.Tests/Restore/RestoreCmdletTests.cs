@@ -1,3 +1,4 @@
+using AwsCli = FinBackup.PowerShell.Tests.RecoveryPoints.AwsCli;
 using System.Management.Automation;
 using System.Text.Json;
 using FinBackup.PowerShell.Tests.RecoveryPoints;

@@ -30,7 +30,6 @@ public sealed class PortAdapterTests
     /// <summary>Kinds the model knows that no provider lists yet, and why (kept exact: a kind that gains a provider fails here).</summary>
     private static readonly Dictionary<RecoveryPointKind, string> KindsWithoutProvider = new()
     {
-        [RecoveryPointKind.BackupVaultPoint] = "AWS Backup vault points: the provider comes with the restore work (issue 9)",
     };
 
     private static Dictionary<Type, List<Type>> GatewaysByPort() =>

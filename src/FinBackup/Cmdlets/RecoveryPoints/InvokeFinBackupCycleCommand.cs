@@ -35,6 +35,7 @@ namespace FinBackup.Cmdlets
                     ShouldProcess = (target, action) => ShouldProcess(target, action),
                     Progress = (step, i, n) => WriteFinProgress(1, Activity, step, n == 0 ? 0 : i * 100 / n, Policy.Name),
                     Error = (ex, target) => WriteFinError(ex, target),
+                    Warning = text => WriteWarning(text),
                 }, CancellationToken);
                 foreach (var s in summaries) WriteObject(s);
             }
@@ -44,6 +45,11 @@ namespace FinBackup.Cmdlets
             catch (FinBackupException ex)
             {
                 ThrowFinError(ex, Policy);
+            }
+            catch (Exception ex) when (!(ex is System.Management.Automation.PipelineStoppedException))
+            {
+                // Never an unhandled .NET exception: whatever escaped the cycle becomes one FinBackup error.
+                WriteFinError(FinBackupException.From(ex, $"Invoke-FinBackupCycle for policy '{Policy.Name}'"), Policy);
             }
             finally
             {
