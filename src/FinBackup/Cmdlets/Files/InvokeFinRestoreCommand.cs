@@ -46,6 +46,10 @@ namespace FinBackup.Cmdlets.Files
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Restore setuid, setgid and sticky bits as recorded (stripped by default).</summary>
+        [Parameter]
+        public SwitchParameter PreservePrivilegedModes { get; set; }
+
         [Parameter]
         [ValidateRange(1, 64)]
         public int Parallelism { get; set; } = 4;
@@ -104,6 +108,7 @@ namespace FinBackup.Cmdlets.Files
                     Include = Include?.ToList() ?? new System.Collections.Generic.List<string>(),
                     Exclude = Exclude?.ToList() ?? new System.Collections.Generic.List<string>(),
                     Force = Force,
+                    PreservePrivilegedModes = PreservePrivilegedModes,
                     Parallelism = Parallelism,
                 }, new Observer(this, whatIf), CancellationToken);
                 CompleteFinProgress(2, Activity);
