@@ -19,6 +19,7 @@
         'Policy.Format.ps1xml'
         'RecoveryPoint.Format.ps1xml'
         'FileBackup.Format.ps1xml'
+        'Verification.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -43,6 +44,7 @@
         'Remove-FinExpiredBackup'
         'Invoke-FinBackupCycle'
         'Set-FinBackupPlan'
+        'Test-FinRecoveryPoint'
 
         # File backups and restore
         'Backup-FinFile'
