@@ -21,6 +21,7 @@
         'FileBackup.Format.ps1xml'
         'Security.Format.ps1xml'
         'Restore.Format.ps1xml'
+        'Verification.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -45,6 +46,7 @@
         'Remove-FinExpiredBackup'
         'Invoke-FinBackupCycle'
         'Set-FinBackupPlan'
+        'Test-FinRecoveryPoint'
 
         # File backups and restore
         'Backup-FinFile'

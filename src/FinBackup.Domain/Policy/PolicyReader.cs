@@ -74,11 +74,11 @@ namespace FinBackup.Domain.Policy
             }
             var seen = ReadMap(map, null, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
             {
-                ["Name"] = (e, f) => _policy.Name = ReadString(e.Value, f),
+                ["Name"] = (e, f) => _policy.Name = ReadTagValue(e.Value, f, "the policy name"),
                 ["Description"] = (e, f) => _policy.Description = ReadString(e.Value, f),
                 ["PrimaryRegion"] = (e, f) => _policy.PrimaryRegion = ReadRegion(e.Value, f),
                 ["DrRegion"] = (e, f) => _policy.DrRegion = ReadRegion(e.Value, f),
-                ["TagKey"] = (e, f) => _policy.TagKey = ReadString(e.Value, f) ?? _policy.TagKey,
+                ["TagKey"] = (e, f) => _policy.TagKey = ReadTagKey(e.Value, f) ?? _policy.TagKey,
                 ["BackupVaultName"] = (e, f) => _policy.BackupVaultName = ReadString(e.Value, f),
                 ["VaultLock"] = (e, f) => _policy.VaultLock = ReadBool(e.Value, f) ?? false,
                 ["KmsKeys"] = (e, f) => _policy.KmsKeys = ReadRegionMap(e.Value, f),
@@ -140,7 +140,7 @@ namespace FinBackup.Domain.Policy
             {
                 var seen = ReadMap(map, field, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
                 {
-                    ["Name"] = (e, f) => app.Name = ReadString(e.Value, f),
+                    ["Name"] = (e, f) => app.Name = ReadTagValue(e.Value, f, "an application name"),
                     ["Criticality"] = (e, f) => app.Criticality = ReadString(e.Value, f),
                     ["Frequency"] = (e, f) => app.Frequency = ReadDuration(e.Value, f),
                     ["Retention"] = (e, f) => app.Retention = ReadDuration(e.Value, f),
@@ -150,10 +150,10 @@ namespace FinBackup.Domain.Policy
                     ["FileSets"] = (e, f) => app.FileSets = ReadFileSets(e.Value, f),
                     ["CopyToDrRegion"] = (e, f) => app.CopyToDrRegion = ReadBool(e.Value, f) ?? app.CopyToDrRegion,
                     ["RestoreApprovers"] = (e, f) => app.RestoreApprovers = ReadStringList(e.Value, f),
-                    ["DeclaredDataGiB"] = (e, f) => app.DeclaredDataGiB = ReadNumber(e.Value, f, positive: true),
-                    ["DeclaredInstances"] = (e, f) => app.DeclaredInstances = ReadInt(e.Value, f),
-                    ["DeclaredVolumes"] = (e, f) => app.DeclaredVolumes = ReadInt(e.Value, f),
-                    ["DeclaredDatabases"] = (e, f) => app.DeclaredDatabases = ReadInt(e.Value, f),
+                    ["DeclaredDataGiB"] = (e, f) => app.DeclaredDataGiB = ReadNumber(e.Value, f, positive: true, max: MaxDeclaredDataGiB, unit: "GiB"),
+                    ["DeclaredInstances"] = (e, f) => app.DeclaredInstances = ReadInt(e.Value, f, MaxDeclaredCount),
+                    ["DeclaredVolumes"] = (e, f) => app.DeclaredVolumes = ReadInt(e.Value, f, MaxDeclaredCount),
+                    ["DeclaredDatabases"] = (e, f) => app.DeclaredDatabases = ReadInt(e.Value, f, MaxDeclaredCount),
                     ["BackupPlanFrequency"] = (e, f) => app.BackupPlanFrequency = ReadDuration(e.Value, f),
                     ["BackupPlanRetention"] = (e, f) => app.BackupPlanRetention = ReadDuration(e.Value, f),
                     // restore keys: read in PolicyReader.Restore.cs
@@ -263,7 +263,7 @@ namespace FinBackup.Domain.Policy
             var a = _policy.Assumptions;
             ReadMap(map, field, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
             {
-                ["CopyThroughputMiBps"] = (e, f) => a.CopyThroughputMiBps = ReadNumber(e.Value, f, positive: true) ?? a.CopyThroughputMiBps,
+                ["CopyThroughputMiBps"] = (e, f) => a.CopyThroughputMiBps = ReadNumber(e.Value, f, positive: true, max: MaxThroughputMiBps, unit: "MiB/s") ?? a.CopyThroughputMiBps,
                 ["ChangeRatePercentPerHour"] = (e, f) => a.ChangeRatePercentPerHour = ReadPercent(e.Value, f) ?? a.ChangeRatePercentPerHour,
                 ["EbsSnapshotDuration"] = (e, f) => a.EbsSnapshotDuration = ReadDuration(e.Value, f) ?? a.EbsSnapshotDuration,
             });
@@ -342,6 +342,46 @@ namespace FinBackup.Domain.Policy
             return null;
         }
 
+        /// <summary>
+        /// A value that FinBackup writes into AWS tags (policy and application names): S3 and EC2 accept letters, digits,
+        /// spaces and _ . : / = + - @, at most 256 characters. Checked here so a bad name fails at import with its line,
+        /// not at run time in the middle of a cycle.
+        /// </summary>
+        private string ReadTagValue(PolicyNode node, string field, string what)
+        {
+            var value = ReadString(node, field);
+            if (value == null) return null;
+            var problem = TagRules.CheckValue(value);
+            if (problem != null)
+            {
+                Error(PolicyRules.ValidValue, node, field, $"{what} {Shorten(value)} {problem}",
+                    "Use letters, digits, spaces and _ . : / = + - @ only, at most 256 characters (AWS tag values).");
+                return null;
+            }
+            return value;
+        }
+
+        /// <summary>The tag key that marks an application's resources: not empty (an empty one would silently be fin:application).</summary>
+        private string ReadTagKey(PolicyNode node, string field)
+        {
+            var value = ReadString(node, field);
+            if (value == null) return null;
+            var problem = TagRules.CheckKey(value);
+            if (problem != null)
+            {
+                Error(PolicyRules.ValidValue, node, field, $"the tag key {Shorten(value)} {problem}",
+                    "Give the tag key your resources carry, e.g. TagKey = 'fin:application' (or remove TagKey to use that default).");
+                return null;
+            }
+            return value;
+        }
+
+        private static string Shorten(string value)
+        {
+            var s = value.Length > 60 ? value.Substring(0, 60) + $"...\" ({value.Length} characters)" : value + "\"";
+            return "\"" + s;
+        }
+
         private TimeSpan? ReadDuration(PolicyNode node, string field)
         {
             if (node is PolicyScalar s && s.Kind == ScalarKind.Null) return null;
@@ -382,14 +422,34 @@ namespace FinBackup.Domain.Policy
             return null;
         }
 
-        private double? ReadNumber(PolicyNode node, string field, bool positive)
+        /// <summary>Declared data beyond 1 PiB per application is a typo (and overflows the copy-time arithmetic).</summary>
+        public const double MaxDeclaredDataGiB = 1048576;
+        public const double MaxThroughputMiBps = 100000;
+        public const int MaxDeclaredCount = 100000;
+
+        private double? ReadNumber(PolicyNode node, string field, bool positive, double max = 1e9, string unit = null)
         {
             if (node is PolicyScalar s)
             {
                 if (s.Kind == ScalarKind.Null) return null;
                 if (s.Kind == ScalarKind.Integer || s.Kind == ScalarKind.Number)
                 {
-                    var d = Convert.ToDouble(s.Value, CultureInfo.InvariantCulture);
+                    double d;
+                    try
+                    {
+                        d = Convert.ToDouble(s.Value, CultureInfo.InvariantCulture);
+                    }
+                    catch (OverflowException)
+                    {
+                        d = double.PositiveInfinity;
+                    }
+                    if (double.IsNaN(d) || double.IsInfinity(d) || d > max)
+                    {
+                        Error(PolicyRules.ValidValue, node, field,
+                            $"{Shorten(Convert.ToString(s.Value, CultureInfo.InvariantCulture))} is out of range; the largest accepted value is {max.ToString("N0", CultureInfo.InvariantCulture)}{(unit != null ? " " + unit : string.Empty)}",
+                            "Check the value and its unit.");
+                        return null;
+                    }
                     if (positive && d <= 0)
                     {
                         Error(PolicyRules.ValidValue, node, field, $"{s.Describe()} must be greater than zero");
@@ -413,17 +473,22 @@ namespace FinBackup.Domain.Policy
             return d;
         }
 
-        private int? ReadInt(PolicyNode node, string field)
+        private int? ReadInt(PolicyNode node, string field, int max = int.MaxValue)
         {
             if (node is PolicyScalar s)
             {
                 if (s.Kind == ScalarKind.Null) return null;
                 if (s.Kind == ScalarKind.Integer)
                 {
-                    var l = (long)s.Value;
-                    if (l < 0 || l > int.MaxValue)
+                    var l = Convert.ToInt64(s.Value, CultureInfo.InvariantCulture);
+                    if (l < 0)
                     {
                         Error(PolicyRules.ValidValue, node, field, $"{s.Describe()} must be a count of zero or more");
+                        return null;
+                    }
+                    if (l > max)
+                    {
+                        Error(PolicyRules.ValidValue, node, field, $"{l} is out of range; the largest accepted value is {max.ToString("N0", CultureInfo.InvariantCulture)}");
                         return null;
                     }
                     return (int)l;

@@ -57,6 +57,8 @@ namespace FinBackup.Domain.Restore
         public string[] Include { get; set; }
         public string[] Exclude { get; set; }
         public bool Force { get; set; }
+        /// <summary>Files: restore setuid, setgid and sticky bits as recorded (stripped by default).</summary>
+        public bool PreservePrivilegedModes { get; set; }
         public int Parallelism { get; set; } = 4;
 
         /// <summary>Whether the request is a point-in-time restore (no recovery point; the source is DBInstanceIdentifier).</summary>

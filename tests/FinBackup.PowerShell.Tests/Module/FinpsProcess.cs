@@ -8,7 +8,7 @@ public static class FinpsProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string command, int timeoutSeconds = 120, IDictionary<string, string>? environment = null)
+    public static Result Run(string command, int timeoutSeconds = 120, IDictionary<string, string>? environment = null, params string[] hostArguments)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -19,6 +19,7 @@ public static class FinpsProcess
             WorkingDirectory = RepoPaths.Root,
         };
         psi.ArgumentList.Add(RepoPaths.HostDll);
+        foreach (var a in hostArguments) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add("-Command");
         psi.ArgumentList.Add(command);
         psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";

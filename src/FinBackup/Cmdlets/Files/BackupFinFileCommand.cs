@@ -66,6 +66,10 @@ namespace FinBackup.Cmdlets.Files
         [Parameter]
         public SwitchParameter NoCache { get; set; }
 
+        /// <summary>Take a new point even when this host already has one in the current window (one point per window otherwise).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         [Parameter]
         [ValidateRange(1, 64)]
         public int Parallelism { get; set; } = 4;
@@ -111,6 +115,7 @@ namespace FinBackup.Cmdlets.Files
                     Retention = Retention,
                     Frequency = Frequency,
                     NoCache = NoCache,
+                    Force = Force,
                 };
                 yield break;
             }
@@ -152,6 +157,7 @@ namespace FinBackup.Cmdlets.Files
                     Retention = app.Retention ?? TimeSpan.FromHours(12),
                     Frequency = set.Frequency ?? app.Frequency,
                     NoCache = NoCache,
+                    Force = Force,
                     CacheDirectory = set.Name == null ? null
                         : System.IO.Path.Combine(FileChangeCache.DefaultDirectory(bucket, app.Name), FileBackupLayout.Slug(set.Name)),
                 };

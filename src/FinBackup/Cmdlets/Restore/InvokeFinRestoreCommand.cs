@@ -61,6 +61,10 @@ namespace FinBackup.Cmdlets.Restore
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Files: restore setuid, setgid and sticky bits as recorded (stripped by default).</summary>
+        [Parameter]
+        public SwitchParameter PreservePrivilegedModes { get; set; }
+
         [Parameter]
         [ValidateRange(1, 64)]
         public int Parallelism { get; set; } = 4;
@@ -230,6 +234,7 @@ namespace FinBackup.Cmdlets.Restore
                 Include = Include,
                 Exclude = Exclude,
                 Force = Force,
+                PreservePrivilegedModes = PreservePrivilegedModes,
                 Parallelism = Parallelism,
             };
         }
@@ -373,6 +378,7 @@ namespace FinBackup.Cmdlets.Restore
                     Include = request.Include?.ToList() ?? new List<string>(),
                     Exclude = request.Exclude?.ToList() ?? new List<string>(),
                     Force = request.Force,
+                    PreservePrivilegedModes = request.PreservePrivilegedModes,
                     Parallelism = request.Parallelism,
                 }, new FileObserver(this, whatIf), CancellationToken);
                 if (whatIf) return;
