@@ -27,7 +27,7 @@ namespace FinBackup.Domain.Policy
     /// Every problem names the file, line and field: wrong types, bad durations, unknown keys (a warning with
     /// "did you mean"), duplicate application names, unknown regions, missing required fields. Keys are case-insensitive.
     /// </summary>
-    public sealed class PolicyReader
+    public sealed partial class PolicyReader
     {
         private readonly List<PolicyDiagnostic> _diagnostics = new List<PolicyDiagnostic>();
         private readonly BackupPolicy _policy = new BackupPolicy();
@@ -86,6 +86,10 @@ namespace FinBackup.Domain.Policy
                 ["Applications"] = (e, f) => ReadApplications(e.Value, f),
                 ["Quotas"] = (e, f) => ReadQuotas(e.Value, f),
                 ["Assumptions"] = (e, f) => ReadAssumptions(e.Value, f),
+                // Running unattended (PolicyReader.Unattended.cs).
+                ["Schedule"] = (e, f) => ReadSchedule(e.Value, f),
+                ["Alarms"] = (e, f) => ReadAlarms(e.Value, f),
+                ["Metrics"] = (e, f) => ReadMetrics(e.Value, f),
             });
             Require(seen, map, null, "Name", "the policy's name (it tags every recovery point, e.g. Name = 'finco')");
             Require(seen, map, null, "PrimaryRegion", "the region the applications run in, e.g. PrimaryRegion = 'us-east-1'");
