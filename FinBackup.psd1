@@ -19,6 +19,7 @@
         'Policy.Format.ps1xml'
         'RecoveryPoint.Format.ps1xml'
         'FileBackup.Format.ps1xml'
+        'Unattended.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -49,6 +50,13 @@
         'Invoke-FinRestore'
         'Set-FinBucketReplication'
         'Send-FinFileBackupCommand'
+
+        # Running unattended
+        'Register-FinBackupSchedule'
+        'Get-FinBackupSchedule'
+        'Unregister-FinBackupSchedule'
+        'Publish-FinSsmDocument'
+        'Set-FinRpoAlarm'
 
     )
     FunctionsToExport     = @()
