@@ -56,18 +56,47 @@ namespace FinBackup.Aws.Unattended
             }
         }
 
+        /// <summary>The version (newest first) whose content is <paramref name="content"/>; versions are numbered 1..LatestVersion.</summary>
+        private string VersionWithContent(string name, string content, CancellationToken ct)
+        {
+            var latest = _ssm.DescribeDocumentAsync(new DescribeDocumentRequest { Name = name }, ct).GetAwaiter().GetResult().Document.LatestVersion;
+            if (!int.TryParse(latest, out var n)) return null;
+            for (var v = n; v >= 1; v--)
+            {
+                var version = v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                try
+                {
+                    var d = _ssm.GetDocumentAsync(new GetDocumentRequest { Name = name, DocumentVersion = version }, ct).GetAwaiter().GetResult();
+                    if (string.Equals((d.Content ?? string.Empty).Trim(), content.Trim(), StringComparison.Ordinal)) return version;
+                }
+                catch (AmazonSimpleSystemsManagementException ex) when (ex.ErrorCode == "InvalidDocumentVersion" || ex.ErrorCode == "InvalidDocument")
+                {
+                }
+            }
+            return null;
+        }
+
         public string Update(string name, string content, CancellationToken cancellationToken)
         {
             try
             {
-                var r = _ssm.UpdateDocumentAsync(new UpdateDocumentRequest
+                string version;
+                try
                 {
-                    Name = name,
-                    Content = content,
-                    DocumentFormat = DocumentFormat.JSON,
-                    DocumentVersion = "$LATEST",
-                }, cancellationToken).GetAwaiter().GetResult();
-                var version = r.DocumentDescription?.DocumentVersion;
+                    var r = _ssm.UpdateDocumentAsync(new UpdateDocumentRequest
+                    {
+                        Name = name,
+                        Content = content,
+                        DocumentFormat = DocumentFormat.JSON,
+                        DocumentVersion = "$LATEST",
+                    }, cancellationToken).GetAwaiter().GetResult();
+                    version = r.DocumentDescription?.DocumentVersion;
+                }
+                catch (AmazonSimpleSystemsManagementException ex) when (ex.ErrorCode == "DuplicateDocumentContent")
+                {
+                    // An older version already has this content (the default was moved away from it): make that one the default again.
+                    version = VersionWithContent(name, content, cancellationToken) ?? throw ex;
+                }
                 _ssm.UpdateDocumentDefaultVersionAsync(new UpdateDocumentDefaultVersionRequest { Name = name, DocumentVersion = version }, cancellationToken)
                     .GetAwaiter().GetResult();
                 return version;
