@@ -260,6 +260,40 @@ public sealed class UnattendedCmdletTests
     }
 
     [Fact]
+    public void A_file_backup_publishes_its_metrics_with_the_file_set_dimension()
+    {
+        _aws.Run("s3api", "create-bucket", "--region", "us-east-1", "--bucket", "fin-backup-use1");
+        var root = Directory.CreateTempSubdirectory("finps-unattended-").FullName;
+        Environment.SetEnvironmentVariable("FINBACKUP_CACHE_DIR", Path.Combine(root, "cache"));
+        try
+        {
+            var ledger = Path.Combine(root, "ledger");
+            Directory.CreateDirectory(ledger);
+            File.WriteAllText(Path.Combine(ledger, "a.dat"), new string('x', 5000));
+            using var host = Host();
+            var r = host.Run($"Backup-FinFile -Path '{ledger}' -Bucket fin-backup-use1 -KmsKeyId alias/fin-backup -Application 'Agent payment'");
+            Assert.Empty(r.Errors);
+            Assert.Empty(r.Warnings);
+            var metrics = _aws.Json("cloudwatch", "list-metrics", "--region", "us-east-1", "--namespace", "FinBackup", "--metric-name", "BytesUploaded")
+                .GetProperty("Metrics").EnumerateArray().Single();
+            var dims = metrics.GetProperty("Dimensions").EnumerateArray().ToDictionary(d => d.GetProperty("Name").GetString()!, d => d.GetProperty("Value").GetString());
+            Assert.Equal("Agent payment", dims["Application"]);
+            Assert.Equal("us-east-1", dims["Region"]);
+            Assert.Equal("(paths)", dims["FileSet"]);
+            var now = DateTime.UtcNow;
+            var stats = _aws.Json("cloudwatch", "get-metric-statistics", "--region", "us-east-1", "--namespace", "FinBackup", "--metric-name", "BytesUploaded",
+                "--dimensions", "Name=Application,Value=Agent payment", "Name=Region,Value=us-east-1", "Name=FileSet,Value=(paths)", "--statistics", "Sum", "--period", "3600",
+                "--start-time", now.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ"), "--end-time", now.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ"));
+            Assert.True(stats.GetProperty("Datapoints").EnumerateArray().Single().GetProperty("Sum").GetDouble() > 0);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FINBACKUP_CACHE_DIR", null);
+            try { Directory.Delete(root, true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
     public void An_alarm_topic_that_does_not_exist_is_an_error_naming_the_policy_field()
     {
         using var host = Host();
