@@ -22,6 +22,7 @@
         'Security.Format.ps1xml'
         'Restore.Format.ps1xml'
         'Verification.Format.ps1xml'
+        'Unattended.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -63,6 +64,12 @@
         'New-FinRestorePlan'
         'Get-FinRestorePlan'
         'Approve-FinRestore'
+        # Running unattended
+        'Register-FinBackupSchedule'
+        'Get-FinBackupSchedule'
+        'Unregister-FinBackupSchedule'
+        'Publish-FinSsmDocument'
+        'Set-FinRpoAlarm'
 
     )
     FunctionsToExport     = @()

@@ -23,6 +23,8 @@
 #  4. File sets: the ledger and configuration of Agent payment every 45 minutes (inside the 1h RPO), to S3 with
 #     the bank's KMS key, and copied to the DR bucket. AWS Backup cannot do file-level or sub-hourly backups.
 #  5. The feasibility assumptions are written down (Assumptions) so reviewers can challenge them.
+#  6. Nobody is told when a window is missed unless something watches: schedules, metrics and RPO alarms
+#     (Schedule, Alarms, Metrics; see "Run it unattended" in the README).
 #
 @{
     Name            = 'finco'
@@ -59,6 +61,25 @@
         FileRestoreMiBps        = 50     # file restore, verified
         ApprovalValidity        = '4h'   # an approval (Approve-FinRestore) lasts this long
         PlanValidity            = '24h'  # a plan can be approved and run for this long
+    }
+    # Running unattended (change 6): EventBridge Scheduler runs the cycle on the admin instance and the file sets
+    # on the application's instances through SSM Run Command (Register-FinBackupSchedule, Publish-FinSsmDocument);
+    # CloudWatch alarms per application notify the operations topic (Set-FinRpoAlarm). Replace the account id.
+    Schedule        = @{
+        AdminInstanceTag     = @{ 'fin:role' = 'backup-admin' }
+        ModuleBucket         = 'fin-admin-use1'            # holds finbackup/FinBackup.zip and the policy file
+        PolicyKey            = 'finbackup/policies/finco.recommended.policy.psd1'
+        SchedulerRoleArn     = 'arn:aws:iam::123456789012:role/fin-backup-scheduler'
+        DeadLetterQueueArn   = 'arn:aws:sqs:us-east-1:123456789012:fin-backup-schedule-dlq'
+        WindowOffset         = '5m'                        # runs fire 5 minutes into each window
+        MaximumRetryAttempts = 3
+    }
+    Alarms          = @{
+        SnsTopicArn = 'arn:aws:sns:us-east-1:123456789012:fin-backup-alarms'
+    }
+    Metrics         = @{
+        Enabled   = $true
+        Namespace = 'FinBackup'
     }
 
     Applications    = @(

@@ -38,6 +38,14 @@ namespace FinBackup.Domain.Policy
         /// <summary>Warnings found while reading the file (unknown keys), so Test-FinBackupPolicy -Policy reports them too.</summary>
         public IList<PolicyFinding> ReadWarnings { get; set; } = new List<PolicyFinding>();
 
+        // ----- running unattended (UnattendedPolicy.cs) -----
+        /// <summary>Schedules and SSM documents: admin instances, module bucket, scheduler role, dead-letter queue.</summary>
+        public SchedulePolicy Schedule { get; set; } = new SchedulePolicy();
+        /// <summary>Where the RPO alarms notify.</summary>
+        public AlarmPolicy Alarms { get; set; } = new AlarmPolicy();
+        /// <summary>CloudWatch metrics of cycles and file backups.</summary>
+        public MetricsPolicy Metrics { get; set; } = new MetricsPolicy();
+
         public IEnumerable<string> Regions =>
             new[] { PrimaryRegion, DrRegion }.Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase);
 

@@ -87,6 +87,10 @@ namespace FinBackup.Domain.Policy
                 ["Quotas"] = (e, f) => ReadQuotas(e.Value, f),
                 ["Assumptions"] = (e, f) => ReadAssumptions(e.Value, f),
                 ["Restore"] = (e, f) => ReadRestore(e.Value, f),
+                // Running unattended (PolicyReader.Unattended.cs).
+                ["Schedule"] = (e, f) => ReadSchedule(e.Value, f),
+                ["Alarms"] = (e, f) => ReadAlarms(e.Value, f),
+                ["Metrics"] = (e, f) => ReadMetrics(e.Value, f),
             });
             Require(seen, map, null, "Name", "the policy's name (it tags every recovery point, e.g. Name = 'finco')");
             Require(seen, map, null, "PrimaryRegion", "the region the applications run in, e.g. PrimaryRegion = 'us-east-1'");

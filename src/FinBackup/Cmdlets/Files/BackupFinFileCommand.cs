@@ -74,6 +74,10 @@ namespace FinBackup.Cmdlets.Files
         [ValidateRange(1, 64)]
         public int Parallelism { get; set; } = 4;
 
+        /// <summary>Do not publish CloudWatch metrics for this backup (with -Policy, Metrics.Enabled = $false does the same).</summary>
+        [Parameter]
+        public SwitchParameter NoMetrics { get; set; }
+
         protected override void ProcessRecord()
         {
             foreach (var request in BuildRequests())
@@ -91,6 +95,7 @@ namespace FinBackup.Cmdlets.Files
                                  $"{result.Summary.BytesRead} bytes read, {result.Summary.BytesUploaded} bytes in {result.Summary.ObjectsPut} objects uploaded, {result.Summary.Duration}.");
                     WriteObject(result.RecoveryPoint);
                     WriteObject(result.Summary);
+                    if (!NoMetrics && (Policy == null || Policy.Metrics.Enabled)) Unattended.CycleMetrics.PublishFileBackup(this, Session, region, Policy, request.FileSet, result);
                 }
                 catch (FinBackupException ex)
                 {

@@ -21,6 +21,10 @@ namespace FinBackup.Cmdlets
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
+        /// <summary>Do not publish CloudWatch metrics for this run (the policy's Metrics.Enabled = $false does the same for every run).</summary>
+        [Parameter]
+        public SwitchParameter NoMetrics { get; set; }
+
         protected override void ProcessRecord()
         {
             if (string.IsNullOrEmpty(Policy.PrimaryRegion))
@@ -38,6 +42,7 @@ namespace FinBackup.Cmdlets
                     Warning = text => WriteWarning(text),
                 }, CancellationToken);
                 foreach (var s in summaries) WriteObject(s);
+                if (!NoMetrics && Policy.Metrics.Enabled) Unattended.CycleMetrics.Publish(this, session, Policy, summaries, CancellationToken);
             }
             catch (OperationCanceledException)
             {
