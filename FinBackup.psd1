@@ -19,6 +19,7 @@
         'Policy.Format.ps1xml'
         'RecoveryPoint.Format.ps1xml'
         'FileBackup.Format.ps1xml'
+        'Recovery.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -49,6 +50,13 @@
         'Invoke-FinRestore'
         'Set-FinBucketReplication'
         'Send-FinFileBackupCommand'
+
+        # Disaster recovery
+        'Get-FinRtoEstimate'
+        'Export-FinRecoveryBlueprint'
+        'Get-FinRecoveryBlueprint'
+        'Compare-FinRecoveryBlueprint'
+        'Test-FinDrReadiness'
 
     )
     FunctionsToExport     = @()

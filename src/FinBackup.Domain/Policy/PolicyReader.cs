@@ -153,6 +153,8 @@ namespace FinBackup.Domain.Policy
                     ["DeclaredInstances"] = (e, f) => app.DeclaredInstances = ReadInt(e.Value, f),
                     ["DeclaredVolumes"] = (e, f) => app.DeclaredVolumes = ReadInt(e.Value, f),
                     ["DeclaredDatabases"] = (e, f) => app.DeclaredDatabases = ReadInt(e.Value, f),
+                    ["BlueprintMaxAge"] = (e, f) => app.BlueprintMaxAge = ReadDuration(e.Value, f),
+                    ["DeclaredDatabaseGiB"] = (e, f) => app.DeclaredDatabaseGiB = ReadNumber(e.Value, f, positive: true),
                     ["BackupPlanFrequency"] = (e, f) => app.BackupPlanFrequency = ReadDuration(e.Value, f),
                     ["BackupPlanRetention"] = (e, f) => app.BackupPlanRetention = ReadDuration(e.Value, f),
                 });
@@ -245,6 +247,10 @@ namespace FinBackup.Domain.Policy
                 ["ConcurrentSnapshotCopiesPerRegion"] = (e, f) => q.ConcurrentSnapshotCopiesPerRegion = ReadPositiveInt(e.Value, f) ?? q.ConcurrentSnapshotCopiesPerRegion,
                 ["PendingSnapshotsPerVolume"] = (e, f) => q.PendingSnapshotsPerVolume = ReadPositiveInt(e.Value, f) ?? q.PendingSnapshotsPerVolume,
                 ["ManualRdsSnapshotsPerRegion"] = (e, f) => q.ManualRdsSnapshotsPerRegion = ReadPositiveInt(e.Value, f) ?? q.ManualRdsSnapshotsPerRegion,
+                ["ElasticIpsPerRegion"] = (e, f) => q.ElasticIpsPerRegion = ReadPositiveInt(e.Value, f) ?? q.ElasticIpsPerRegion,
+                ["NatGatewaysPerAz"] = (e, f) => q.NatGatewaysPerAz = ReadPositiveInt(e.Value, f) ?? q.NatGatewaysPerAz,
+                ["VpcsPerRegion"] = (e, f) => q.VpcsPerRegion = ReadPositiveInt(e.Value, f) ?? q.VpcsPerRegion,
+                ["RunningInstancesPerRegion"] = (e, f) => q.RunningInstancesPerRegion = ReadPositiveInt(e.Value, f) ?? q.RunningInstancesPerRegion,
             });
         }
 
@@ -261,6 +267,19 @@ namespace FinBackup.Domain.Policy
                 ["CopyThroughputMiBps"] = (e, f) => a.CopyThroughputMiBps = ReadNumber(e.Value, f, positive: true) ?? a.CopyThroughputMiBps,
                 ["ChangeRatePercentPerHour"] = (e, f) => a.ChangeRatePercentPerHour = ReadPercent(e.Value, f) ?? a.ChangeRatePercentPerHour,
                 ["EbsSnapshotDuration"] = (e, f) => a.EbsSnapshotDuration = ReadDuration(e.Value, f) ?? a.EbsSnapshotDuration,
+                ["VolumeInitializationMiBps"] = (e, f) => a.VolumeInitializationMiBps = ReadNumber(e.Value, f, positive: true) ?? a.VolumeInitializationMiBps,
+                ["RdsRestoreBaseTime"] = (e, f) => a.RdsRestoreBaseTime = ReadDuration(e.Value, f) ?? a.RdsRestoreBaseTime,
+                ["RdsRestoreGiBPerMinute"] = (e, f) => a.RdsRestoreGiBPerMinute = ReadNumber(e.Value, f, positive: true) ?? a.RdsRestoreGiBPerMinute,
+                ["NetworkCreationTime"] = (e, f) => a.NetworkCreationTime = ReadDuration(e.Value, f) ?? a.NetworkCreationTime,
+                ["NatGatewayCreationTime"] = (e, f) => a.NatGatewayCreationTime = ReadDuration(e.Value, f) ?? a.NatGatewayCreationTime,
+                ["SecurityGroupCreationTime"] = (e, f) => a.SecurityGroupCreationTime = ReadDuration(e.Value, f) ?? a.SecurityGroupCreationTime,
+                ["LoadBalancerCreationTime"] = (e, f) => a.LoadBalancerCreationTime = ReadDuration(e.Value, f) ?? a.LoadBalancerCreationTime,
+                ["WebAclCreationTime"] = (e, f) => a.WebAclCreationTime = ReadDuration(e.Value, f) ?? a.WebAclCreationTime,
+                ["AutoScalingGroupCreationTime"] = (e, f) => a.AutoScalingGroupCreationTime = ReadDuration(e.Value, f) ?? a.AutoScalingGroupCreationTime,
+                ["InstanceBootTime"] = (e, f) => a.InstanceBootTime = ReadDuration(e.Value, f) ?? a.InstanceBootTime,
+                ["DnsTtl"] = (e, f) => a.DnsTtl = ReadDuration(e.Value, f) ?? a.DnsTtl,
+                ["HealthCheckInterval"] = (e, f) => a.HealthCheckInterval = ReadDuration(e.Value, f) ?? a.HealthCheckInterval,
+                ["HealthCheckFailureThreshold"] = (e, f) => a.HealthCheckFailureThreshold = ReadPositiveInt(e.Value, f) ?? a.HealthCheckFailureThreshold,
             });
         }
 
