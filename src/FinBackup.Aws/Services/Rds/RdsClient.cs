@@ -177,6 +177,10 @@ namespace FinBackup.Aws.Services.Rds
             DbiResourceId = e.Text("DbiResourceId"),
             CreateTime = e.Date("InstanceCreateTime"),
             Tags = e.Tags("TagList"),
+            MultiAz = e.Bool("MultiAZ") ?? false,
+            Port = e.Child("Endpoint").Int("Port"),
+            SubnetGroupName = e.Child("DBSubnetGroup").Text("DBSubnetGroupName"),
+            VpcSecurityGroupIds = e.Items("VpcSecurityGroups").Select(g => g.Text("VpcSecurityGroupId")).Where(g => g != null).ToList(),
         };
 
         private static RdsDbSnapshot ReadSnapshot(XElement e) => e == null ? null : new RdsDbSnapshot

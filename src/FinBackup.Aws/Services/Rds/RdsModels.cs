@@ -19,6 +19,10 @@ namespace FinBackup.Aws.Services.Rds
         public string DbiResourceId { get; set; }
         public DateTime? CreateTime { get; set; }
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        public bool MultiAz { get; set; }
+        public int? Port { get; set; }
+        public string SubnetGroupName { get; set; }
+        public IList<string> VpcSecurityGroupIds { get; set; } = new List<string>();
     }
 
     /// <summary>An RDS DB snapshot as DescribeDBSnapshots / CreateDBSnapshot / CopyDBSnapshot return it.</summary>
