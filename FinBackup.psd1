@@ -23,6 +23,7 @@
         'Restore.Format.ps1xml'
         'Verification.Format.ps1xml'
         'Unattended.Format.ps1xml'
+        'Recovery.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -70,6 +71,12 @@
         'Unregister-FinBackupSchedule'
         'Publish-FinSsmDocument'
         'Set-FinRpoAlarm'
+        # Disaster recovery
+        'Get-FinRtoEstimate'
+        'Export-FinRecoveryBlueprint'
+        'Get-FinRecoveryBlueprint'
+        'Compare-FinRecoveryBlueprint'
+        'Test-FinDrReadiness'
 
     )
     FunctionsToExport     = @()

@@ -53,6 +53,20 @@
         CopyThroughputMiBps      = 100    # per cross-region copy
         ChangeRatePercentPerHour = 1      # share of the declared data that changes per hour
         EbsSnapshotDuration      = '30m'  # one incremental EBS snapshot, start to completed
+        # RTO estimate (Get-FinRtoEstimate, Test-FinBackupPolicy rule RtoEstimateMeetsRto): failover step times
+        VolumeInitializationMiBps    = 250    # restored EBS volume read-through per instance
+        RdsRestoreBaseTime           = '15m'  # RDS restore from snapshot, fixed part
+        RdsRestoreGiBPerMinute       = 256    # RDS restore, size-dependent part
+        NetworkCreationTime          = '2m'
+        NatGatewayCreationTime       = '5m'
+        SecurityGroupCreationTime    = '1m'
+        LoadBalancerCreationTime     = '5m'
+        WebAclCreationTime           = '2m'
+        AutoScalingGroupCreationTime = '2m'
+        InstanceBootTime             = '5m'
+        DnsTtl                       = '60s'
+        HealthCheckInterval          = '30s'
+        HealthCheckFailureThreshold  = 3
     }
     # Restore planning figures (New-FinRestorePlan estimates) and maker-checker limits: replace with measured drill figures.
     Restore         = @{
@@ -110,6 +124,7 @@
             DeclaredInstances   = 1
             DeclaredVolumes     = 2
             DeclaredDatabases   = 1
+            DeclaredDatabaseGiB = 10240   # the RDS part of DeclaredDataGiB (RTO estimate)
         }
         @{
             Name                = 'Inventory Management System'
@@ -128,6 +143,7 @@
             DeclaredInstances   = 1
             DeclaredVolumes     = 2
             DeclaredDatabases   = 1
+            DeclaredDatabaseGiB = 10240   # the RDS part of DeclaredDataGiB (RTO estimate)
         }
         @{
             Name                = 'Agent payment'
@@ -158,6 +174,7 @@
             DeclaredInstances   = 1
             DeclaredVolumes     = 2
             DeclaredDatabases   = 1
+            DeclaredDatabaseGiB = 10240   # the RDS part of DeclaredDataGiB (RTO estimate)
         }
         @{
             Name                = 'Customer Assistance Management'

@@ -158,6 +158,8 @@ namespace FinBackup.Domain.Policy
                     ["DeclaredInstances"] = (e, f) => app.DeclaredInstances = ReadInt(e.Value, f, MaxDeclaredCount),
                     ["DeclaredVolumes"] = (e, f) => app.DeclaredVolumes = ReadInt(e.Value, f, MaxDeclaredCount),
                     ["DeclaredDatabases"] = (e, f) => app.DeclaredDatabases = ReadInt(e.Value, f, MaxDeclaredCount),
+                    ["BlueprintMaxAge"] = (e, f) => app.BlueprintMaxAge = ReadDuration(e.Value, f),
+                    ["DeclaredDatabaseGiB"] = (e, f) => app.DeclaredDatabaseGiB = ReadNumber(e.Value, f, positive: true, max: MaxDeclaredDataGiB, unit: "GiB"),
                     ["BackupPlanFrequency"] = (e, f) => app.BackupPlanFrequency = ReadDuration(e.Value, f),
                     ["BackupPlanRetention"] = (e, f) => app.BackupPlanRetention = ReadDuration(e.Value, f),
                     // restore keys: read in PolicyReader.Restore.cs
@@ -254,6 +256,10 @@ namespace FinBackup.Domain.Policy
                 ["ConcurrentSnapshotCopiesPerRegion"] = (e, f) => q.ConcurrentSnapshotCopiesPerRegion = ReadPositiveInt(e.Value, f) ?? q.ConcurrentSnapshotCopiesPerRegion,
                 ["PendingSnapshotsPerVolume"] = (e, f) => q.PendingSnapshotsPerVolume = ReadPositiveInt(e.Value, f) ?? q.PendingSnapshotsPerVolume,
                 ["ManualRdsSnapshotsPerRegion"] = (e, f) => q.ManualRdsSnapshotsPerRegion = ReadPositiveInt(e.Value, f) ?? q.ManualRdsSnapshotsPerRegion,
+                ["ElasticIpsPerRegion"] = (e, f) => q.ElasticIpsPerRegion = ReadPositiveInt(e.Value, f) ?? q.ElasticIpsPerRegion,
+                ["NatGatewaysPerAz"] = (e, f) => q.NatGatewaysPerAz = ReadPositiveInt(e.Value, f) ?? q.NatGatewaysPerAz,
+                ["VpcsPerRegion"] = (e, f) => q.VpcsPerRegion = ReadPositiveInt(e.Value, f) ?? q.VpcsPerRegion,
+                ["RunningInstancesPerRegion"] = (e, f) => q.RunningInstancesPerRegion = ReadPositiveInt(e.Value, f) ?? q.RunningInstancesPerRegion,
             });
         }
 
@@ -270,6 +276,19 @@ namespace FinBackup.Domain.Policy
                 ["CopyThroughputMiBps"] = (e, f) => a.CopyThroughputMiBps = ReadNumber(e.Value, f, positive: true, max: MaxThroughputMiBps, unit: "MiB/s") ?? a.CopyThroughputMiBps,
                 ["ChangeRatePercentPerHour"] = (e, f) => a.ChangeRatePercentPerHour = ReadPercent(e.Value, f) ?? a.ChangeRatePercentPerHour,
                 ["EbsSnapshotDuration"] = (e, f) => a.EbsSnapshotDuration = ReadDuration(e.Value, f) ?? a.EbsSnapshotDuration,
+                ["VolumeInitializationMiBps"] = (e, f) => a.VolumeInitializationMiBps = ReadNumber(e.Value, f, positive: true) ?? a.VolumeInitializationMiBps,
+                ["RdsRestoreBaseTime"] = (e, f) => a.RdsRestoreBaseTime = ReadDuration(e.Value, f) ?? a.RdsRestoreBaseTime,
+                ["RdsRestoreGiBPerMinute"] = (e, f) => a.RdsRestoreGiBPerMinute = ReadNumber(e.Value, f, positive: true) ?? a.RdsRestoreGiBPerMinute,
+                ["NetworkCreationTime"] = (e, f) => a.NetworkCreationTime = ReadDuration(e.Value, f) ?? a.NetworkCreationTime,
+                ["NatGatewayCreationTime"] = (e, f) => a.NatGatewayCreationTime = ReadDuration(e.Value, f) ?? a.NatGatewayCreationTime,
+                ["SecurityGroupCreationTime"] = (e, f) => a.SecurityGroupCreationTime = ReadDuration(e.Value, f) ?? a.SecurityGroupCreationTime,
+                ["LoadBalancerCreationTime"] = (e, f) => a.LoadBalancerCreationTime = ReadDuration(e.Value, f) ?? a.LoadBalancerCreationTime,
+                ["WebAclCreationTime"] = (e, f) => a.WebAclCreationTime = ReadDuration(e.Value, f) ?? a.WebAclCreationTime,
+                ["AutoScalingGroupCreationTime"] = (e, f) => a.AutoScalingGroupCreationTime = ReadDuration(e.Value, f) ?? a.AutoScalingGroupCreationTime,
+                ["InstanceBootTime"] = (e, f) => a.InstanceBootTime = ReadDuration(e.Value, f) ?? a.InstanceBootTime,
+                ["DnsTtl"] = (e, f) => a.DnsTtl = ReadDuration(e.Value, f) ?? a.DnsTtl,
+                ["HealthCheckInterval"] = (e, f) => a.HealthCheckInterval = ReadDuration(e.Value, f) ?? a.HealthCheckInterval,
+                ["HealthCheckFailureThreshold"] = (e, f) => a.HealthCheckFailureThreshold = ReadPositiveInt(e.Value, f) ?? a.HealthCheckFailureThreshold,
             });
         }
 

@@ -30,6 +30,10 @@ namespace FinBackup.Aws.Services.Rds
         public int? DbInstancePort { get; set; }
         public DateTime? LatestRestorableTime { get; set; }
         public int BackupRetentionPeriod { get; set; }
+        // names the DR blueprint reader uses
+        public bool MultiAz => MultiAZ;
+        public int? Port => EndpointPort;
+        public string SubnetGroupName => DBSubnetGroupName;
     }
 
     /// <summary>RestoreDBInstanceFromDBSnapshot / RestoreDBInstanceToPointInTime.</summary>

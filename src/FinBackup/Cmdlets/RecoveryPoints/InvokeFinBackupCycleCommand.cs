@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using FinBackup.Domain;
+using FinBackup.Domain.Connection;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.RecoveryPoints;
@@ -25,6 +26,10 @@ namespace FinBackup.Cmdlets
         [Parameter]
         public SwitchParameter NoMetrics { get; set; }
 
+        /// <summary>After the cycle, refresh each application's recovery blueprint (Export-FinRecoveryBlueprint) in both buckets.</summary>
+        [Parameter]
+        public SwitchParameter ExportBlueprint { get; set; }
+
         protected override void ProcessRecord()
         {
             if (string.IsNullOrEmpty(Policy.PrimaryRegion))
@@ -43,6 +48,7 @@ namespace FinBackup.Cmdlets
                 }, CancellationToken);
                 foreach (var s in summaries) WriteObject(s);
                 if (!NoMetrics && Policy.Metrics.Enabled) Unattended.CycleMetrics.Publish(this, session, Policy, summaries, CancellationToken);
+                if (ExportBlueprint) ExportBlueprints(session);
             }
             catch (OperationCanceledException)
             {
@@ -59,6 +65,28 @@ namespace FinBackup.Cmdlets
             finally
             {
                 CompleteFinProgress(1, Activity);
+            }
+        }
+
+        /// <summary>Opt-in DR hook: one blueprint per application after the cycle; a failure is that application's error record only.</summary>
+        private void ExportBlueprints(IAwsSession session)
+        {
+            var region = Policy.PrimaryRegion;
+            var dr = Policy.DrRegion;
+            var exporter = new Domain.Recovery.BlueprintExporter();
+            foreach (var app in Policy.Applications)
+            {
+                if (!ShouldProcess(app.Name, "Refresh the recovery blueprint")) continue;
+                try
+                {
+                    var drStore = string.IsNullOrEmpty(dr) || dr == region ? null : session.Get<IRecoveryBlueprintStore>(dr);
+                    var written = exporter.Export(Policy, app.Name, region, session.Get<IRecoveryBlueprintReader>(region), session.Get<IRecoveryBlueprintStore>(region), drStore, CancellationToken);
+                    WriteVerbose($"Blueprint of '{app.Name}': s3://{written.Bucket}/{written.Key}" + (written.DrBucket != null ? $" and s3://{written.DrBucket}/{written.DrKey}" : string.Empty) + ".");
+                }
+                catch (FinBackupException ex)
+                {
+                    WriteFinError(new FinBackupException("FinBlueprintExportFailed", ex.Kind, $"The recovery blueprint of '{app.Name}' was not refreshed: {ex.Message}", ex.RecommendedAction, ex), app.Name);
+                }
             }
         }
     }
