@@ -291,6 +291,21 @@ namespace FinBackup.Aws.Recovery
                 });
             }
 
+            // Groups outside the application's VPC (e.g. a database left in the default VPC) are named by their group
+            // name, so the blueprint never carries an account-specific id.
+            var unknownGroups = stack.Databases.SelectMany(d => d.SecurityGroups)
+                .Where(id => id != null && id.StartsWith("sg-", StringComparison.Ordinal) && !stack.Names.ContainsKey(id)).Distinct().ToList();
+            if (unknownGroups.Count > 0)
+            {
+                var externalGroups = (await _context.Ec2(Region).DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = unknownGroups }, ct).ConfigureAwait(false)).SecurityGroups
+                             ?? new List<SecurityGroup>();
+                foreach (var g in externalGroups)
+                {
+                    var name = g.Tags?.FirstOrDefault(t => t.Key == "Name")?.Value ?? g.GroupName;
+                    stack.Names[g.GroupId] = "external:" + name;
+                }
+            }
+
             foreach (var s in await _context.SecretsManager(Region).ListSecretsAsync(null, ct).ConfigureAwait(false))
             {
                 if (s.Tags.TryGetValue(tagKey, out var v) && v == app) stack.RestoreSecretNames.Add(s.Name);

@@ -52,7 +52,7 @@ namespace FinBackup.Aws.Restore
             {
                 r = Call(() => Ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = new List<string> { instanceId } }, ct), $"DescribeInstances {instanceId} in {_region}");
             }
-            catch (FinBackupException ex) when (ex.ErrorId == "FinResourceNotFound" || ex.Message.Contains("InvalidInstanceID"))
+            catch (FinBackupException ex) when (ex.Kind == FinErrorKind.ObjectNotFound || ex.Message.Contains("InvalidInstanceID"))
             {
                 return null;
             }
@@ -103,7 +103,7 @@ namespace FinBackup.Aws.Restore
                 var r = Call(() => Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = ids }, ct), $"DescribeVolumes in {_region}");
                 foreach (var v in r.Volumes ?? new List<Volume>()) states[v.VolumeId] = v.State?.Value;
             }
-            catch (FinBackupException ex) when (ex.ErrorId == "FinResourceNotFound")
+            catch (FinBackupException ex) when (ex.Kind == FinErrorKind.ObjectNotFound)
             {
                 // one of them is gone: report the others one by one
                 foreach (var id in ids)
@@ -113,7 +113,7 @@ namespace FinBackup.Aws.Restore
                         var r = Call(() => Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = new List<string> { id } }, ct), $"DescribeVolumes {id}");
                         foreach (var v in r.Volumes ?? new List<Volume>()) states[v.VolumeId] = v.State?.Value;
                     }
-                    catch (FinBackupException e) when (e.ErrorId == "FinResourceNotFound") { }
+                    catch (FinBackupException e) when (e.Kind == FinErrorKind.ObjectNotFound) { }
                 }
             }
             return states;

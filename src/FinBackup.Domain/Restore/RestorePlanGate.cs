@@ -112,7 +112,7 @@ namespace FinBackup.Domain.Restore
         {
             app = null;
             if (stored == null)
-                return new FinBackupException("FinRestorePlanNotFound", FinErrorKind.SecurityError,
+                return new FinBackupException("FinRestorePlanNotFound", FinErrorKind.ObjectNotFound,
                     $"Restore plan {plan.PlanId} is not stored in the backup bucket, so it cannot have been approved.",
                     "Make the plan with New-FinRestorePlan (it stores it), or pass the -Policy and -Region the plan was made with.");
             var presented = RestorePlanHash.Compute(plan);
@@ -126,12 +126,12 @@ namespace FinBackup.Domain.Restore
             if (policy == null) throw new ArgumentNullException(nameof(policy));
             if (!string.IsNullOrEmpty(plan.PolicyName) && !string.IsNullOrEmpty(policy.Name)
                 && !string.Equals(plan.PolicyName, policy.Name, StringComparison.OrdinalIgnoreCase))
-                return new FinBackupException("FinRestorePlanApplicationUnknown", FinErrorKind.SecurityError,
+                return new FinBackupException("FinRestorePlanApplicationUnknown", FinErrorKind.InvalidArgument,
                     $"Restore plan {plan.PlanId} was made under policy '{plan.PolicyName}', not '{policy.Name}'.",
                     $"Pass the policy the plan was made with (-Policy), whose RestoreApprovers decide who may approve it.");
             app = policy.FindApplication(plan.Application);
             if (app == null)
-                return new FinBackupException("FinRestorePlanApplicationUnknown", FinErrorKind.SecurityError,
+                return new FinBackupException("FinRestorePlanApplicationUnknown", FinErrorKind.InvalidArgument,
                     $"Restore plan {plan.PlanId} is for application '{plan.Application}', which policy '{policy.Name}' does not list.",
                     "Pass the policy the plan was made with; an application removed from the policy can no longer be restored by plan.");
             if (plan.ExpiresAt.HasValue && utcNow >= plan.ExpiresAt.Value)

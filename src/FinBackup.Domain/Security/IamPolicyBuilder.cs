@@ -273,6 +273,8 @@ namespace FinBackup.Domain.Security
 
         private void BucketRead(IamPolicyDocument doc, string sid, string[] prefixes)
         {
+            // Listing file backups without a bucket named finds the region's buckets first (ListBuckets takes no resource).
+            doc.Add(new IamStatement(sid + "FindBuckets", IamEffect.Allow, new[] { "s3:ListAllMyBuckets" }, new[] { "*" }));
             doc.Add(new IamStatement(sid + "List", IamEffect.Allow, new[] { "s3:ListBucket", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketLocation" }, Buckets()));
             doc.Add(new IamStatement(sid, IamEffect.Allow, new[] { "s3:GetObject", "s3:GetObjectTagging", "s3:GetObjectRetention" }, Objects(prefixes)));
         }

@@ -79,6 +79,15 @@ namespace FinBackup.Cmdlets
         public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption) =>
             Ask(() => base.ShouldProcess(verboseDescription, verboseWarning, caption), verboseDescription);
 
+        /// <summary>ShouldProcess (with the reason) that fails with FinConfirmationUnavailable when the host cannot ask.</summary>
+        public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption, out ShouldProcessReason shouldProcessReason)
+        {
+            var reason = ShouldProcessReason.None;
+            var answer = Ask(() => base.ShouldProcess(verboseDescription, verboseWarning, caption, out reason), verboseDescription);
+            shouldProcessReason = reason;
+            return answer;
+        }
+
         /// <summary>ShouldContinue that fails with FinConfirmationUnavailable when the host cannot ask.</summary>
         public new bool ShouldContinue(string query, string caption) => Ask(() => base.ShouldContinue(query, caption), query);
 

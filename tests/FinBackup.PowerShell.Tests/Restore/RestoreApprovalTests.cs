@@ -102,7 +102,7 @@ public sealed class RestoreApprovalTests : IDisposable
     {
         Assert.Null(r.Terminating);
         var e = Assert.Single(r.Errors);
-        Assert.Equal(errorId + ",FinBackup.Cmdlets.Files.InvokeFinRestoreCommand", e.FullyQualifiedErrorId);
+        Assert.Equal(errorId + ",FinBackup.Cmdlets.Restore.InvokeFinRestoreCommand", e.FullyQualifiedErrorId);
         Assert.Equal(category, e.CategoryInfo.Category);
         Assert.False(string.IsNullOrEmpty(e.ErrorDetails?.RecommendedAction), "a refusal says how to fix it");
         Assert.Empty(r.Output);

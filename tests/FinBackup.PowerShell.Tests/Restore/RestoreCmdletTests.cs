@@ -121,7 +121,7 @@ public sealed class RestoreCmdletTests
                          "Get-FinRecoveryPoint -Kind RdsSnapshot -Application 'Cross-sell' -Latest | Invoke-FinRestore -Policy $drill -TargetDBInstanceIdentifier cross-sell-db-secret -Confirm:$false -Verbose -Debug *>&1");
         var all = string.Join("\n", r.Output.Select(o => o.BaseObject switch
         {
-            ErrorRecord e => e + " " + e.ErrorDetails?.RecommendedAction + " " + e.Exception,
+            ErrorRecord e => e.FullyQualifiedErrorId + " " + e + " " + e.ErrorDetails?.RecommendedAction + " " + e.Exception,
             InformationalRecord i => i.Message,
             InformationRecord i => i.MessageData?.ToString(),
             var x => x.GetType().Name + " " + JsonSerializer.Serialize(x),

@@ -55,7 +55,7 @@ public sealed class UnattendedTests : IDisposable
             Assert.Empty(backup.Errors);
             var dest = Path.Combine(_root, "restore");
             var r = host.Run($"$p | Invoke-FinRestore -Destination '{dest}' {conn}", new Dictionary<string, object?> { ["p"] = backup.Output[0] });
-            AssertConfirmationUnavailable(r, "Files.InvokeFinRestoreCommand", "-Force (or -Confirm:$false)");
+            AssertConfirmationUnavailable(r, "Restore.InvokeFinRestoreCommand", "-Force (or -Confirm:$false)");
             Assert.False(Directory.Exists(dest) && Directory.EnumerateFileSystemEntries(dest).Any());
 
             // The advice works: -Confirm:$false runs unattended.

@@ -24,6 +24,7 @@ public sealed class PortAdapterTests
         [typeof(IRecoveryPointProvider)] = "one per kind, found by RecoveryPointProviderCatalog",
         [typeof(IRecoveryPointCreator)] = "one per kind, found by RecoveryPointProviderCatalog",
         [typeof(IPendingSnapshotSource)] = "an extra face of the EC2 creators",
+        [typeof(IRecoveryPointVerifier)] = "one per kind, found by RecoveryPointVerifierCatalog",
         [typeof(IResourceInventory)] = "the common base of IEc2ResourceInventory and IRdsResourceInventory",
     };
 

@@ -85,7 +85,7 @@ namespace FinBackup.Cmdlets
                 }
                 catch (FinBackupException ex)
                 {
-                    WriteFinError(new FinBackupException("FinBlueprintExportFailed", ex.Kind, $"The recovery blueprint of '{app.Name}' was not refreshed: {ex.Message}", ex.RecommendedAction, ex), app.Name);
+                    WriteFinError(new FinBackupException("FinBlueprintExportFailed", FinErrorKind.ResourceUnavailable, $"The recovery blueprint of '{app.Name}' was not refreshed: {ex.Message}", ex.RecommendedAction, ex), app.Name);
                 }
             }
         }

@@ -28,6 +28,12 @@ namespace FinBackup.Cmdlets.Restore
         private void RestorePlan()
         {
             var plan = Plan;
+            if (Policy == null)
+            {
+                ThrowFinError(new FinBackupException("FinRestorePlanPolicyMissing", FinErrorKind.InvalidArgument,
+                    $"Invoke-FinRestore -Plan needs the policy whose RestoreApprovers decide whether plan {plan.PlanId} may run.",
+                    "Pass -Policy (Import-FinBackupPolicy ...), e.g. $plan | Invoke-FinRestore -Policy $policy."), plan);
+            }
             if (string.IsNullOrEmpty(Region) && !string.IsNullOrEmpty(plan.Region)) Region = plan.Region;
             RestoreGateResult verdict;
             try

@@ -43,7 +43,6 @@ namespace FinBackup.Cmdlets.Restore
 
         /// <summary>Keys, buckets (restore metadata), RestoreTargets, RestoreSecret, RTO and RestoreApprovers of the application.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Parameter(Mandatory = true, ParameterSetName = PlanSet, HelpMessage = "With -Plan: the policy whose RestoreApprovers decide whether the plan may run.")]
         public BackupPolicy Policy { get; set; }
 
         // ----- files -----

@@ -86,7 +86,7 @@ namespace FinBackup.Cmdlets.Restore
                     catch (FinBackupException ex)
                     {
                         r.Status = "Failed";
-                        WriteFinError(new FinBackupException("FinRestoredResourceRemoveFailed", ex.Kind, $"{r.ResourceType} {r.ResourceId} in {r.Region} was not removed: {ex.Message}",
+                        WriteFinError(new FinBackupException("FinRestoredResourceRemoveFailed", FinErrorKind.InvalidOperation, $"{r.ResourceType} {r.ResourceId} in {r.Region} was not removed: {ex.Message}",
                             ex.RecommendedAction ?? "Run Remove-FinRestoredResource again; what was removed stays removed.", ex), r);
                     }
                     WriteObject(r);
