@@ -235,7 +235,7 @@ public sealed class RestoreApprovalTests : IDisposable
         Assert.Empty(made.Errors);
         Assert.Single(made.Output);
         Assert.Empty(Keys("fin-restore/"));
-        AssertRefused(host.Run($"$plan | Invoke-FinRestore -Policy $policy -Confirm:$false {As("requester")}"), "FinRestorePlanNotFound", ErrorCategory.SecurityError, dest);
+        AssertRefused(host.Run($"$plan | Invoke-FinRestore -Policy $policy -Confirm:$false {As("requester")}"), "FinRestorePlanNotFound", ErrorCategory.ObjectNotFound, dest);
     }
 
     [Fact]
