@@ -55,7 +55,8 @@ namespace FinBackup.Domain.Unattended
             }
         }
 
-        private static void WriteString(StringBuilder sb, string s)
+        /// <summary>A JSON string literal (also used by the IAM policy writer).</summary>
+        internal static void WriteString(StringBuilder sb, string s)
         {
             sb.Append('"');
             foreach (var c in s)
