@@ -18,14 +18,7 @@ namespace FinBackup.Domain.Policy
             foreach (var entry in map.Entries)
             {
                 var f = $"{field}['{entry.Key}']";
-                Record(f, entry.KeyPosition);
-                if (!AwsRegions.IsKnown(entry.Key))
-                {
-                    var guess = AwsRegions.Suggest(entry.Key.ToLowerInvariant());
-                    Error(PolicyRules.KnownRegion, entry.KeyPosition, f, $"\"{entry.Key}\" is not an AWS region" + (guess != null ? $"; did you mean '{guess}'?" : string.Empty),
-                        "Key RestoreTargets by region name, e.g. 'us-west-2'.");
-                    continue;
-                }
+                if (!RegionKey(entry, f, "Key RestoreTargets by region name, e.g. 'us-west-2'.")) continue;
                 if (!(entry.Value is PolicyMap targetMap))
                 {
                     Error(PolicyRules.ValueType, entry.Value, f, $"expected a table @{{ SubnetIds = @{{...}}; SecurityGroupIds = @{{...}} }}, not {entry.Value.Describe()}");
@@ -34,8 +27,8 @@ namespace FinBackup.Domain.Policy
                 var target = new RestoreTarget();
                 ReadMap(targetMap, f, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
                 {
-                    ["SubnetIds"] = (e, g) => target.SubnetIds = ReadIdMap(e.Value, g),
-                    ["SecurityGroupIds"] = (e, g) => target.SecurityGroupIds = ReadIdMap(e.Value, g),
+                    ["SubnetIds"] = (e, g) => target.SubnetIds = ReadStringMap(e.Value, g, "primary id = id in this region, e.g. @{ 'subnet-0a1' = 'subnet-0b2' }", "give the id in the restore region"),
+                    ["SecurityGroupIds"] = (e, g) => target.SecurityGroupIds = ReadStringMap(e.Value, g, "primary id = id in this region, e.g. @{ 'sg-0a1' = 'sg-0b2' }", "give the id in the restore region"),
                     ["DBSubnetGroupName"] = (e, g) => target.DBSubnetGroupName = ReadString(e.Value, g),
                     ["DBParameterGroupName"] = (e, g) => target.DBParameterGroupName = ReadString(e.Value, g),
                     ["OptionGroupName"] = (e, g) => target.OptionGroupName = ReadString(e.Value, g),
@@ -43,30 +36,6 @@ namespace FinBackup.Domain.Policy
                     ["IamInstanceProfile"] = (e, g) => target.IamInstanceProfile = ReadString(e.Value, g),
                 });
                 result[entry.Key] = target;
-            }
-            return result;
-        }
-
-        /// <summary>A table of id = id (primary -> this region).</summary>
-        private IDictionary<string, string> ReadIdMap(PolicyNode node, string field)
-        {
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (!(node is PolicyMap map))
-            {
-                Error(PolicyRules.ValueType, node, field, $"expected a table of primary id = id in this region, e.g. @{{ 'sg-0a1' = 'sg-0b2' }}, not {node.Describe()}");
-                return result;
-            }
-            foreach (var entry in map.Entries)
-            {
-                var f = $"{field}['{entry.Key}']";
-                Record(f, entry.KeyPosition);
-                var value = ReadString(entry.Value, f);
-                if (string.IsNullOrWhiteSpace(value))
-                {
-                    Error(PolicyRules.ValidValue, entry.Value, f, "is empty", "Give the id in the restore region.");
-                    continue;
-                }
-                result[entry.Key] = value;
             }
             return result;
         }

@@ -22,7 +22,7 @@ namespace FinBackup.Domain.Policy
             var s = _policy.Schedule;
             ReadMap(map, field, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
             {
-                ["AdminInstanceTag"] = (e, f) => s.AdminInstanceTag = ReadTagMap(e.Value, f),
+                ["AdminInstanceTag"] = (e, f) => s.AdminInstanceTag = ReadStringMap(e.Value, f, "tag = value, e.g. @{ 'fin:role' = 'backup-admin' }", "give the tag's value"),
                 ["ModuleBucket"] = (e, f) => s.ModuleBucket = ReadMatching(e.Value, f, BucketPattern, "an S3 bucket name such as 'fin-admin-use1'"),
                 ["ModuleKey"] = (e, f) => s.ModuleKey = ReadString(e.Value, f) ?? s.ModuleKey,
                 ["PolicyKey"] = (e, f) => s.PolicyKey = ReadString(e.Value, f),
@@ -98,13 +98,13 @@ namespace FinBackup.Domain.Policy
             return v;
         }
 
-        /// <summary>A table of tag key = value (AdminInstanceTag).</summary>
-        private IDictionary<string, string> ReadTagMap(PolicyNode node, string field)
+        /// <summary>A table of string = non-empty string (AdminInstanceTag, RestoreTargets' id maps).</summary>
+        private IDictionary<string, string> ReadStringMap(PolicyNode node, string field, string example, string emptyFix)
         {
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
             if (!(node is PolicyMap map))
             {
-                Error(PolicyRules.ValueType, node, field, $"expected a table of tag = value, e.g. @{{ 'fin:role' = 'backup-admin' }}, not {node.Describe()}");
+                Error(PolicyRules.ValueType, node, field, $"expected a table of {example}, not {node.Describe()}");
                 return result;
             }
             foreach (var entry in map.Entries)
@@ -114,7 +114,7 @@ namespace FinBackup.Domain.Policy
                 var value = ReadString(entry.Value, f);
                 if (string.IsNullOrWhiteSpace(value))
                 {
-                    if (value != null) Error(PolicyRules.ValidValue, entry.Value, f, "is empty; give the tag's value");
+                    if (value != null) Error(PolicyRules.ValidValue, entry.Value, f, "is empty; " + emptyFix);
                     continue;
                 }
                 result[entry.Key] = value;

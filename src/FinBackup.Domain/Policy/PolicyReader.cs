@@ -570,6 +570,16 @@ namespace FinBackup.Domain.Policy
             return region;
         }
 
+        /// <summary>Records a region-keyed entry and checks its key is a known region (with "did you mean"); false when it is not.</summary>
+        private bool RegionKey(PolicyEntry entry, string field, string fix)
+        {
+            Record(field, entry.KeyPosition);
+            if (AwsRegions.IsKnown(entry.Key)) return true;
+            var guess = AwsRegions.Suggest(entry.Key.ToLowerInvariant());
+            Error(PolicyRules.KnownRegion, entry.KeyPosition, field, $"\"{entry.Key}\" is not an AWS region" + (guess != null ? $"; did you mean '{guess}'?" : string.Empty), fix);
+            return false;
+        }
+
         /// <summary>A table of region name -> value (KmsKeys, Buckets). Every key must be a known region.</summary>
         private IDictionary<string, string> ReadRegionMap(PolicyNode node, string field)
         {
@@ -582,14 +592,7 @@ namespace FinBackup.Domain.Policy
             foreach (var entry in map.Entries)
             {
                 var f = $"{field}['{entry.Key}']";
-                Record(f, entry.KeyPosition);
-                if (!AwsRegions.IsKnown(entry.Key))
-                {
-                    var guess = AwsRegions.Suggest(entry.Key.ToLowerInvariant());
-                    Error(PolicyRules.KnownRegion, entry.KeyPosition, f, $"\"{entry.Key}\" is not an AWS region" + (guess != null ? $"; did you mean '{guess}'?" : string.Empty),
-                        "Key this table by region name, e.g. 'us-east-1'.");
-                    continue;
-                }
+                if (!RegionKey(entry, f, "Key this table by region name, e.g. 'us-east-1'.")) continue;
                 if (result.ContainsKey(entry.Key))
                 {
                     Error(PolicyRules.DuplicateKey, entry.KeyPosition, f, $"the region '{entry.Key}' appears twice");
