@@ -21,6 +21,11 @@
         'src/FinBackup/Formats/Policy.Format.ps1xml'
         'src/FinBackup/Formats/RecoveryPoint.Format.ps1xml'
         'src/FinBackup/Formats/FileBackup.Format.ps1xml'
+        'src/FinBackup/Formats/Security.Format.ps1xml'
+        'src/FinBackup/Formats/Restore.Format.ps1xml'
+        'src/FinBackup/Formats/Verification.Format.ps1xml'
+        'src/FinBackup/Formats/Unattended.Format.ps1xml'
+        'src/FinBackup/Formats/Recovery.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -45,12 +50,35 @@
         'Remove-FinExpiredBackup'
         'Invoke-FinBackupCycle'
         'Set-FinBackupPlan'
+        'Test-FinRecoveryPoint'
 
         # File backups and restore
         'Backup-FinFile'
         'Invoke-FinRestore'
         'Set-FinBucketReplication'
         'Send-FinFileBackupCommand'
+
+        # Least privilege
+        'New-FinIamPolicy'
+        'New-FinBucketPolicy'
+        # Restore
+        'Remove-FinRestoredResource'
+        # Restore approvals (maker-checker)
+        'New-FinRestorePlan'
+        'Get-FinRestorePlan'
+        'Approve-FinRestore'
+        # Running unattended
+        'Register-FinBackupSchedule'
+        'Get-FinBackupSchedule'
+        'Unregister-FinBackupSchedule'
+        'Publish-FinSsmDocument'
+        'Set-FinRpoAlarm'
+        # Disaster recovery
+        'Get-FinRtoEstimate'
+        'Export-FinRecoveryBlueprint'
+        'Get-FinRecoveryBlueprint'
+        'Compare-FinRecoveryBlueprint'
+        'Test-FinDrReadiness'
 
     )
     FunctionsToExport     = @()

@@ -60,6 +60,23 @@ try {
     '== Copies in the DR region, re-encrypted with the DR key and carrying their lineage'
     $points | Copy-FinBackupToRegion -Wait | Out-Host
 
+    # --- restore ---
+    '== Restores: a sandbox drill (the recommended policy asks for an approved plan; the drill copy lists no approvers)'
+    $drill = Import-FinBackupPolicy "$PSScriptRoot/finco.recommended.policy.psd1"
+    foreach ($a in $drill.Applications) { $a.RestoreApprovers.Clear() }
+    '== A database from its newest snapshot, to a new instance with the recorded class and groups; master password from Secrets Manager'
+    $dbRestore = Get-FinRecoveryPoint -Policy $drill -Kind RdsSnapshot -Application 'Cross-sell' -Region $sandbox.PrimaryRegion -Latest |
+        Invoke-FinRestore -Policy $drill -TargetDBInstanceIdentifier cross-sell-db-restored -Wait -Confirm:$false
+    $dbRestore | Out-Host
+    '== An instance from the newest AMI, in the subnet, security groups and type recorded at backup time'
+    $vmRestore = Get-FinRecoveryPoint -Policy $drill -Kind Ami -Application 'Cross-sell' -Region $sandbox.PrimaryRegion -Latest |
+        Invoke-FinRestore -Policy $drill -Wait -Confirm:$false
+    $vmRestore | Out-Host
+    ('Restored {0} and {1}; each took {2:N1} s and {3:N1} s against an RTO of {4}' -f $dbRestore.ResourceIds[0], $vmRestore.ResourceIds[0],
+        $dbRestore.Duration.TotalSeconds, $vmRestore.Duration.TotalSeconds, $dbRestore.TargetRto)
+    '== The drill cleaned up: only what the restores created (by their fin:restore-id tag)'
+    $dbRestore, $vmRestore | Remove-FinRestoredResource -Force -Confirm:$false | Out-Host
+
     # --- file backups and restore ---
     '== File-level backup of a directory to the backup bucket (content-addressed, SSE-KMS), then a verified restore'
     $null = [System.IO.Directory]::CreateDirectory("$work/ledger")

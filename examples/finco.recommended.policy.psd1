@@ -23,6 +23,8 @@
 #  4. File sets: the ledger and configuration of Agent payment every 45 minutes (inside the 1h RPO), to S3 with
 #     the bank's KMS key, and copied to the DR bucket. AWS Backup cannot do file-level or sub-hourly backups.
 #  5. The feasibility assumptions are written down (Assumptions) so reviewers can challenge them.
+#  6. Nobody is told when a window is missed unless something watches: schedules, metrics and RPO alarms
+#     (Schedule, Alarms, Metrics; see "Run it unattended" in the README).
 #
 @{
     Name            = 'finco'
@@ -51,6 +53,47 @@
         CopyThroughputMiBps      = 100    # per cross-region copy
         ChangeRatePercentPerHour = 1      # share of the declared data that changes per hour
         EbsSnapshotDuration      = '30m'  # one incremental EBS snapshot, start to completed
+        # RTO estimate (Get-FinRtoEstimate, Test-FinBackupPolicy rule RtoEstimateMeetsRto): failover step times
+        VolumeInitializationMiBps    = 250    # restored EBS volume read-through per instance
+        RdsRestoreBaseTime           = '15m'  # RDS restore from snapshot, fixed part
+        RdsRestoreGiBPerMinute       = 256    # RDS restore, size-dependent part
+        NetworkCreationTime          = '2m'
+        NatGatewayCreationTime       = '5m'
+        SecurityGroupCreationTime    = '1m'
+        LoadBalancerCreationTime     = '5m'
+        WebAclCreationTime           = '2m'
+        AutoScalingGroupCreationTime = '2m'
+        InstanceBootTime             = '5m'
+        DnsTtl                       = '60s'
+        HealthCheckInterval          = '30s'
+        HealthCheckFailureThreshold  = 3
+    }
+    # Restore planning figures (New-FinRestorePlan estimates) and maker-checker limits: replace with measured drill figures.
+    Restore         = @{
+        InitializationRateMiBps = 100    # EBS volume initialization
+        RdsRestoreGiBPerHour    = 100    # RDS snapshot restore
+        FileRestoreMiBps        = 50     # file restore, verified
+        ApprovalValidity        = '4h'   # an approval (Approve-FinRestore) lasts this long
+        PlanValidity            = '24h'  # a plan can be approved and run for this long
+    }
+    # Running unattended (change 6): EventBridge Scheduler runs the cycle on the admin instance and the file sets
+    # on the application's instances through SSM Run Command (Register-FinBackupSchedule, Publish-FinSsmDocument);
+    # CloudWatch alarms per application notify the operations topic (Set-FinRpoAlarm). Replace the account id.
+    Schedule        = @{
+        AdminInstanceTag     = @{ 'fin:role' = 'backup-admin' }
+        ModuleBucket         = 'fin-admin-use1'            # holds finbackup/FinBackup.zip and the policy file
+        PolicyKey            = 'finbackup/policies/finco.recommended.policy.psd1'
+        SchedulerRoleArn     = 'arn:aws:iam::123456789012:role/fin-backup-scheduler'
+        DeadLetterQueueArn   = 'arn:aws:sqs:us-east-1:123456789012:fin-backup-schedule-dlq'
+        WindowOffset         = '5m'                        # runs fire 5 minutes into each window
+        MaximumRetryAttempts = 3
+    }
+    Alarms          = @{
+        SnsTopicArn = 'arn:aws:sns:us-east-1:123456789012:fin-backup-alarms'
+    }
+    Metrics         = @{
+        Enabled   = $true
+        Namespace = 'FinBackup'
     }
 
     Applications    = @(
@@ -66,10 +109,22 @@
             BackupPlanRetention = '1d'    # AWS Backup's minimum lifecycle; hour-level expiry is FinBackup's
             CopyToDrRegion      = $true
             RestoreApprovers    = @('fin-restore-approvers')
+            RestoreSecret       = 'fin/restore/cross-sell'   # DB master credentials set on a restored DB (Secrets Manager)
+            VolumeInitializationRateMiBps = 200   # restored volumes fetch their blocks at 200 MiB/s (100-300)
+            # How the primary's network maps to the DR region for a DR restore (replace with your ids; a DR restore
+            # of a point that recorded an id missing here fails with FinRestoreTargetMappingMissing, creating nothing).
+            RestoreTargets      = @{
+                'us-west-2' = @{
+                    SubnetIds         = @{ 'subnet-0a1b2c3d4e5f60001' = 'subnet-0f1e2d3c4b5a60001' }
+                    SecurityGroupIds  = @{ 'sg-0a1b2c3d4e5f60001' = 'sg-0f1e2d3c4b5a60001'; 'sg-0a1b2c3d4e5f60db1' = 'sg-0f1e2d3c4b5a60db1' }
+                    DBSubnetGroupName = 'cross-sell-db-dr'
+                }
+            }
             DeclaredDataGiB     = 10649.6 # 409.6 GiB on EC2 + 10240 GiB in RDS
             DeclaredInstances   = 1
             DeclaredVolumes     = 2
             DeclaredDatabases   = 1
+            DeclaredDatabaseGiB = 10240   # the RDS part of DeclaredDataGiB (RTO estimate)
         }
         @{
             Name                = 'Inventory Management System'
@@ -83,10 +138,12 @@
             BackupPlanRetention = '1d'
             CopyToDrRegion      = $true
             RestoreApprovers    = @('fin-restore-approvers')
+            RestoreSecret       = 'fin/restore/inventory'   # DB master credentials set on a restored DB (Secrets Manager)
             DeclaredDataGiB     = 10649.6
             DeclaredInstances   = 1
             DeclaredVolumes     = 2
             DeclaredDatabases   = 1
+            DeclaredDatabaseGiB = 10240   # the RDS part of DeclaredDataGiB (RTO estimate)
         }
         @{
             Name                = 'Agent payment'
@@ -117,6 +174,7 @@
             DeclaredInstances   = 1
             DeclaredVolumes     = 2
             DeclaredDatabases   = 1
+            DeclaredDatabaseGiB = 10240   # the RDS part of DeclaredDataGiB (RTO estimate)
         }
         @{
             Name                = 'Customer Assistance Management'

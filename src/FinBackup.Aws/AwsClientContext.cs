@@ -47,6 +47,20 @@ namespace FinBackup.Aws
         public IAmazonEC2 Ec2(string region = null) =>
             Cached("ec2", region, r => new AmazonEC2Client(Credentials, Configure(new AmazonEC2Config(), "EC2", r)));
 
+        /// <summary>
+        /// EC2 without the SDK's automatic retries, for creates and copies AWS does not deduplicate: after a reply lost on the
+        /// way back, the SDK would send them again and make a second snapshot set or image. Callers retry themselves and look
+        /// for the first attempt's result before re-sending (RecoveryPoints.LookBeforeResend).
+        /// </summary>
+        public IAmazonEC2 Ec2Once(string region = null) =>
+            Cached("ec2-once", region, r =>
+            {
+                var config = Configure(new AmazonEC2Config(), "EC2", r);
+                config.MaxErrorRetry = 0;
+                config.HttpClientFactory = new SingleUseConnectionFactory();
+                return new AmazonEC2Client(Credentials, config);
+            });
+
         public IAmazonS3 S3(string region = null) =>
             Cached("s3", region, r =>
             {
@@ -84,6 +98,25 @@ namespace FinBackup.Aws
         public Services.SecretsManager.SecretsManagerClient SecretsManager(string region = null) =>
             Cached("secretsmanager", region, r => new Services.SecretsManager.SecretsManagerClient(Credentials,
                 ServiceEndpoint("secretsmanager", "secretsmanager", "SECRETS_MANAGER", r), RetryOptions));
+
+        /// <summary>Amazon EC2 Auto Scaling (query protocol client).</summary>
+        public Services.AutoScaling.AutoScalingClient AutoScaling(string region = null) =>
+            Cached("autoscaling", region, r => new Services.AutoScaling.AutoScalingClient(Credentials,
+                ServiceEndpoint("autoscaling", "autoscaling", "AUTO_SCALING", r), RetryOptions));
+
+        /// <summary>Elastic Load Balancing v2 (query protocol client).</summary>
+        public Services.ElasticLoadBalancing.ElbV2Client ElbV2(string region = null) =>
+            Cached("elbv2", region, r => new Services.ElasticLoadBalancing.ElbV2Client(Credentials,
+                ServiceEndpoint("elasticloadbalancing", "elasticloadbalancing", "ELASTIC_LOAD_BALANCING_V2", r), RetryOptions));
+
+        /// <summary>AWS WAFv2 (JSON 1.1 protocol client), regional scope.</summary>
+        public Services.Wafv2.Wafv2Client Wafv2(string region = null) =>
+            Cached("wafv2", region, r => new Services.Wafv2.Wafv2Client(Credentials, ServiceEndpoint("wafv2", "wafv2", "WAFV2", r), RetryOptions));
+
+        /// <summary>Amazon Route 53 (REST-XML protocol client; global, one per context).</summary>
+        public Services.Route53.Route53Client Route53() =>
+            Cached("route53", "us-east-1", r => new Services.Route53.Route53Client(Credentials,
+                Protocol.AwsServiceEndpoint.Global("route53.amazonaws.com", "route53", EndpointFor("ROUTE_53")), RetryOptions));
 
         /// <summary>Cache any client (SDK or FinBackup's own) per service and region.</summary>
         public T Cached<T>(string service, string region, Func<string, T> create) where T : class

@@ -28,11 +28,12 @@ namespace FinBackup.Aws
     /// <list type="number">
     /// <item>explicit -AccessKey/-SecretKey/-SessionToken (or -Credential, mapped onto them by the cmdlet);</item>
     /// <item>-ProfileName (with -ProfileLocation: that shared credentials file; else the SDK store chain);</item>
-    /// <item>session defaults (Set-FinDefault -ProfileName/-Region/-EndpointUrl);</item>
+    /// <item>session defaults (Set-FinDefault -ProfileName/-Region/-EndpointUrl); a loopback endpoint from a parameter or the session
+    ///   defaults (the sandbox) gets dummy credentials here, above the environment;</item>
     /// <item>environment: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, then AWS_PROFILE; AWS_REGION, AWS_DEFAULT_REGION;
     ///   AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_&lt;SERVICE&gt;;</item>
     /// <item>the "default" profile (credentials and region);</item>
-    /// <item>for a loopback endpoint only (the sandbox): dummy credentials, since nothing there is AWS;</item>
+    /// <item>for a loopback endpoint from the environment or a profile: dummy credentials, since nothing there is AWS;</item>
     /// <item>container credentials (ECS/EKS Pod Identity), web identity (EKS IRSA), then the EC2 instance role (what SSM Run Command uses).</item>
     /// </list>
     /// Region: -Region, the -ProfileName profile's region, session default, AWS_REGION/AWS_DEFAULT_REGION, the region of the profile
@@ -94,6 +95,16 @@ namespace FinBackup.Aws
                 UseProfile(implicitProfile, defaults.ProfileLocation, $"profile '{defaults.ProfileName}' (session default)", result);
             }
 
+            // 3b. the sandbox: a loopback endpoint given as a parameter or a session default (Start-FinSandbox sets one) is a
+            // session-level choice, so its dummy credentials rank with the session defaults, above anything in the environment.
+            // (AWS.Tools ranks session defaults above environment variables; an admin's AWS_ACCESS_KEY_ID or AWS_PROFILE must
+            // not send sandbox calls elsewhere or fail them.)
+            if (result.Credentials == null && IsLoopback(result.EndpointUrl) && result.EndpointSource != null &&
+                !result.EndpointSource.StartsWith("environment", StringComparison.Ordinal))
+            {
+                UseSandboxCredentials(result);
+            }
+
             // 4. environment
             if (result.Credentials == null)
             {
@@ -126,11 +137,7 @@ namespace FinBackup.Aws
             }
 
             // 6. sandbox: loopback endpoint, dummy credentials
-            if (result.Credentials == null && IsLoopback(result.EndpointUrl))
-            {
-                result.Credentials = new BasicAWSCredentials(SandboxAccessKey, SandboxAccessKey);
-                result.CredentialSource = "sandbox dummy credentials (loopback endpoint " + result.EndpointUrl + ")";
-            }
+            if (result.Credentials == null && IsLoopback(result.EndpointUrl)) UseSandboxCredentials(result);
 
             // 7. container / web identity / instance role
             if (result.Credentials == null) UseRoleCredentials(result);
@@ -148,6 +155,12 @@ namespace FinBackup.Aws
             if (result.EndpointUrl != null) _verbose($"Endpoint {result.EndpointUrl} from {result.EndpointSource}.");
             foreach (var kv in result.ServiceEndpoints) _verbose($"Endpoint for {kv.Key}: {kv.Value} (AWS_ENDPOINT_URL_{kv.Key}).");
             return result;
+        }
+
+        private static void UseSandboxCredentials(ResolvedConnection result)
+        {
+            result.Credentials = new BasicAWSCredentials(SandboxAccessKey, SandboxAccessKey);
+            result.CredentialSource = "sandbox dummy credentials (loopback endpoint " + result.EndpointUrl + " from " + result.EndpointSource + ")";
         }
 
         private bool RegionStillOpen(AwsConnectionRequest request, FinSessionDefaults defaults, CredentialProfile explicitProfile, CredentialProfile implicitProfile) =>

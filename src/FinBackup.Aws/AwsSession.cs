@@ -54,6 +54,11 @@ namespace FinBackup.Aws
             {
                 foreach (var attr in type.GetCustomAttributes<GatewayAttribute>())
                 {
+                    if (map.TryGetValue(attr.Port, out var other))
+                    {
+                        // A programming error (PortAdapterTests catches it first): two adapters for one port.
+                        throw new InvalidOperationException($"Both {other.FullName} and {type.FullName} claim [Gateway({attr.Port.Name})].");
+                    }
                     map[attr.Port] = type;
                 }
             }

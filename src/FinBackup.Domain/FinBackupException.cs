@@ -40,5 +40,26 @@ namespace FinBackup.Domain
         public string ErrorId { get; }
         public FinErrorKind Kind { get; }
         public string RecommendedAction { get; }
+
+        /// <summary>
+        /// Any failure as a FinBackupException, so one resource's failure becomes one ErrorRecord and never ends a run: a
+        /// FinBackupException as is; an AggregateException (parallel work) as the first FinBackupException inside it; anything
+        /// else as FinUnexpectedError naming <paramref name="context"/>. Cancellation is not converted (callers rethrow it).
+        /// </summary>
+        public static FinBackupException From(Exception ex, string context)
+        {
+            if (ex is FinBackupException fin) return fin;
+            if (ex is AggregateException agg)
+            {
+                foreach (var inner in agg.Flatten().InnerExceptions)
+                    if (inner is FinBackupException f) return f;
+                if (agg.InnerExceptions.Count == 1) return From(agg.InnerExceptions[0], context);
+            }
+            return new FinBackupException(FinErrorIds.UnexpectedError, FinErrorIds.KindOf(FinErrorIds.UnexpectedError),
+                $"{context}: {ex.GetType().Name}: {ex.Message}", FinErrorIds.ActionFor(FinErrorIds.UnexpectedError), ex);
+        }
+
+        /// <summary>True for exceptions a run must not swallow (cancellation).</summary>
+        public static bool IsCancellation(Exception ex) => ex is OperationCanceledException;
     }
 }

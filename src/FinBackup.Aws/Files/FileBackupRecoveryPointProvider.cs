@@ -140,6 +140,7 @@ namespace FinBackup.Aws.Files
                             && (!query.CreatedBefore.HasValue || x.created < query.CreatedBefore.Value))
                 .ToList();
             var points = new ConcurrentBag<FinRecoveryPoint>();
+            var failures = new ConcurrentBag<FinBackupException>();
             Parallel.ForEach(candidates, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, x =>
             {
                 IDictionary<string, string> tags;
@@ -150,6 +151,12 @@ namespace FinBackup.Aws.Files
                 catch (FinBackupException ex) when (ex.Kind == FinErrorKind.ObjectNotFound)
                 {
                     return; // deleted meanwhile
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    // Collected, not thrown from the worker (that would end the caller with an AggregateException).
+                    failures.Add(FinBackupException.From(ex, $"Reading the tags of s3://{bucket}/{x.o.Key}"));
+                    return;
                 }
                 var point = new FinRecoveryPoint
                 {
@@ -165,6 +172,14 @@ namespace FinBackup.Aws.Files
                 point.Kind = RecoveryPointKind.FileBackup;
                 if (query.Matches(point)) points.Add(point);
             });
+            // A listing that could not read every manifest is incomplete: the caller must not plan deletions from it.
+            if (!failures.IsEmpty)
+            {
+                var first = failures.First();
+                throw new FinBackupException(first.ErrorId, first.Kind,
+                    $"Listing file backups in s3://{bucket}: {failures.Count} of {candidates.Count} manifest(s) could not be read; first: {first.Message}",
+                    first.RecommendedAction, first);
+            }
             return points.OrderByDescending(p => p.CreatedAt).ThenBy(p => p.RecoveryPointId, StringComparer.Ordinal).ToList();
         }
 

@@ -59,6 +59,7 @@ namespace FinBackup.Aws.Files
                     {
                         w.WriteStartObject();
                         w.WriteString("path", f.Path);
+                        Str(w, "pathBytes", f.PathBytes);
                         w.WriteNumber("size", f.Size);
                         w.WriteString("mode", "0" + Convert.ToString(f.Mode, 8));
                         w.WriteString("mtime", Time(f.ModifiedAt));
@@ -78,17 +79,28 @@ namespace FinBackup.Aws.Files
                         if (w.BytesPending > 1 << 16) w.Flush();
                     }
                     w.WriteEndArray();
-                    w.WriteStartArray("missing");
-                    foreach (var x in m.Missing)
+                    MissingArray(w, "missing", m.Missing);
+                    MissingArray(w, "skipped", m.Skipped);
+                    w.WriteEndObject();
+                }
+            }
+        }
+
+        private static void MissingArray(Utf8JsonWriter w, string name, IList<ManifestMissingFile> list)
+        {
+            {
+                {
+                    w.WriteStartArray(name);
+                    foreach (var x in list ?? new List<ManifestMissingFile>())
                     {
                         w.WriteStartObject();
                         w.WriteString("path", x.Path);
+                        Str(w, "pathBytes", x.PathBytes);
                         Str(w, "errorId", x.ErrorId);
                         Str(w, "reason", x.Reason);
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
-                    w.WriteEndObject();
                 }
             }
         }
@@ -137,6 +149,7 @@ namespace FinBackup.Aws.Files
                         case "exclude": m.Exclude = StrArray(r); break;
                         case "files": m.Files = Files(r, strings); break;
                         case "missing": m.Missing = Missing(r); break;
+                        case "skipped": m.Skipped = Missing(r); break;
                         default: r.Skip(); break;
                     }
                 }
@@ -167,6 +180,7 @@ namespace FinBackup.Aws.Files
                     switch (name)
                     {
                         case "path": f.Path = Str(r); break;
+                        case "pathBytes": f.PathBytes = Str(r); break;
                         case "size": f.Size = r.Int64(); size = true; break;
                         case "mode": f.Mode = ParseMode(Str(r)); break;
                         case "mtime": f.ModifiedAt = ParseTime(Str(r)) ?? DateTime.MinValue; break;
@@ -221,6 +235,7 @@ namespace FinBackup.Aws.Files
                     switch (name)
                     {
                         case "path": x.Path = Str(r); break;
+                        case "pathBytes": x.PathBytes = Str(r); break;
                         case "errorId": x.ErrorId = Str(r); break;
                         case "reason": x.Reason = Str(r); break;
                         default: r.Skip(); break;

@@ -162,7 +162,7 @@ namespace FinBackup.Aws.Files
                 }
                 catch (IOException ex)
                 {
-                    throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError, $"Reading s3://{bucket}/{key} failed: {ex.Message}", "Retry.", ex);
+                    throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError, $"Reading s3://{bucket}/{key} failed: {ex.Message}", FinErrorIds.ActionFor(FinErrorIds.S3ConnectionFailed), ex);
                 }
             }
             m.Key = key;
@@ -248,45 +248,48 @@ namespace FinBackup.Aws.Files
             catch (AmazonClientException ex)
             {
                 throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError,
-                    $"Could not reach S3 in {Region} for s3://{bucket}/{key}: {ex.Message}", "Check the network, the endpoint and the region.", ex);
+                    $"Could not reach S3 in {Region} for s3://{bucket}/{key}: {ex.Message}", FinErrorIds.ActionFor(FinErrorIds.S3ConnectionFailed), ex);
             }
         }
 
+        /// <summary>
+        /// An S3 error as a FinBackupException: the id, kind and advice come from the one AWS error table
+        /// (<see cref="Protocol.AwsErrorTable"/>); only the message (and, for a missing object, which kind of object it is) is
+        /// S3's own. A 500/503 says the fault is on the service's side, not in the bucket, policy or key.
+        /// </summary>
         internal static FinBackupException Translate(AmazonServiceException ex, string bucket, string key)
         {
             var what = key == null ? $"s3://{bucket}" : $"s3://{bucket}/{key}";
-            switch (ex.ErrorCode)
+            var status = (int)ex.StatusCode;
+            var code = ex.ErrorCode;
+            if (code == "InvalidRequest" && ex.StatusCode == HttpStatusCode.BadRequest && (ex.Message ?? string.Empty).IndexOf("checksum", StringComparison.OrdinalIgnoreCase) >= 0)
+                code = "BadDigest"; // S3 reports some checksum mismatches as InvalidRequest with a checksum message
+            if (string.IsNullOrEmpty(code) && status == 404) code = key == null ? "NoSuchBucket" : "NoSuchKey";
+            var m = Protocol.AwsErrorTable.Classify(code, status, "s3");
+            string message;
+            var advice = m.RecommendedAction;
+            switch (m.ErrorId)
             {
-                case "NoSuchKey":
-                    return new FinBackupException("FinFileObjectNotFound", FinErrorKind.ObjectNotFound, $"{what} does not exist.",
-                        "Check the recovery point id; the point may have expired.", ex);
-                case "NoSuchBucket":
-                    return new FinBackupException("FinBucketNotFound", FinErrorKind.ObjectNotFound, $"The bucket '{bucket}' does not exist.",
-                        "Check -Bucket (or the policy's bucket for the region) and the region.", ex);
-                case "ObjectLockConfigurationNotFoundError":
-                    return new FinBackupException("FinS3ObjectLockNotConfigured", FinErrorKind.ObjectNotFound, $"{what} has no Object Lock configuration.", null, ex);
-                case "AccessDenied":
-                    return new FinBackupException("FinS3AccessDenied", FinErrorKind.PermissionDenied, $"Access denied to {what}: {ex.Message}",
-                        "Grant the role s3:GetObject/PutObject/ListBucket on the bucket and kms:GenerateDataKey/Decrypt on its key.", ex);
-                case "KMS.NotFoundException":
-                case "KMS.DisabledException":
-                case "KMS.KMSInvalidStateException":
-                case "KMSNotFoundException":
-                    return new FinBackupException("FinKmsKeyUnusable", FinErrorKind.ResourceUnavailable, $"The KMS key for {what} cannot be used: {ex.Message}",
-                        "Check the key id/alias exists and is enabled in the bucket's region.", ex);
-                case "SlowDown":
-                case "Throttling":
-                    return new FinBackupException("FinAwsThrottled", FinErrorKind.LimitsExceeded, $"S3 throttled requests for {what}.", "Retry later, or lower the parallelism.", ex);
-                case "InvalidRequest" when ex.StatusCode == HttpStatusCode.BadRequest && (ex.Message ?? string.Empty).IndexOf("checksum", StringComparison.OrdinalIgnoreCase) >= 0:
-                case "BadDigest":
-                case "XAmzContentSHA256Mismatch":
-                    return new FinBackupException("FinS3ChecksumRejected", FinErrorKind.InvalidData, $"S3 rejected the bytes of {what}: the checksum did not match.",
-                        "The data changed in transit or in memory; run the backup again.", ex);
+                case FinErrorIds.FileObjectNotFound:
+                    message = $"{what} does not exist.";
+                    advice = key != null && FileBackupLayout.IsManifestKey(key)
+                        ? "Check the recovery point id (Get-FinRecoveryPoint -Kind FileBackup lists the points that exist); it may have been expired."
+                        : "A content object the backup references is missing from the bucket: the files stored in it cannot be restored from this point. Run Test-FinRecoveryPoint, then take a new backup (it uploads the content again).";
+                    break;
+                case FinErrorIds.BucketNotFound: message = $"The bucket '{bucket}' does not exist."; break;
+                case FinErrorIds.S3ObjectLockNotConfigured: message = $"{what} has no Object Lock configuration."; break;
+                case FinErrorIds.AwsAccessDenied:
+                    message = $"Access denied to {what}: {ex.Message}";
+                    advice = "Grant the role s3:GetObject/PutObject/ListBucket on the bucket and kms:GenerateDataKey/Decrypt on its key.";
+                    break;
+                case FinErrorIds.KmsKeyNotFound:
+                case FinErrorIds.KmsKeyUnusable: message = $"The KMS key for {what} cannot be used: {ex.Message}"; break;
+                case FinErrorIds.AwsThrottled: message = $"S3 throttled requests for {what} (after retries)."; break;
+                case FinErrorIds.S3ChecksumRejected: message = $"S3 rejected the bytes of {what}: the checksum did not match."; break;
+                case FinErrorIds.AwsServiceUnavailable: message = $"S3 answered {status} {ex.ErrorCode} for {what} after retries: a fault on S3's side."; break;
+                default: message = $"S3 request on {what} failed: {ex.ErrorCode} {ex.Message}"; break;
             }
-            if (ex.StatusCode == HttpStatusCode.NotFound)
-                return new FinBackupException("FinFileObjectNotFound", FinErrorKind.ObjectNotFound, $"{what} does not exist.", null, ex);
-            return new FinBackupException("FinS3RequestFailed", FinErrorKind.InvalidOperation, $"S3 request on {what} failed: {ex.ErrorCode} {ex.Message}",
-                "Check the bucket, its policy and the KMS key, then retry.", ex);
+            return new FinBackupException(m.ErrorId, m.Kind, message, advice, ex);
         }
     }
 }

@@ -110,6 +110,7 @@ namespace FinBackup.Aws.Inventory
                         Encrypted = attached.Count > 0 && attached.Count == ids.Count && attached.All(v => v.Encrypted == true),
                         VolumeIds = ids,
                         Tags = tags,
+                        RestoreMetadata = Restore.RestoreMetadataCapture.FromInstance(instance),
                     });
                 }
 

@@ -54,6 +54,7 @@ namespace FinBackup.Aws.Inventory
                         SizeGiB = db.AllocatedStorageGiB,
                         Encrypted = db.StorageEncrypted,
                         Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal),
+                        RestoreMetadata = Restore.RestoreMetadataCapture.FromDbInstance(db),
                     });
                 }
             }

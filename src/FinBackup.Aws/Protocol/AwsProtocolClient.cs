@@ -80,7 +80,19 @@ namespace FinBackup.Aws.Protocol
                     throw new FinBackupException("FinAwsEndpointUnreachable", FinErrorKind.ConnectionError,
                         $"Cannot reach AWS {Endpoint.SigningService} at {Endpoint.BaseUri}: {Innermost(ex).Message}",
                         dns ? "The endpoint's host name does not resolve. Check -Region (a real AWS region such as us-east-1) or -EndpointUrl."
-                            : "Check -EndpointUrl (is the sandbox running? Start-FinSandbox), the network/proxy, or the region.", ex);
+                            : AwsErrorTable.UnreachableAdvice(Endpoint.BaseUri), ex);
+                }
+                catch (System.IO.IOException ex)
+                {
+                    // The connection broke after the request was sent (the reply was lost mid-way): the service may have
+                    // acted on it. Retried like a connection failure; callers of non-idempotent operations adopt what the
+                    // first attempt made (an AlreadyExists on the retry).
+                    if (attempt < maxAttempts && connectionRetries++ < 1)
+                    {
+                        await DelayAsync(attempt, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    throw AwsErrorTable.ConnectionLost($"AWS {Endpoint.SigningService} {request.Operation} at {Endpoint.BaseUri}", ex);
                 }
 
                 if (response.IsSuccess) return response;

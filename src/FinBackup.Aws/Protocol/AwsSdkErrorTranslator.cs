@@ -14,7 +14,7 @@ namespace FinBackup.Aws.Protocol
     public static class AwsSdkErrorTranslator
     {
         public static bool CanTranslate(Exception ex) =>
-            ex is AmazonServiceException || ex is AmazonClientException || ex is HttpRequestException ||
+            ex is AmazonServiceException || ex is AmazonClientException || ex is HttpRequestException || ex is System.IO.IOException ||
             (ex is OperationCanceledException && !(ex.InnerException is null) && ex.InnerException is TimeoutException);
 
         public static FinBackupException Translate(Exception ex, string service, string operation)
@@ -31,9 +31,11 @@ namespace FinBackup.Aws.Protocol
             }
             var inner = ex;
             while (inner.InnerException != null) inner = inner.InnerException;
+            if (inner is System.IO.IOException || ex is System.IO.IOException)
+                return AwsErrorTable.ConnectionLost($"AWS {service} {operation}", ex);
             return new FinBackupException("FinAwsEndpointUnreachable", FinErrorKind.ConnectionError,
                 $"Cannot reach AWS {service} ({operation}): {inner.Message}",
-                "Check -EndpointUrl (is the sandbox running? Start-FinSandbox), the network/proxy, or the region.", ex);
+                AwsErrorTable.UnreachableAdvice(null), ex);
         }
     }
 }

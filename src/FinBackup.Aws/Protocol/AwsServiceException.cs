@@ -11,10 +11,10 @@ namespace FinBackup.Aws.Protocol
     public sealed class AwsServiceException : FinBackupException
     {
         public AwsServiceException(string service, string operation, int statusCode, string errorCode, string awsMessage, string requestId)
-            : base(AwsErrorClassifier.ErrorIdFor(errorCode, statusCode),
-                   AwsErrorClassifier.KindFor(errorCode, statusCode),
+            : base(AwsErrorTable.Classify(errorCode, statusCode, service).ErrorId,
+                   AwsErrorTable.Classify(errorCode, statusCode, service).Kind,
                    BuildMessage(service, operation, statusCode, errorCode, awsMessage, requestId),
-                   AwsErrorClassifier.RecommendedActionFor(errorCode, statusCode))
+                   AwsErrorTable.Classify(errorCode, statusCode, service).RecommendedAction)
         {
             Service = service;
             Operation = operation;

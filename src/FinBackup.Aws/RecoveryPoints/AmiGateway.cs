@@ -33,13 +33,13 @@ namespace FinBackup.Aws.RecoveryPoints
 
         public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            var volumes = request.VolumeIds?.ToList() ?? EbsSnapshotSetGateway.InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken);
+            var volumes = request.VolumeIds?.ToList() ?? EbsSnapshotSetGateway.InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken, request.RestoreMetadata);
             if (request.PendingSnapshotVolumeIds != null && request.VolumeIds != null)
                 PendingSnapshotLimit.Check(request.ResourceId, request.PendingSnapshotVolumeIds.Where(v => volumes.Contains(v)));
             else
                 EbsSnapshotSetGateway.CheckPendingLimit(Ec2, volumes, request.ResourceId, cancellationToken);
             var tags = Ec2RecoveryPointTags.ToTags(request.Tags);
-            var r = Call(() => Ec2.CreateImageAsync(new CreateImageRequest
+            var createRequest = new CreateImageRequest
             {
                 InstanceId = request.ResourceId,
                 Name = request.Name,
@@ -49,7 +49,26 @@ namespace FinBackup.Aws.RecoveryPoints
                 {
                     new TagSpecification { ResourceType = ResourceType.Image, Tags = tags },
                 },
-            }, cancellationToken), $"CreateImage of {request.ResourceId} in {_region}");
+            };
+            CreateImageResponse r;
+            try
+            {
+                // CreateImage has no client token: sent without SDK retries, and after a lost reply the image is looked for
+                // by its name (unique per window and policy) before it is sent again.
+                r = LookBeforeResend.Send(() => _context.Ec2Once(_region).CreateImageAsync(createRequest, cancellationToken),
+                    () => FindByName(request.Name, request.Tags, cancellationToken) is Image i ? new CreateImageResponse { ImageId = i.ImageId } : null,
+                    $"CreateImage of {request.ResourceId} in {_region}", _context.RetryOptions, cancellationToken);
+            }
+            catch (FinBackupException ex) when (AwsCode(ex) == "InvalidAMIName.Duplicate")
+            {
+                // The name is taken: ours from an earlier run whose reply was lost (adopted), or someone else's (refused).
+                var i = FindByName(request.Name, request.Tags, cancellationToken);
+                if (i == null)
+                    throw new FinBackupException("FinAmiNameTaken", FinErrorKind.ResourceExists,
+                        $"An image named '{request.Name}' already exists in {_region} and was not made by FinBackup for this policy.",
+                        "Rename or deregister that image; FinBackup names its images fin-<instance>-<policy hash>-<window>.", ex);
+                r = new CreateImageResponse { ImageId = i.ImageId };
+            }
             // The backing snapshots are tagged with CreateTags rather than a snapshot TagSpecification on CreateImage, which
             // not every endpoint implements. Untagged they would only be invisible to FinBackup, never deleted by it.
             var image = Describe(r.ImageId, cancellationToken);
@@ -82,31 +101,53 @@ namespace FinBackup.Aws.RecoveryPoints
                     .FirstOrDefault(p => p.State != RecoveryPointState.Failed);
                 if (existing != null) return existing;
             }
-
-            var r = Call(() => Ec2.CopyImageAsync(new CopyImageRequest
+            // A copy an interrupted run made but never tagged carries FinBackup's copy name: adopt it (tag it, with
+            // fin:adopted-at as the audit record) instead of copying again. Looked for on every copy: the caller's listing
+            // only sees tagged copies.
+            var name = CopyName(source);
+            var tags = new Dictionary<string, string>(request.Tags);
+            var left = FindByName(name, null, cancellationToken);
+            if (left != null && Ec2RecoveryPointTags.ToDictionary(left.Tags).TryGetValue(FinTags.SourceId, out var sid) && sid == source.RecoveryPointId)
+                return ToPoint(left);
+            string imageId;
+            if (left != null && !Ec2RecoveryPointTags.ToDictionary(left.Tags).ContainsKey(FinTags.ManagedBy)
+                && string.Equals(left.Description, CopyDescription(source), StringComparison.Ordinal))
             {
-                SourceImageId = source.RecoveryPointId,
-                SourceRegion = source.Region,
-                Name = TrimName($"{source.RecoveryPointId}-{source.Region}-copy"),
-                Description = $"FinBackup copy of {source.RecoveryPointId} from {source.Region}",
-                Encrypted = true,
-                KmsKeyId = request.KmsKeyId,
-                TagSpecifications = new List<TagSpecification>
+                tags[FinTags.AdoptedAt] = RecoveryPointTagCodec.FormatTimestamp(DateTime.UtcNow);
+                imageId = left.ImageId;
+            }
+            else
+            {
+                // ClientToken: AWS returns the first copy for a retry with the same token. Endpoints that ignore it (moto) are
+                // covered by sending without SDK retries and looking for the copy by name before sending again.
+                imageId = LookBeforeResend.Send(() => _context.Ec2Once(_region).CopyImageAsync(new CopyImageRequest
                 {
-                    new TagSpecification { ResourceType = ResourceType.Image, Tags = Ec2RecoveryPointTags.ToTags(request.Tags) },
-                },
-            }, cancellationToken), $"CopyImage {source.RecoveryPointId} from {source.Region} to {_region}");
+                    SourceImageId = source.RecoveryPointId,
+                    SourceRegion = source.Region,
+                    Name = name,
+                    Description = CopyDescription(source),
+                    Encrypted = true,
+                    KmsKeyId = request.KmsKeyId,
+                    ClientToken = ClientToken(source),
+                    TagSpecifications = new List<TagSpecification>
+                    {
+                        new TagSpecification { ResourceType = ResourceType.Image, Tags = Ec2RecoveryPointTags.ToTags(tags) },
+                    },
+                }, cancellationToken), () => FindByName(name, null, cancellationToken) is Image i ? new CopyImageResponse { ImageId = i.ImageId } : null,
+                    $"CopyImage {source.RecoveryPointId} from {source.Region} to {_region}", _context.RetryOptions, cancellationToken).ImageId;
+            }
+            var r = new CopyImageResponse { ImageId = imageId };
             // Tag explicitly as well: not every endpoint honours TagSpecifications on CopyImage, and the lineage tag is
             // what makes the copy idempotent.
             Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest
             {
                 Resources = new List<string> { r.ImageId },
-                Tags = Ec2RecoveryPointTags.ToTags(request.Tags),
+                Tags = Ec2RecoveryPointTags.ToTags(tags),
             }, cancellationToken), $"CreateTags on {r.ImageId} in {_region}");
             var copy = Describe(r.ImageId, cancellationToken);
             if (copy.SnapshotIds.Count > 0)
             {
-                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = copy.SnapshotIds.ToList(), Tags = Ec2RecoveryPointTags.ToTags(request.Tags) }, cancellationToken),
+                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = copy.SnapshotIds.ToList(), Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
                     $"CreateTags on the snapshots of {r.ImageId}");
             }
             return copy;
@@ -128,7 +169,7 @@ namespace FinBackup.Aws.RecoveryPoints
                     Call(() => Ec2.DeregisterImageAsync(new DeregisterImageRequest { ImageId = point.RecoveryPointId }, cancellationToken),
                         $"DeregisterImage {point.RecoveryPointId} in {_region}");
                 }
-                catch (FinBackupException ex) when (ex.ErrorId == "FinResourceNotFound")
+                catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.AwsNotFound)
                 {
                     // Deregistered by an earlier run that stopped before deleting the snapshots: go on with them.
                 }
@@ -140,7 +181,7 @@ namespace FinBackup.Aws.RecoveryPoints
                 {
                     Call(() => Ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = id }, cancellationToken), $"DeleteSnapshot {id}");
                 }
-                catch (FinBackupException ex) when (ex.ErrorId == "FinResourceNotFound") { }
+                catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.AwsNotFound) { }
                 catch (FinBackupException ex) { failures.Add(id + ": " + ex.Message); }
             }
             if (failures.Count > 0)
@@ -169,7 +210,7 @@ namespace FinBackup.Aws.RecoveryPoints
                 {
                     r = Call(() => Ec2.DescribeImagesAsync(request, ct), $"DescribeImages in {_region}");
                 }
-                catch (FinBackupException ex) when (byId && (ex.ErrorId == "FinResourceNotFound" || ex.Message.Contains("InvalidAMIID")))
+                catch (FinBackupException ex) when (byId && (ex.ErrorId == FinErrorIds.AwsNotFound || (AwsCode(ex) ?? string.Empty).StartsWith("InvalidAMIID", StringComparison.Ordinal)))
                 {
                     return all;
                 }
@@ -202,5 +243,45 @@ namespace FinBackup.Aws.RecoveryPoints
         }
 
         private static string TrimName(string name) => name.Length <= 128 ? name : name.Substring(0, 128);
+
+        private static string CopyName(FinRecoveryPoint source) => TrimName($"{source.RecoveryPointId}-{source.Region}-copy");
+        private static string CopyDescription(FinRecoveryPoint source) => $"FinBackup copy of {source.RecoveryPointId} from {source.Region}";
+
+        /// <summary>A stable CopyImage client token per source and destination (at most 64 ASCII characters).</summary>
+        private string ClientToken(FinRecoveryPoint source)
+        {
+            using (var sha = System.Security.Cryptography.SHA256.Create())
+            {
+                var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(source.RecoveryPointId + "|" + source.Region + "|" + _region));
+                return "fin-" + BitConverter.ToString(hash, 0, 16).Replace("-", string.Empty).ToLowerInvariant();
+            }
+        }
+
+        /// <summary>
+        /// This account's image named <paramref name="name"/> in this region (not deregistered or failed), or null. With
+        /// <paramref name="expectedTags"/>: only if it is untagged or carries the same fin:policy (adopting another policy's
+        /// image would return it as ours); an untagged one is tagged with them first.
+        /// </summary>
+        private Image FindByName(string name, IDictionary<string, string> expectedTags, CancellationToken ct)
+        {
+            var image = DescribeAll(new DescribeImagesRequest
+            {
+                Owners = new List<string> { "self" },
+                Filters = new List<Filter> { new Filter("name", new List<string> { name }) },
+            }, ct).Where(i => i.State?.Value != "deregistered" && i.State?.Value != "failed" && i.Name == name).OrderBy(i => i.CreationDate, StringComparer.Ordinal).FirstOrDefault();
+            if (image == null || expectedTags == null) return image;
+            var tags = Ec2RecoveryPointTags.ToDictionary(image.Tags);
+            if (!tags.ContainsKey(FinTags.ManagedBy))
+            {
+                var adopt = new Dictionary<string, string>(expectedTags) { [FinTags.AdoptedAt] = RecoveryPointTagCodec.FormatTimestamp(DateTime.UtcNow) };
+                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = new List<string> { image.ImageId }, Tags = Ec2RecoveryPointTags.ToTags(adopt) }, ct),
+                    $"CreateTags on {image.ImageId} (adopting) in {_region}");
+                image.Tags = Ec2RecoveryPointTags.ToTags(adopt);
+                return image;
+            }
+            expectedTags.TryGetValue(FinTags.Policy, out var policy);
+            tags.TryGetValue(FinTags.Policy, out var theirs);
+            return string.Equals(policy ?? string.Empty, theirs ?? string.Empty, StringComparison.OrdinalIgnoreCase) ? image : null;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Amazon.EC2;
@@ -34,14 +35,17 @@ namespace FinBackup.Aws.RecoveryPoints
 
         public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            var volumes = request.VolumeIds?.ToList() ?? InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken);
+            var volumes = request.VolumeIds?.ToList() ?? InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken, request.RestoreMetadata);
             if (request.PendingSnapshotVolumeIds != null && request.VolumeIds != null)
                 PendingSnapshotLimit.Check(request.ResourceId, request.PendingSnapshotVolumeIds.Where(v => volumes.Contains(v)));
             else
                 CheckPendingLimit(Ec2, volumes, request.ResourceId, cancellationToken);
             var setId = "snapset-" + Guid.NewGuid().ToString("N").Substring(0, 17);
             var tags = new Dictionary<string, string>(request.Tags) { [Ec2RecoveryPointTags.SetId] = setId };
-            var response = Call(() => Ec2.CreateSnapshotsAsync(new CreateSnapshotsRequest
+            if (volumes.Count > 0) tags[Ec2RecoveryPointTags.SetSize] = volumes.Count.ToString(CultureInfo.InvariantCulture);
+            // Tagged at creation; sent without SDK retries: after a lost reply the set is looked for by its fin:set-id before
+            // CreateSnapshots goes again (a blind retry made a second set under the same id: 4 members instead of 2).
+            var response = LookBeforeResend.Send(() => _context.Ec2Once(_region).CreateSnapshotsAsync(new CreateSnapshotsRequest
             {
                 InstanceSpecification = new InstanceSpecification { InstanceId = request.ResourceId, ExcludeBootVolume = false },
                 Description = $"FinBackup snapshot set {setId} of {request.ResourceId}",
@@ -50,7 +54,11 @@ namespace FinBackup.Aws.RecoveryPoints
                 {
                     new TagSpecification { ResourceType = ResourceType.Snapshot, Tags = Ec2RecoveryPointTags.ToTags(tags) },
                 },
-            }, cancellationToken), $"CreateSnapshots of {request.ResourceId} in {_region}");
+            }, cancellationToken), () => FindSet(setId, cancellationToken), $"CreateSnapshots of {request.ResourceId} in {_region}", _context.RetryOptions, cancellationToken);
+            // Restore metadata: the volume each member was taken of (its device is already recorded per volume).
+            if (request.RestoreMetadata != null)
+                foreach (var i in response.Snapshots ?? new List<SnapshotInfo>())
+                    if (i.SnapshotId != null && i.VolumeId != null) request.RestoreMetadata[Domain.Restore.RestoreMetadataKeys.SnapshotVolumePrefix + i.SnapshotId] = i.VolumeId;
             // The response describes every member (state, size, encryption, start time): no second call.
             var created = (response.Snapshots ?? new List<SnapshotInfo>()).Select(i => new Snapshot
             {
@@ -61,6 +69,25 @@ namespace FinBackup.Aws.RecoveryPoints
             {
                 RecoveryPointId = setId, Kind = Kind, Region = _region, CreatedAt = DateTime.UtcNow, State = RecoveryPointState.Pending,
             });
+        }
+
+        /// <summary>The members a CreateSnapshots for <paramref name="setId"/> made, as its response would list them (null: none).</summary>
+        private CreateSnapshotsResponse FindSet(string setId, CancellationToken ct)
+        {
+            var found = DescribeAll(new DescribeSnapshotsRequest
+            {
+                OwnerIds = new List<string> { "self" },
+                Filters = new List<Filter> { new Filter("tag:" + Ec2RecoveryPointTags.SetId, new List<string> { setId }) },
+            }, ct);
+            if (found.Count == 0) return null;
+            return new CreateSnapshotsResponse
+            {
+                Snapshots = found.Select(x => new SnapshotInfo
+                {
+                    SnapshotId = x.SnapshotId, VolumeId = x.VolumeId, VolumeSize = x.VolumeSize, StartTime = x.StartTime, State = x.State,
+                    Progress = x.Progress, Encrypted = x.Encrypted,
+                }).ToList(),
+            };
         }
 
         public IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
@@ -87,40 +114,56 @@ namespace FinBackup.Aws.RecoveryPoints
             if (source.SnapshotIds == null || source.SnapshotIds.Count == 0)
                 throw new FinBackupException("FinCopySourceEmpty", FinErrorKind.InvalidData, $"Snapshot set {source.RecoveryPointId} has no member snapshots.");
 
-            // Members already copied (a re-run after a crash): found by fin:source-id; their set id is reused. Skipped when the
-            // caller has just listed the destination and found no copy at all.
-            var existing = request.DestinationCheckedForCopies ? new List<Snapshot>() : DescribeAll(new DescribeSnapshotsRequest
+            // Members already copied by an earlier run, found by the description FinBackup gives every copy (so copies whose
+            // tagging never happened are found too): tagged ones are reused with their set id, untagged ones are adopted by
+            // tagging them (fin:adopted-at records it). Nothing is copied twice.
+            var descriptions = source.SnapshotIds.Distinct(StringComparer.Ordinal).ToDictionary(m => CopyDescription(m, source), m => m, StringComparer.Ordinal);
+            var earlier = DescribeAll(new DescribeSnapshotsRequest
             {
                 OwnerIds = new List<string> { "self" },
-                Filters = new List<Filter> { new Filter("tag:" + FinTags.SourceId, new List<string> { source.RecoveryPointId }) },
-            }, cancellationToken).Where(s => s.State != SnapshotState.Error).ToList();
-            var copiedFrom = new HashSet<string>(existing.Select(s => Tag(s.Tags, Ec2RecoveryPointTags.SourceSnapshotId)).Where(t => t != null), StringComparer.Ordinal);
-            var setId = existing.Select(s => Tag(s.Tags, Ec2RecoveryPointTags.SetId)).FirstOrDefault(t => t != null)
+                Filters = new List<Filter> { new Filter("description", descriptions.Keys.ToList()) },
+            }, cancellationToken).Where(s => s.State != SnapshotState.Error && s.Description != null && descriptions.ContainsKey(s.Description)).ToList();
+            var byMember = earlier.GroupBy(s => descriptions[s.Description])
+                .ToDictionary(g => g.Key, g => g.OrderByDescending(s => Tag(s.Tags, FinTags.ManagedBy) != null).ThenBy(s => s.StartTime ?? DateTime.MaxValue).First(), StringComparer.Ordinal);
+            var setId = byMember.Values.Select(s => Tag(s.Tags, Ec2RecoveryPointTags.SetId)).FirstOrDefault(t => t != null)
                         ?? "snapset-" + Guid.NewGuid().ToString("N").Substring(0, 17);
+            Dictionary<string, string> MemberTags(string member) => new Dictionary<string, string>(request.Tags)
+            {
+                [Ec2RecoveryPointTags.SetId] = setId,
+                [Ec2RecoveryPointTags.SourceSnapshotId] = member,
+                [Ec2RecoveryPointTags.SetSize] = source.SnapshotIds.Count.ToString(CultureInfo.InvariantCulture),
+            };
 
-            var newIds = new List<string>();
             var copiedMembers = new List<Snapshot>();
-            foreach (var member in source.SnapshotIds.Where(m => !copiedFrom.Contains(m)))
+            foreach (var member in source.SnapshotIds)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var tags = new Dictionary<string, string>(request.Tags)
+                var tags = MemberTags(member);
+                if (byMember.TryGetValue(member, out var already))
                 {
-                    [Ec2RecoveryPointTags.SetId] = setId,
-                    [Ec2RecoveryPointTags.SourceSnapshotId] = member,
-                };
-                var r = Call(() => Ec2.CopySnapshotAsync(new CopySnapshotRequest
+                    if (Tag(already.Tags, FinTags.ManagedBy) == null || Tag(already.Tags, Ec2RecoveryPointTags.SetId) != setId)
+                    {
+                        tags[FinTags.AdoptedAt] = RecoveryPointTagCodec.FormatTimestamp(DateTime.UtcNow);
+                        Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = new List<string> { already.SnapshotId }, Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
+                            $"CreateTags on {already.SnapshotId} (adopting an untagged copy of {member}) in {_region}");
+                        already.Tags = Ec2RecoveryPointTags.ToTags(tags);
+                    }
+                    copiedMembers.Add(already);
+                    continue;
+                }
+                var description = CopyDescription(member, source);
+                var r = LookBeforeResend.Send(() => _context.Ec2Once(_region).CopySnapshotAsync(new CopySnapshotRequest
                 {
                     SourceRegion = source.Region,
                     SourceSnapshotId = member,
                     Encrypted = true,
                     KmsKeyId = request.KmsKeyId,
-                    Description = $"FinBackup copy of {member} ({source.RecoveryPointId}) from {source.Region}",
+                    Description = description,
                     TagSpecifications = new List<TagSpecification>
                     {
                         new TagSpecification { ResourceType = ResourceType.Snapshot, Tags = Ec2RecoveryPointTags.ToTags(tags) },
                     },
-                }, cancellationToken), $"CopySnapshot {member} from {source.Region} to {_region}");
-                newIds.Add(r.SnapshotId);
+                }, cancellationToken), () => FindCopy(description, tags, cancellationToken), $"CopySnapshot {member} from {source.Region} to {_region}", _context.RetryOptions, cancellationToken);
                 copiedMembers.Add(new Snapshot
                 {
                     SnapshotId = r.SnapshotId, State = SnapshotState.Pending, StartTime = DateTime.UtcNow, Encrypted = true, KmsKeyId = request.KmsKeyId,
@@ -128,14 +171,43 @@ namespace FinBackup.Aws.RecoveryPoints
                 });
             }
             // The copies are pending: the point is built from what was sent (no describe call); sizes come with the next listing.
-            var point = Group(existing.Concat(copiedMembers)).First();
+            var point = Group(copiedMembers).First();
             point.SizeGiB = source.SizeGiB;
             return point;
+        }
+
+        private static string CopyDescription(string member, FinRecoveryPoint source) =>
+            $"FinBackup copy of {member} ({source.RecoveryPointId}) from {source.Region}";
+
+        /// <summary>The copy a lost CopySnapshot reply made (tagged here if the tags did not stick), or null.</summary>
+        private CopySnapshotResponse FindCopy(string description, Dictionary<string, string> tags, CancellationToken ct)
+        {
+            var found = DescribeAll(new DescribeSnapshotsRequest
+            {
+                OwnerIds = new List<string> { "self" },
+                Filters = new List<Filter> { new Filter("description", new List<string> { description }) },
+            }, ct).Where(x => x.State != SnapshotState.Error).OrderBy(x => x.StartTime ?? DateTime.MaxValue).FirstOrDefault();
+            if (found == null) return null;
+            if (Tag(found.Tags, FinTags.ManagedBy) == null)
+                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = new List<string> { found.SnapshotId }, Tags = Ec2RecoveryPointTags.ToTags(tags) }, ct),
+                    $"CreateTags on {found.SnapshotId} in {_region}");
+            return new CopySnapshotResponse { SnapshotId = found.SnapshotId };
         }
 
         public void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
         {
             RefuseUnmanaged(point);
+            // A set taken before fin:set-size existed is marked with its size first, so that if this delete stops half-way
+            // the members left show as a Partial set (never restorable) and the next expiry finishes the job.
+            var ids = (point.SnapshotIds ?? new List<string>()).ToList();
+            if (ids.Count > 1 && !point.Tags.ContainsKey(Ec2RecoveryPointTags.SetSize))
+            {
+                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest
+                {
+                    Resources = ids,
+                    Tags = new List<Tag> { new Tag(Ec2RecoveryPointTags.SetSize, ids.Count.ToString(CultureInfo.InvariantCulture)) },
+                }, cancellationToken), $"CreateTags {Ec2RecoveryPointTags.SetSize} on set {point.RecoveryPointId} in {_region}");
+            }
             var failures = new List<string>();
             foreach (var id in point.SnapshotIds ?? new List<string>())
             {
@@ -144,7 +216,7 @@ namespace FinBackup.Aws.RecoveryPoints
                 {
                     Call(() => Ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = id }, cancellationToken), $"DeleteSnapshot {id} in {_region}");
                 }
-                catch (FinBackupException ex) when (ex.ErrorId == "FinResourceNotFound")
+                catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.AwsNotFound)
                 {
                     // Already gone (a previous run deleted it): nothing to do.
                 }
@@ -167,7 +239,8 @@ namespace FinBackup.Aws.RecoveryPoints
         }
 
         /// <summary>The EBS volumes attached to an instance (FinResourceNotFound when it does not exist).</summary>
-        internal static List<string> InstanceVolumes(IAmazonEC2 ec2, string instanceId, string region, CancellationToken ct)
+        /// <param name="metadata">When given and empty, filled with the instance's restore metadata from the same call.</param>
+        internal static List<string> InstanceVolumes(IAmazonEC2 ec2, string instanceId, string region, CancellationToken ct, IDictionary<string, string> metadata = null)
         {
             DescribeInstancesResponse r;
             try
@@ -175,7 +248,7 @@ namespace FinBackup.Aws.RecoveryPoints
                 r = Call(() => ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = new List<string> { instanceId } }, ct),
                     $"DescribeInstances {instanceId} in {region}");
             }
-            catch (FinBackupException ex) when (ex.ErrorId == "FinResourceNotFound" || ex.Message.Contains("InvalidInstanceID"))
+            catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.AwsNotFound || (AwsCode(ex) ?? string.Empty).StartsWith("InvalidInstanceID", StringComparison.Ordinal))
             {
                 throw new FinBackupException("FinResourceNotFound", FinErrorKind.ObjectNotFound, $"EC2 instance '{instanceId}' was not found in {region}.",
                     "Check the instance id and -Region; Get-FinResource lists the instances the policy protects.", ex);
@@ -184,6 +257,8 @@ namespace FinBackup.Aws.RecoveryPoints
             if (instance == null)
                 throw new FinBackupException("FinResourceNotFound", FinErrorKind.ObjectNotFound, $"EC2 instance '{instanceId}' was not found in {region}.",
                     "Check the instance id and -Region; Get-FinResource lists the instances the policy protects.");
+            if (metadata != null && metadata.Count == 0)
+                foreach (var kv in Restore.RestoreMetadataCapture.FromInstance(instance)) metadata[kv.Key] = kv.Value;
             return (instance.BlockDeviceMappings ?? new List<InstanceBlockDeviceMapping>()).Where(m => m.Ebs != null).Select(m => m.Ebs.VolumeId).ToList();
         }
 
@@ -244,6 +319,8 @@ namespace FinBackup.Aws.RecoveryPoints
                     var tags = Ec2RecoveryPointTags.ToDictionary(first.Tags);
                     tags.Remove(Ec2RecoveryPointTags.SourceSnapshotId);
                     var states = members.Select(s => s.State?.Value).ToList();
+                    var expected = int.TryParse(Tag(first.Tags, Ec2RecoveryPointTags.SetSize), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : (int?)null;
+                    var partial = expected.HasValue && members.Count < expected.Value;
                     var p = RecoveryPointTagCodec.Decode(tags, new FinRecoveryPoint
                     {
                         RecoveryPointId = g.Key,
@@ -251,6 +328,7 @@ namespace FinBackup.Aws.RecoveryPoints
                         Region = _region,
                         CreatedAt = members.Min(s => (s.StartTime ?? DateTime.UtcNow).ToUniversalTime()),
                         State = states.Any(s => s == "error") ? RecoveryPointState.Failed
+                              : partial ? RecoveryPointState.Partial
                               : states.Any(s => s == "pending") ? RecoveryPointState.Pending
                               : states.All(s => s == "completed") ? RecoveryPointState.Available : RecoveryPointState.Unknown,
                         Progress = (int)members.Average(s => ParseProgress(s.Progress)),

@@ -14,6 +14,8 @@ namespace FinBackup.Aws.RecoveryPoints
         public const string SetId = "fin:set-id";
         /// <summary>Tag on a copied snapshot: the member snapshot it was copied from.</summary>
         public const string SourceSnapshotId = "fin:source-snapshot-id";
+        /// <summary>Tag on every member snapshot of a snapshot set: how many members the set was taken with (to tell a partial set).</summary>
+        public const string SetSize = "fin:set-size";
 
         public static List<Tag> ToTags(IDictionary<string, string> tags) =>
             (tags ?? new Dictionary<string, string>()).Where(kv => !string.IsNullOrEmpty(kv.Key) && !kv.Key.StartsWith("aws:", StringComparison.Ordinal))

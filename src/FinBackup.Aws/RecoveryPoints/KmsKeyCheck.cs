@@ -34,7 +34,7 @@ namespace FinBackup.Aws.RecoveryPoints
             }
             catch (Amazon.Runtime.AmazonServiceException ex)
             {
-                throw RecoveryPointAwsErrors.Map(ex, $"DescribeKey '{keyId}' in {_region}");
+                throw RecoveryPointAwsErrors.Map(ex, $"DescribeKey '{keyId}' in {_region}", "kms");
             }
             var meta = r.KeyMetadata;
             if (meta == null || meta.KeyState != KeyState.Enabled)

@@ -32,15 +32,43 @@ namespace FinBackup.Aws.RecoveryPoints
         public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
             RdsDbSnapshot snapshot;
+            if (request.RestoreMetadata != null && request.RestoreMetadata.Count == 0)
+            {
+                // Not from discovery (New-FinSnapshot -ResourceId): one describe for the restore metadata.
+                var db = Sync(Rds.GetDBInstanceAsync(request.ResourceId, cancellationToken));
+                foreach (var kv in Restore.RestoreMetadataCapture.FromDbInstance(db)) request.RestoreMetadata[kv.Key] = kv.Value;
+            }
             try
             {
                 snapshot = Sync(Rds.CreateDBSnapshotAsync(request.Name, request.ResourceId, request.Tags, cancellationToken));
             }
-            catch (FinBackupException ex) when (ex.ErrorId == "FinAwsNotFound" && ex.Message.IndexOf("DBInstanceNotFound", StringComparison.Ordinal) >= 0)
+            catch (FinBackupException ex) when (RecoveryPointAwsErrors.AwsCode(ex) == "DBInstanceNotFound" || RecoveryPointAwsErrors.AwsCode(ex) == "DBInstanceNotFoundFault")
             {
                 throw new FinBackupException("FinResourceNotFound", FinErrorKind.ObjectNotFound,
                     $"RDS DB instance '{request.ResourceId}' was not found in {_region}.",
                     "Check the DB instance identifier and -Region; Get-FinResource lists the databases the policy protects.", ex);
+            }
+            catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.AwsAlreadyExists)
+            {
+                // The identifier is taken. Ours when an earlier attempt's reply was lost (the protocol client's retry then
+                // meets the snapshot the first attempt made): adopt it. Another policy's or someone else's: refuse, never
+                // return it as this policy's point.
+                snapshot = Sync(Rds.DescribeDBSnapshotsAsync(new RdsSnapshotQuery { SnapshotIdentifier = request.Name }, cancellationToken)).FirstOrDefault();
+                if (snapshot == null) throw;
+                var theirs = snapshot.Tags ?? new Dictionary<string, string>();
+                if (!theirs.ContainsKey(FinTags.ManagedBy) && string.Equals(snapshot.InstanceIdentifier, request.ResourceId, StringComparison.OrdinalIgnoreCase))
+                {
+                    var adopt = new Dictionary<string, string>(request.Tags) { [FinTags.AdoptedAt] = RecoveryPointTagCodec.FormatTimestamp(DateTime.UtcNow) };
+                    Sync(Rds.AddTagsToResourceAsync(snapshot.Arn, adopt, cancellationToken));
+                    snapshot.Tags = adopt;
+                }
+                else if (!(Same(theirs, request.Tags, FinTags.Policy) && Same(theirs, request.Tags, FinTags.Window) && Same(theirs, request.Tags, FinTags.ResourceId)))
+                {
+                    throw new FinBackupException("FinSnapshotNameTaken", FinErrorKind.ResourceExists,
+                        $"DB snapshot '{request.Name}' already exists in {_region} and is not this policy's point for this window"
+                        + (theirs.TryGetValue(FinTags.Policy, out var p) ? $" (it belongs to policy '{p}')." : "."),
+                        "Delete or rename that snapshot; FinBackup names its DB snapshots fin-<db>-<policy hash>-<window>.", ex);
+                }
             }
             if (snapshot.Tags == null || snapshot.Tags.Count == 0) snapshot.Tags = new Dictionary<string, string>(request.Tags);
             return ToPoint(snapshot);
@@ -89,7 +117,7 @@ namespace FinBackup.Aws.RecoveryPoints
                     SourceRegion = source.Region,
                 }, cancellationToken));
             }
-            catch (FinBackupException ex) when (ex.ErrorId == "FinAwsAlreadyExists")
+            catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.AwsAlreadyExists)
             {
                 // The copy (same identifier) was made by an earlier run whose listing missed it: adopt it, do not copy twice.
                 var adopted = Sync(Rds.DescribeDBSnapshotsAsync(new RdsSnapshotQuery { SnapshotIdentifier = source.RecoveryPointId }, cancellationToken)).FirstOrDefault();
@@ -113,7 +141,7 @@ namespace FinBackup.Aws.RecoveryPoints
             {
                 Sync(Rds.DeleteDBSnapshotAsync(point.RecoveryPointId, cancellationToken));
             }
-            catch (FinBackupException ex) when (ex.ErrorId == "FinAwsNotFound")
+            catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.AwsNotFound)
             {
                 // already gone
             }
@@ -139,6 +167,13 @@ namespace FinBackup.Aws.RecoveryPoints
                 KmsKeyId = s.KmsKeyId,
                 SizeGiB = s.AllocatedStorageGiB,
             });
+        }
+
+        private static bool Same(IDictionary<string, string> a, IDictionary<string, string> b, string key)
+        {
+            a.TryGetValue(key, out var x);
+            b.TryGetValue(key, out var y);
+            return string.Equals(x ?? string.Empty, y ?? string.Empty, StringComparison.OrdinalIgnoreCase);
         }
 
         private static T Sync<T>(System.Threading.Tasks.Task<T> task) => task.GetAwaiter().GetResult();

@@ -1,6 +1,7 @@
 using System;
 using System.Threading.Tasks;
 using Amazon.Runtime;
+using FinBackup.Aws.Protocol;
 using FinBackup.Domain;
 
 namespace FinBackup.Aws.RecoveryPoints
@@ -18,33 +19,34 @@ namespace FinBackup.Aws.RecoveryPoints
             {
                 throw Map(ex, what);
             }
-            catch (AmazonClientException ex)
+            catch (Exception ex) when (!(ex is FinBackupException) && !(ex is OperationCanceledException) && LookBeforeResend.IsTransport(ex))
             {
-                throw new FinBackupException("FinAwsConnectionFailed", FinErrorKind.ConnectionError,
-                    $"{what}: could not reach AWS ({ex.Message}).", "Check the network, -EndpointUrl and -Region.", ex);
+                throw Transport(ex, what);
             }
         }
 
-        public static FinBackupException Map(AmazonServiceException ex, string what)
+        /// <summary>A call that got no usable answer (connection refused or lost mid-reply, timeout, unreadable reply).</summary>
+        public static FinBackupException Transport(Exception ex, string what)
+        {
+            var inner = ex;
+            while (inner?.InnerException != null) inner = inner.InnerException;
+            if (inner is System.IO.IOException) return AwsErrorTable.ConnectionLost(what, ex);
+            return new FinBackupException(FinErrorIds.AwsConnectionFailed, FinErrorIds.KindOf(FinErrorIds.AwsConnectionFailed),
+                $"{what}: no usable answer from AWS ({inner?.Message ?? "unknown"}).", FinErrorIds.ActionFor(FinErrorIds.AwsConnectionFailed), ex);
+        }
+
+        /// <summary>An SDK service error as a FinBackupException: id, kind and advice from <see cref="AwsErrorTable"/>.</summary>
+        public static FinBackupException Map(AmazonServiceException ex, string what, string service = "ec2")
         {
             var code = ex.ErrorCode ?? string.Empty;
+            if (code.Length == 0 && (int)ex.StatusCode == 0) return Transport(ex, what);
             var msg = $"{what}: {code} {ex.Message}".Trim();
-            if (code.IndexOf("Throttl", StringComparison.OrdinalIgnoreCase) >= 0 || code == "RequestLimitExceeded" || code == "Throttling")
-                return new FinBackupException("FinAwsThrottled", FinErrorKind.LimitsExceeded, msg, "AWS is throttling; run again in a few minutes (the SDK already retried).", ex);
-            if (code.EndsWith(".NotFound", StringComparison.Ordinal) || code.EndsWith("NotFound", StringComparison.Ordinal) || code.EndsWith("NotFoundFault", StringComparison.Ordinal))
-                return new FinBackupException(code.IndexOf("Kms", StringComparison.OrdinalIgnoreCase) >= 0 || code.IndexOf("Key", StringComparison.OrdinalIgnoreCase) >= 0
-                        ? "FinKmsKeyNotFound" : "FinResourceNotFound", FinErrorKind.ObjectNotFound, msg,
-                    "Check the id and the region (-Region); KMS keys must exist in the destination region.", ex);
-            if (code == "SnapshotLimitExceeded" || code == "SnapshotQuotaExceeded" || code == "ResourceLimitExceeded" || code.EndsWith("QuotaExceeded", StringComparison.Ordinal)
-                || code.EndsWith("LimitExceeded", StringComparison.Ordinal) || code.EndsWith("QuotaExceededFault", StringComparison.Ordinal))
-                return new FinBackupException("FinSnapshotQuotaExceeded", FinErrorKind.LimitsExceeded, msg,
-                    "Remove expired points (Remove-FinExpiredBackup) or ask AWS to raise the quota.", ex);
-            if (code.IndexOf("KMS", StringComparison.OrdinalIgnoreCase) >= 0)
-                return new FinBackupException("FinKmsKeyUnusable", FinErrorKind.SecurityError, msg,
-                    "Check that the KMS key exists in that region, is enabled, and that you may use it.", ex);
-            if (code == "UnauthorizedOperation" || code == "AccessDenied" || code == "AccessDeniedException" || ex.StatusCode == System.Net.HttpStatusCode.Forbidden)
-                return new FinBackupException("FinAccessDenied", FinErrorKind.PermissionDenied, msg, "Grant the IAM permission named in the message.", ex);
-            return new FinBackupException("FinAwsRequestFailed", FinErrorKind.InvalidOperation, msg, null, ex);
+            var m = AwsErrorTable.Classify(code, (int)ex.StatusCode, service);
+            return new FinBackupException(m.ErrorId, m.Kind, msg, m.RecommendedAction, ex);
         }
+
+        /// <summary>The AWS error code behind a FinBackupException raised by <see cref="Call"/> (null when there is none).</summary>
+        public static string AwsCode(FinBackupException ex) =>
+            (ex?.InnerException as AmazonServiceException)?.ErrorCode ?? (ex as Protocol.AwsServiceException)?.ErrorCode;
     }
 }

@@ -64,6 +64,8 @@ namespace FinBackup.Aws.Sandbox
                     }
                     result.BackupVaults++;
 
+                    // Restore secrets are created in the primary region and replicated to the DR region (below).
+                    if (region != estate.PrimaryRegion) continue;
                     var secrets = _context.SecretsManager(region);
                     foreach (var app in estate.Applications)
                     {
@@ -78,6 +80,8 @@ namespace FinBackup.Aws.Sandbox
                         result.Secrets++;
                     }
                 }
+
+                await ReplicateSecretsAsync(estate, result, progress, cancellationToken).ConfigureAwait(false);
 
                 var primary = estate.PrimaryRegion;
                 var primaryKey = result.KmsKeyArns[primary];
@@ -112,11 +116,39 @@ namespace FinBackup.Aws.Sandbox
                     result.RdsInstances++;
                     result.RdsDeclaredGiB += db.AllocatedStorageGiB;
                 }
+
+                var stacks = new ApplicationStackSeeder(_context, estate, progress);
+                foreach (var app in estate.Applications)
+                {
+                    await stacks.EnsureAsync(app, imageId, result, cancellationToken).ConfigureAwait(false);
+                }
                 return result;
             }
             catch (Exception ex) when (AwsSdkErrorTranslator.CanTranslate(ex))
             {
                 throw AwsSdkErrorTranslator.Translate(ex, "sandbox", "Seed");
+            }
+        }
+
+        /// <summary>
+        /// Each restore secret replicated to the DR region (encrypted there with the DR key). A same-named secret left in the DR
+        /// region by an older sandbox is overwritten by the replica (ForceOverwriteReplicaSecret), so one value serves both.
+        /// </summary>
+        private async Task ReplicateSecretsAsync(SandboxEstate estate, SandboxSeedResult result, Action<string> progress, CancellationToken ct)
+        {
+            var secrets = _context.SecretsManager(estate.PrimaryRegion);
+            foreach (var app in estate.Applications)
+            {
+                progress($"Secret {app.RestoreSecretName} replicated to {estate.DrRegion}");
+                var info = await secrets.DescribeSecretAsync(app.RestoreSecretName, ct).ConfigureAwait(false);
+                if (info != null && !info.ReplicationStatus.ContainsKey(estate.DrRegion))
+                {
+                    await secrets.ReplicateSecretToRegionsAsync(app.RestoreSecretName,
+                        new Dictionary<string, string> { [estate.DrRegion] = result.KmsKeyArns[estate.DrRegion] }, ct, forceOverwriteReplica: true).ConfigureAwait(false);
+                    result.Created++;
+                }
+                result.Secrets++;
+                result.ReplicatedSecrets++;
             }
         }
 

@@ -34,7 +34,7 @@ namespace FinBackup.Domain.Files
         public FinRecoveryPoint Copy(FinRecoveryPoint point, string destinationBucket, string kmsKeyId, IDictionary<string, string> tags, CancellationToken ct)
         {
             if (string.IsNullOrEmpty(kmsKeyId))
-                throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.InvalidArgument,
+                throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
                     $"Refusing to copy {point.RecoveryPointId} without a KMS key for {_destination.Region}.",
                     "Give the policy a KMS key for the destination region, or pass -KmsKeyId.");
             if (string.IsNullOrEmpty(destinationBucket))

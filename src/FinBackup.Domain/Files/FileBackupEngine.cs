@@ -153,7 +153,10 @@ namespace FinBackup.Domain.Files
             // chunk SHA-256 -> state.
             private readonly Dictionary<string, IList<ManifestPart>> _knownFiles = new Dictionary<string, IList<ManifestPart>>(StringComparer.Ordinal);
             private readonly ConcurrentDictionary<string, bool> _knownChunks = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            private Dictionary<string, DateTime> _listedChunks;
+            // What the bucket holds, listed once per run: chunk SHA-256 -> object, pack key -> size. Nothing is reused
+            // (from the previous manifest or the listing) unless the object is there and as long as the manifest needs.
+            private Dictionary<string, StoredObject> _listedChunks;
+            private Dictionary<string, long> _listedPacks;
             private Dictionary<string, ManifestFile> _previousByPath = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
 
             private readonly BufferBudget _budget;
@@ -217,6 +220,8 @@ namespace FinBackup.Domain.Files
 
             public FileBackupResult Execute()
             {
+                var existing = ExistingInWindow();
+                if (existing != null) return existing;
                 LoadPrevious();
                 var entries = new List<ManifestFile>(_previousByPath.Count + 16);
                 foreach (var source in _request.Paths)
@@ -247,6 +252,8 @@ namespace FinBackup.Domain.Files
                 _summary.Region = _manifest.Region;
                 _summary.Files = entries.Count;
                 _summary.FilesFailed = _manifest.Missing.Count;
+                _summary.FilesNotRegular = _manifest.Skipped.Count;
+                _summary.NotBackedUp = _manifest.Missing.Concat(_manifest.Skipped).Take(100).Select(x => x.Path + ": " + x.Reason).ToArray();
                 _summary.Bytes = _manifest.TotalBytes;
                 _summary.BytesRead = _bytesRead;
                 _summary.BytesUploaded = Interlocked.Read(ref _bytesUploaded);
@@ -260,6 +267,56 @@ namespace FinBackup.Domain.Files
                     Summary = _summary,
                     RecoveryPoint = ToRecoveryPoint(_manifest, tags, _manifest.Region, _request.Bucket),
                 };
+            }
+
+            // ---- one point per window ------------------------------------------------------------------------------
+
+            /// <summary>
+            /// A scheduled backup (a frequency, hence a window) takes one point per window for this host, application and file set:
+            /// a second run in the same window (a retry, an overlapping scheduler) returns the point that exists. Ad-hoc backups
+            /// (no frequency) and -Force always take a new one.
+            /// </summary>
+            private FileBackupResult ExistingInWindow()
+            {
+                if (!_request.Frequency.HasValue || _request.Force) return null;
+                var host = FileBackupLayout.Slug(_request.Host);
+                var prefix = FileBackupLayout.WindowManifestPrefix(_request.Application, _manifest.Window);
+                var candidates = _engine._store.List(_request.Bucket, prefix, _ct)
+                    .Where(o => FileBackupLayout.IsManifestKey(o.Key) && FileBackupLayout.HostOfManifestKey(o.Key) == host)
+                    .OrderByDescending(o => o.Key, StringComparer.Ordinal)
+                    .ToList();
+                foreach (var c in candidates)
+                {
+                    var m = TryGetManifest(c.Key);
+                    if (m == null || !string.Equals(m.FileSet, _request.FileSet, StringComparison.Ordinal) ||
+                        !string.Equals(FileBackupLayout.Slug(m.Application), FileBackupLayout.Slug(_request.Application), StringComparison.Ordinal))
+                        continue;
+                    _observer.Verbose($"This host already has the point {m.Key} for window {_manifest.Window}; it is returned (one point per window; -Force takes another).");
+                    IDictionary<string, string> tags = null;
+                    try { tags = _engine._store.GetTags(_request.Bucket, m.Key, _ct); }
+                    catch (FinBackupException ex) when (ex.Kind == FinErrorKind.ObjectNotFound) { }
+                    var summary = new FileBackupSummary
+                    {
+                        RecoveryPointId = m.Key,
+                        Application = m.Application,
+                        Bucket = _request.Bucket,
+                        Region = m.Region ?? _engine._store.Region,
+                        Files = m.Files.Count,
+                        FilesFailed = m.Missing.Count,
+                        FilesNotRegular = m.Skipped.Count,
+                        Bytes = m.TotalBytes,
+                        PreviousManifestKey = m.PreviousManifestKey,
+                        ExistingPoint = true,
+                        Duration = _watch.Elapsed,
+                    };
+                    return new FileBackupResult
+                    {
+                        Manifest = m,
+                        Summary = summary,
+                        RecoveryPoint = ToRecoveryPoint(m, tags ?? TagsFor(m), m.Region ?? _engine._store.Region, _request.Bucket),
+                    };
+                }
+                return null;
             }
 
             // ---- previous manifest -------------------------------------------------------------------------------
@@ -300,8 +357,19 @@ namespace FinBackup.Domain.Files
                 _manifest.PreviousManifestKey = previous.Key;
                 _previousByPath = new Dictionary<string, ManifestFile>(previous.Files.Count, StringComparer.Ordinal);
                 _summary.PreviousManifestKey = previous.Key;
+                // The previous manifest says what the bucket held then; the listing says what it holds now. A file whose
+                // content is gone (deleted by hand, by a lifecycle rule, or shorter than recorded) is not reused: it is read
+                // from the source and uploaded again, so this point never references an object it has not seen.
+                EnsureContentListing();
+                var missing = new HashSet<string>(StringComparer.Ordinal);
+                var filesNotReused = 0;
                 foreach (var f in previous.Files)
                 {
+                    if (!ContentPresent(f.Parts, missing))
+                    {
+                        filesNotReused++;
+                        continue;
+                    }
                     _previousByPath[f.Path] = f;
                     if (f.Sha256 != null && !_knownFiles.ContainsKey(f.Sha256)) _knownFiles[f.Sha256] = f.Parts;
                     foreach (var p in f.Parts)
@@ -312,7 +380,39 @@ namespace FinBackup.Domain.Files
                         }
                     }
                 }
+                _summary.ContentObjectsMissing = missing.Count;
+                if (missing.Count > 0)
+                {
+                    _observer.Verbose($"{missing.Count} content objects that the previous backup {previous.Key} references are missing from the bucket " +
+                                      $"(or shorter than recorded), e.g. {missing.First()}; {filesNotReused} files are read from the source and uploaded again.");
+                }
                 _observer.Verbose($"Previous backup: {previous.Key} ({previous.Files.Count} files).");
+            }
+
+            /// <summary>Whether every part is in the listing and the object is long enough for it; the absent keys go to <paramref name="missing"/>.</summary>
+            private bool ContentPresent(IList<ManifestPart> parts, HashSet<string> missing)
+            {
+                var present = true;
+                foreach (var p in parts)
+                {
+                    if (p.Key == null) { present = false; continue; }
+                    long size;
+                    if (p.Key.StartsWith(FileBackupLayout.DataPrefix, StringComparison.Ordinal))
+                    {
+                        var sha = p.Key.Substring(p.Key.LastIndexOf('/') + 1);
+                        size = _listedChunks.TryGetValue(sha, out var o) && string.Equals(o.Key, p.Key, StringComparison.Ordinal) ? o.Size : -1;
+                    }
+                    else if (!_listedPacks.TryGetValue(p.Key, out size))
+                    {
+                        size = -1;
+                    }
+                    if (size < 0 || p.Offset < 0 || p.Length < 0 || p.Offset + p.Length > size)
+                    {
+                        missing.Add(p.Key);
+                        present = false;
+                    }
+                }
+                return present;
             }
 
             private FileManifest TryGetManifest(string key)
@@ -332,12 +432,173 @@ namespace FinBackup.Domain.Files
 
             private void Walk(string source, List<ManifestFile> entries)
             {
+                if (NativeFileSystem.Available) WalkNative(source, entries);
+                else WalkManaged(source, entries);
+            }
+
+            /// <summary>
+            /// Linux: the tree is walked by descriptor (openat/statx/readdir on raw names), so names that are not UTF-8 are kept
+            /// exactly (PathBytes) and trees deeper than PATH_MAX are walked. Every entry's type comes from lstat before anything
+            /// is opened: only regular files are read (a FIFO is never opened, a device never read); every other entry is a
+            /// named skip, recorded in the manifest.
+            /// </summary>
+            private void WalkNative(string source, List<ManifestFile> entries)
+            {
+                var name = SourceName(source);
+                var full = Path.GetFullPath(source);
+                var fullBytes = NativeFileSystem.Bytes(full);
+                var st = NativeFileSystem.StatAt(NativeFileSystem.AtFdCwd, fullBytes, true, out var errno);
+                if (st == null)
+                {
+                    if (errno == NativeFileSystem.ENOENT || errno == NativeFileSystem.ENOTDIR)
+                        Fail(new FinBackupException("FinFileSourceNotFound", FinErrorKind.ObjectNotFound,
+                            $"The path '{source}' does not exist.", "Check the path on this host, or remove it from the file set."), name);
+                    else Fail(ReadError(NativeFileSystem.Error(errno, "stat"), name, "path"), name);
+                    return;
+                }
+                if (st.Value.Kind == FileKind.Regular)
+                {
+                    if (_filter.IsSelected(name)) BackupFile(new NativeSourceFile(NativeFileSystem.AtFdCwd, fullBytes, null), name, entries);
+                    else Skip(name, "not selected by -Include/-Exclude");
+                    return;
+                }
+                if (st.Value.Kind != FileKind.Directory)
+                {
+                    SkipSpecial(name, null, st.Value.Kind);
+                    return;
+                }
+                var fd = NativeFileSystem.OpenDirectory(NativeFileSystem.AtFdCwd, fullBytes, true, out errno);
+                if (fd < 0)
+                {
+                    Fail(ReadError(NativeFileSystem.Error(errno, "open"), name + "/", "directory"), name + "/");
+                    return;
+                }
+                try
+                {
+                    WalkDirectory(fd, name, System.Text.Encoding.UTF8.GetBytes(name), true, entries, 0);
+                }
+                finally
+                {
+                    NativeFileSystem.Close(fd);
+                }
+            }
+
+            private const int MaxDepth = 2048;
+
+            private void WalkDirectory(int dirfd, string rel, byte[] relBytes, bool relExact, List<ManifestFile> entries, int depth)
+            {
+                _ct.ThrowIfCancellationRequested();
+                var names = NativeFileSystem.ReadDirectory(dirfd, out var errno);
+                if (names == null)
+                {
+                    Fail(ReadError(NativeFileSystem.Error(errno, "read directory"), rel + "/", "directory"), rel + "/", relExact ? null : relBytes);
+                    return;
+                }
+                names.Sort(CompareBytes);
+                var subdirs = new List<KeyValuePair<byte[], string>>();
+                foreach (var nameBytes in names)
+                {
+                    var display = NativeFileSystem.Display(nameBytes, out var exact);
+                    var childRel = rel + "/" + display;
+                    var childBytes = new byte[relBytes.Length + 1 + nameBytes.Length];
+                    Buffer.BlockCopy(relBytes, 0, childBytes, 0, relBytes.Length);
+                    childBytes[relBytes.Length] = (byte)'/';
+                    Buffer.BlockCopy(nameBytes, 0, childBytes, relBytes.Length + 1, nameBytes.Length);
+                    var childExact = relExact && exact;
+                    var raw = childExact ? null : childBytes;
+                    var terminated = NativeFileSystem.Terminated(nameBytes);
+                    var st = NativeFileSystem.StatAt(dirfd, terminated, false, out errno);
+                    if (st == null)
+                    {
+                        Fail(ReadError(NativeFileSystem.Error(errno, "stat"), childRel), childRel, raw);
+                        continue;
+                    }
+                    switch (st.Value.Kind)
+                    {
+                        case FileKind.Directory:
+                            if (_filter.IsExcluded(childRel)) Skip(childRel + "/", "excluded");
+                            else subdirs.Add(new KeyValuePair<byte[], string>(nameBytes, display));
+                            continue;
+                        case FileKind.Regular:
+                            if (!_filter.IsSelected(childRel))
+                            {
+                                if (_filter.IsExcluded(childRel)) Skip(childRel, "excluded");
+                                continue;
+                            }
+                            BackupFile(new NativeSourceFile(dirfd, terminated, raw == null ? null : Convert.ToBase64String(raw)), childRel, entries);
+                            continue;
+                        default:
+                            if (_filter.IsExcluded(childRel)) { Skip(childRel, "excluded"); continue; }
+                            SkipSpecial(childRel, raw, st.Value.Kind);
+                            continue;
+                    }
+                }
+                foreach (var sub in subdirs)
+                {
+                    var display = NativeFileSystem.Display(sub.Key, out var exact);
+                    var childRel = rel + "/" + display;
+                    var childBytes = new byte[relBytes.Length + 1 + sub.Key.Length];
+                    Buffer.BlockCopy(relBytes, 0, childBytes, 0, relBytes.Length);
+                    childBytes[relBytes.Length] = (byte)'/';
+                    Buffer.BlockCopy(sub.Key, 0, childBytes, relBytes.Length + 1, sub.Key.Length);
+                    var childExact = relExact && exact;
+                    if (depth + 1 > MaxDepth)
+                    {
+                        Fail(new FinBackupException("FinFilePathTooDeep", FinErrorKind.ReadError,
+                            $"The directory '{childRel}/' is more than {MaxDepth} levels deep; it was not backed up.",
+                            "Back up a deeper directory as its own path, or exclude it."), childRel + "/", childExact ? null : childBytes);
+                        continue;
+                    }
+                    var fd = NativeFileSystem.OpenDirectory(dirfd, NativeFileSystem.Terminated(sub.Key), false, out errno);
+                    if (fd < 0)
+                    {
+                        Fail(ReadError(NativeFileSystem.Error(errno, "open"), childRel + "/", "directory"), childRel + "/", childExact ? null : childBytes);
+                        continue;
+                    }
+                    try
+                    {
+                        WalkDirectory(fd, childRel, childBytes, childExact, entries, depth + 1);
+                    }
+                    finally
+                    {
+                        NativeFileSystem.Close(fd);
+                    }
+                }
+            }
+
+            private static int CompareBytes(byte[] a, byte[] b)
+            {
+                var n = Math.Min(a.Length, b.Length);
+                for (var i = 0; i < n; i++)
+                {
+                    if (a[i] != b[i]) return a[i] - b[i];
+                }
+                return a.Length - b.Length;
+            }
+
+            /// <summary>Anything but a regular file or directory: never opened, counted, named in the manifest with its kind.</summary>
+            private void SkipSpecial(string rel, byte[] raw, FileKind kind)
+            {
+                var reason = kind == FileKind.SymbolicLink ? "symbolic link (not followed)" : FileTypeProbe.Describe(kind) + ", not a regular file (not read)";
+                _manifest.Skipped.Add(new ManifestMissingFile
+                {
+                    Path = rel,
+                    PathBytes = raw == null ? null : Convert.ToBase64String(raw),
+                    ErrorId = "FinFileNotRegular",
+                    Reason = reason,
+                });
+                Skip(rel, reason);
+            }
+
+            /// <summary>Elsewhere (Windows, macOS): System.IO, with the same rule: regular files only, every skip named.</summary>
+            private void WalkManaged(string source, List<ManifestFile> entries)
+            {
                 var name = SourceName(source);
                 var full = Path.GetFullPath(source);
                 if (File.Exists(full))
                 {
                     var info = new FileInfo(full);
-                    if (_filter.IsSelected(name)) BackupFile(info, name, entries);
+                    if (_filter.IsSelected(name)) BackupFile(new ManagedSourceFile(info), name, entries);
                     else Skip(name, "not selected by -Include/-Exclude");
                     return;
                 }
@@ -368,9 +629,17 @@ namespace FinBackup.Domain.Files
                     foreach (var child in children)
                     {
                         var rel = current.Value + "/" + child.Name;
+                        if ((int)child.Attributes == -1)
+                        {
+                            // The entry could not be examined (a name the platform cannot represent, a path too long).
+                            Fail(new FinBackupException("FinFileReadFailed", FinErrorKind.ReadError,
+                                $"Could not examine '{rel}' (its name or path cannot be opened on this platform); it was not backed up.",
+                                "Rename it or back up its directory on a host that can read it."), rel);
+                            continue;
+                        }
                         if ((child.Attributes & FileAttributes.ReparsePoint) != 0)
                         {
-                            Skip(rel, "symbolic link (not followed)");
+                            SkipSpecial(rel, null, FileKind.SymbolicLink);
                             continue;
                         }
                         if (child is DirectoryInfo dir)
@@ -381,7 +650,7 @@ namespace FinBackup.Domain.Files
                         }
                         if ((child.Attributes & (FileAttributes.Device)) != 0)
                         {
-                            Skip(rel, "not a regular file");
+                            SkipSpecial(rel, null, FileKind.CharacterDevice);
                             continue;
                         }
                         if (!_filter.IsSelected(rel))
@@ -389,7 +658,7 @@ namespace FinBackup.Domain.Files
                             if (_filter.IsExcluded(rel)) Skip(rel, "excluded");
                             continue;
                         }
-                        BackupFile((FileInfo)child, rel, entries);
+                        BackupFile(new ManagedSourceFile((FileInfo)child), rel, entries);
                     }
                     for (var i = subdirs.Count - 1; i >= 0; i--) stack.Push(subdirs[i]);
                 }
@@ -401,9 +670,15 @@ namespace FinBackup.Domain.Files
                 _observer.Skipped(rel, reason);
             }
 
-            private void Fail(FinBackupException error, string rel)
+            private void Fail(FinBackupException error, string rel, byte[] raw = null)
             {
-                _manifest.Missing.Add(new ManifestMissingFile { Path = rel, ErrorId = error.ErrorId, Reason = error.Message });
+                _manifest.Missing.Add(new ManifestMissingFile
+                {
+                    Path = rel,
+                    PathBytes = raw == null ? null : Convert.ToBase64String(raw),
+                    ErrorId = error.ErrorId,
+                    Reason = error.Message,
+                });
                 _observer.Failed(error, rel);
             }
 
@@ -412,22 +687,25 @@ namespace FinBackup.Domain.Files
                 if (ex is FileNotFoundException || ex is DirectoryNotFoundException)
                     return new FinBackupException("FinFileVanished", FinErrorKind.ObjectNotFound,
                         $"The {what} '{rel}' disappeared during the backup.", "Nothing to do if it was deleted on purpose.", ex);
-                if (ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
+                if (ex is UnauthorizedAccessException || ex is System.Security.SecurityException || ex is NativeFileSystem.AccessDenied)
                     return new FinBackupException("FinFileAccessDenied", FinErrorKind.PermissionDenied,
                         $"Permission denied reading the {what} '{rel}'.", "Run the backup as a user that can read it (e.g. root through SSM), or exclude it.", ex);
+                if (ex is PathTooLongException)
+                    return new FinBackupException("FinFilePathTooLong", FinErrorKind.ReadError,
+                        $"The {what} '{rel}' has a name longer than the file system allows; it was not backed up.", "Rename it, or exclude it.", ex);
                 return new FinBackupException("FinFileReadFailed", FinErrorKind.ReadError,
                     $"Could not read the {what} '{rel}': {ex.Message}", "Check the file system and retry.", ex);
             }
 
             // ---- one file ------------------------------------------------------------------------------------------
 
-            private void BackupFile(FileInfo info, string rel, List<ManifestFile> entries)
+            private void BackupFile(SourceFile info, string rel, List<ManifestFile> entries)
             {
                 _ct.ThrowIfCancellationRequested();
                 FileStat stat;
                 try
                 {
-                    stat = FileStat.Of(info);
+                    stat = info.Stat();
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -439,6 +717,7 @@ namespace FinBackup.Domain.Files
 
                 if (TryUnchanged(rel, stat, out var unchanged))
                 {
+                    unchanged.PathBytes = info.PathBytes;
                     entries.Add(unchanged);
                     _summary.FilesUnchanged++;
                     _newCache.Set(unchanged.Path, stat, unchanged.Sha256);
@@ -461,6 +740,7 @@ namespace FinBackup.Domain.Files
                     if (entry != null)
                     {
                         _filesRead++;
+                        entry.PathBytes = info.PathBytes;
                         entries.Add(entry);
                         _newCache.Set(rel, stat, entry.Sha256);
                         ReportProgress(rel, false);
@@ -469,7 +749,7 @@ namespace FinBackup.Domain.Files
                     // Changed while read: look again and retry once.
                     try
                     {
-                        stat = FileStat.Of(info);
+                        stat = info.Stat();
                     }
                     catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                     {
@@ -493,7 +773,7 @@ namespace FinBackup.Domain.Files
                 return true;
             }
 
-            private ManifestFile ReadSmall(FileInfo info, string rel, FileStat before, int attempt)
+            private ManifestFile ReadSmall(SourceFile info, string rel, FileStat before, int attempt)
             {
                 var size = (int)before.Size;
                 if (_pack == null || _packLength + size > _s.PackSize) { SealPack(); }
@@ -504,13 +784,13 @@ namespace FinBackup.Domain.Files
                     _packLength = 0;
                 }
                 int read;
-                using (var fs = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None))
+                using (var fs = info.OpenRead(sequential: false))
                 {
                     read = ReadFully(fs, _pack, _packLength, Math.Min(size + 1, _pack.Length - _packLength));
                 }
                 _bytesRead += read;
                 _s.AfterFileRead?.Invoke(rel, attempt);
-                var after = FileStat.Of(info);
+                var after = info.Stat();
                 if (read != size || !after.Equals(before)) return null;
                 string sha;
                 using (var h = SHA256.Create())
@@ -539,13 +819,13 @@ namespace FinBackup.Domain.Files
                 return entry;
             }
 
-            private ManifestFile ReadLarge(FileInfo info, string rel, FileStat before, int attempt)
+            private ManifestFile ReadLarge(SourceFile info, string rel, FileStat before, int attempt)
             {
                 EnsureChunkListing();
                 var parts = new List<ManifestPart>();
                 long total = 0;
                 using (var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-                using (var fs = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
+                using (var fs = info.OpenRead(sequential: true))
                 {
                     while (true)
                     {
@@ -580,7 +860,7 @@ namespace FinBackup.Domain.Files
                         if (n < _s.ChunkSize) break;
                     }
                     _s.AfterFileRead?.Invoke(rel, attempt);
-                    var after = FileStat.Of(info);
+                    var after = info.Stat();
                     if (total != before.Size || !after.Equals(before)) return null;
                     var sha = FileBackupLayout.Hex(fileHash.GetHashAndReset());
                     // Chunks are named by their content, so identical large files already share their objects.
@@ -592,13 +872,22 @@ namespace FinBackup.Domain.Files
             private void EnsureChunkListing()
             {
                 if (_listedChunks != null) return;
-                _listedChunks = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+                _listedChunks = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
                 foreach (var o in _engine._store.List(_request.Bucket, FileBackupLayout.DataPrefix, _ct))
                 {
                     var sha = o.Key.Substring(o.Key.LastIndexOf('/') + 1);
-                    if (sha.Length == 64) _listedChunks[sha] = o.LastModified;
+                    if (sha.Length == 64) _listedChunks[sha] = o;
                 }
                 _observer.Verbose($"The bucket holds {_listedChunks.Count} chunk objects.");
+            }
+
+            /// <summary>Lists chunks and packs once per run (one call per 1,000 objects of each).</summary>
+            private void EnsureContentListing()
+            {
+                EnsureChunkListing();
+                if (_listedPacks != null) return;
+                _listedPacks = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var o in _engine._store.List(_request.Bucket, FileBackupLayout.PackPrefix, _ct)) _listedPacks[o.Key] = o.Size;
             }
 
             private void StartChunkUpload(byte[] buffer, int count, ManifestPart part)
@@ -615,9 +904,9 @@ namespace FinBackup.Domain.Files
                         part.Sha256 = sha;
                         part.Key = FileBackupLayout.ChunkKey(sha);
                         if (!_knownChunks.TryAdd(sha, true)) return; // in the previous manifest, or already handled in this run
-                        if (listed.TryGetValue(sha, out var lastModified))
+                        if (listed.TryGetValue(sha, out var stored) && stored.Size == count)
                         {
-                            if (lastModified < refreshBefore)
+                            if (stored.LastModified < refreshBefore)
                             {
                                 WithRequestSlot(() => _engine._store.Touch(_request.Bucket, part.Key, _writeOptions, _ct));
                                 Interlocked.Increment(ref _objectsTouched);
@@ -750,6 +1039,48 @@ namespace FinBackup.Domain.Files
                 _requests.Dispose();
             }
         }
+    }
+
+    /// <summary>A regular file to back up: its stat and a way to open it, by path (System.IO) or by directory descriptor (Linux).</summary>
+    internal abstract class SourceFile
+    {
+        /// <summary>The exact bytes of the relative path (base64) when they are not UTF-8, else null.</summary>
+        public string PathBytes { get; protected set; }
+        public abstract FileStat Stat();
+        public abstract Stream OpenRead(bool sequential);
+    }
+
+    internal sealed class ManagedSourceFile : SourceFile
+    {
+        private readonly FileInfo _info;
+        public ManagedSourceFile(FileInfo info) { _info = info; }
+        public override FileStat Stat() => FileStat.Of(_info);
+        public override Stream OpenRead(bool sequential) =>
+            new FileStream(_info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1,
+                sequential ? FileOptions.SequentialScan : FileOptions.None);
+    }
+
+    /// <summary>A name in an open directory (Linux): lstat by name, opened O_NONBLOCK|O_NOFOLLOW and checked regular by descriptor.</summary>
+    internal sealed class NativeSourceFile : SourceFile
+    {
+        private readonly int _dirfd;
+        private readonly byte[] _name;
+
+        public NativeSourceFile(int dirfd, byte[] terminatedName, string pathBytes)
+        {
+            _dirfd = dirfd;
+            _name = terminatedName;
+            PathBytes = pathBytes;
+        }
+
+        public override FileStat Stat()
+        {
+            var st = NativeFileSystem.StatAt(_dirfd, _name, false, out var errno);
+            if (st == null) throw NativeFileSystem.Error(errno, "stat");
+            return st.Value.Stat;
+        }
+
+        public override Stream OpenRead(bool sequential) => NativeFileSystem.OpenRegularFile(_dirfd, _name, sequential);
     }
 
     /// <summary>A byte budget for buffers in flight: reading blocks while uploads hold it all.</summary>

@@ -23,7 +23,11 @@ namespace FinBackup.Domain.Files
         public static string ApplicationManifestPrefix(string application) => ManifestPrefix + Slug(application) + "/";
 
         public static string ManifestKey(string application, string windowId, string manifestId) =>
-            ApplicationManifestPrefix(application) + CompactTimestamp(windowId) + "/" + manifestId + ".json";
+            WindowManifestPrefix(application, windowId) + manifestId + ".json";
+
+        /// <summary>Where the manifests of one application's window live: manifests/&lt;slug&gt;/&lt;window&gt;/.</summary>
+        public static string WindowManifestPrefix(string application, string windowId) =>
+            ApplicationManifestPrefix(application) + CompactTimestamp(windowId) + "/";
 
         /// <summary>A manifest id: creation time (sortable), host and a random suffix.</summary>
         public static string NewManifestId(DateTime createdUtc, string host)

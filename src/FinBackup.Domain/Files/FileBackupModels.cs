@@ -25,6 +25,8 @@ namespace FinBackup.Domain.Files
         public string CacheDirectory { get; set; }
         /// <summary>Ignore (and do not write) the local change cache: every file is read again.</summary>
         public bool NoCache { get; set; }
+        /// <summary>Take a new point even when this host already has one for the application and file set in the current window.</summary>
+        public bool Force { get; set; }
     }
 
     /// <summary>Tuning: object sizes and upload concurrency. Defaults suit a few hundred MB/s with memory well under 150 MB.</summary>
@@ -90,7 +92,12 @@ namespace FinBackup.Domain.Files
         public long FilesUnchanged { get; set; }
         /// <summary>Selected files that could not be backed up (listed in the manifest as missing).</summary>
         public long FilesFailed { get; set; }
+        /// <summary>Entries not backed up on purpose: exclusions, symbolic links, pipes, devices, sockets.</summary>
         public long FilesSkipped { get; set; }
+        /// <summary>Entries that are not regular files (links, FIFOs, devices, sockets), listed in the manifest's "skipped".</summary>
+        public long FilesNotRegular { get; set; }
+        /// <summary>The entries that were not backed up and why ("path: reason"), failures first; at most 100.</summary>
+        public string[] NotBackedUp { get; set; } = new string[0];
         /// <summary>Total size of the files in the manifest.</summary>
         public long Bytes { get; set; }
         public long BytesRead { get; set; }
@@ -99,7 +106,14 @@ namespace FinBackup.Domain.Files
         public long ObjectsPut { get; set; }
         /// <summary>Existing objects refreshed server-side so the garbage collector keeps them.</summary>
         public long ObjectsTouched { get; set; }
+        /// <summary>
+        /// Content objects the previous manifest references that the bucket no longer holds (deleted, or shorter than the
+        /// manifest says). Their files were read from the source and uploaded again; nothing in this point references them.
+        /// </summary>
+        public long ContentObjectsMissing { get; set; }
         public string PreviousManifestKey { get; set; }
+        /// <summary>True when the window already had this host's point for the file set, and that point was returned (nothing read or written).</summary>
+        public bool ExistingPoint { get; set; }
         public TimeSpan Duration { get; set; }
         public override string ToString() => RecoveryPointId;
     }

@@ -36,6 +36,8 @@ namespace FinBackup.Domain.Files
         public IList<ManifestFile> Files { get; set; } = new List<ManifestFile>();
         /// <summary>Files that were selected but could not be backed up, and why.</summary>
         public IList<ManifestMissingFile> Missing { get; set; } = new List<ManifestMissingFile>();
+        /// <summary>Entries that are not regular files (links, pipes, devices, sockets): not read, named with their kind.</summary>
+        public IList<ManifestMissingFile> Skipped { get; set; } = new List<ManifestMissingFile>();
 
         /// <summary>Every content object the manifest references (distinct, sorted).</summary>
         public IReadOnlyList<string> ReferencedObjects() =>
@@ -48,6 +50,11 @@ namespace FinBackup.Domain.Files
     {
         /// <summary>Relative path, '/' separators: the source's own name, then the path under it (e.g. ledger/2026-11-01.dat).</summary>
         public string Path { get; set; }
+        /// <summary>
+        /// The path's exact bytes, base64, when they are not valid UTF-8 (Linux names are bytes); null otherwise.
+        /// <see cref="Path"/> is then a display form (invalid bytes shown as \xNN); restore on Linux recreates these bytes.
+        /// </summary>
+        public string PathBytes { get; set; }
         public long Size { get; set; }
         /// <summary>Unix permission bits (e.g. 0644 = 420); 0 when unknown (Windows).</summary>
         public int Mode { get; set; }
@@ -72,6 +79,8 @@ namespace FinBackup.Domain.Files
     public sealed class ManifestMissingFile
     {
         public string Path { get; set; }
+        /// <summary>As <see cref="ManifestFile.PathBytes"/>: the exact bytes (base64) when the name is not valid UTF-8.</summary>
+        public string PathBytes { get; set; }
         public string ErrorId { get; set; }
         public string Reason { get; set; }
         public override string ToString() => Path + ": " + Reason;

@@ -21,6 +21,11 @@ namespace FinBackup.Domain.Files
         public IList<string> Exclude { get; set; } = new List<string>();
         /// <summary>Overwrite files that exist in the destination.</summary>
         public bool Force { get; set; }
+        /// <summary>
+        /// Restore setuid, setgid and sticky bits as the manifest records them. Off by default: a manifest is data from a
+        /// bucket, and a restored setuid file is a privilege escalation waiting for whoever wrote that manifest.
+        /// </summary>
+        public bool PreservePrivilegedModes { get; set; }
         public int Parallelism { get; set; } = 4;
         /// <summary>Pack ranges closer than this are fetched with one GET.</summary>
         public int CoalesceGap { get; set; } = 256 << 10;
@@ -84,22 +89,60 @@ namespace FinBackup.Domain.Files
             if (string.IsNullOrWhiteSpace(request.Destination))
                 throw new FinBackupException("FinRestoreDestinationMissing", FinErrorKind.InvalidArgument, "No destination was given.",
                     "Pass -Destination with a directory to restore into.");
+            // Structure first (format version, keys against the layout, sizes, offsets, duplicate paths): nothing is requested
+            // from S3 and nothing is written for a manifest that fails.
+            ManifestValidator.Check(request.Manifest);
             var watch = Stopwatch.StartNew();
             var summary = new FileRestoreSummary { RecoveryPointId = request.Manifest.Key, Destination = Path.GetFullPath(request.Destination) };
             var filter = new GlobFilter(request.Include, request.Exclude);
             var plan = new List<KeyValuePair<ManifestFile, string>>();
+            var rawTargets = new Dictionary<ManifestFile, byte[]>();
+            var stripped = 0;
             foreach (var file in request.Manifest.Files)
             {
                 ct.ThrowIfCancellationRequested();
                 if (!filter.IsSelected(file.Path ?? string.Empty)) continue;
                 summary.FilesSelected++;
-                var target = RestorePathGuard.Resolve(summary.Destination, file.Path, out var reason);
+                byte[] rawTarget = null;
+                string rawReason = null;
+                var rawExists = false;
+                if (file.PathBytes != null && NativeFileSystem.Available)
+                    rawTarget = RestorePathGuard.ResolveBytes(summary.Destination, Convert.FromBase64String(file.PathBytes), out rawReason, out rawExists);
+                string target, reason;
+                if (file.PathBytes != null && NativeFileSystem.Available)
+                {
+                    reason = rawReason;
+                    target = rawTarget == null ? null : Path.Combine(summary.Destination, file.Path);
+                    if (rawTarget != null && rawExists && !request.Force)
+                    {
+                        summary.FilesFailed++;
+                        observer.Failed(new FinBackupException("FinRestoreFileExists", FinErrorKind.ResourceExists,
+                            $"'{target}' already exists; it was not overwritten.",
+                            "Restore into an empty -Destination, or add -Force to overwrite existing files."), file.Path);
+                        continue;
+                    }
+                }
+                else
+                {
+                    target = RestorePathGuard.Resolve(summary.Destination, file.Path, out reason);
+                }
                 if (target == null)
                 {
                     summary.FilesFailed++;
                     observer.Failed(new FinBackupException("FinRestorePathUnsafe", FinErrorKind.SecurityError,
                         $"The manifest entry '{file.Path}' was refused: {reason}.",
                         "The manifest may have been tampered with; restore the other files, and check the manifest's origin."), file.Path);
+                    continue;
+                }
+                if (rawTarget != null)
+                {
+                    if (!observer.ShouldWrite(file, target))
+                    {
+                        summary.FilesNotWritten++;
+                        continue;
+                    }
+                    rawTargets[file] = rawTarget;
+                    plan.Add(new KeyValuePair<ManifestFile, string>(file, target));
                     continue;
                 }
                 if (!request.Force && (File.Exists(target) || Directory.Exists(target)))
@@ -124,12 +167,15 @@ namespace FinBackup.Domain.Files
                 }
                 plan.Add(new KeyValuePair<ManifestFile, string>(file, target));
             }
+            foreach (var p in plan) if ((p.Key.Mode & 0xE00) != 0 && !request.PreservePrivilegedModes) stripped++;
+            if (stripped > 0)
+                observer.Verbose($"{stripped} file(s) have setuid, setgid or sticky bits in the manifest; they are restored without them (-PreservePrivilegedModes keeps them).");
             if (plan.Count == 0)
             {
                 summary.Duration = watch.Elapsed;
                 return summary;
             }
-            var execution = new Execution(_store, request, plan, ct);
+            var execution = new Execution(_store, request, plan, rawTargets, summary.Destination, ct);
             var task = Task.Run(() => execution.Run());
             var total = new FileRestoreProgress { FilesTotal = plan.Count, BytesTotal = plan.Sum(p => p.Key.Size) };
             while (true)
@@ -184,13 +230,22 @@ namespace FinBackup.Domain.Files
             public readonly ConcurrentQueue<Outcome> Outcomes = new ConcurrentQueue<Outcome>();
             public long Requests;
 
-            public Execution(IFileBackupStore store, FileRestoreRequest request, List<KeyValuePair<ManifestFile, string>> plan, CancellationToken ct)
+            private readonly Dictionary<ManifestFile, byte[]> _rawTargets;
+            private readonly string _destination;
+
+            public Execution(IFileBackupStore store, FileRestoreRequest request, List<KeyValuePair<ManifestFile, string>> plan,
+                Dictionary<ManifestFile, byte[]> rawTargets, string destination, CancellationToken ct)
             {
                 _store = store;
                 _request = request;
                 _plan = plan;
+                _rawTargets = rawTargets;
+                _destination = destination;
                 _ct = ct;
             }
+
+            /// <summary>The permission bits to set: without setuid, setgid and sticky unless the request preserves them.</summary>
+            private int ModeFor(ManifestFile file) => _request.PreservePrivilegedModes ? file.Mode & 0xFFF : file.Mode & 0x1FF;
 
             public void Run()
             {
@@ -299,11 +354,14 @@ namespace FinBackup.Domain.Files
 
             private Outcome Write(ManifestFile file, string target, Action<Stream, IncrementalHash> fill)
             {
-                var dir = Path.GetDirectoryName(target);
-                var temp = Path.Combine(dir, "." + Path.GetFileName(target) + ".finrestore-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+                _rawTargets.TryGetValue(file, out var raw);
+                // A name that is not UTF-8 cannot be created through System.IO: its bytes are written to a temporary file in the
+                // destination (same file system) and renamed onto the exact bytes.
+                var dir = raw != null ? _destination : Path.GetDirectoryName(target);
+                var temp = Path.Combine(dir, "." + (raw != null ? "raw" : Path.GetFileName(target)) + ".finrestore-" + Guid.NewGuid().ToString("N").Substring(0, 8));
                 try
                 {
-                    _ = _dirs.GetOrAdd(dir, d => new Lazy<bool>(() => { Directory.CreateDirectory(d); return true; })).Value;
+                    if (raw == null) _ = _dirs.GetOrAdd(dir, d => new Lazy<bool>(() => { Directory.CreateDirectory(d); return true; })).Value;
                     using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                     {
                         using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -319,8 +377,9 @@ namespace FinBackup.Domain.Files
                         }
                     }
                     File.SetLastWriteTimeUtc(temp, file.ModifiedAt);
-                    NativeStat.Chmod(temp, file.Mode);
-                    if (File.Exists(target)) File.Replace(temp, target, null);
+                    NativeStat.Chmod(temp, ModeFor(file));
+                    if (raw != null) RestorePathGuard.MoveToBytes(temp, _destination, raw);
+                    else if (File.Exists(target)) File.Replace(temp, target, null);
                     else File.Move(temp, target);
                     return new Outcome { File = file };
                 }

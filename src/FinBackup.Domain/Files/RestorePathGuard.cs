@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace FinBackup.Domain.Files
@@ -55,6 +56,110 @@ namespace FinBackup.Domain.Files
                 return null;
             }
             return full;
+        }
+
+        /// <summary>
+        /// For an entry whose name is raw bytes (Linux, not UTF-8): the relative path's bytes when safe (no absolute path, '..',
+        /// '.', empty segment or NUL; no symbolic link on the way), else null and why. <paramref name="exists"/>: the target exists.
+        /// </summary>
+        public static byte[] ResolveBytes(string destination, byte[] relativePath, out string reason, out bool exists)
+        {
+            exists = false;
+            var segments = SplitBytes(relativePath, out reason);
+            if (segments == null) return null;
+            var fd = NativeFileSystem.OpenDirectory(NativeFileSystem.AtFdCwd, NativeFileSystem.Bytes(Path.GetFullPath(destination)), true, out var errno);
+            if (fd < 0) return relativePath; // the destination does not exist yet: nothing on the way can be a link
+            try
+            {
+                for (var i = 0; i < segments.Count; i++)
+                {
+                    var name = NativeFileSystem.Terminated(segments[i]);
+                    var st = NativeFileSystem.StatAt(fd, name, false, out errno);
+                    if (st == null) return relativePath;
+                    if (st.Value.Kind == FileKind.SymbolicLink)
+                    {
+                        reason = i == segments.Count - 1 ? "the target is a symbolic link" : "a directory on the way is a symbolic link that would leave the destination";
+                        return null;
+                    }
+                    if (i == segments.Count - 1)
+                    {
+                        if (st.Value.Kind == FileKind.Directory)
+                        {
+                            reason = "the target is a directory";
+                            return null;
+                        }
+                        exists = true;
+                        return relativePath;
+                    }
+                    var next = NativeFileSystem.OpenDirectory(fd, name, false, out errno);
+                    if (next < 0)
+                    {
+                        reason = "'" + NativeFileSystem.Display(segments[i], out _) + "' on the way is not a directory";
+                        return null;
+                    }
+                    NativeFileSystem.Close(fd);
+                    fd = next;
+                }
+                return relativePath;
+            }
+            finally
+            {
+                NativeFileSystem.Close(fd);
+            }
+        }
+
+        /// <summary>
+        /// Moves <paramref name="tempFile"/> onto <paramref name="relativePath"/> (raw bytes) under <paramref name="destination"/>,
+        /// creating the directories on the way by descriptor (never following a link, never forming a full path).
+        /// </summary>
+        public static void MoveToBytes(string tempFile, string destination, byte[] relativePath)
+        {
+            var segments = SplitBytes(relativePath, out var reason);
+            if (segments == null) throw new IOException("Unsafe path: " + reason);
+            var fd = NativeFileSystem.OpenDirectory(NativeFileSystem.AtFdCwd, NativeFileSystem.Bytes(Path.GetFullPath(destination)), true, out var errno);
+            if (fd < 0) throw NativeFileSystem.Error(errno, "open the destination");
+            try
+            {
+                for (var i = 0; i < segments.Count - 1; i++)
+                {
+                    var name = NativeFileSystem.Terminated(segments[i]);
+                    errno = NativeFileSystem.MakeDirectoryAt(fd, name, 0x1FF);
+                    if (errno != 0) throw NativeFileSystem.Error(errno, "create a directory");
+                    var next = NativeFileSystem.OpenDirectory(fd, name, false, out errno);
+                    if (next < 0) throw NativeFileSystem.Error(errno, "open a directory");
+                    NativeFileSystem.Close(fd);
+                    fd = next;
+                }
+                errno = NativeFileSystem.RenameAt(NativeFileSystem.AtFdCwd, NativeFileSystem.Bytes(tempFile), fd, NativeFileSystem.Terminated(segments[segments.Count - 1]));
+                if (errno != 0) throw NativeFileSystem.Error(errno, "rename into place");
+            }
+            finally
+            {
+                NativeFileSystem.Close(fd);
+            }
+        }
+
+        private static List<byte[]> SplitBytes(byte[] path, out string reason)
+        {
+            reason = null;
+            if (path == null || path.Length == 0) { reason = "the path is empty"; return null; }
+            if (path[0] == (byte)'/') { reason = "the path is absolute"; return null; }
+            var segments = new List<byte[]>();
+            var start = 0;
+            for (var i = 0; i <= path.Length; i++)
+            {
+                if (i < path.Length && path[i] == 0) { reason = "the path contains a NUL character"; return null; }
+                if (i < path.Length && path[i] != (byte)'/') continue;
+                var len = i - start;
+                if (len == 0) { reason = "the path has an empty segment"; return null; }
+                if (len == 1 && path[start] == (byte)'.') { reason = "the path contains '.'"; return null; }
+                if (len == 2 && path[start] == (byte)'.' && path[start + 1] == (byte)'.') { reason = "the path contains '..'"; return null; }
+                var seg = new byte[len];
+                Buffer.BlockCopy(path, start, seg, 0, len);
+                segments.Add(seg);
+                start = i + 1;
+            }
+            return segments;
         }
     }
 }

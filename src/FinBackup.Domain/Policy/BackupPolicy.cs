@@ -31,10 +31,20 @@ namespace FinBackup.Domain.Policy
         public PolicyQuotas Quotas { get; set; } = new PolicyQuotas();
         /// <summary>The constants the feasibility checks assume (copy throughput, change rate, snapshot duration).</summary>
         public FeasibilityAssumptions Assumptions { get; set; } = new FeasibilityAssumptions();
+        /// <summary>Restore rates and approval validity (the policy's Restore table): New-FinRestorePlan, Approve-FinRestore.</summary>
+        public RestoreAssumptions Restore { get; set; } = new RestoreAssumptions();
         /// <summary>Where each field was written ("Applications[2].Retention" -> "finco.policy.psd1 line 23"), when read from a file.</summary>
         public IDictionary<string, string> Locations { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         /// <summary>Warnings found while reading the file (unknown keys), so Test-FinBackupPolicy -Policy reports them too.</summary>
         public IList<PolicyFinding> ReadWarnings { get; set; } = new List<PolicyFinding>();
+
+        // ----- running unattended (UnattendedPolicy.cs) -----
+        /// <summary>Schedules and SSM documents: admin instances, module bucket, scheduler role, dead-letter queue.</summary>
+        public SchedulePolicy Schedule { get; set; } = new SchedulePolicy();
+        /// <summary>Where the RPO alarms notify.</summary>
+        public AlarmPolicy Alarms { get; set; } = new AlarmPolicy();
+        /// <summary>CloudWatch metrics of cycles and file backups.</summary>
+        public MetricsPolicy Metrics { get; set; } = new MetricsPolicy();
 
         public IEnumerable<string> Regions =>
             new[] { PrimaryRegion, DrRegion }.Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase);
@@ -74,6 +84,11 @@ namespace FinBackup.Domain.Policy
         public int? DeclaredVolumes { get; set; }
         public int? DeclaredDatabases { get; set; }
         /// <summary>
+        /// Declared size of the application's databases in GiB (part of <see cref="DeclaredDataGiB"/>), for the RTO estimate;
+        /// when null the whole declared size is assumed on both the EC2 and the database path.
+        /// </summary>
+        public double? DeclaredDatabaseGiB { get; set; }
+        /// <summary>
         /// Schedule of the AWS Backup plan rule when <see cref="RecoveryPointKindRequest.BackupPlan"/> is requested;
         /// null means <see cref="Frequency"/>. AWS Backup cannot schedule more often than every 60 minutes.
         /// </summary>
@@ -83,9 +98,23 @@ namespace FinBackup.Domain.Policy
         /// lifecycle is in whole days (at least 1 day); hour-level expiry is Remove-FinExpiredBackup's job.
         /// </summary>
         public TimeSpan? BackupPlanRetention { get; set; }
+        /// <summary>How old the newest recovery blueprint in the DR bucket may be before Test-FinDrReadiness reports it stale; null means 2 x <see cref="Frequency"/>.</summary>
+        public TimeSpan? BlueprintMaxAge { get; set; }
+        public TimeSpan? EffectiveBlueprintMaxAge => BlueprintMaxAge ?? (Frequency is TimeSpan f ? TimeSpan.FromTicks(f.Ticks * 2) : (TimeSpan?)null);
 
         /// <summary>Whether the application asks for an AWS Backup plan rule.</summary>
         public bool UsesBackupPlan => RecoveryPoints != null && RecoveryPoints.Contains(RecoveryPointKindRequest.BackupPlan);
+        // ----- restore (Invoke-FinRestore) -----
+        /// <summary>Per region: how recorded subnets and security groups map there (see <see cref="RestoreTarget"/>).</summary>
+        public IDictionary<string, RestoreTarget> RestoreTargets { get; set; } = new Dictionary<string, RestoreTarget>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>Secrets Manager secret (name or ARN) with the DB master credentials JSON {"username","password"} set on a restored DB.</summary>
+        public string RestoreSecret { get; set; }
+        /// <summary>Default EBS volume initialization rate for restored volumes, MiB/s (100-300; null: AWS's default rate).</summary>
+        public int? VolumeInitializationRateMiBps { get; set; }
+
+        public RestoreTarget RestoreTargetFor(string region) =>
+            region != null && RestoreTargets != null && RestoreTargets.TryGetValue(region, out var t) ? t : null;
+
         public TimeSpan? EffectiveBackupPlanFrequency => BackupPlanFrequency ?? Frequency;
         public TimeSpan? EffectiveBackupPlanRetention => BackupPlanRetention ?? Retention;
 
@@ -123,6 +152,14 @@ namespace FinBackup.Domain.Policy
         public int PendingSnapshotsPerVolume { get; set; } = 5;
         /// <summary>Manual RDS DB snapshots per region (AWS default 100).</summary>
         public int ManualRdsSnapshotsPerRegion { get; set; } = 100;
+        /// <summary>Elastic IP addresses per region (AWS default 5); Test-FinDrReadiness reads the account's own figure when AWS gives it.</summary>
+        public int ElasticIpsPerRegion { get; set; } = 5;
+        /// <summary>NAT gateways per Availability Zone (AWS default 5).</summary>
+        public int NatGatewaysPerAz { get; set; } = 5;
+        /// <summary>VPCs per region (AWS default 5).</summary>
+        public int VpcsPerRegion { get; set; } = 5;
+        /// <summary>Running On-Demand instances per region a rebuild may use (a planning figure; AWS's quota is in vCPUs, default 20 instances here).</summary>
+        public int RunningInstancesPerRegion { get; set; } = 20;
     }
 
     /// <summary>
@@ -137,5 +174,34 @@ namespace FinBackup.Domain.Policy
         public double ChangeRatePercentPerHour { get; set; } = 1;
         /// <summary>How long one incremental EBS snapshot stays pending (default 30 minutes).</summary>
         public TimeSpan EbsSnapshotDuration { get; set; } = TimeSpan.FromMinutes(30);
+
+        // ----- recovery (RTO estimate: RtoEstimator, Get-FinRtoEstimate, Test-FinBackupPolicy rule RtoEstimateMeetsRto) -----
+
+        /// <summary>Rate at which a volume restored from a snapshot is read through (initialized) before full performance, MiB/s per instance (default 250).</summary>
+        public double VolumeInitializationMiBps { get; set; } = 250;
+        /// <summary>Fixed part of an RDS restore from a snapshot: create the instance until available (default 15 minutes).</summary>
+        public TimeSpan RdsRestoreBaseTime { get; set; } = TimeSpan.FromMinutes(15);
+        /// <summary>Size-dependent part of an RDS restore, GiB per minute (default 256: 10 TiB in 40 minutes).</summary>
+        public double RdsRestoreGiBPerMinute { get; set; } = 256;
+        /// <summary>VPC, subnets, route tables and internet gateway (default 2 minutes).</summary>
+        public TimeSpan NetworkCreationTime { get; set; } = TimeSpan.FromMinutes(2);
+        /// <summary>NAT gateway with its Elastic IP until available, per AZ in parallel (default 5 minutes).</summary>
+        public TimeSpan NatGatewayCreationTime { get; set; } = TimeSpan.FromMinutes(5);
+        /// <summary>Security groups and their rules (default 1 minute).</summary>
+        public TimeSpan SecurityGroupCreationTime { get; set; } = TimeSpan.FromMinutes(1);
+        /// <summary>Application load balancer until active, with target group and listener (default 5 minutes).</summary>
+        public TimeSpan LoadBalancerCreationTime { get; set; } = TimeSpan.FromMinutes(5);
+        /// <summary>WAF web ACL and its association with the load balancer (default 2 minutes).</summary>
+        public TimeSpan WebAclCreationTime { get; set; } = TimeSpan.FromMinutes(2);
+        /// <summary>Launch template and Auto Scaling group until its instances are launched (default 2 minutes).</summary>
+        public TimeSpan AutoScalingGroupCreationTime { get; set; } = TimeSpan.FromMinutes(2);
+        /// <summary>Instance boot until the target group reports it healthy (default 5 minutes).</summary>
+        public TimeSpan InstanceBootTime { get; set; } = TimeSpan.FromMinutes(5);
+        /// <summary>TTL of the application's DNS records (default 60 seconds).</summary>
+        public TimeSpan DnsTtl { get; set; } = TimeSpan.FromSeconds(60);
+        /// <summary>Route 53 health check request interval (default 30 seconds).</summary>
+        public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>Route 53 health check failure threshold, consecutive checks (default 3).</summary>
+        public int HealthCheckFailureThreshold { get; set; } = 3;
     }
 }

@@ -66,6 +66,7 @@ namespace FinBackup.Domain.Policy
         public const string ManualRdsSnapshotQuota = "ManualRdsSnapshotQuota";
         public const string DrCopyFitsRpo = "DrCopyFitsRpo";
         public const string RestoreApproversDefined = "RestoreApproversDefined";
+        public const string RtoEstimateMeetsRto = "RtoEstimateMeetsRto";
     }
 
     /// <summary>A problem found while reading a policy file: a finding with its file position.</summary>

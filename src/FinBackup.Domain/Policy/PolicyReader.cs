@@ -27,7 +27,7 @@ namespace FinBackup.Domain.Policy
     /// Every problem names the file, line and field: wrong types, bad durations, unknown keys (a warning with
     /// "did you mean"), duplicate application names, unknown regions, missing required fields. Keys are case-insensitive.
     /// </summary>
-    public sealed class PolicyReader
+    public sealed partial class PolicyReader
     {
         private readonly List<PolicyDiagnostic> _diagnostics = new List<PolicyDiagnostic>();
         private readonly BackupPolicy _policy = new BackupPolicy();
@@ -74,11 +74,11 @@ namespace FinBackup.Domain.Policy
             }
             var seen = ReadMap(map, null, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
             {
-                ["Name"] = (e, f) => _policy.Name = ReadString(e.Value, f),
+                ["Name"] = (e, f) => _policy.Name = ReadTagValue(e.Value, f, "the policy name"),
                 ["Description"] = (e, f) => _policy.Description = ReadString(e.Value, f),
                 ["PrimaryRegion"] = (e, f) => _policy.PrimaryRegion = ReadRegion(e.Value, f),
                 ["DrRegion"] = (e, f) => _policy.DrRegion = ReadRegion(e.Value, f),
-                ["TagKey"] = (e, f) => _policy.TagKey = ReadString(e.Value, f) ?? _policy.TagKey,
+                ["TagKey"] = (e, f) => _policy.TagKey = ReadTagKey(e.Value, f) ?? _policy.TagKey,
                 ["BackupVaultName"] = (e, f) => _policy.BackupVaultName = ReadString(e.Value, f),
                 ["VaultLock"] = (e, f) => _policy.VaultLock = ReadBool(e.Value, f) ?? false,
                 ["KmsKeys"] = (e, f) => _policy.KmsKeys = ReadRegionMap(e.Value, f),
@@ -86,6 +86,11 @@ namespace FinBackup.Domain.Policy
                 ["Applications"] = (e, f) => ReadApplications(e.Value, f),
                 ["Quotas"] = (e, f) => ReadQuotas(e.Value, f),
                 ["Assumptions"] = (e, f) => ReadAssumptions(e.Value, f),
+                ["Restore"] = (e, f) => ReadRestore(e.Value, f),
+                // Running unattended (PolicyReader.Unattended.cs).
+                ["Schedule"] = (e, f) => ReadSchedule(e.Value, f),
+                ["Alarms"] = (e, f) => ReadAlarms(e.Value, f),
+                ["Metrics"] = (e, f) => ReadMetrics(e.Value, f),
             });
             Require(seen, map, null, "Name", "the policy's name (it tags every recovery point, e.g. Name = 'finco')");
             Require(seen, map, null, "PrimaryRegion", "the region the applications run in, e.g. PrimaryRegion = 'us-east-1'");
@@ -139,7 +144,7 @@ namespace FinBackup.Domain.Policy
             {
                 var seen = ReadMap(map, field, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
                 {
-                    ["Name"] = (e, f) => app.Name = ReadString(e.Value, f),
+                    ["Name"] = (e, f) => app.Name = ReadTagValue(e.Value, f, "an application name"),
                     ["Criticality"] = (e, f) => app.Criticality = ReadString(e.Value, f),
                     ["Frequency"] = (e, f) => app.Frequency = ReadDuration(e.Value, f),
                     ["Retention"] = (e, f) => app.Retention = ReadDuration(e.Value, f),
@@ -149,12 +154,18 @@ namespace FinBackup.Domain.Policy
                     ["FileSets"] = (e, f) => app.FileSets = ReadFileSets(e.Value, f),
                     ["CopyToDrRegion"] = (e, f) => app.CopyToDrRegion = ReadBool(e.Value, f) ?? app.CopyToDrRegion,
                     ["RestoreApprovers"] = (e, f) => app.RestoreApprovers = ReadStringList(e.Value, f),
-                    ["DeclaredDataGiB"] = (e, f) => app.DeclaredDataGiB = ReadNumber(e.Value, f, positive: true),
-                    ["DeclaredInstances"] = (e, f) => app.DeclaredInstances = ReadInt(e.Value, f),
-                    ["DeclaredVolumes"] = (e, f) => app.DeclaredVolumes = ReadInt(e.Value, f),
-                    ["DeclaredDatabases"] = (e, f) => app.DeclaredDatabases = ReadInt(e.Value, f),
+                    ["DeclaredDataGiB"] = (e, f) => app.DeclaredDataGiB = ReadNumber(e.Value, f, positive: true, max: MaxDeclaredDataGiB, unit: "GiB"),
+                    ["DeclaredInstances"] = (e, f) => app.DeclaredInstances = ReadInt(e.Value, f, MaxDeclaredCount),
+                    ["DeclaredVolumes"] = (e, f) => app.DeclaredVolumes = ReadInt(e.Value, f, MaxDeclaredCount),
+                    ["DeclaredDatabases"] = (e, f) => app.DeclaredDatabases = ReadInt(e.Value, f, MaxDeclaredCount),
+                    ["BlueprintMaxAge"] = (e, f) => app.BlueprintMaxAge = ReadDuration(e.Value, f),
+                    ["DeclaredDatabaseGiB"] = (e, f) => app.DeclaredDatabaseGiB = ReadNumber(e.Value, f, positive: true, max: MaxDeclaredDataGiB, unit: "GiB"),
                     ["BackupPlanFrequency"] = (e, f) => app.BackupPlanFrequency = ReadDuration(e.Value, f),
                     ["BackupPlanRetention"] = (e, f) => app.BackupPlanRetention = ReadDuration(e.Value, f),
+                    // restore keys: read in PolicyReader.Restore.cs
+                    ["RestoreTargets"] = (e, f) => app.RestoreTargets = ReadRestoreTargets(e.Value, f),
+                    ["RestoreSecret"] = (e, f) => app.RestoreSecret = ReadString(e.Value, f),
+                    ["VolumeInitializationRateMiBps"] = (e, f) => app.VolumeInitializationRateMiBps = ReadInitializationRate(e.Value, f),
                 });
                 Require(seen, map, field, "Name", "the application's name, as its resources are tagged (e.g. Name = 'Cross-sell')");
                 if (app.Name != null && app.Name.Trim().Length == 0)
@@ -245,6 +256,10 @@ namespace FinBackup.Domain.Policy
                 ["ConcurrentSnapshotCopiesPerRegion"] = (e, f) => q.ConcurrentSnapshotCopiesPerRegion = ReadPositiveInt(e.Value, f) ?? q.ConcurrentSnapshotCopiesPerRegion,
                 ["PendingSnapshotsPerVolume"] = (e, f) => q.PendingSnapshotsPerVolume = ReadPositiveInt(e.Value, f) ?? q.PendingSnapshotsPerVolume,
                 ["ManualRdsSnapshotsPerRegion"] = (e, f) => q.ManualRdsSnapshotsPerRegion = ReadPositiveInt(e.Value, f) ?? q.ManualRdsSnapshotsPerRegion,
+                ["ElasticIpsPerRegion"] = (e, f) => q.ElasticIpsPerRegion = ReadPositiveInt(e.Value, f) ?? q.ElasticIpsPerRegion,
+                ["NatGatewaysPerAz"] = (e, f) => q.NatGatewaysPerAz = ReadPositiveInt(e.Value, f) ?? q.NatGatewaysPerAz,
+                ["VpcsPerRegion"] = (e, f) => q.VpcsPerRegion = ReadPositiveInt(e.Value, f) ?? q.VpcsPerRegion,
+                ["RunningInstancesPerRegion"] = (e, f) => q.RunningInstancesPerRegion = ReadPositiveInt(e.Value, f) ?? q.RunningInstancesPerRegion,
             });
         }
 
@@ -258,9 +273,43 @@ namespace FinBackup.Domain.Policy
             var a = _policy.Assumptions;
             ReadMap(map, field, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
             {
-                ["CopyThroughputMiBps"] = (e, f) => a.CopyThroughputMiBps = ReadNumber(e.Value, f, positive: true) ?? a.CopyThroughputMiBps,
+                ["CopyThroughputMiBps"] = (e, f) => a.CopyThroughputMiBps = ReadNumber(e.Value, f, positive: true, max: MaxThroughputMiBps, unit: "MiB/s") ?? a.CopyThroughputMiBps,
                 ["ChangeRatePercentPerHour"] = (e, f) => a.ChangeRatePercentPerHour = ReadPercent(e.Value, f) ?? a.ChangeRatePercentPerHour,
                 ["EbsSnapshotDuration"] = (e, f) => a.EbsSnapshotDuration = ReadDuration(e.Value, f) ?? a.EbsSnapshotDuration,
+                ["VolumeInitializationMiBps"] = (e, f) => a.VolumeInitializationMiBps = ReadNumber(e.Value, f, positive: true) ?? a.VolumeInitializationMiBps,
+                ["RdsRestoreBaseTime"] = (e, f) => a.RdsRestoreBaseTime = ReadDuration(e.Value, f) ?? a.RdsRestoreBaseTime,
+                ["RdsRestoreGiBPerMinute"] = (e, f) => a.RdsRestoreGiBPerMinute = ReadNumber(e.Value, f, positive: true) ?? a.RdsRestoreGiBPerMinute,
+                ["NetworkCreationTime"] = (e, f) => a.NetworkCreationTime = ReadDuration(e.Value, f) ?? a.NetworkCreationTime,
+                ["NatGatewayCreationTime"] = (e, f) => a.NatGatewayCreationTime = ReadDuration(e.Value, f) ?? a.NatGatewayCreationTime,
+                ["SecurityGroupCreationTime"] = (e, f) => a.SecurityGroupCreationTime = ReadDuration(e.Value, f) ?? a.SecurityGroupCreationTime,
+                ["LoadBalancerCreationTime"] = (e, f) => a.LoadBalancerCreationTime = ReadDuration(e.Value, f) ?? a.LoadBalancerCreationTime,
+                ["WebAclCreationTime"] = (e, f) => a.WebAclCreationTime = ReadDuration(e.Value, f) ?? a.WebAclCreationTime,
+                ["AutoScalingGroupCreationTime"] = (e, f) => a.AutoScalingGroupCreationTime = ReadDuration(e.Value, f) ?? a.AutoScalingGroupCreationTime,
+                ["InstanceBootTime"] = (e, f) => a.InstanceBootTime = ReadDuration(e.Value, f) ?? a.InstanceBootTime,
+                ["DnsTtl"] = (e, f) => a.DnsTtl = ReadDuration(e.Value, f) ?? a.DnsTtl,
+                ["HealthCheckInterval"] = (e, f) => a.HealthCheckInterval = ReadDuration(e.Value, f) ?? a.HealthCheckInterval,
+                ["HealthCheckFailureThreshold"] = (e, f) => a.HealthCheckFailureThreshold = ReadPositiveInt(e.Value, f) ?? a.HealthCheckFailureThreshold,
+            });
+        }
+
+        private void ReadRestore(PolicyNode node, string field)
+        {
+            if (!(node is PolicyMap map))
+            {
+                Error(PolicyRules.ValueType, node, field, $"expected a table such as @{{ InitializationRateMiBps = 200; ApprovalValidity = '4h' }}, not {node.Describe()}");
+                return;
+            }
+            var r = _policy.Restore;
+            ReadMap(map, field, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["EbsVolumeCreateMinutes"] = (e, f) => r.EbsVolumeCreateMinutes = ReadNumber(e.Value, f, positive: true) ?? r.EbsVolumeCreateMinutes,
+                ["InitializationRateMiBps"] = (e, f) => r.InitializationRateMiBps = ReadNumber(e.Value, f, positive: true) ?? r.InitializationRateMiBps,
+                ["InstanceBootMinutes"] = (e, f) => r.InstanceBootMinutes = ReadNumber(e.Value, f, positive: true) ?? r.InstanceBootMinutes,
+                ["RdsRestoreFixedMinutes"] = (e, f) => r.RdsRestoreFixedMinutes = ReadNumber(e.Value, f, positive: true) ?? r.RdsRestoreFixedMinutes,
+                ["RdsRestoreGiBPerHour"] = (e, f) => r.RdsRestoreGiBPerHour = ReadNumber(e.Value, f, positive: true) ?? r.RdsRestoreGiBPerHour,
+                ["FileRestoreMiBps"] = (e, f) => r.FileRestoreMiBps = ReadNumber(e.Value, f, positive: true) ?? r.FileRestoreMiBps,
+                ["ApprovalValidity"] = (e, f) => r.ApprovalValidity = ReadDuration(e.Value, f) ?? r.ApprovalValidity,
+                ["PlanValidity"] = (e, f) => r.PlanValidity = ReadDuration(e.Value, f) ?? r.PlanValidity,
             });
         }
 
@@ -316,6 +365,46 @@ namespace FinBackup.Domain.Policy
             return null;
         }
 
+        /// <summary>
+        /// A value that FinBackup writes into AWS tags (policy and application names): S3 and EC2 accept letters, digits,
+        /// spaces and _ . : / = + - @, at most 256 characters. Checked here so a bad name fails at import with its line,
+        /// not at run time in the middle of a cycle.
+        /// </summary>
+        private string ReadTagValue(PolicyNode node, string field, string what)
+        {
+            var value = ReadString(node, field);
+            if (value == null) return null;
+            var problem = TagRules.CheckValue(value);
+            if (problem != null)
+            {
+                Error(PolicyRules.ValidValue, node, field, $"{what} {Shorten(value)} {problem}",
+                    "Use letters, digits, spaces and _ . : / = + - @ only, at most 256 characters (AWS tag values).");
+                return null;
+            }
+            return value;
+        }
+
+        /// <summary>The tag key that marks an application's resources: not empty (an empty one would silently be fin:application).</summary>
+        private string ReadTagKey(PolicyNode node, string field)
+        {
+            var value = ReadString(node, field);
+            if (value == null) return null;
+            var problem = TagRules.CheckKey(value);
+            if (problem != null)
+            {
+                Error(PolicyRules.ValidValue, node, field, $"the tag key {Shorten(value)} {problem}",
+                    "Give the tag key your resources carry, e.g. TagKey = 'fin:application' (or remove TagKey to use that default).");
+                return null;
+            }
+            return value;
+        }
+
+        private static string Shorten(string value)
+        {
+            var s = value.Length > 60 ? value.Substring(0, 60) + $"...\" ({value.Length} characters)" : value + "\"";
+            return "\"" + s;
+        }
+
         private TimeSpan? ReadDuration(PolicyNode node, string field)
         {
             if (node is PolicyScalar s && s.Kind == ScalarKind.Null) return null;
@@ -356,14 +445,34 @@ namespace FinBackup.Domain.Policy
             return null;
         }
 
-        private double? ReadNumber(PolicyNode node, string field, bool positive)
+        /// <summary>Declared data beyond 1 PiB per application is a typo (and overflows the copy-time arithmetic).</summary>
+        public const double MaxDeclaredDataGiB = 1048576;
+        public const double MaxThroughputMiBps = 100000;
+        public const int MaxDeclaredCount = 100000;
+
+        private double? ReadNumber(PolicyNode node, string field, bool positive, double max = 1e9, string unit = null)
         {
             if (node is PolicyScalar s)
             {
                 if (s.Kind == ScalarKind.Null) return null;
                 if (s.Kind == ScalarKind.Integer || s.Kind == ScalarKind.Number)
                 {
-                    var d = Convert.ToDouble(s.Value, CultureInfo.InvariantCulture);
+                    double d;
+                    try
+                    {
+                        d = Convert.ToDouble(s.Value, CultureInfo.InvariantCulture);
+                    }
+                    catch (OverflowException)
+                    {
+                        d = double.PositiveInfinity;
+                    }
+                    if (double.IsNaN(d) || double.IsInfinity(d) || d > max)
+                    {
+                        Error(PolicyRules.ValidValue, node, field,
+                            $"{Shorten(Convert.ToString(s.Value, CultureInfo.InvariantCulture))} is out of range; the largest accepted value is {max.ToString("N0", CultureInfo.InvariantCulture)}{(unit != null ? " " + unit : string.Empty)}",
+                            "Check the value and its unit.");
+                        return null;
+                    }
                     if (positive && d <= 0)
                     {
                         Error(PolicyRules.ValidValue, node, field, $"{s.Describe()} must be greater than zero");
@@ -387,17 +496,22 @@ namespace FinBackup.Domain.Policy
             return d;
         }
 
-        private int? ReadInt(PolicyNode node, string field)
+        private int? ReadInt(PolicyNode node, string field, int max = int.MaxValue)
         {
             if (node is PolicyScalar s)
             {
                 if (s.Kind == ScalarKind.Null) return null;
                 if (s.Kind == ScalarKind.Integer)
                 {
-                    var l = (long)s.Value;
-                    if (l < 0 || l > int.MaxValue)
+                    var l = Convert.ToInt64(s.Value, CultureInfo.InvariantCulture);
+                    if (l < 0)
                     {
                         Error(PolicyRules.ValidValue, node, field, $"{s.Describe()} must be a count of zero or more");
+                        return null;
+                    }
+                    if (l > max)
+                    {
+                        Error(PolicyRules.ValidValue, node, field, $"{l} is out of range; the largest accepted value is {max.ToString("N0", CultureInfo.InvariantCulture)}");
                         return null;
                     }
                     return (int)l;
@@ -456,6 +570,16 @@ namespace FinBackup.Domain.Policy
             return region;
         }
 
+        /// <summary>Records a region-keyed entry and checks its key is a known region (with "did you mean"); false when it is not.</summary>
+        private bool RegionKey(PolicyEntry entry, string field, string fix)
+        {
+            Record(field, entry.KeyPosition);
+            if (AwsRegions.IsKnown(entry.Key)) return true;
+            var guess = AwsRegions.Suggest(entry.Key.ToLowerInvariant());
+            Error(PolicyRules.KnownRegion, entry.KeyPosition, field, $"\"{entry.Key}\" is not an AWS region" + (guess != null ? $"; did you mean '{guess}'?" : string.Empty), fix);
+            return false;
+        }
+
         /// <summary>A table of region name -> value (KmsKeys, Buckets). Every key must be a known region.</summary>
         private IDictionary<string, string> ReadRegionMap(PolicyNode node, string field)
         {
@@ -468,14 +592,7 @@ namespace FinBackup.Domain.Policy
             foreach (var entry in map.Entries)
             {
                 var f = $"{field}['{entry.Key}']";
-                Record(f, entry.KeyPosition);
-                if (!AwsRegions.IsKnown(entry.Key))
-                {
-                    var guess = AwsRegions.Suggest(entry.Key.ToLowerInvariant());
-                    Error(PolicyRules.KnownRegion, entry.KeyPosition, f, $"\"{entry.Key}\" is not an AWS region" + (guess != null ? $"; did you mean '{guess}'?" : string.Empty),
-                        "Key this table by region name, e.g. 'us-east-1'.");
-                    continue;
-                }
+                if (!RegionKey(entry, f, "Key this table by region name, e.g. 'us-east-1'.")) continue;
                 if (result.ContainsKey(entry.Key))
                 {
                     Error(PolicyRules.DuplicateKey, entry.KeyPosition, f, $"the region '{entry.Key}' appears twice");

@@ -43,6 +43,24 @@ namespace FinBackup.Domain.Policy
             CheckDrTargets();
             CheckEbsCopyConcurrency();
             CheckManualRdsSnapshots();
+            CheckRtoEstimates();
+        }
+
+        /// <summary>The plan-time failover estimate (Recovery.RtoEstimator) against each application's RTO.</summary>
+        private void CheckRtoEstimates()
+        {
+            for (int i = 0; i < Apps.Count; i++)
+            {
+                var app = Apps[i];
+                if (app.Rto == null) continue;
+                var e = Recovery.RtoEstimator.Estimate(_policy, app);
+                if (e.Meets == false)
+                {
+                    Add(app.Name, PolicySeverity.Warning, PolicyRules.RtoEstimateMeetsRto, $"Applications[{i}].Rto",
+                        $"Rebuilding '{app.Name}' in the DR region is estimated at {Recovery.RtoEstimator.Fmt(e.Estimated)}, over its RTO of {D(app.Rto.Value)} (critical path: {e.CriticalPath}).",
+                        "Run Get-FinRtoEstimate to see the steps; shorten the critical path (smaller volumes, faster restore, a pre-built DR network), measure the Assumptions in a drill, or agree a longer RTO.");
+                }
+            }
         }
 
         // ----- per application -----

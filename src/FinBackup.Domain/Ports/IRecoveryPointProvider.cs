@@ -92,6 +92,12 @@ namespace FinBackup.Domain.Ports
         /// (one call per cycle); null and the creator asks for its own volumes.
         /// </summary>
         public IList<string> PendingSnapshotVolumeIds { get; set; }
+        /// <summary>
+        /// In/out: the resource's restore metadata (<see cref="FinBackup.Domain.Restore.RestoreMetadataKeys"/>). Empty when the caller
+        /// had none: the creator fills it from the describe call it makes anyway; it adds what only creation knows (the volume of
+        /// each member snapshot). The taker stores it beside the point.
+        /// </summary>
+        public IDictionary<string, string> RestoreMetadata { get; set; } = new Dictionary<string, string>();
     }
 
     /// <summary>EC2 creators: the volumes with pending snapshots in the region, for the 5-per-volume limit, in one call.</summary>

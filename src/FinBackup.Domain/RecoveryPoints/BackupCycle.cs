@@ -36,6 +36,11 @@ namespace FinBackup.Domain.RecoveryPoints
         /// <summary>True when every region's achieved RPO is within the target (null when no target).</summary>
         public bool? RpoMet { get; set; }
         public IList<FinBackupException> Errors { get; set; } = new List<FinBackupException>();
+        /// <summary>
+        /// Things that went wrong without losing anything: e.g. a create or copy whose reply was an error although the point
+        /// exists (it is counted in Taken/Copied, and named here).
+        /// </summary>
+        public IList<string> Warnings { get; set; } = new List<string>();
         public override string ToString() => $"{Application}: taken {Taken}, copied {Copied}, removed {Removed}, failed {Failed}";
     }
 
@@ -46,6 +51,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public Func<string, string, bool> ShouldProcess { get; set; } = (_, __) => true;
         public Action<string, int, int> Progress { get; set; }
         public Action<FinBackupException, object> Error { get; set; }
+        /// <summary>Something the admin should know that is not a failure (see <see cref="FinBackupCycleSummary.Warnings"/>).</summary>
+        public Action<string> Warning { get; set; }
     }
 
     /// <summary>
@@ -86,6 +93,11 @@ namespace FinBackup.Domain.RecoveryPoints
                 if (app != null && summaries.TryGetValue(app, out var s)) { s.Failed++; s.Errors.Add(ex); }
                 callbacks.Error?.Invoke(ex, target);
             }
+            void Warn(string app, string text)
+            {
+                if (app != null && summaries.TryGetValue(app, out var s)) s.Warnings.Add(text);
+                callbacks.Warning?.Invoke(text);
+            }
 
             // 1. Resources, one finder call for the whole policy.
             callbacks.Progress?.Invoke("Finding resources", 0, 3);
@@ -94,14 +106,17 @@ namespace FinBackup.Domain.RecoveryPoints
             {
                 resources = _finder(primary).Find(policy.TagKey ?? FinTags.Application, apps.Select(a => a.Name).ToList(), ct);
             }
-            catch (FinBackupException ex)
+            catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
             {
-                foreach (var a in apps) Fail(a.Name, ex, policy);
+                var fin = FinBackupException.From(ex, $"Finding the resources of policy '{policy.Name}' in {primary}");
+                foreach (var a in apps) Fail(a.Name, fin, policy);
                 resources = Array.Empty<FinResource>();
             }
 
-            // 2. Points the primary region holds, one listing per kind for the policy.
-            var wantedKinds = new HashSet<RecoveryPointKind>();
+            // 2. Points the primary region holds, one listing per kind for the policy. The kinds are the policy's (whatever
+            // discovery found, so a failed discovery changes nothing about what is listed, copied and expired), file backups
+            // included: they are taken on the instances (Backup-FinFile) but listed, copied and expired here like every kind.
+            var wantedKinds = new HashSet<RecoveryPointKind>(PolicyKinds(apps));
             var work = new List<Tuple<ApplicationPolicy, FinResource, RecoveryPointKind>>();
             foreach (var a in apps)
             {
@@ -159,15 +174,24 @@ namespace FinBackup.Domain.RecoveryPoints
                     var result = taker.Take(new TakeRecoveryPointRequest
                     {
                         ResourceId = res.ResourceId, ResourceType = res.ResourceType, Region = region,
-                        Application = app.Name, Policy = policy, VolumeIds = res.VolumeIds,
+                        Application = app.Name, Policy = policy, VolumeIds = res.VolumeIds, RestoreMetadata = res.RestoreMetadata,
                         PendingSnapshotVolumeIds = res.ResourceType == FinResourceType.Ec2Instance && res.VolumeIds != null && res.VolumeIds.Count > 0 ? PendingVolumes(region) : null,
                     }, kind, ct, windowKnownEmpty: primaryFailures.Count == 0);
                     if (result.AlreadyExisted) s.AlreadyTaken++; else s.Taken++;
                     primaryPoints.Add(result.Point);
                 }
-                catch (FinBackupException ex)
+                catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
                 {
-                    Fail(app.Name, ex, res.ResourceId);
+                    var fin = FinBackupException.From(ex, $"Taking {kind} of {res.ResourceId}");
+                    // The create may have happened although its reply was an error (lost reply, timeout): say what exists.
+                    var made = LookForPoint(region, kind, res.ResourceId, window.Id, policy.Name, ct);
+                    if (made != null)
+                    {
+                        s.Taken++;
+                        primaryPoints.Add(made);
+                        Warn(app.Name, $"{kind} of {res.ResourceId} for window {window.Id} exists ({made.RecoveryPointId}) although its creation reported: {fin.ErrorId}: {fin.Message}");
+                    }
+                    else Fail(app.Name, fin, res.ResourceId);
                 }
             }
 
@@ -189,17 +213,28 @@ namespace FinBackup.Domain.RecoveryPoints
                             DestinationRegion = dr, Policy = policy, Wait = false,
                             ConfirmStart = (p, dest) => callbacks.ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Application}, {p.Region})", $"Copy to {dest}"),
                         }, null, ct);
+                        var failedCopies = outcomes.Where(o => o.Status == CopyStatus.Failed).ToList();
+                        var existingCopies = CopiesIn(dr, failedCopies.Where(o => o.Error == null || o.Error.ErrorId != FinErrorIds.KmsKeyNotFound).Select(o => o.Source), ct);
                         foreach (var o in outcomes)
                         {
                             if (!summaries.TryGetValue(o.Source.Application ?? string.Empty, out var s)) continue;
                             if (o.Status == CopyStatus.Copied) s.Copied++;
                             else if (o.Status == CopyStatus.NotStarted) s.CopiesPending++;
-                            else if (o.Status == CopyStatus.Failed) Fail(s.Application, o.Error, o.Source.RecoveryPointId);
+                            else if (o.Status == CopyStatus.Failed)
+                            {
+                                if (existingCopies.TryGetValue(o.Source.RecoveryPointId, out var copy))
+                                {
+                                    s.Copied++;
+                                    Warn(s.Application, $"The copy of {o.Source.RecoveryPointId} in {dr} exists ({copy.RecoveryPointId}, {copy.State}) although copying reported: {o.Error?.ErrorId}: {o.Error?.Message}");
+                                }
+                                else Fail(s.Application, o.Error, o.Source.RecoveryPointId);
+                            }
                         }
                     }
-                    catch (FinBackupException ex)
+                    catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
                     {
-                        foreach (var p in toCopy.Select(p => p.Application).Distinct()) Fail(p, ex, dr);
+                        var fin = FinBackupException.From(ex, $"Copying to {dr}");
+                        foreach (var p in toCopy.Select(p => p.Application).Distinct()) Fail(p, fin, dr);
                     }
                 }
             }
@@ -227,14 +262,15 @@ namespace FinBackup.Domain.RecoveryPoints
             {
                 var s = summaries[a.Name];
                 var resIds = resources.Where(r => string.Equals(r.Application, a.Name, StringComparison.OrdinalIgnoreCase)).Select(r => r.ResourceId).ToList();
+                var files = WantsFiles(a);
                 foreach (var region in policy.Regions)
                 {
-                    s.RpoAchieved[region] = RpoFor(surviving, a.Name, resIds, region, now);
+                    s.RpoAchieved[region] = RpoFor(surviving, a.Name, resIds, region, now, files);
                 }
                 s.PrimaryRpo = s.RpoAchieved.TryGetValue(primary, out var pr) ? pr : null;
                 s.DrRpo = !string.IsNullOrEmpty(dr) && s.RpoAchieved.TryGetValue(dr, out var drr) ? drr : null;
                 if (a.Rpo.HasValue)
-                    s.RpoMet = resIds.Count > 0 && s.RpoAchieved.Values.All(v => v.HasValue && v.Value <= a.Rpo.Value);
+                    s.RpoMet = (resIds.Count > 0 || files) && s.RpoAchieved.Values.All(v => v.HasValue && v.Value <= a.Rpo.Value);
                 s.Duration = clock.Elapsed;
             }
             return apps.Select(a => summaries[a.Name]).ToList();
@@ -242,23 +278,89 @@ namespace FinBackup.Domain.RecoveryPoints
 
         /// <summary>
         /// The RPO achieved in a region: the age of the newest available point of the least recently protected resource
-        /// (null when some resource has no available point there, or the application has none at all).
+        /// (null when some resource has no available point there, or the application has none at all). File backups count
+        /// like every kind: with <paramref name="includeFiles"/>, each host the application's file backups come from is one
+        /// more protected unit (its newest available file backup), and having no file backup at all in the region is no RPO.
         /// </summary>
-        public static TimeSpan? RpoFor(IEnumerable<FinRecoveryPoint> points, string application, IReadOnlyCollection<string> resourceIds, string region, DateTime now)
+        public static TimeSpan? RpoFor(IEnumerable<FinRecoveryPoint> points, string application, IReadOnlyCollection<string> resourceIds, string region, DateTime now,
+            bool includeFiles = false)
         {
-            var available = points.Where(p => p.State == RecoveryPointState.Available && string.Equals(p.Region, region, StringComparison.OrdinalIgnoreCase)
+            var available = points.Where(p => p != null && p.State == RecoveryPointState.Available && string.Equals(p.Region, region, StringComparison.OrdinalIgnoreCase)
                                                && string.Equals(p.Application, application, StringComparison.OrdinalIgnoreCase)).ToList();
-            var ids = resourceIds.Count > 0 ? resourceIds : available.Select(p => p.ResourceId).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            if (ids.Count == 0) return null;
+            var resourcePoints = available.Where(p => p.Kind != RecoveryPointKind.FileBackup).ToList();
+            var filePoints = available.Where(p => p.Kind == RecoveryPointKind.FileBackup).ToList();
+            var ids = resourceIds.Count > 0 ? resourceIds.ToList() : resourcePoints.Select(p => p.ResourceId).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (ids.Count == 0 && !includeFiles) return null;
             TimeSpan? worst = null;
             foreach (var id in ids)
             {
-                var newest = available.Where(p => string.Equals(p.ResourceId, id, StringComparison.OrdinalIgnoreCase)).OrderByDescending(p => p.CreatedAt).FirstOrDefault();
+                var newest = resourcePoints.Where(p => string.Equals(p.ResourceId, id, StringComparison.OrdinalIgnoreCase)).OrderByDescending(p => p.CreatedAt).FirstOrDefault();
                 if (newest == null) return null;
                 var age = now - newest.CreatedAt;
                 if (!worst.HasValue || age > worst.Value) worst = age;
             }
+            if (includeFiles)
+            {
+                if (filePoints.Count == 0) return null;
+                foreach (var host in filePoints.GroupBy(p => p.ResourceId ?? string.Empty, StringComparer.OrdinalIgnoreCase))
+                {
+                    var age = now - host.Max(p => p.CreatedAt);
+                    if (!worst.HasValue || age > worst.Value) worst = age;
+                }
+            }
             return worst;
+        }
+
+        /// <summary>Whether the application has file backups (file sets, or FileBackup among its recovery points).</summary>
+        public static bool WantsFiles(ApplicationPolicy app) =>
+            app != null && ((app.FileSets != null && app.FileSets.Count > 0)
+                            || (app.RecoveryPoints != null && app.RecoveryPoints.Contains(RecoveryPointKindRequest.FileBackup)));
+
+        /// <summary>Every kind the policy's applications have, whether or not discovery found their resources.</summary>
+        public static IEnumerable<RecoveryPointKind> PolicyKinds(IEnumerable<ApplicationPolicy> apps)
+        {
+            var kinds = new HashSet<RecoveryPointKind>();
+            foreach (var a in apps)
+            {
+                foreach (var k in RecoveryPointTaker.KindsFor(FinResourceType.Ec2Instance, a, null)) kinds.Add(k);
+                if (a.RecoveryPoints != null && a.RecoveryPoints.Contains(RecoveryPointKindRequest.RdsSnapshot)) kinds.Add(RecoveryPointKind.RdsSnapshot);
+                if (WantsFiles(a)) kinds.Add(RecoveryPointKind.FileBackup);
+            }
+            return kinds;
+        }
+
+        /// <summary>The window's point of a resource, if one exists (after a create that reported an error); null when none or unknown.</summary>
+        private FinRecoveryPoint LookForPoint(string region, RecoveryPointKind kind, string resourceId, string window, string policyName, CancellationToken ct)
+        {
+            try
+            {
+                return _runtime.Provider(region, kind).List(new RecoveryPointQuery { ResourceIds = { resourceId }, Window = window, PolicyName = policyName }, ct)
+                    .Where(p => p.Kind == kind && !p.IsCopy && p.State != RecoveryPointState.Failed).OrderByDescending(p => p.CreatedAt).FirstOrDefault();
+            }
+            catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
+            {
+                return null;
+            }
+        }
+
+        /// <summary>The copies in <paramref name="region"/> of these sources, by source id (one listing per kind; empty when unknown).</summary>
+        private Dictionary<string, FinRecoveryPoint> CopiesIn(string region, IEnumerable<FinRecoveryPoint> sources, CancellationToken ct)
+        {
+            var found = new Dictionary<string, FinRecoveryPoint>(StringComparer.Ordinal);
+            foreach (var group in sources.GroupBy(s => s.Kind))
+            {
+                try
+                {
+                    var ids = new HashSet<string>(group.Select(s => s.RecoveryPointId), StringComparer.Ordinal);
+                    foreach (var p in _runtime.Provider(region, group.Key).List(new RecoveryPointQuery(), ct))
+                        if (p.SourceRecoveryPointId != null && ids.Contains(p.SourceRecoveryPointId) && p.State != RecoveryPointState.Failed && !found.ContainsKey(p.SourceRecoveryPointId))
+                            found[p.SourceRecoveryPointId] = p;
+                }
+                catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
+                {
+                }
+            }
+            return found;
         }
 
         private List<FinRecoveryPoint> ListKinds(string region, IEnumerable<RecoveryPointKind> kinds, string policyName, CancellationToken ct, out List<FinBackupException> failures)
@@ -268,7 +370,7 @@ namespace FinBackup.Domain.RecoveryPoints
             foreach (var k in kinds)
             {
                 try { points.AddRange(_runtime.Provider(region, k).List(new RecoveryPointQuery { PolicyName = policyName }, ct)); }
-                catch (FinBackupException ex) { failures.Add(ex); }
+                catch (Exception ex) when (!FinBackupException.IsCancellation(ex)) { failures.Add(FinBackupException.From(ex, $"Listing {k} in {region}")); }
             }
             return points;
         }

@@ -39,6 +39,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public bool Wait { get; set; }
         /// <summary>Asked just before a copy starts (not for points already copied): (source, destination) -> go ahead?</summary>
         public Func<FinRecoveryPoint, string, bool> ConfirmStart { get; set; }
+        /// <summary>Told about problems that do not fail a copy (restore metadata not copied).</summary>
+        public Action<string> Warning { get; set; }
     }
 
     /// <summary>
@@ -90,7 +92,21 @@ namespace FinBackup.Domain.RecoveryPoints
             var total = pending.Count;
             var deadline = _runtime.UtcNow() + _runtime.WaitTimeout;
             var started = new HashSet<FinRecoveryPoint>();
-            var keyChecked = false;
+            // The destination key is checked once per run, before anything else, whether or not a copy must start: a missing
+            // or disabled key fails every point (each as its own error) even when copies already exist, as in the cycle, so a
+            // broken DR key is reported on the first run after it broke, not on the first new point.
+            if (total > 0 && _runtime.KmsKeys != null)
+            {
+                try
+                {
+                    _runtime.KmsKeys(dest)?.RequireUsableKey(key, cancellationToken);
+                }
+                catch (Exception e) when (!FinBackupException.IsCancellation(e))
+                {
+                    var ex = FinBackupException.From(e, "Copying to " + dest);
+                    return pending.Select(s => new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex }).ToList();
+                }
+            }
 
             while (true)
             {
@@ -106,8 +122,9 @@ namespace FinBackup.Domain.RecoveryPoints
                     {
                         destPoints.AddRange(_runtime.Provider(dest, kind).List(new RecoveryPointQuery(), cancellationToken));
                     }
-                    catch (FinBackupException ex)
+                    catch (Exception e) when (!FinBackupException.IsCancellation(e))
                     {
+                        var ex = FinBackupException.From(e, "Copying to " + dest);
                         foreach (var s in remaining.Where(s => s.Kind == kind)) outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
                     }
                 }
@@ -138,22 +155,6 @@ namespace FinBackup.Domain.RecoveryPoints
                     }
                     outcomes[kv.Key] = new CopyOutcome { Source = kv.Key, Copy = copy, Status = started.Contains(kv.Key) ? CopyStatus.Copied : CopyStatus.AlreadyCopied };
                 }
-                if (plan.StartNow.Count > 0 && !keyChecked && _runtime.KmsKeys != null)
-                {
-                    // Checked once, and only when a copy must start: a missing or disabled destination key fails every copy
-                    // still to make, each as its own error, and nothing is started.
-                    keyChecked = true;
-                    try
-                    {
-                        _runtime.KmsKeys(dest)?.RequireUsableKey(key, cancellationToken);
-                    }
-                    catch (FinBackupException ex)
-                    {
-                        foreach (var s in pending.Where(s => !outcomes.ContainsKey(s) && !plan.AlreadyCopied.Any(kv => ReferenceEquals(kv.Key, s))))
-                            outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
-                        continue;
-                    }
-                }
                 foreach (var s in plan.StartNow)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -174,11 +175,15 @@ namespace FinBackup.Domain.RecoveryPoints
                             DestinationCheckedForCopies = !destPoints.Any(d => string.Equals(d.SourceRecoveryPointId, s.RecoveryPointId, StringComparison.Ordinal)),
                         }, cancellationToken);
                         started.Add(s);
+                        // The restore metadata travels with the point (a warning only: the copy itself is fine).
+                        var metadataWarning = Restore.RestoreMetadataRecorder.CopyWith(_runtime, request.Policy, s, dest, cancellationToken);
+                        if (metadataWarning != null) request.Warning?.Invoke(metadataWarning);
                         if (!request.Wait || copy.State != RecoveryPointState.Pending)
                             outcomes[s] = new CopyOutcome { Source = s, Copy = copy, Status = CopyStatus.Copied };
                     }
-                    catch (FinBackupException ex)
+                    catch (Exception e) when (!FinBackupException.IsCancellation(e))
                     {
+                        var ex = FinBackupException.From(e, "Copying to " + dest);
                         outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
                     }
                 }
@@ -236,8 +241,9 @@ namespace FinBackup.Domain.RecoveryPoints
                         }
                     }
                 }
-                catch (FinBackupException ex)
+                catch (Exception e) when (!FinBackupException.IsCancellation(e))
                 {
+                    var ex = FinBackupException.From(e, "Refreshing the copy sources");
                     foreach (var s in group) outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
                 }
             }
@@ -248,7 +254,7 @@ namespace FinBackup.Domain.RecoveryPoints
             new CopyOutcome
             {
                 Source = s, Copy = copy, Status = status,
-                Error = new FinBackupException(id, status == CopyStatus.NotStarted ? FinErrorKind.ResourceUnavailable : FinErrorKind.InvalidData, message, fix),
+                Error = new FinBackupException(id, FinErrorIds.KindOf(id), message, fix ?? FinErrorIds.ActionFor(id)),
             };
     }
 }

@@ -52,9 +52,9 @@ namespace FinBackup.Domain.RecoveryPoints
                         foreach (var a in scope.Applications) query.Applications.Add(a);
                         listing.Points.AddRange(_runtime.Provider(region, kind).List(query, ct));
                     }
-                    catch (FinBackupException ex)
+                    catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
                     {
-                        listing.Failures.Add(Tuple.Create(region, kind, ex));
+                        listing.Failures.Add(Tuple.Create(region, kind, FinBackupException.From(ex, $"Listing {kind} in {region}")));
                     }
                 }
             }
@@ -88,11 +88,12 @@ namespace FinBackup.Domain.RecoveryPoints
                     _runtime.Provider(d.Region, d.Kind).Delete(d.RecoveryPoint, ct);
                     d.Outcome = RetentionOutcome.Removed;
                 }
-                catch (FinBackupException ex)
+                catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
                 {
+                    var fin = FinBackupException.From(ex, $"Deleting {d.Kind} {d.RecoveryPointId} in {d.Region}");
                     d.Outcome = RetentionOutcome.Failed;
-                    d.Error = ex.Message;
-                    d.Exception = ex;
+                    d.Error = fin.Message;
+                    d.Exception = fin;
                 }
                 done++;
             }

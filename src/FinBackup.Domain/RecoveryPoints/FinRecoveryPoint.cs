@@ -20,6 +20,11 @@ namespace FinBackup.Domain.RecoveryPoints
         Failed,
         Deleting,
         Unknown,
+        /// <summary>
+        /// Some of what the point consists of is missing (a snapshot set with fewer members than it was taken with, after an
+        /// interrupted delete). Never restorable; expiry finishes deleting it.
+        /// </summary>
+        Partial,
     }
 
     /// <summary>One recovery point of any kind, in one region. The pipeline object FinBackup cmdlets pass around.</summary>
@@ -65,6 +70,14 @@ namespace FinBackup.Domain.RecoveryPoints
         /// reads the policy from there. A path, not the policy object: points export cleanly. Not stored in AWS.
         /// </summary>
         public string PolicyPath { get; set; }
+        /// <summary>AWS Backup vault points: the protected resource's ARN, its AWS Backup resource type (RDS, EBS, EC2, Aurora...),
+        /// the vault, and whether the vault is locked (Vault Lock); null for other kinds.</summary>
+        public string ResourceArn { get; set; }
+        public string ResourceType { get; set; }
+        public string BackupVaultName { get; set; }
+        public bool? VaultLocked { get; set; }
+        /// <summary>AWS Backup vault points: when AWS Backup's lifecycle deletes the point (CalculatedLifecycle.DeleteAt).</summary>
+        public DateTime? LifecycleDeleteAt { get; set; }
         public bool IsCopy => !string.IsNullOrEmpty(SourceRecoveryPointId);
         public TimeSpan Age(DateTime utcNow) => utcNow - CreatedAt;
 

@@ -18,5 +18,10 @@ namespace FinBackup.Domain
         /// <summary>Marks everything FinBackup created; nothing without it is ever deleted.</summary>
         public const string ManagedBy = "fin:managed-by";
         public const string ManagedByValue = "FinBackup";
+        /// <summary>
+        /// Audit record on a resource FinBackup found untagged (left by an interrupted run: a copy whose tagging never happened)
+        /// and adopted by tagging it instead of making it again: when (UTC) it was adopted.
+        /// </summary>
+        public const string AdoptedAt = "fin:adopted-at";
     }
 }

@@ -20,6 +20,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public string SourceRecoveryPointId { get; set; }
         public DateTime? CreatedAfter { get; set; }
         public DateTime? CreatedBefore { get; set; }
+        /// <summary>AWS Backup vault points: the vault to list (the policy's BackupVaultName); null lists no vault points.</summary>
+        public string BackupVaultName { get; set; }
         /// <summary>Include points not tagged fin:managed-by=FinBackup (default false: FinBackup's own only).</summary>
         public bool IncludeUnmanaged { get; set; }
 

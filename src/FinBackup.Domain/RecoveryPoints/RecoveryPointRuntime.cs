@@ -25,6 +25,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public CopyLimits CopyLimits { get; set; } = CopyLimits.Default;
         /// <summary>Checks the destination key before copying (null: no check).</summary>
         public Func<string, IKmsKeyCheck> KmsKeys { get; set; }
+        /// <summary>Where restore metadata documents are stored per region (null: not stored).</summary>
+        public Func<string, IRestoreMetadataStore> RestoreMetadata { get; set; }
 
         public IRecoveryPointProvider Provider(string region, RecoveryPointKind kind)
         {

@@ -76,6 +76,7 @@ namespace FinBackup.Domain.RecoveryPoints
             tags[FinTags.SourceId] = source.RecoveryPointId;
             tags[FinTags.SourceRegion] = source.Region;
             tags.Remove(FinTags.LegalHold);
+            tags.Remove(FinTags.AdoptedAt);
             tags[FinTags.ManagedBy] = FinTags.ManagedByValue;
             return tags;
         }

@@ -26,6 +26,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public IList<string> VolumeIds { get; set; }
         /// <summary>EC2: volume ids of the region's pending snapshots when fetched in bulk; null to let the creator check.</summary>
         public IList<string> PendingSnapshotVolumeIds { get; set; }
+        /// <summary>The resource's restore metadata when discovery has it (FinResource.RestoreMetadata); else the creator captures it.</summary>
+        public IDictionary<string, string> RestoreMetadata { get; set; }
     }
 
     public sealed class TakeRecoveryPointResult
@@ -33,6 +35,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public FinRecoveryPoint Point { get; set; }
         /// <summary>True when the window already had this point (nothing new was created).</summary>
         public bool AlreadyExisted { get; set; }
+        /// <summary>Why the point's restore metadata could not be stored (the point itself is fine), or null.</summary>
+        public string MetadataWarning { get; set; }
     }
 
     /// <summary>
@@ -56,7 +60,9 @@ namespace FinBackup.Domain.RecoveryPoints
             var kinds = new List<RecoveryPointKind>();
             if (requested.Contains(RecoveryPointKindRequest.EbsSnapshotSet)) kinds.Add(RecoveryPointKind.EbsSnapshotSet);
             if (requested.Contains(RecoveryPointKindRequest.Ami)) kinds.Add(RecoveryPointKind.Ami);
-            if (kinds.Count == 0) kinds.Add(RecoveryPointKind.EbsSnapshotSet);
+            // An application whose policy names file backups but no EBS kind is protected on its instances by file backups
+            // only (taken there by Backup-FinFile); otherwise an EC2 instance defaults to an EBS snapshot set.
+            if (kinds.Count == 0 && !requested.Contains(RecoveryPointKindRequest.FileBackup)) kinds.Add(RecoveryPointKind.EbsSnapshotSet);
             return kinds;
         }
 
@@ -97,10 +103,12 @@ namespace FinBackup.Domain.RecoveryPoints
             var region = request.Region;
 
             var provider = _runtime.Provider(region, kind);
+            // The window's point of THIS policy: another policy covering the same resource has its own points.
             var existing = windowKnownEmpty ? null : provider.List(new RecoveryPointQuery
             {
                 ResourceIds = { request.ResourceId },
                 Window = window.Id,
+                PolicyName = request.Policy?.Name,
             }, cancellationToken).Where(p => p.State != RecoveryPointState.Failed && p.Kind == kind && !p.IsCopy)
               .OrderByDescending(p => p.CreatedAt).FirstOrDefault();
             if (existing != null) return new TakeRecoveryPointResult { Point = existing, AlreadyExisted = true };
@@ -110,16 +118,19 @@ namespace FinBackup.Domain.RecoveryPoints
                 FinErrorKind.NotImplemented, $"FinBackup does not take {kind} recovery points directly.",
                 kind == RecoveryPointKind.FileBackup ? "Use Backup-FinFile on the instance." : "Use -Kind EbsSnapshotSet, Ami or RdsSnapshot.");
             var tags = RecoveryPointTagCodec.ForNewPoint(kind, request.Application, request.Policy?.Name, request.ResourceId, window, now + retention.Value);
+            var createMetadata = new Dictionary<string, string>(request.RestoreMetadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
             var created = creator.Create(new CreateRecoveryPointRequest
             {
                 ResourceId = request.ResourceId,
-                Name = NameFor(kind, request.ResourceId, window),
+                Name = NameFor(kind, request.ResourceId, window, request.Policy?.Name),
                 Reboot = request.Reboot,
                 Tags = tags,
                 VolumeIds = request.VolumeIds != null && request.VolumeIds.Count > 0 ? request.VolumeIds : null,
                 PendingSnapshotVolumeIds = request.PendingSnapshotVolumeIds,
+                RestoreMetadata = createMetadata,
             }, cancellationToken);
-            return new TakeRecoveryPointResult { Point = created, AlreadyExisted = false };
+            var warning = Restore.RestoreMetadataRecorder.Record(_runtime, request.Policy, created, request.ResourceId, createMetadata, now, cancellationToken);
+            return new TakeRecoveryPointResult { Point = created, AlreadyExisted = false, MetadataWarning = warning };
         }
 
         /// <summary>Waits until the point is Available (or Failed), reporting progress; FinWaitTimedOut after the runtime's timeout.</summary>
@@ -152,15 +163,36 @@ namespace FinBackup.Domain.RecoveryPoints
             return current;
         }
 
-        /// <summary>A stable, service-valid name per resource and window (AMI name, DB snapshot identifier).</summary>
-        public static string NameFor(RecoveryPointKind kind, string resourceId, BackupWindow window)
+        /// <summary>A stable, service-valid name per resource and window (AMI name, DB snapshot identifier), without a policy.</summary>
+        public static string NameFor(RecoveryPointKind kind, string resourceId, BackupWindow window) => NameFor(kind, resourceId, window, null);
+
+        /// <summary>
+        /// A stable, service-valid name per resource, window and policy (AMI name, DB snapshot identifier):
+        /// fin-&lt;resource&gt;-&lt;policy hash&gt;-&lt;window start&gt;. Two policies covering the same resource get different
+        /// names (AMI names and DB snapshot identifiers are unique per account and region). The hash is the first 8 hex digits
+        /// of SHA-256 of the lower-cased policy name: short, stable, and valid in both kinds of name.
+        /// </summary>
+        public static string NameFor(RecoveryPointKind kind, string resourceId, BackupWindow window, string policyName)
         {
             var stamp = window.Start.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
             var cleaned = new string((resourceId ?? "resource").Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
             while (cleaned.Contains("--")) cleaned = cleaned.Replace("--", "-");
             if (kind == RecoveryPointKind.RdsSnapshot) stamp = stamp.ToLowerInvariant();
-            var name = "fin-" + cleaned + "-" + stamp;
-            return name.Length > 255 ? name.Substring(0, 255) : name;
+            var policy = string.IsNullOrEmpty(policyName) ? string.Empty : PolicyHash(policyName) + "-";
+            var prefix = "fin-" + cleaned + "-";
+            var max = 255 - policy.Length - stamp.Length;
+            if (prefix.Length > max) prefix = prefix.Substring(0, max - 1).TrimEnd('-') + "-";
+            return prefix + policy + stamp;
+        }
+
+        /// <summary>The first 8 hex digits of SHA-256 of the lower-cased policy name.</summary>
+        public static string PolicyHash(string policyName)
+        {
+            using (var sha = System.Security.Cryptography.SHA256.Create())
+            {
+                var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes((policyName ?? string.Empty).ToLowerInvariant()));
+                return BitConverter.ToString(hash, 0, 4).Replace("-", string.Empty).ToLowerInvariant();
+            }
         }
     }
 }

@@ -26,6 +26,13 @@ namespace FinBackup.Domain.Resources
         /// <summary>For instances: the attached volume ids.</summary>
         public IList<string> VolumeIds { get => _volumeIds; set => _volumeIds = RecoveryPoints.ExportableList.From(value); }
         public IDictionary<string, string> Tags { get => _tags; set => _tags = RecoveryPoints.ExportableTags.From(value); }
+        private IDictionary<string, string> _restoreMetadata = new RecoveryPoints.ExportableTags();
+        /// <summary>
+        /// What a restore needs to know (instance type, subnet, security groups, devices...; DB class, groups, port...), from the
+        /// describe call discovery already made; keys are <see cref="FinBackup.Domain.Restore.RestoreMetadataKeys"/>. Stored with each point taken.
+        /// Reads "key=value; key=value" in Export-Csv.
+        /// </summary>
+        public IDictionary<string, string> RestoreMetadata { get => _restoreMetadata; set => _restoreMetadata = RecoveryPoints.ExportableTags.From(value); }
         /// <summary>The policy that found it (Get-FinResource): its name, and its file, which New-FinSnapshot binds by property name.</summary>
         public string PolicyName { get; set; }
         public string PolicyPath { get; set; }

@@ -79,6 +79,24 @@ namespace FinBackup.Cmdlets
             if (error != null) ThrowFinError(error, region);
         }
 
+        /// <summary>
+        /// The policy a piped object came from, by its PolicyPath (objects carry the path, not the policy), unless -Policy
+        /// was given. Null when neither is known.
+        /// </summary>
+        protected global::FinBackup.Domain.Policy.BackupPolicy PolicyFromPipeline(global::FinBackup.Domain.Policy.BackupPolicy explicitPolicy, string policyPath, object target)
+        {
+            if (explicitPolicy != null || string.IsNullOrEmpty(policyPath)) return explicitPolicy;
+            try
+            {
+                return global::FinBackup.Policy.PolicyCache.Get(policyPath);
+            }
+            catch (global::FinBackup.Domain.FinBackupException ex)
+            {
+                ThrowFinError(ex, target);
+                return null;
+            }
+        }
+
         private IAwsSession OpenSession()
         {
             ValidateRegion(Region, "-Region");

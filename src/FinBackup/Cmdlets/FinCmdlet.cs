@@ -64,6 +64,55 @@ namespace FinBackup.Cmdlets
             ThrowFinError(exception, exception.ErrorId, ErrorCategoryMap.ToCategory(exception.Kind), target, exception.RecommendedAction);
         }
 
+        // ----- confirmation -----
+        // Cmdlet.ShouldProcess/ShouldContinue prompt through the host. A host without a UI (a hosted runspace, SSM Run Command,
+        // a scheduler, pwsh -NonInteractive) either has no UI object (NullReferenceException deep in the engine) or refuses to
+        // prompt. Every FinBackup cmdlet asks through these, so such a host gets one clear FinBackup error instead.
+
+        /// <summary>ShouldProcess that fails with FinConfirmationUnavailable when the host cannot ask.</summary>
+        public new bool ShouldProcess(string target) => Ask(() => base.ShouldProcess(target), target);
+
+        /// <summary>ShouldProcess that fails with FinConfirmationUnavailable when the host cannot ask.</summary>
+        public new bool ShouldProcess(string target, string action) => Ask(() => base.ShouldProcess(target, action), target);
+
+        /// <summary>ShouldProcess that fails with FinConfirmationUnavailable when the host cannot ask.</summary>
+        public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption) =>
+            Ask(() => base.ShouldProcess(verboseDescription, verboseWarning, caption), verboseDescription);
+
+        /// <summary>ShouldProcess (with the reason) that fails with FinConfirmationUnavailable when the host cannot ask.</summary>
+        public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption, out ShouldProcessReason shouldProcessReason)
+        {
+            var reason = ShouldProcessReason.None;
+            var answer = Ask(() => base.ShouldProcess(verboseDescription, verboseWarning, caption, out reason), verboseDescription);
+            shouldProcessReason = reason;
+            return answer;
+        }
+
+        /// <summary>ShouldContinue that fails with FinConfirmationUnavailable when the host cannot ask.</summary>
+        public new bool ShouldContinue(string query, string caption) => Ask(() => base.ShouldContinue(query, caption), query);
+
+        private bool Ask(Func<bool> ask, string target)
+        {
+            try
+            {
+                return ask();
+            }
+            catch (Exception ex) when (ex is NullReferenceException || ex is System.Management.Automation.Host.HostException ||
+                                       ex is PSInvalidOperationException || ex is NotImplementedException || ex is NotSupportedException ||
+                                       ex is InvalidOperationException)
+            {
+                var name = MyInvocation?.MyCommand?.Name ?? "This cmdlet";
+                var hasForce = MyInvocation?.MyCommand?.Parameters?.ContainsKey("Force") == true;
+                var how = hasForce ? "add -Force (or -Confirm:$false)" : "add -Confirm:$false";
+                ThrowFinError(new FinBackupException("FinConfirmationUnavailable", FinErrorKind.InvalidArgument,
+                        $"{name} needs confirmation for '{target}', but this host cannot ask (no interactive console: a scheduler, Systems Manager Run Command, " +
+                        "pwsh -NonInteractive or a hosted runspace). Nothing was changed.",
+                        $"To run unattended, confirm on the command line: {how} to {name}; -WhatIf previews without changing anything.", ex),
+                    target);
+                return false;
+            }
+        }
+
         protected void WriteFinProgress(int activityId, string activity, string status, int percent, string currentOperation = null, int parentActivityId = -1)
         {
             var record = new ProgressRecord(activityId, activity, string.IsNullOrEmpty(status) ? " " : status)

@@ -135,7 +135,7 @@ namespace FinBackup.Cmdlets
                 catch (FinBackupException ex)
                 {
                     CompleteFinProgress(ProgressId, Activity);
-                    ThrowFinError(new FinBackupException("FinSandboxSeedFailed", ex.Kind, "Seeding the sandbox failed: " + ex.Message,
+                    ThrowFinError(new FinBackupException("FinSandboxSeedFailed", FinErrorIds.KindOf("FinSandboxSeedFailed"), "Seeding the sandbox failed: " + ex.Message,
                         "Run Stop-FinSandbox, then Start-FinSandbox again. Check that the moto version supports the services (moto 5.x).", ex), sandbox.EndpointUrl);
                 }
             }

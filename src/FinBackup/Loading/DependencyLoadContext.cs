@@ -60,10 +60,13 @@ namespace FinBackup.Loading
     {
         private static DependencyLoadContext _context;
 
+        private static Func<AssemblyLoadContext, AssemblyName, Assembly> _hook;
+
         internal static void Install(string moduleDirectory, string dependencyDirectory)
         {
-            _context = new DependencyLoadContext(moduleDirectory, dependencyDirectory);
-            AssemblyLoadContext.Default.Resolving += (ctx, name) =>
+            // One context per process: a re-import after Remove-Module reuses it (a loaded context cannot be replaced).
+            if (_context == null) _context = new DependencyLoadContext(moduleDirectory, dependencyDirectory);
+            _hook = (ctx, name) =>
             {
                 if (string.Equals(name.Name, "FinBackup.Domain", StringComparison.OrdinalIgnoreCase))
                 {
@@ -75,6 +78,14 @@ namespace FinBackup.Loading
                 }
                 return null;
             };
+            AssemblyLoadContext.Default.Resolving += _hook;
+        }
+
+        internal static void Uninstall()
+        {
+            if (_hook == null) return;
+            AssemblyLoadContext.Default.Resolving -= _hook;
+            _hook = null;
         }
 
         /// <summary>For tests and -Verbose: the context FinBackup.Aws lives in.</summary>

@@ -1,20 +1,21 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace FinBackup.Loading
 {
     /// <summary>
-    /// Runs when Import-Module loads FinBackup.dll. Makes FinBackup.Aws and the AWS SDK load from
-    /// <c>dependencies/</c>: in an isolated load context on PowerShell 7 (so any other AWSSDK.Core the session
-    /// already has, e.g. from AWS.Tools, is left alone), through an assembly resolver on Windows PowerShell.
+    /// Runs when Import-Module loads FinBackup.dll, and when Remove-Module removes it. Makes FinBackup.Aws and the AWS SDK
+    /// load from <c>dependencies/</c>: in an isolated load context on PowerShell 7 (so any other AWSSDK.Core the session
+    /// already has, e.g. from AWS.Tools, is left alone), through an assembly resolver on Windows PowerShell that answers only
+    /// for FinBackup's own dependencies, by full name. Remove-Module unhooks both.
     /// </summary>
-    public sealed class ModuleInitializer : IModuleAssemblyInitializer
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
         private static readonly object Gate = new object();
         private static bool _installed;
+        private static NetFrameworkDependencyResolver _resolver;
 
         internal static string ModuleDirectory =>
             Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location);
@@ -22,6 +23,8 @@ namespace FinBackup.Loading
         internal static string DependencyDirectory => Path.Combine(ModuleDirectory, "dependencies");
 
         public void OnImport() => Install();
+
+        public void OnRemove(PSModuleInfo module) => Uninstall();
 
         /// <summary>Idempotent; also called by cmdlets in case the assembly was loaded without Import-Module.</summary>
         internal static void Install()
@@ -31,7 +34,8 @@ namespace FinBackup.Loading
                 if (_installed) return;
                 if (IsNetFramework)
                 {
-                    AppDomain.CurrentDomain.AssemblyResolve += ResolveOnNetFramework;
+                    _resolver = new NetFrameworkDependencyResolver(DependencyDirectory);
+                    AppDomain.CurrentDomain.AssemblyResolve += _resolver.Resolve;
                 }
                 else
                 {
@@ -41,14 +45,32 @@ namespace FinBackup.Loading
             }
         }
 
+        /// <summary>Removes the resolver (Windows PowerShell) or the default context's hook (PowerShell 7).</summary>
+        internal static void Uninstall()
+        {
+            lock (Gate)
+            {
+                if (!_installed) return;
+                if (_resolver != null)
+                {
+                    AppDomain.CurrentDomain.AssemblyResolve -= _resolver.Resolve;
+                    _resolver = null;
+                }
+                else
+                {
+                    CoreLoadContextInstaller.Uninstall();
+                }
+                _installed = false;
+            }
+        }
+
+        /// <summary>For tests: whether a resolver or load-context hook is installed now.</summary>
+        internal static bool IsInstalled
+        {
+            get { lock (Gate) return _installed; }
+        }
+
         internal static bool IsNetFramework =>
             RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
-
-        private static Assembly ResolveOnNetFramework(object sender, ResolveEventArgs args)
-        {
-            var name = new AssemblyName(args.Name).Name;
-            var candidate = Path.Combine(DependencyDirectory, name + ".dll");
-            return File.Exists(candidate) ? Assembly.LoadFrom(candidate) : null;
-        }
     }
 }

@@ -43,7 +43,7 @@ namespace FinBackup.Policy
             }
             catch (FinBackupException ex)
             {
-                throw new FinBackupException("FinPolicyPathUnreadable", ex.Kind,
+                throw new FinBackupException("FinPolicyPathUnreadable", FinErrorKind.InvalidData,
                     $"The policy '{path}' that these objects came from cannot be read again: {ex.Message}",
                     "Pass the policy explicitly: -Policy (Import-FinBackupPolicy <path>).", ex);
             }

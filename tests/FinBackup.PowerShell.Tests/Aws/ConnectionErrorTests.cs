@@ -56,22 +56,26 @@ public sealed class ConnectionErrorTests : IDisposable
     [Fact]
     public void Missing_region_names_the_fix()
     {
-        using var host = new ModuleHost();
-        var previous = (Environment.GetEnvironmentVariable("AWS_REGION"), Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"), Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE"));
-        Environment.SetEnvironmentVariable("AWS_REGION", null);
-        Environment.SetEnvironmentVariable("AWS_DEFAULT_REGION", null);
-        Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", _credentials);
+        // An admin's shell may name a region anywhere: AWS_REGION, AWS_DEFAULT_REGION, AWS_PROFILE's profile, the config
+        // file's default profile; and the SDK remembers a region once it has read one in a process. So this runs in a fresh
+        // process with every source of a region emptied (an empty config file), where "no region" really is no region.
+        var emptyConfig = Path.Combine(Path.GetTempPath(), "fin-empty-config-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(emptyConfig, string.Empty);
         try
         {
-            var e = SingleError(host.Run("Test-FinAwsConnection -AccessKey AKIA -SecretKey s"));
-            Assert.Equal("FinRegionMissing,FinBackup.Cmdlets.TestFinAwsConnectionCommand", e.FullyQualifiedErrorId);
-            Assert.Contains("-Region", e.ErrorDetails.RecommendedAction);
+            var r = FinBackup.PowerShell.Tests.Module.PwshProcess.Run(
+                "Import-Module FinBackup -ErrorAction Stop; try { Test-FinAwsConnection -AccessKey AKIA -SecretKey s -ErrorAction Stop } catch { 'ID=' + $_.FullyQualifiedErrorId; 'FIX=' + $_.ErrorDetails.RecommendedAction }",
+                environment: new Dictionary<string, string>
+                {
+                    ["AWS_REGION"] = "", ["AWS_DEFAULT_REGION"] = "", ["AWS_PROFILE"] = "",
+                    ["AWS_SHARED_CREDENTIALS_FILE"] = _credentials, ["AWS_CONFIG_FILE"] = emptyConfig,
+                });
+            Assert.Contains("ID=FinRegionMissing,FinBackup.Cmdlets.TestFinAwsConnectionCommand", r.Stdout);
+            Assert.Matches("FIX=.*-Region", r.Stdout);
         }
         finally
         {
-            Environment.SetEnvironmentVariable("AWS_REGION", previous.Item1);
-            Environment.SetEnvironmentVariable("AWS_DEFAULT_REGION", previous.Item2);
-            Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", previous.Item3);
+            File.Delete(emptyConfig);
         }
     }
 

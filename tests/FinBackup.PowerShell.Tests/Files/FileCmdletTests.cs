@@ -70,13 +70,13 @@ public sealed class FileCmdletTests : IDisposable
             new Dictionary<string, object?> { ["p"] = point });
         Assert.Empty(whatIf.Errors);
         Assert.False(Directory.Exists(dest) && Directory.EnumerateFiles(dest, "*", SearchOption.AllDirectories).Any());
-        var planned = whatIf.Output.Single();
-        Assert.Equal(1L, planned.Properties["FilesNotWritten"].Value);
-        Assert.Equal(0L, planned.Properties["FilesRestored"].Value);
+        Assert.Empty(whatIf.Output); // -WhatIf lists the files ("What if: ...") and returns nothing
 
         var restored = host.Run($"$p | Invoke-FinRestore -Destination '{dest}' -Confirm:$false {_conn}", new Dictionary<string, object?> { ["p"] = point });
         Assert.Empty(restored.Errors);
         Assert.Equal(3L, restored.Output.Single().Properties["FilesRestored"].Value);
+        Assert.Equal("FinRestoreResult", restored.Output.Single().BaseObject.GetType().Name);
+        Assert.Equal("Available", restored.Output.Single().Properties["Status"].Value.ToString());
         Assert.Equal(Sha(Path.Combine(ledger, "journal.bin")), Sha(Path.Combine(dest, "ledger", "journal.bin")));
         Assert.Equal("november", File.ReadAllText(Path.Combine(dest, "ledger", "2026-11-01", "a.dat")));
 
@@ -84,7 +84,7 @@ public sealed class FileCmdletTests : IDisposable
         File.WriteAllText(Path.Combine(dest, "ledger", "2026-11-01", "a.dat"), "edited");
         var again = host.Run($"Invoke-FinRestore -RecoveryPointId '{point.Properties["RecoveryPointId"].Value}' -Bucket fin-backup-use1 -Destination '{dest}' -Confirm:$false {_conn}");
         Assert.Equal(3, again.Errors.Count);
-        Assert.All(again.Errors, e => Assert.Equal("FinRestoreFileExists,FinBackup.Cmdlets.Files.InvokeFinRestoreCommand", e.FullyQualifiedErrorId));
+        Assert.All(again.Errors, e => Assert.Equal("FinRestoreFileExists,FinBackup.Cmdlets.Restore.InvokeFinRestoreCommand", e.FullyQualifiedErrorId));
         Assert.Equal("edited", File.ReadAllText(Path.Combine(dest, "ledger", "2026-11-01", "a.dat")));
     }
 
@@ -123,7 +123,7 @@ public sealed class FileCmdletTests : IDisposable
         var dest = Path.Combine(_root, "restore-listed");
         var whatIf = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' {_conn} | Invoke-FinRestore -Destination '{dest}' -Include 'ledger/2026-11-*' -WhatIf {_conn}");
         Assert.Empty(whatIf.Errors);
-        Assert.Equal(1L, whatIf.Output.Single().Properties["FilesNotWritten"].Value);
+        Assert.Empty(whatIf.Output); // -WhatIf lists what it would write and returns nothing
         Assert.False(Directory.Exists(dest));
     }
 
@@ -222,6 +222,8 @@ public sealed class FileCmdletTests : IDisposable
         var restored = host.Run($"Get-FinRecoveryPoint -Kind FileBackup -Application 'Agent payment' {_conn} | Invoke-FinRestore -Destination '{dest}' -Confirm:$false {_conn}");
         Assert.Empty(restored.Errors);
         Assert.Equal(3L, restored.Output.Single().Properties["FilesRestored"].Value);
+        Assert.Equal("FinRestoreResult", restored.Output.Single().BaseObject.GetType().Name);
+        Assert.Equal("Available", restored.Output.Single().Properties["Status"].Value.ToString());
     }
 
     [Fact]
@@ -262,13 +264,13 @@ public sealed class FileCmdletTests : IDisposable
     }
 
     [Fact]
-    public void InvokeFinRestore_reports_other_kinds_as_not_supported()
+    public void InvokeFinRestore_refuses_a_point_that_is_not_available_yet()
     {
         using var host = new ModuleHost();
-        var r = host.Run($"[FinBackup.Domain.RecoveryPoints.FinRecoveryPoint]@{{ RecoveryPointId = 'snap-set-1'; Kind = 'EbsSnapshotSet' }} | Invoke-FinRestore -Destination '{_root}/x' -Confirm:$false {_conn}");
+        var r = host.Run($"[FinBackup.Domain.RecoveryPoints.FinRecoveryPoint]@{{ RecoveryPointId = 'snap-set-1'; Kind = 'EbsSnapshotSet'; State = 'Pending' }} | Invoke-FinRestore -Confirm:$false {_conn}");
         var error = Assert.Single(r.Errors);
-        Assert.Equal("FinRestoreKindNotSupported,FinBackup.Cmdlets.Files.InvokeFinRestoreCommand", error.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.NotImplemented, error.CategoryInfo.Category);
+        Assert.Equal("FinRestorePointNotAvailable,FinBackup.Cmdlets.Restore.InvokeFinRestoreCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
     }
 
     [Fact]

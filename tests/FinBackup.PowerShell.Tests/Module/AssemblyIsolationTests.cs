@@ -80,3 +80,53 @@ Test-FinAwsConnection -EndpointUrl '{_moto.EndpointUrl}' -Region us-east-1 -Cred
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
     }
 }
+
+/// <summary>
+/// The Windows PowerShell resolver (NetFrameworkDependencyResolver) answers only for FinBackup's own dependencies, by full
+/// identity, and Remove-Module unhooks FinBackup's loader. The resolver's matching runs here on .NET; hooking it into
+/// AppDomain.AssemblyResolve happens only on .NET Framework, which this machine does not have.
+/// </summary>
+public sealed class DependencyResolverTests
+{
+    [Fact]
+    public void The_resolver_answers_only_for_the_exact_identity_of_a_file_in_dependencies()
+    {
+        var script = @"
+Import-Module FinBackup -ErrorAction Stop
+$asm = (Get-Module FinBackup).ImplementingAssembly
+$type = $asm.GetType('FinBackup.Loading.NetFrameworkDependencyResolver', $true)
+$dir = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($asm.Location), 'dependencies')
+$flags = [System.Reflection.BindingFlags]'NonPublic,Instance'
+$resolver = $type.GetConstructor($flags, $null, [type[]]@([string]), $null).Invoke(@($dir))
+$find = $type.GetMethod('Find', $flags)
+$core = [System.Reflection.AssemblyName]::GetAssemblyName([System.IO.Path]::Combine($dir, 'AWSSDK.Core.dll'))
+'EXACT=' + [bool]$find.Invoke($resolver, @($core.FullName))
+'SIMPLE=' + [bool]$find.Invoke($resolver, @('AWSSDK.Core'))
+$older = $core.FullName -replace 'Version=[0-9.]+', 'Version=3.3.0.0'
+'OLDER=' + [bool]$find.Invoke($resolver, @($older))
+$token = $core.FullName -replace 'PublicKeyToken=[0-9a-f]+', 'PublicKeyToken=0123456789abcdef'
+'TOKEN=' + [bool]$find.Invoke($resolver, @($token))
+'OTHER=' + [bool]$find.Invoke($resolver, @('Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed'))
+$init = $asm.GetType('FinBackup.Loading.ModuleInitializer', $true)
+$installed = $init.GetProperty('IsInstalled', [System.Reflection.BindingFlags]'NonPublic,Static')
+'BEFORE=' + $installed.GetValue($null)
+Remove-Module FinBackup
+'REMOVED=' + $installed.GetValue($null)
+Import-Module FinBackup -ErrorAction Stop
+'REIMPORTED=' + $installed.GetValue($null)
+$null = Get-FinDefault
+'WORKS=True'
+";
+        var r = PwshProcess.Run(script);
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}");
+        Assert.Contains("EXACT=True", r.Stdout);
+        Assert.Contains("SIMPLE=False", r.Stdout);
+        Assert.Contains("OLDER=False", r.Stdout);
+        Assert.Contains("TOKEN=False", r.Stdout);
+        Assert.Contains("OTHER=False", r.Stdout);
+        Assert.Contains("BEFORE=True", r.Stdout);
+        Assert.Contains("REMOVED=False", r.Stdout);
+        Assert.Contains("REIMPORTED=True", r.Stdout);
+        Assert.Contains("WORKS=True", r.Stdout);
+    }
+}

@@ -14,6 +14,9 @@ public sealed class DemoTests
         Assert.Matches(@"RdsSnapshot\s+Cross-sell\s+us-west-2", r.Stdout); // DR copy
         Assert.DoesNotMatch(@"(?m)^.{121,}$", r.Stdout.Replace("\r", ""));   // every table fits the 120 columns of a redirected pwsh
         Assert.Matches(@"FileBackup\s+Agent payment", r.Stdout);
+        Assert.Matches(@"RdsSnapshot\s+Cross-sell\s+us-east-1\s+Available", r.Stdout);  // a database restored
+        Assert.Matches(@"Ami\s+Cross-sell\s+us-east-1\s+Available", r.Stdout);          // an instance restored
+        Assert.Matches(@"RdsDbInstance\s+us-east-1\s+Removed\s+cross-sell-db-restored", r.Stdout);
         Assert.Contains("NewestAvailableForResourceInRegion", r.Stdout);
         Assert.Contains("== Stopping the sandbox", r.Stdout);
     }

@@ -16,6 +16,20 @@ public static class PwshProcess
     public static Result Command(string command, int timeoutSeconds = 120, IDictionary<string, string>? environment = null) =>
         Run(new[] { "-Command", command }, timeoutSeconds, environment);
 
+    /// <summary>
+    /// `dotnet pwsh -NoProfile -NonInteractive [hostArguments] -Command &lt;command&gt;` with out/ first on PSModulePath, so
+    /// `Import-Module FinBackup` finds the built module (as it does for an admin who copied it into a module folder).
+    /// </summary>
+    public static Result Run(string command, int timeoutSeconds = 120, IDictionary<string, string>? environment = null, params string[] hostArguments)
+    {
+        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        var outDir = Path.GetDirectoryName(RepoPaths.ModuleDirectory)!;
+        if (!env.ContainsKey("PSModulePath"))
+            env["PSModulePath"] = outDir + Path.PathSeparator + (Environment.GetEnvironmentVariable("PSModulePath") ?? string.Empty);
+        return Run(hostArguments.Where(a => !a.Equals("-NonInteractive", StringComparison.OrdinalIgnoreCase)).Concat(new[] { "-Command", command }).ToArray(),
+            timeoutSeconds, env);
+    }
+
     /// <summary>`dotnet pwsh -NoProfile -NonInteractive -File &lt;path&gt; [args]`.</summary>
     public static Result File(string path, int timeoutSeconds = 120, IDictionary<string, string>? environment = null, params string[] args) =>
         Run(new[] { "-File", path }.Concat(args).ToArray(), timeoutSeconds, environment);

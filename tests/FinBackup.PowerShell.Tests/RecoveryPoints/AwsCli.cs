@@ -7,7 +7,15 @@ namespace FinBackup.PowerShell.Tests.RecoveryPoints;
 internal sealed class AwsCli
 {
     private readonly string _endpoint;
-    public AwsCli(string endpoint) { _endpoint = endpoint; }
+    private readonly string _accessKey;
+    private readonly string _secretKey;
+
+    public AwsCli(string endpoint, string accessKey = "testing", string secretKey = "testing")
+    {
+        _endpoint = endpoint;
+        _accessKey = accessKey;
+        _secretKey = secretKey;
+    }
 
     public JsonElement Json(params string[] args)
     {
@@ -23,10 +31,14 @@ internal sealed class AwsCli
         psi.ArgumentList.Add("--output");
         psi.ArgumentList.Add("json");
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["AWS_ACCESS_KEY_ID"] = "testing";
-        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
+        psi.Environment["AWS_ACCESS_KEY_ID"] = _accessKey;
+        psi.Environment["AWS_SECRET_ACCESS_KEY"] = _secretKey;
+        psi.Environment.Remove("AWS_SESSION_TOKEN");
+        psi.Environment.Remove("AWS_PROFILE");
         psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         psi.Environment["AWS_PAGER"] = "";
+        psi.Environment["AWS_DEFAULT_REGION"] = "us-east-1";
+        psi.Environment.Remove("AWS_REGION");
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEnd();

@@ -62,6 +62,17 @@ internal sealed class BotocoreModel
         return problems;
     }
 
+    /// <summary>Query-string parameter names (locationName) the operation's input shape declares.</summary>
+    public HashSet<string> QueryParameters(string operation)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var shapeName = _model.GetProperty("operations").GetProperty(operation).GetProperty("input").GetProperty("shape").GetString()!;
+        foreach (var m in Shape(shapeName).GetProperty("members").EnumerateObject())
+            if (m.Value.TryGetProperty("location", out var loc) && loc.GetString() == "querystring")
+                names.Add(m.Value.GetProperty("locationName").GetString()!);
+        return names;
+    }
+
     private JsonElement Shape(string name) => _model.GetProperty("shapes").GetProperty(name);
 
     private void ValidateValue(JsonElement value, string shapeName, string where, List<string> problems)

@@ -133,6 +133,34 @@ public sealed class ConnectionResolverTests : IDisposable
     }
 
     [Fact]
+    public void Sandbox_session_defaults_beat_environment_keys_AWS_PROFILE_and_the_default_profile()
+    {
+        // An admin's shell: keys, a profile name and a region in the environment, and a [default] profile on disk.
+        // Start-FinSandbox sets session defaults (endpoint + region); as in AWS.Tools, session defaults rank above the environment.
+        _env["AWS_ACCESS_KEY_ID"] = "AKIAENV"; _env["AWS_SECRET_ACCESS_KEY"] = "env"; _env["AWS_REGION"] = "sa-east-1";
+        _env["AWS_PROFILE"] = "no-such-profile";
+        var r = Resolve(new AwsConnectionRequest { Defaults = new FinSessionDefaults { EndpointUrl = "http://127.0.0.1:5999", Region = "us-east-1" } });
+        Assert.Equal(AwsConnectionResolver.SandboxAccessKey, KeyOf(r));
+        Assert.StartsWith("sandbox dummy credentials", r.CredentialSource);
+        Assert.Equal("us-east-1", r.Region);
+        Assert.Equal("session default (Set-FinDefault)", r.RegionSource);
+
+        // The same for -EndpointUrl on the command line: the sandbox endpoint was given explicitly.
+        r = Resolve(new AwsConnectionRequest { EndpointUrl = "http://127.0.0.1:5999", Region = "us-east-1" });
+        Assert.Equal(AwsConnectionResolver.SandboxAccessKey, KeyOf(r));
+
+        // An explicit -ProfileName still beats the sandbox defaults.
+        r = Resolve(new AwsConnectionRequest { ProfileName = "ops", Defaults = new FinSessionDefaults { EndpointUrl = "http://127.0.0.1:5999", Region = "us-east-1" } });
+        Assert.Equal("AKIAOPS", KeyOf(r));
+
+        // A loopback endpoint from the environment ranks with the environment: the environment's keys win.
+        _env.Remove("AWS_PROFILE");
+        _env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:5999";
+        r = Resolve(new AwsConnectionRequest());
+        Assert.Equal("AKIAENV", KeyOf(r));
+    }
+
+    [Fact]
     public void Environment_keys_beat_AWS_PROFILE_which_beats_the_default_profile()
     {
         _env["AWS_PROFILE"] = "envprofile";

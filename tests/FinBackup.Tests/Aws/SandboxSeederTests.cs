@@ -66,9 +66,18 @@ public sealed class SandboxSeederTests
             var versioning = await ctx.S3(region).GetBucketVersioningAsync(new Amazon.S3.Model.GetBucketVersioningRequest { BucketName = bucket });
             Assert.Equal(Amazon.S3.VersionStatus.Enabled, versioning.VersioningConfig.Status);
 
-            // Secrets Manager (protocol client): encrypted with the region's key.
+            // Secrets Manager (protocol client): created in the primary region with its key, replicated to the DR region.
             var secret = await ctx.SecretsManager(region).DescribeSecretAsync("fin/restore/agent-payment");
-            Assert.Equal(key.Arn, secret!.KmsKeyId);
+            Assert.NotNull(secret);
+            if (region == "us-east-1")
+            {
+                Assert.Equal(key.Arn, secret!.KmsKeyId);
+                Assert.Equal("InSync", secret.ReplicationStatus["us-west-2"]);
+            }
+            else
+            {
+                Assert.Equal("us-east-1", secret!.PrimaryRegion);
+            }
 
             // AWS Backup (protocol client): the vault with the region's key.
             var vault = await ctx.Backup(region).DescribeBackupVaultAsync("fin-backup-vault");

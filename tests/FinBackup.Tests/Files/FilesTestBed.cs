@@ -108,6 +108,27 @@ public sealed class FilesTestBed : IDisposable
     public int CountObjects(string bucket, string prefix) =>
         Context.S3(bucket == DrBucket ? Dr : Primary).ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix }).GetAwaiter().GetResult().S3Objects?.Count ?? 0;
 
+    /// <summary>Runs the AWS CLI against moto (an independent client), e.g. <c>Aws("s3", "rm", "s3://b/k")</c>; returns stdout.</summary>
+    public string Aws(params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("aws") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["AWS_ACCESS_KEY_ID"] = "testing";
+        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
+        psi.Environment.Remove("AWS_SESSION_TOKEN");
+        psi.Environment.Remove("AWS_PROFILE");
+        psi.Environment["AWS_DEFAULT_REGION"] = Primary;
+        psi.Environment["AWS_REGION"] = Primary;
+        psi.Environment["AWS_ENDPOINT_URL"] = Moto.EndpointUrl;
+        psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(120_000), "aws " + string.Join(" ", args) + " took more than 2 minutes");
+        Assert.True(process.ExitCode == 0, $"aws {string.Join(" ", args)}: exit {process.ExitCode}: {stderr.Result}");
+        return stdout.Result;
+    }
+
     public void Dispose()
     {
         foreach (var d in _dirs)

@@ -9,12 +9,12 @@ public sealed class AwsErrorMappingTests
     [Theory]
     [InlineData("RequestLimitExceeded", "FinAwsThrottled", FinErrorKind.LimitsExceeded)]
     [InlineData("Throttling", "FinAwsThrottled", FinErrorKind.LimitsExceeded)]
-    [InlineData("InvalidInstanceID.NotFound", "FinResourceNotFound", FinErrorKind.ObjectNotFound)]
+    [InlineData("InvalidInstanceID.NotFound", "FinAwsNotFound", FinErrorKind.ObjectNotFound)]   // one table: the id every adapter gives (was FinResourceNotFound here only)
     [InlineData("InvalidKMSKey.NotFound", "FinKmsKeyNotFound", FinErrorKind.ObjectNotFound)]
     [InlineData("SnapshotLimitExceeded", "FinSnapshotQuotaExceeded", FinErrorKind.LimitsExceeded)]
     [InlineData("ResourceLimitExceeded", "FinSnapshotQuotaExceeded", FinErrorKind.LimitsExceeded)]
     [InlineData("KMS.DisabledException", "FinKmsKeyUnusable", FinErrorKind.SecurityError)]
-    [InlineData("UnauthorizedOperation", "FinAccessDenied", FinErrorKind.PermissionDenied)]
+    [InlineData("UnauthorizedOperation", "FinAwsAccessDenied", FinErrorKind.PermissionDenied)]   // one table (was FinAccessDenied here only)
     [InlineData("IncorrectState", "FinAwsRequestFailed", FinErrorKind.InvalidOperation)]
     public void EC2_error_codes_become_stable_error_ids(string code, string errorId, FinErrorKind kind)
     {

@@ -16,7 +16,7 @@ namespace FinBackup.Aws.Services.Backup
     /// AWS Backup (REST-JSON, API 2018-11-15): the vault, plan, selection, vault-lock, recovery-point and copy-job
     /// operations FinBackup uses. Get one from <see cref="AwsClientContext.Backup"/>.
     /// </summary>
-    public sealed class BackupClient
+    public sealed partial class BackupClient
     {
         private readonly RestJsonProtocolClient _rest;
 
@@ -277,6 +277,11 @@ namespace FinBackup.Aws.Services.Backup
             EncryptionKeyArn = r.Str("EncryptionKeyArn"),
             IsEncrypted = r.Bool("IsEncrypted") ?? false,
             BackupSizeInBytes = r.Long("BackupSizeInBytes"),
+            BackupVaultArn = r.Str("BackupVaultArn"),
+            SourceBackupVaultArn = r.Str("SourceBackupVaultArn"),
+            ResourceName = r.Str("ResourceName"),
+            DeleteAfterDays = r.Obj("Lifecycle")?.Long("DeleteAfterDays"),
+            MoveToColdStorageAt = r.Obj("CalculatedLifecycle")?.Date("MoveToColdStorageAt"),
         };
     }
 }

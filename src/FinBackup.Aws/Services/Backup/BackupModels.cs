@@ -79,6 +79,13 @@ namespace FinBackup.Aws.Services.Backup
         public string EncryptionKeyArn { get; set; }
         public bool IsEncrypted { get; set; }
         public long? BackupSizeInBytes { get; set; }
+        public string BackupVaultArn { get; set; }
+        /// <summary>Set on copies: the vault the point was copied from.</summary>
+        public string SourceBackupVaultArn { get; set; }
+        public string ResourceName { get; set; }
+        /// <summary>The point's lifecycle (Lifecycle.DeleteAfterDays), and when it moves to cold storage.</summary>
+        public long? DeleteAfterDays { get; set; }
+        public DateTime? MoveToColdStorageAt { get; set; }
     }
 
     public sealed class BackupCopyJobRequest

@@ -160,6 +160,66 @@ namespace FinBackup.Aws.Services.Rds
             return ReadInstance(result.Child("DBInstance"));
         }
 
+        /// <summary>RestoreDBInstanceFromDBSnapshot (SnapshotIdentifier set) or RestoreDBInstanceToPointInTime (SourceIdentifier set).</summary>
+        public async Task<RdsDbInstance> RestoreDBInstanceAsync(RdsRestoreInstanceRequest request, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            var pitr = !string.IsNullOrEmpty(request.SourceIdentifier);
+            var p = new QueryParameters();
+            if (pitr)
+            {
+                p.Add("SourceDBInstanceIdentifier", request.SourceIdentifier).Add("TargetDBInstanceIdentifier", request.TargetIdentifier);
+                if (request.UseLatestRestorableTime) p.Add("UseLatestRestorableTime", true);
+                else if (request.RestoreTime.HasValue)
+                    p.Add("RestoreTime", request.RestoreTime.Value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                p.Add("DBInstanceIdentifier", request.TargetIdentifier).Add("DBSnapshotIdentifier", request.SnapshotIdentifier);
+            }
+            p.Add("DBInstanceClass", request.InstanceClass)
+             .Add("DBSubnetGroupName", request.SubnetGroupName)
+             .Add("DBParameterGroupName", request.ParameterGroupName)
+             .Add("OptionGroupName", request.OptionGroupName)
+             .Add("MultiAZ", request.MultiAZ)
+             .Add("Port", request.Port);
+            if (request.VpcSecurityGroupIds != null && request.VpcSecurityGroupIds.Count > 0) p.AddList("VpcSecurityGroupIds", "VpcSecurityGroupId", request.VpcSecurityGroupIds);
+            p.AddTags("Tags", request.Tags);
+            var action = pitr ? "RestoreDBInstanceToPointInTime" : "RestoreDBInstanceFromDBSnapshot";
+            var result = await _query.InvokeAsync(action, p, cancellationToken).ConfigureAwait(false);
+            return ReadInstance(result.Child("DBInstance"));
+        }
+
+        /// <summary>ModifyDBInstance with ApplyImmediately: the master password (never logged) or ManageMasterUserPassword.</summary>
+        public async Task ModifyMasterPasswordAsync(string identifier, string password, bool manage, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            var p = new QueryParameters().Add("DBInstanceIdentifier", identifier).Add("ApplyImmediately", true);
+            if (manage) p.Add("ManageMasterUserPassword", true);
+            else p.Add("MasterUserPassword", password);
+            await _query.InvokeAsync("ModifyDBInstance", p, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>DeleteDBInstance without a final snapshot, deleting its automated backups (a restored copy).</summary>
+        public async Task DeleteDBInstanceAsync(string identifier, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            var p = new QueryParameters().Add("DBInstanceIdentifier", identifier).Add("SkipFinalSnapshot", true).Add("DeleteAutomatedBackups", true);
+            await _query.InvokeAsync("DeleteDBInstance", p, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The earliest restorable time from the instance's automated backups (RestoreWindow), or null when not reported.</summary>
+        public async Task<DateTime?> EarliestRestorableTimeAsync(string dbiResourceId, string identifier, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            var p = new QueryParameters().Add("DbiResourceId", dbiResourceId).Add("DBInstanceIdentifier", dbiResourceId == null ? identifier : null);
+            try
+            {
+                var result = await _query.InvokeAsync("DescribeDBInstanceAutomatedBackups", p, cancellationToken).ConfigureAwait(false);
+                return result.Items("DBInstanceAutomatedBackups").Select(b => b.Child("RestoreWindow")?.Date("EarliestTime")).FirstOrDefault(d => d.HasValue);
+            }
+            catch (AwsServiceException ex) when (ex.ErrorCode == "DBInstanceAutomatedBackupNotFound" || ex.ErrorCode == "DBInstanceAutomatedBackupNotFoundFault")
+            {
+                return null;
+            }
+        }
+
         private static bool IsSnapshotNotFound(string code) => code == "DBSnapshotNotFound" || code == "DBSnapshotNotFoundFault";
 
         private static RdsDbInstance ReadInstance(XElement e) => new RdsDbInstance
@@ -177,6 +237,16 @@ namespace FinBackup.Aws.Services.Rds
             DbiResourceId = e.Text("DbiResourceId"),
             CreateTime = e.Date("InstanceCreateTime"),
             Tags = e.Tags("TagList"),
+            DBSubnetGroupName = e.Child("DBSubnetGroup")?.Text("DBSubnetGroupName"),
+            VpcSecurityGroupIds = e.Items("VpcSecurityGroups").Select(g => g.Text("VpcSecurityGroupId")).Where(g => !string.IsNullOrEmpty(g)).ToList(),
+            DBParameterGroupName = e.Items("DBParameterGroups").Select(g => g.Text("DBParameterGroupName")).FirstOrDefault(g => !string.IsNullOrEmpty(g)),
+            OptionGroupName = e.Items("OptionGroupMemberships").Select(g => g.Text("OptionGroupName")).FirstOrDefault(g => !string.IsNullOrEmpty(g)),
+            MultiAZ = e.Bool("MultiAZ") ?? false,
+            EndpointAddress = e.Child("Endpoint")?.Text("Address"),
+            EndpointPort = e.Child("Endpoint")?.Int("Port"),
+            DbInstancePort = e.Int("DbInstancePort"),
+            LatestRestorableTime = e.Date("LatestRestorableTime"),
+            BackupRetentionPeriod = e.Int("BackupRetentionPeriod") ?? 0,
         };
 
         private static RdsDbSnapshot ReadSnapshot(XElement e) => e == null ? null : new RdsDbSnapshot

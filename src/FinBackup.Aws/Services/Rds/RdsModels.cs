@@ -19,6 +19,39 @@ namespace FinBackup.Aws.Services.Rds
         public string DbiResourceId { get; set; }
         public DateTime? CreateTime { get; set; }
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        // restore metadata
+        public string DBSubnetGroupName { get; set; }
+        public IList<string> VpcSecurityGroupIds { get; set; } = new List<string>();
+        public string DBParameterGroupName { get; set; }
+        public string OptionGroupName { get; set; }
+        public bool MultiAZ { get; set; }
+        public string EndpointAddress { get; set; }
+        public int? EndpointPort { get; set; }
+        public int? DbInstancePort { get; set; }
+        public DateTime? LatestRestorableTime { get; set; }
+        public int BackupRetentionPeriod { get; set; }
+        // names the DR blueprint reader uses
+        public bool MultiAz => MultiAZ;
+        public int? Port => EndpointPort;
+        public string SubnetGroupName => DBSubnetGroupName;
+    }
+
+    /// <summary>RestoreDBInstanceFromDBSnapshot / RestoreDBInstanceToPointInTime.</summary>
+    public sealed class RdsRestoreInstanceRequest
+    {
+        public string TargetIdentifier { get; set; }
+        public string SnapshotIdentifier { get; set; }
+        public string SourceIdentifier { get; set; }
+        public DateTime? RestoreTime { get; set; }
+        public bool UseLatestRestorableTime { get; set; }
+        public string InstanceClass { get; set; }
+        public string SubnetGroupName { get; set; }
+        public IList<string> VpcSecurityGroupIds { get; set; }
+        public string ParameterGroupName { get; set; }
+        public string OptionGroupName { get; set; }
+        public bool? MultiAZ { get; set; }
+        public int? Port { get; set; }
+        public IDictionary<string, string> Tags { get; set; }
     }
 
     /// <summary>An RDS DB snapshot as DescribeDBSnapshots / CreateDBSnapshot / CopyDBSnapshot return it.</summary>

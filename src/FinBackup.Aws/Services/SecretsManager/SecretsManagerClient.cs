@@ -119,7 +119,7 @@ namespace FinBackup.Aws.Services.SecretsManager
 
         /// <summary>Replicate a secret to other regions, each encrypted with the given key (alias or ARN) in that region.</summary>
         public async Task ReplicateSecretToRegionsAsync(string secretId, IDictionary<string, string> regionToKmsKey,
-            CancellationToken cancellationToken = default(CancellationToken))
+            CancellationToken cancellationToken = default(CancellationToken), bool forceOverwriteReplica = false)
         {
             var regions = new JsonArray();
             foreach (var kv in regionToKmsKey)
@@ -128,7 +128,7 @@ namespace FinBackup.Aws.Services.SecretsManager
                 if (kv.Value != null) o["KmsKeyId"] = kv.Value;
                 regions.Add(o);
             }
-            await _json.InvokeAsync("ReplicateSecretToRegions", new JsonObject { ["SecretId"] = secretId, ["AddReplicaRegions"] = regions }, cancellationToken)
+            await _json.InvokeAsync("ReplicateSecretToRegions", new JsonObject { ["SecretId"] = secretId, ["AddReplicaRegions"] = regions, ["ForceOverwriteReplicaSecret"] = forceOverwriteReplica }, cancellationToken)
                 .ConfigureAwait(false);
         }
 

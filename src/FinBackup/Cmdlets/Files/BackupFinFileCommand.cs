@@ -67,6 +67,10 @@ namespace FinBackup.Cmdlets.Files
         [Parameter]
         public SwitchParameter NoCache { get; set; }
 
+        /// <summary>Take a new point even when this host already has one in the current window (one point per window otherwise).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         [Parameter]
         [ValidateRange(1, 64)]
         public int Parallelism { get; set; } = 4;
@@ -74,6 +78,10 @@ namespace FinBackup.Cmdlets.Files
         /// <summary>Emit the run's FileBackupSummary instead of the recovery point.</summary>
         [Parameter]
         public SwitchParameter Summary { get; set; }
+
+        /// <summary>Do not publish CloudWatch metrics for this backup (with -Policy, Metrics.Enabled = $false does the same).</summary>
+        [Parameter]
+        public SwitchParameter NoMetrics { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -90,8 +98,10 @@ namespace FinBackup.Cmdlets.Files
                     CompleteFinProgress(1, Activity);
                     WriteVerbose($"Backed up {result.Summary.Files} files ({result.Summary.FilesUnchanged} unchanged, {result.Summary.FilesFailed} failed): " +
                                  $"{result.Summary.BytesRead} bytes read, {result.Summary.BytesUploaded} bytes in {result.Summary.ObjectsPut} objects uploaded, {result.Summary.Duration}.");
+                    if (Policy != null && result.RecoveryPoint != null) result.RecoveryPoint.PolicyPath = Policy.SourcePath;
                     if (Summary) WriteObject(result.Summary);
                     else WriteObject(result.RecoveryPoint);
+                    if (!NoMetrics && (Policy == null || Policy.Metrics.Enabled)) Unattended.CycleMetrics.PublishFileBackup(this, Session, region, Policy, request.FileSet, result);
                 }
                 catch (FinBackupException ex)
                 {
@@ -116,6 +126,7 @@ namespace FinBackup.Cmdlets.Files
                     Retention = Retention,
                     Frequency = Frequency,
                     NoCache = NoCache,
+                    Force = Force,
                 };
                 yield break;
             }
@@ -157,6 +168,7 @@ namespace FinBackup.Cmdlets.Files
                     Retention = app.Retention ?? TimeSpan.FromHours(12),
                     Frequency = set.Frequency ?? app.Frequency,
                     NoCache = NoCache,
+                    Force = Force,
                     CacheDirectory = set.Name == null ? null
                         : System.IO.Path.Combine(FileChangeCache.DefaultDirectory(bucket, app.Name), FileBackupLayout.Slug(set.Name)),
                 };

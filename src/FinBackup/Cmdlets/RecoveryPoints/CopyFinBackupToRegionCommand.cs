@@ -70,6 +70,7 @@ namespace FinBackup.Cmdlets
             }
             if (string.IsNullOrEmpty(base.Region)) base.Region = dest;
             var selected = _points;
+            request.Warning = WriteWarning;
             request.ConfirmStart = (p, to) => ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Region})", $"Copy to {to} encrypted with {key}");
             IReadOnlyList<CopyOutcome> outcomes;
             try

@@ -48,6 +48,10 @@ namespace FinBackup.Cmdlets
         [Parameter]
         public SwitchParameter IncludeUnmanaged { get; set; }
 
+        /// <summary>Only the newest Available point of each resource, per kind and region (what a restore usually wants).</summary>
+        [Parameter]
+        public SwitchParameter Latest { get; set; }
+
         protected override void ProcessRecord()
         {
             var regions = (Region != null && Region.Length > 0 ? Region : Policy?.Regions.ToArray() ?? new string[0])
@@ -64,6 +68,7 @@ namespace FinBackup.Cmdlets
                 CreatedAfter = CreatedAfter?.ToUniversalTime(),
                 CreatedBefore = OlderThan.HasValue ? DateTime.UtcNow - OlderThan.Value : (DateTime?)null,
                 IncludeUnmanaged = IncludeUnmanaged,
+                BackupVaultName = Policy?.BackupVaultName,
             };
             foreach (var a in Application ?? new string[0]) query.Applications.Add(a);
             foreach (var r in ResourceId ?? new string[0]) query.ResourceIds.Add(r);
@@ -89,7 +94,11 @@ namespace FinBackup.Cmdlets
                 {
                     try
                     {
-                        foreach (var p in provider.List(query, CancellationToken).OrderByDescending(p => p.CreatedAt))
+                        var listed = provider.List(query, CancellationToken).OrderByDescending(p => p.CreatedAt).ToList();
+                        if (Latest)
+                            listed = listed.Where(p => p.State == RecoveryPointState.Available)
+                                .GroupBy(p => p.ResourceId ?? p.RecoveryPointId, StringComparer.Ordinal).Select(g => g.First()).ToList();
+                        foreach (var p in listed)
                         {
                             if (Policy != null) p.PolicyPath = Policy.SourcePath;
                             WriteObject(p);

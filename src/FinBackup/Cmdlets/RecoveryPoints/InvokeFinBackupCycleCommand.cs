@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using FinBackup.Domain;
+using FinBackup.Domain.Connection;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.RecoveryPoints;
@@ -21,6 +22,14 @@ namespace FinBackup.Cmdlets
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
+        /// <summary>Do not publish CloudWatch metrics for this run (the policy's Metrics.Enabled = $false does the same for every run).</summary>
+        [Parameter]
+        public SwitchParameter NoMetrics { get; set; }
+
+        /// <summary>After the cycle, refresh each application's recovery blueprint (Export-FinRecoveryBlueprint) in both buckets.</summary>
+        [Parameter]
+        public SwitchParameter ExportBlueprint { get; set; }
+
         protected override void ProcessRecord()
         {
             if (string.IsNullOrEmpty(Policy.PrimaryRegion))
@@ -35,8 +44,11 @@ namespace FinBackup.Cmdlets
                     ShouldProcess = (target, action) => ShouldProcess(target, action),
                     Progress = (step, i, n) => WriteFinProgress(1, Activity, step, n == 0 ? 0 : i * 100 / n, Policy.Name),
                     Error = (ex, target) => WriteFinError(ex, target),
+                    Warning = text => WriteWarning(text),
                 }, CancellationToken);
                 foreach (var s in summaries) WriteObject(s);
+                if (!NoMetrics && Policy.Metrics.Enabled) Unattended.CycleMetrics.Publish(this, session, Policy, summaries, CancellationToken);
+                if (ExportBlueprint) ExportBlueprints(session);
             }
             catch (OperationCanceledException)
             {
@@ -45,9 +57,36 @@ namespace FinBackup.Cmdlets
             {
                 ThrowFinError(ex, Policy);
             }
+            catch (Exception ex) when (!(ex is System.Management.Automation.PipelineStoppedException))
+            {
+                // Never an unhandled .NET exception: whatever escaped the cycle becomes one FinBackup error.
+                WriteFinError(FinBackupException.From(ex, $"Invoke-FinBackupCycle for policy '{Policy.Name}'"), Policy);
+            }
             finally
             {
                 CompleteFinProgress(1, Activity);
+            }
+        }
+
+        /// <summary>Opt-in DR hook: one blueprint per application after the cycle; a failure is that application's error record only.</summary>
+        private void ExportBlueprints(IAwsSession session)
+        {
+            var region = Policy.PrimaryRegion;
+            var dr = Policy.DrRegion;
+            var exporter = new Domain.Recovery.BlueprintExporter();
+            foreach (var app in Policy.Applications)
+            {
+                if (!ShouldProcess(app.Name, "Refresh the recovery blueprint")) continue;
+                try
+                {
+                    var drStore = string.IsNullOrEmpty(dr) || dr == region ? null : session.Get<IRecoveryBlueprintStore>(dr);
+                    var written = exporter.Export(Policy, app.Name, region, session.Get<IRecoveryBlueprintReader>(region), session.Get<IRecoveryBlueprintStore>(region), drStore, CancellationToken);
+                    WriteVerbose($"Blueprint of '{app.Name}': s3://{written.Bucket}/{written.Key}" + (written.DrBucket != null ? $" and s3://{written.DrBucket}/{written.DrKey}" : string.Empty) + ".");
+                }
+                catch (FinBackupException ex)
+                {
+                    WriteFinError(new FinBackupException("FinBlueprintExportFailed", FinErrorKind.ResourceUnavailable, $"The recovery blueprint of '{app.Name}' was not refreshed: {ex.Message}", ex.RecommendedAction, ex), app.Name);
+                }
             }
         }
     }

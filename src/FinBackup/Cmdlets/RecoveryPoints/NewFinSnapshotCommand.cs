@@ -107,6 +107,7 @@ namespace FinBackup.Cmdlets
                     }, kind, CancellationToken, confirmCreate: () => ShouldProcess($"{ResourceId} in {region}",
                         $"Take {kind}" + (Reboot && kind == RecoveryPointKind.Ami ? " (rebooting the instance)" : string.Empty)));
                     if (result.Point == null) continue; // declined (-WhatIf / -Confirm)
+                    if (result.MetadataWarning != null) WriteWarning(result.MetadataWarning);
                     if (result.AlreadyExisted)
                         WriteVerbose($"{kind} {result.Point.RecoveryPointId} already covers {ResourceId} for window {result.Point.Window}; not taking another.");
                     if (Policy != null) result.Point.PolicyPath = Policy.SourcePath;

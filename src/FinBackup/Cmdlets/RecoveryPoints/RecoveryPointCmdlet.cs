@@ -27,30 +27,13 @@ namespace FinBackup.Cmdlets
             var runtime = new RecoveryPointRuntime(r => session.Get<IRecoveryPointProviders>(r))
             {
                 KmsKeys = r => session.Get<IKmsKeyCheck>(r),
+                RestoreMetadata = r => session.Get<IRestoreMetadataStore>(r),
             };
             if (policy?.Quotas != null && policy.Quotas.ConcurrentSnapshotCopiesPerRegion > 0)
             {
                 runtime.CopyLimits.EbsSnapshotCopiesPerDestinationRegion = policy.Quotas.ConcurrentSnapshotCopiesPerRegion;
             }
             return runtime;
-        }
-
-        /// <summary>
-        /// The policy a piped object came from, by its PolicyPath (objects carry the path, not the policy), unless -Policy
-        /// was given. Null when neither is known.
-        /// </summary>
-        protected BackupPolicy PolicyFromPipeline(BackupPolicy explicitPolicy, string policyPath, object target)
-        {
-            if (explicitPolicy != null || string.IsNullOrEmpty(policyPath)) return explicitPolicy;
-            try
-            {
-                return global::FinBackup.Policy.PolicyCache.Get(policyPath);
-            }
-            catch (FinBackupException ex)
-            {
-                ThrowFinError(ex, target);
-                return null;
-            }
         }
 
         /// <summary>A terminating error for an invocation that cannot start; per-item failures use WriteFinError.</summary>

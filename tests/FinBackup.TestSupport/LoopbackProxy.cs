@@ -2,16 +2,32 @@ using System.Net;
 using System.Text;
 using FinBackup.TestSupport;
 
+// Kept in the namespace the tests have always used; it lives in TestSupport so the fault bench (bench/faults) uses it too.
 namespace FinBackup.Tests.Aws;
 
 /// <summary>A request the proxy saw.</summary>
 public sealed record ProxiedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body)
 {
     public string BodyText => Encoding.UTF8.GetString(Body);
+    /// <summary>The client's end of the connection (address:port), to tell connections apart.</summary>
+    public string Remote { get; init; } = string.Empty;
 }
 
 /// <summary>A canned answer the proxy gives instead of forwarding.</summary>
-public sealed record CannedResponse(int Status, string Body, string ContentType = "text/xml", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default);
+public sealed record CannedResponse(int Status, string Body, string ContentType = "text/xml", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default)
+{
+    /// <summary>
+    /// The "lost reply" fault: the request IS forwarded to the service (which acts on it), then the connection is dropped
+    /// before the client sees the answer, as when a reply is lost on the way back.
+    /// </summary>
+    public static readonly CannedResponse LostReply = new(-1, string.Empty);
+
+    /// <summary>A connection reset before the request reaches the service (nothing happens there).</summary>
+    public static readonly CannedResponse Reset = new(-2, string.Empty);
+
+    public bool IsLostReply => Status == -1;
+    public bool IsReset => Status == -2;
+}
 
 /// <summary>
 /// A small HTTP server on 127.0.0.1 that records every request and either answers with a canned response
@@ -62,13 +78,23 @@ public sealed class LoopbackProxy : IDisposable
             using var body = new MemoryStream();
             await ctx.Request.InputStream.CopyToAsync(body);
             var headers = ctx.Request.Headers.AllKeys.Where(k => k != null).ToDictionary(k => k!, k => ctx.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            var req = new ProxiedRequest(ctx.Request.HttpMethod, ctx.Request.RawUrl ?? "/", headers, body.ToArray());
+            var req = new ProxiedRequest(ctx.Request.HttpMethod, ctx.Request.RawUrl ?? "/", headers, body.ToArray()) { Remote = ctx.Request.RemoteEndPoint?.ToString() ?? string.Empty };
             int number;
             lock (_requests) { _requests.Add(req); number = _requests.Count; }
 
             var canned = _fault(number, req);
             if (canned == null && _upstream == null) canned = new CannedResponse(200, "{}", "application/json");
-            if (canned != null)
+            if (canned != null && canned.IsReset)
+            {
+                // Nothing reaches the service; the client sees the connection end without a usable reply.
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentLength64 = 64;
+                await ctx.Response.OutputStream.FlushAsync();
+                ctx.Response.Abort();
+                return;
+            }
+            var loseReply = canned != null && canned.IsLostReply && _upstream != null;
+            if (canned != null && !loseReply)
             {
                 if (canned.Delay > TimeSpan.Zero) await Task.Delay(canned.Delay);
                 ctx.Response.StatusCode = canned.Status;
@@ -92,6 +118,19 @@ public sealed class LoopbackProxy : IDisposable
                 else forward.Headers.TryAddWithoutValidation(h.Key, h.Value);
             }
             using var response = await _forward.SendAsync(forward);
+            if (loseReply)
+            {
+                // The service has acted on the request. The client gets the status line and part of the body, then the
+                // connection closes: HttpListener cannot drop a connection before the headers (Abort still sends them),
+                // so the reply is cut short instead, which the client sees as a connection lost mid-reply.
+                var lostPayload = await response.Content.ReadAsByteArrayAsync();
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentLength64 = lostPayload.Length + 64;
+                await ctx.Response.OutputStream.WriteAsync(lostPayload.AsMemory(0, lostPayload.Length / 2));
+                await ctx.Response.OutputStream.FlushAsync();
+                ctx.Response.Abort();
+                return;
+            }
             ctx.Response.StatusCode = (int)response.StatusCode;
             if (response.Content.Headers.ContentType != null) ctx.Response.ContentType = response.Content.Headers.ContentType.ToString();
             foreach (var h in response.Headers)

@@ -1,0 +1,83 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using FinBackup.Aws.Protocol;
+using FinBackup.Domain;
+
+namespace FinBackup.Aws.RecoveryPoints
+{
+    /// <summary>
+    /// Sends a create or copy that AWS does not deduplicate (CreateSnapshots, CreateImage, CopySnapshot; CopyImage on an
+    /// endpoint that ignores its ClientToken) without the SDK's automatic retries, and after a failure that may have
+    /// reached AWS (a connection lost mid-reply, a timeout, a 5xx) looks for what the request would have made before
+    /// sending it again. A lost reply therefore adopts the resource the first attempt made instead of making a second one.
+    /// Throttling means AWS did not act: it is retried with backoff. Any other 4xx is final.
+    /// </summary>
+    internal static class LookBeforeResend
+    {
+        private static readonly Random Jitter = new Random();
+
+        /// <param name="send">One attempt, on a client without automatic retries (<see cref="AwsClientContext.Ec2Once"/>).</param>
+        /// <param name="look">What the request would have made, or null when there is none (may throw FinBackupException).</param>
+        public static T Send<T>(Func<Task<T>> send, Func<T> look, string what, AwsRetryOptions retry, CancellationToken ct) where T : class
+        {
+            retry = retry ?? AwsRetryOptions.Default;
+            var attempts = Math.Max(1, retry.MaxAttempts);
+            Exception last = null;
+            for (var attempt = 0; attempt < attempts; attempt++)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (attempt > 0 && ct.WaitHandle.WaitOne(retry.BackoffFor(attempt - 1, Jitter))) ct.ThrowIfCancellationRequested();
+                var ambiguous = false;
+                try
+                {
+                    return send().GetAwaiter().GetResult();
+                }
+                catch (AmazonServiceException ex) when (IsThrottled(ex))
+                {
+                    last = ex; // AWS refused before acting: send again
+                }
+                catch (AmazonServiceException ex) when ((int)ex.StatusCode >= 400 && (int)ex.StatusCode < 500)
+                {
+                    throw RecoveryPointAwsErrors.Map(ex, what);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex) when (IsTransport(ex))
+                {
+                    last = ex;
+                    ambiguous = true;
+                }
+                if (ambiguous)
+                {
+                    var found = look();
+                    if (found != null) return found;
+                }
+            }
+            var final = look();
+            if (final != null) return final;
+            throw Final(last, what);
+        }
+
+        /// <summary>True for an AWS throttling answer (the request was not acted on).</summary>
+        internal static bool IsThrottled(AmazonServiceException ex) =>
+            AwsErrorClassifier.IsThrottling(ex.ErrorCode) || (int)ex.StatusCode == 429;
+
+        /// <summary>Failures after which the request may or may not have been acted on.</summary>
+        internal static bool IsTransport(Exception ex) =>
+            ex is AmazonServiceException || ex is AmazonClientException || ex is HttpRequestException || ex is IOException
+            || ex is OperationCanceledException || ex is TimeoutException || ex is System.Xml.XmlException
+            || (ex.InnerException != null && IsTransport(ex.InnerException));
+
+        private static FinBackupException Final(Exception last, string what)
+        {
+            if (last is AmazonServiceException ase && ((int)ase.StatusCode != 0 || ase.ErrorCode != null)) return RecoveryPointAwsErrors.Map(ase, what);
+            return RecoveryPointAwsErrors.Transport(last, what);
+        }
+    }
+}

@@ -1,0 +1,361 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace FinBackup.Domain.Files
+{
+    /// <summary>What a directory entry is (from lstat: a symbolic link is a link, not what it points to).</summary>
+    public enum FileKind
+    {
+        Missing,
+        Regular,
+        Directory,
+        SymbolicLink,
+        NamedPipe,
+        CharacterDevice,
+        BlockDevice,
+        Socket,
+        Unknown,
+    }
+
+    /// <summary>
+    /// The type of a file without opening it (opening a FIFO blocks until a writer comes; reading /dev/zero never ends).
+    /// statx(2) on Linux (one struct layout on every architecture), file attributes elsewhere.
+    /// </summary>
+    public static class FileTypeProbe
+    {
+        /// <summary>The kind of <paramref name="path"/>; <paramref name="followLinks"/> false reports a link as a link.</summary>
+        public static FileKind Kind(string path, bool followLinks)
+        {
+            if (NativeFileSystem.Available)
+            {
+                var st = NativeFileSystem.StatAt(NativeFileSystem.AtFdCwd, NativeFileSystem.Bytes(path), followLinks, out var errno);
+                if (st == null) return errno == NativeFileSystem.ENOENT || errno == NativeFileSystem.ENOTDIR ? FileKind.Missing : FileKind.Unknown;
+                return st.Value.Kind;
+            }
+            var info = new FileInfo(path);
+            if (!info.Exists && !Directory.Exists(path)) return FileKind.Missing;
+            var a = info.Attributes;
+            if ((int)a == -1) return FileKind.Unknown;
+            if (!followLinks && (a & FileAttributes.ReparsePoint) != 0) return FileKind.SymbolicLink;
+            if ((a & FileAttributes.Directory) != 0) return FileKind.Directory;
+            if ((a & FileAttributes.Device) != 0) return FileKind.CharacterDevice;
+            return FileKind.Regular;
+        }
+
+        /// <summary>How a kind reads in a message ("a named pipe (FIFO)").</summary>
+        public static string Describe(FileKind kind)
+        {
+            switch (kind)
+            {
+                case FileKind.Regular: return "a regular file";
+                case FileKind.Directory: return "a directory";
+                case FileKind.SymbolicLink: return "a symbolic link";
+                case FileKind.NamedPipe: return "a named pipe (FIFO)";
+                case FileKind.CharacterDevice: return "a character device";
+                case FileKind.BlockDevice: return "a block device";
+                case FileKind.Socket: return "a socket";
+                case FileKind.Missing: return "missing";
+                default: return "not a regular file";
+            }
+        }
+    }
+
+    /// <summary>Result of statx(2): kind, size, mtime, inode, permission bits.</summary>
+    internal struct NativeStatResult
+    {
+        public FileKind Kind;
+        public FileStat Stat;
+    }
+
+    /// <summary>
+    /// Linux file-system calls on raw byte names, relative to directory descriptors (openat, statx, readdir, renameat):
+    /// names that are not UTF-8 are walked and recreated exactly, and no full path is ever formed, so trees deeper than
+    /// PATH_MAX (4 KB) are walked too. Not available elsewhere (callers fall back to System.IO).
+    /// </summary>
+    internal static class NativeFileSystem
+    {
+        public const int AtFdCwd = -100;
+        public const int ENOENT = 2, EACCES = 13, EEXIST = 17, ENOTDIR = 20, ENAMETOOLONG = 36, ELOOP = 40, EPERM = 1;
+        private const int AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
+        private const uint STATX_BASIC_STATS = 0x7ff;
+        private const int O_RDONLY = 0, O_NOCTTY = 0x100, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
+        private static readonly bool Arm = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 || RuntimeInformation.ProcessArchitecture == Architecture.Arm;
+        private static readonly int O_DIRECTORY = Arm ? 0x4000 : 0x10000;
+        private static readonly int O_NOFOLLOW = Arm ? 0x8000 : 0x20000;
+        private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
+        private static readonly Encoding EscapingUtf8 = Encoding.GetEncoding("utf-8", EncoderFallback.ExceptionFallback, new HexEscapeFallback());
+        private static bool? _available;
+
+        /// <summary>True on 64-bit Linux with a libc that has statx (glibc 2.28+).</summary>
+        public static bool Available
+        {
+            get
+            {
+                if (_available.HasValue) return _available.Value;
+                var ok = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && IntPtr.Size == 8;
+                if (ok)
+                {
+                    try
+                    {
+                        var buf = new byte[256];
+                        ok = statx(AtFdCwd, Bytes("/"), 0, STATX_BASIC_STATS, buf) == 0;
+                    }
+                    catch (Exception ex) when (ex is EntryPointNotFoundException || ex is DllNotFoundException)
+                    {
+                        ok = false;
+                    }
+                }
+                _available = ok;
+                return ok;
+            }
+        }
+
+        [DllImport("libc", SetLastError = true)] private static extern int statx(int dirfd, byte[] path, int flags, uint mask, byte[] buffer);
+        [DllImport("libc", SetLastError = true)] private static extern int openat(int dirfd, byte[] path, int flags, int mode);
+        [DllImport("libc", SetLastError = true)] private static extern int close(int fd);
+        [DllImport("libc", SetLastError = true)] private static extern int dup(int fd);
+        [DllImport("libc", SetLastError = true)] private static extern IntPtr fdopendir(int fd);
+        [DllImport("libc", SetLastError = true)] private static extern IntPtr readdir(IntPtr dir);
+        [DllImport("libc", SetLastError = true)] private static extern int closedir(IntPtr dir);
+        [DllImport("libc", SetLastError = true)] private static extern int mkdirat(int dirfd, byte[] path, uint mode);
+        [DllImport("libc", SetLastError = true)] private static extern int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath);
+
+        /// <summary>NUL-terminated UTF-8 of a .NET path.</summary>
+        public static byte[] Bytes(string path)
+        {
+            var n = Encoding.UTF8.GetByteCount(path);
+            var b = new byte[n + 1];
+            Encoding.UTF8.GetBytes(path, 0, path.Length, b, 0);
+            return b;
+        }
+
+        public static byte[] Terminated(byte[] name)
+        {
+            var b = new byte[name.Length + 1];
+            Buffer.BlockCopy(name, 0, b, 0, name.Length);
+            return b;
+        }
+
+        /// <summary>A name as text: UTF-8 when valid (<paramref name="exact"/> true), else with each invalid byte shown as \xNN.</summary>
+        public static string Display(byte[] name, out bool exact)
+        {
+            try
+            {
+                exact = true;
+                return StrictUtf8.GetString(name);
+            }
+            catch (DecoderFallbackException)
+            {
+                exact = false;
+                return EscapingUtf8.GetString(name);
+            }
+        }
+
+        public static NativeStatResult? StatAt(int dirfd, byte[] terminatedName, bool follow, out int errno)
+        {
+            var buf = new byte[256];
+            var flags = follow ? 0 : AT_SYMLINK_NOFOLLOW;
+            if (statx(dirfd, terminatedName, flags, STATX_BASIC_STATS, buf) != 0)
+            {
+                errno = Marshal.GetLastWin32Error();
+                return null;
+            }
+            errno = 0;
+            return Decode(buf);
+        }
+
+        public static NativeStatResult? StatFd(int fd, out int errno)
+        {
+            var buf = new byte[256];
+            if (statx(fd, new byte[1], AT_EMPTY_PATH, STATX_BASIC_STATS, buf) != 0)
+            {
+                errno = Marshal.GetLastWin32Error();
+                return null;
+            }
+            errno = 0;
+            return Decode(buf);
+        }
+
+        private static NativeStatResult Decode(byte[] buf)
+        {
+            // struct statx: stx_mode u16 at 28, stx_ino u64 at 32, stx_size u64 at 40, stx_mtime {i64 sec, u32 nsec} at 112.
+            var mode = BitConverter.ToUInt16(buf, 28);
+            var sec = BitConverter.ToInt64(buf, 112);
+            var nsec = BitConverter.ToUInt32(buf, 120);
+            var ticks = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks + sec * TimeSpan.TicksPerSecond + nsec / 100;
+            FileKind kind;
+            switch (mode & 0xF000)
+            {
+                case 0x8000: kind = FileKind.Regular; break;
+                case 0x4000: kind = FileKind.Directory; break;
+                case 0xA000: kind = FileKind.SymbolicLink; break;
+                case 0x1000: kind = FileKind.NamedPipe; break;
+                case 0x2000: kind = FileKind.CharacterDevice; break;
+                case 0x6000: kind = FileKind.BlockDevice; break;
+                case 0xC000: kind = FileKind.Socket; break;
+                default: kind = FileKind.Unknown; break;
+            }
+            return new NativeStatResult
+            {
+                Kind = kind,
+                Stat = new FileStat
+                {
+                    Size = (long)BitConverter.ToUInt64(buf, 40),
+                    ModifiedTicks = ticks,
+                    Inode = BitConverter.ToUInt64(buf, 32),
+                    Mode = mode & 0xFFF,
+                },
+            };
+        }
+
+        /// <summary>Opens a directory (no link followed when <paramref name="follow"/> is false); -1 with errno on failure.</summary>
+        public static int OpenDirectory(int dirfd, byte[] terminatedName, bool follow, out int errno)
+        {
+            var fd = openat(dirfd, terminatedName, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW), 0);
+            errno = fd < 0 ? Marshal.GetLastWin32Error() : 0;
+            return fd;
+        }
+
+        /// <summary>
+        /// Opens a regular file for reading: O_NONBLOCK (a FIFO swapped in after the type check cannot block the open),
+        /// O_NOFOLLOW, O_NOCTTY; then checks through the descriptor that it is a regular file. Throws IOException otherwise.
+        /// </summary>
+        public static FileStream OpenRegularFile(int dirfd, byte[] terminatedName, bool sequential)
+        {
+            var fd = openat(dirfd, terminatedName, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
+            if (fd < 0) throw Error(Marshal.GetLastWin32Error(), "open");
+            var handle = new SafeFileHandle((IntPtr)fd, true);
+            try
+            {
+                var st = StatFd(fd, out var errno);
+                if (st == null) throw Error(errno, "stat");
+                if (st.Value.Kind != FileKind.Regular) throw new IOException("it became " + FileTypeProbe.Describe(st.Value.Kind) + " while it was backed up");
+                return new FileStream(handle, FileAccess.Read, 1, false);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+
+        public static void Close(int fd)
+        {
+            if (fd >= 0) close(fd);
+        }
+
+        /// <summary>The entries of an open directory (not . and ..), as raw names.</summary>
+        public static List<byte[]> ReadDirectory(int dirfd, out int errno)
+        {
+            var copy = dup(dirfd);
+            if (copy < 0)
+            {
+                errno = Marshal.GetLastWin32Error();
+                return null;
+            }
+            var dir = fdopendir(copy);
+            if (dir == IntPtr.Zero)
+            {
+                errno = Marshal.GetLastWin32Error();
+                close(copy);
+                return null;
+            }
+            var names = new List<byte[]>();
+            try
+            {
+                while (true)
+                {
+                    var entry = readdir(dir);
+                    if (entry == IntPtr.Zero) break;
+                    // struct dirent (glibc, 64-bit): d_ino 8, d_off 8, d_reclen 2, d_type 1, d_name at 19.
+                    var len = 0;
+                    while (Marshal.ReadByte(entry, 19 + len) != 0) len++;
+                    if (len == 1 && Marshal.ReadByte(entry, 19) == (byte)'.') continue;
+                    if (len == 2 && Marshal.ReadByte(entry, 19) == (byte)'.' && Marshal.ReadByte(entry, 20) == (byte)'.') continue;
+                    var name = new byte[len];
+                    Marshal.Copy(IntPtr.Add(entry, 19), name, 0, len);
+                    names.Add(name);
+                }
+            }
+            finally
+            {
+                closedir(dir);
+            }
+            errno = 0;
+            return names;
+        }
+
+        /// <summary>Creates a directory under an open one (EEXIST is fine); returns errno or 0.</summary>
+        public static int MakeDirectoryAt(int dirfd, byte[] terminatedName, int mode)
+        {
+            if (mkdirat(dirfd, terminatedName, (uint)mode) == 0) return 0;
+            var e = Marshal.GetLastWin32Error();
+            return e == EEXIST ? 0 : e;
+        }
+
+        public static int RenameAt(int olddirfd, byte[] oldName, int newdirfd, byte[] newName)
+        {
+            return renameat(olddirfd, oldName, newdirfd, newName) == 0 ? 0 : Marshal.GetLastWin32Error();
+        }
+
+        public static IOException Error(int errno, string what)
+        {
+            switch (errno)
+            {
+                case EACCES:
+                case EPERM:
+                    return new AccessDenied("Permission denied (" + what + ")");
+                case ENOENT: return new FileNotFoundException("No such file or directory (" + what + ")");
+                case ENAMETOOLONG: return new PathTooLongException("File name too long (" + what + ")");
+                case ELOOP: return new IOException("It is a symbolic link (" + what + ", not followed)");
+                default: return new IOException("errno " + errno + " (" + what + ")");
+            }
+        }
+
+        /// <summary>Permission denied, as an IOException the callers already catch; ReadError maps it to FinFileAccessDenied.</summary>
+        internal sealed class AccessDenied : IOException
+        {
+            public AccessDenied(string message) : base(message) { }
+        }
+
+        /// <summary>Decodes invalid UTF-8 bytes as the text \xNN.</summary>
+        private sealed class HexEscapeFallback : DecoderFallback
+        {
+            public override int MaxCharCount => 4 * 4;
+            public override DecoderFallbackBuffer CreateFallbackBuffer() => new Buffer();
+
+            private sealed class Buffer : DecoderFallbackBuffer
+            {
+                private string _pending = string.Empty;
+                private int _index;
+
+                public override bool Fallback(byte[] bytesUnknown, int index)
+                {
+                    var sb = new StringBuilder(bytesUnknown.Length * 4);
+                    foreach (var b in bytesUnknown) sb.Append("\\x").Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                    _pending = sb.ToString();
+                    _index = 0;
+                    return true;
+                }
+
+                public override char GetNextChar() => _index < _pending.Length ? _pending[_index++] : '\0';
+                public override bool MovePrevious()
+                {
+                    if (_index == 0) return false;
+                    _index--;
+                    return true;
+                }
+                public override int Remaining => _pending.Length - _index;
+                public override void Reset()
+                {
+                    _pending = string.Empty;
+                    _index = 0;
+                }
+            }
+        }
+    }
+}

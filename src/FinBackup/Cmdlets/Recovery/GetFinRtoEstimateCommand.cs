@@ -1,0 +1,51 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using FinBackup.Domain;
+using FinBackup.Domain.Policy;
+using FinBackup.Domain.Recovery;
+
+namespace FinBackup.Cmdlets
+{
+    /// <summary>
+    /// The plan-time RTO estimate of a DR rebuild, one row per application: the failover steps in order, the critical
+    /// path summed, against the application's RTO. Arithmetic on the policy's declared sizes and Assumptions; no AWS call.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "FinRtoEstimate")]
+    [OutputType(typeof(FinRtoEstimate))]
+    public sealed class GetFinRtoEstimateCommand : FinCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public BackupPolicy Policy { get; set; }
+
+        /// <summary>Only these applications (exact names, case-insensitive; wildcards allowed).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Application { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var apps = Policy.Applications ?? new System.Collections.Generic.List<ApplicationPolicy>();
+            if (Application != null)
+            {
+                foreach (var name in Application.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+                {
+                    if (Policy.FindApplication(name) == null)
+                    {
+                        WriteFinError(new FinBackupException("FinApplicationNotInPolicy", FinErrorKind.ObjectNotFound,
+                            $"The policy '{Policy}' has no application '{name}'.",
+                            "Use one of: " + string.Join(", ", apps.Select(a => "'" + a.Name + "'")) + "."), name);
+                    }
+                }
+                var patterns = Application.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+                apps = apps.Where(a => a.Name != null && patterns.Any(p => p.IsMatch(a.Name))).ToList();
+            }
+            foreach (var app in apps)
+            {
+                WriteObject(FinRtoEstimate.From(RtoEstimator.Estimate(Policy, app)));
+            }
+        }
+    }
+}

@@ -1,0 +1,453 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using FinBackup.Domain;
+using FinBackup.Domain.Files;
+using FinBackup.Domain.Policy;
+using FinBackup.Domain.Ports;
+using FinBackup.Domain.RecoveryPoints;
+using FinBackup.Domain.Restore;
+using FinBackup.Domain.Waiting;
+
+namespace FinBackup.Cmdlets.Restore
+{
+    /// <summary>
+    /// Restores a recovery point of any kind FinBackup takes: EBS snapshot sets (volumes, optionally attached or swapped in),
+    /// AMIs (an instance, or a launch template version), RDS snapshots and RDS point in time (a new DB instance), file backups
+    /// (files to -Destination). Thin: binding, ShouldProcess per AWS change, progress, errors; the work is
+    /// <see cref="RestoreEngine"/> and <see cref="FileRestoreEngine"/>. The -Plan parameter set lives in another part of this class.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "FinRestore", DefaultParameterSetName = PointSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(FinRestoreResult))]
+    public sealed partial class InvokeFinRestoreCommand : FinAwsCmdlet
+    {
+        private const string PointSet = "RecoveryPoint";
+        private const string IdSet = "Id";
+        private const string PointInTimeSet = "PointInTime";
+        private const string LatestSet = "LatestRestorableTime";
+        private const string Activity = "Invoke-FinRestore";
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PointSet)]
+        public FinRecoveryPoint InputObject { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string RecoveryPointId { get; set; }
+
+        /// <summary>With -RecoveryPointId: the bucket holding a FileBackup manifest.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("BucketName")]
+        [ValidateNotNullOrEmpty]
+        public string Bucket { get; set; }
+
+        /// <summary>Keys, buckets (restore metadata), RestoreTargets, RestoreSecret, RTO and RestoreApprovers of the application.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public BackupPolicy Policy { get; set; }
+
+        /// <summary>
+        /// The file of the policy a piped point came from (Get-FinRecoveryPoint -Policy, New-FinSnapshot, Backup-FinFile -Policy
+        /// set it; points carry the path, not the policy): used when -Policy is not given, so the application's
+        /// RestoreApprovers apply to a piped point as they do with -Policy.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string PolicyPath { get; set; }
+
+        // ----- files -----
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; }
+
+        [Parameter]
+        public string[] Include { get; set; }
+
+        [Parameter]
+        public string[] Exclude { get; set; }
+
+        /// <summary>Files: overwrite files that exist.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Files: restore setuid, setgid and sticky bits as recorded (stripped by default).</summary>
+        [Parameter]
+        public SwitchParameter PreservePrivilegedModes { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int Parallelism { get; set; } = 4;
+
+        // ----- EBS snapshot sets -----
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string AvailabilityZone { get; set; }
+
+        [Parameter]
+        [ValidatePattern("^i-[0-9a-f]+$")]
+        public string InstanceId { get; set; }
+
+        [Parameter]
+        public SwitchParameter ReplaceVolumes { get; set; }
+
+        [Parameter]
+        [ValidateRange(100, 300)]
+        public int? InitializationRateMiBps { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string KmsKeyId { get; set; }
+
+        [Parameter]
+        [ValidateSet("gp3", "gp2", "io1", "io2", "st1", "sc1", "standard")]
+        public string VolumeType { get; set; }
+
+        // ----- AMIs -----
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string SubnetId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] SecurityGroupId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string InstanceType { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string IamInstanceProfile { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string KeyName { get; set; }
+
+        [Parameter]
+        [ValidatePattern("^lt-[0-9a-f]+$")]
+        public string LaunchTemplateId { get; set; }
+
+        // ----- RDS -----
+        /// <summary>From a snapshot: the new instance's name. Point in time: the source instance.</summary>
+        [Parameter(ParameterSetName = PointSet)]
+        [Parameter(Mandatory = true, ParameterSetName = PointInTimeSet)]
+        [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
+        [ValidateNotNullOrEmpty]
+        public string DBInstanceIdentifier { get; set; }
+
+        [Parameter(ParameterSetName = PointSet)]
+        [Parameter(Mandatory = true, ParameterSetName = PointInTimeSet)]
+        [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
+        [ValidateNotNullOrEmpty]
+        public string TargetDBInstanceIdentifier { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = PointInTimeSet)]
+        public DateTime RestoreTime { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
+        public SwitchParameter UseLatestRestorableTime { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string DBInstanceClass { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string DBSubnetGroupName { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] VpcSecurityGroupId { get; set; }
+
+        [Parameter]
+        public SwitchParameter MultiAZ { get; set; }
+
+        [Parameter]
+        [ValidateRange(1150, 65535)]
+        public int? Port { get; set; }
+
+        /// <summary>A Secrets Manager secret (name or ARN) to receive the restored DB's endpoint (host, port).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string UpdateSecret { get; set; }
+
+        [Parameter]
+        public SwitchParameter ManageMasterUserPassword { get; set; }
+
+        /// <summary>Wait until what was restored is available, with progress.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        private RestoreRuntime _runtime;
+
+        protected override void ProcessRecord()
+        {
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Policy))) Policy = PolicyFromPipeline(null, PolicyPath, (object)InputObject ?? Plan);
+            if (ParameterSetName == PlanSet)
+            {
+                RestorePlan();
+                return;
+            }
+            if (ParameterSetName == PointInTimeSet || ParameterSetName == LatestSet)
+            {
+                var pitr = BuildRequest();
+                if (!DirectRestoreAllowed(null, pitr)) return;
+                RestoreOne(null, pitr);
+                return;
+            }
+            if (ParameterSetName != PointSet && ParameterSetName != IdSet) return; // the plan set is handled in its own part
+            var point = InputObject ?? new FinRecoveryPoint
+            {
+                RecoveryPointId = RecoveryPointId,
+                Bucket = Bucket,
+                Kind = RecoveryPointKind.FileBackup,
+                Region = Region,
+                State = RecoveryPointState.Available,
+            };
+            var request = BuildRequest();
+            if (!DirectRestoreAllowed(point, request)) return;
+            RestoreOne(point, request);
+        }
+
+        /// <summary>The typed request from the bound parameters (a plan rebuilds it with <see cref="RestoreRequest.FromParameters"/>).</summary>
+        private RestoreRequest BuildRequest()
+        {
+            var b = MyInvocation.BoundParameters;
+            return new RestoreRequest
+            {
+                Policy = Policy,
+                Wait = Wait,
+                AvailabilityZone = AvailabilityZone,
+                InstanceId = InstanceId,
+                ReplaceVolumes = ReplaceVolumes,
+                InitializationRateMiBps = InitializationRateMiBps,
+                KmsKeyId = KmsKeyId,
+                VolumeType = VolumeType,
+                SubnetId = SubnetId,
+                SecurityGroupId = SecurityGroupId,
+                InstanceType = InstanceType,
+                IamInstanceProfile = IamInstanceProfile,
+                KeyName = KeyName,
+                LaunchTemplateId = LaunchTemplateId,
+                DBInstanceIdentifier = DBInstanceIdentifier,
+                TargetDBInstanceIdentifier = TargetDBInstanceIdentifier,
+                RestoreTime = b.ContainsKey(nameof(RestoreTime)) ? RestoreTime.ToUniversalTime() : (DateTime?)null,
+                UseLatestRestorableTime = UseLatestRestorableTime,
+                DBInstanceClass = DBInstanceClass,
+                DBSubnetGroupName = DBSubnetGroupName,
+                VpcSecurityGroupId = VpcSecurityGroupId,
+                MultiAZ = b.ContainsKey(nameof(MultiAZ)) ? MultiAZ.IsPresent : (bool?)null,
+                Port = Port,
+                UpdateSecret = UpdateSecret,
+                ManageMasterUserPassword = ManageMasterUserPassword,
+                Destination = Destination,
+                Include = Include,
+                Exclude = Exclude,
+                Force = Force,
+                PreservePrivilegedModes = PreservePrivilegedModes,
+                Parallelism = Parallelism,
+            };
+        }
+
+        /// <summary>Maker-checker: where the policy lists RestoreApprovers for the application, only an approved plan restores.</summary>
+        private bool DirectRestoreAllowed(FinRecoveryPoint point, RestoreRequest request)
+        {
+            var app = point?.Application != null ? request.Policy?.FindApplication(point.Application) : null;
+            if (app == null || app.RestoreApprovers == null || app.RestoreApprovers.Count == 0) return true;
+            WriteFinError(new FinBackupException("FinRestoreApprovalRequired", FinErrorKind.PermissionDenied,
+                $"Policy '{request.Policy.Name}' requires an approved plan to restore '{app.Name}' (RestoreApprovers: {string.Join(", ", app.RestoreApprovers)}). Nothing was restored.",
+                "Make a plan (New-FinRestorePlan), have an approver approve it (Approve-FinRestore), then run Invoke-FinRestore -Plan."), point);
+            return false;
+        }
+
+        /// <summary>
+        /// Restores one point (null: point in time from request.DBInstanceIdentifier): ShouldProcess for every AWS change it would
+        /// make (-WhatIf lists them and makes none), then runs it, writing one FinRestoreResult (a Failed one too, listing what
+        /// was created, with its error). Both the direct path and the plan path call this.
+        /// </summary>
+        private void RestoreOne(FinRecoveryPoint point, RestoreRequest request)
+        {
+            if (point != null && point.Kind == RecoveryPointKind.FileBackup)
+            {
+                RestoreFiles(point, request);
+                return;
+            }
+            // A point knows its region: with no -Region, connect there (no default region needed).
+            if (string.IsNullOrEmpty(Region) && !string.IsNullOrEmpty(point?.Region)) Region = point.Region;
+            PreparedRestore prepared;
+            try
+            {
+                prepared = new RestoreEngine(Runtime()).Prepare(point, request, RegionOrDefault(point?.Region ?? Region), CancellationToken);
+            }
+            catch (FinBackupException ex)
+            {
+                WriteFinError(ex, (object)point ?? request.DBInstanceIdentifier);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var confirmed = true;
+            foreach (var step in prepared.Steps)
+            {
+                if (!ShouldProcess(step.Target, step.Action)) confirmed = false;
+            }
+            if (!confirmed)
+            {
+                WriteVerbose($"Restore {prepared.Result.RestoreId}: not confirmed; nothing was created.");
+                return;
+            }
+            try
+            {
+                var result = prepared.Execute(new Observer(this), CancellationToken);
+                WriteObject(result);
+            }
+            catch (RestoreFailedException ex)
+            {
+                WriteObject(ex.Result);
+                WriteFinError(ex, point);
+            }
+            catch (FinBackupException ex)
+            {
+                WriteFinError(ex, (object)point ?? request.DBInstanceIdentifier);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                CompleteFinProgress(3, Activity);
+            }
+        }
+
+        private RestoreRuntime Runtime()
+        {
+            if (_runtime != null) return _runtime;
+            var session = Session;
+            return _runtime = new RestoreRuntime
+            {
+                Ec2 = r => session.Get<IEc2RestoreGateway>(r),
+                Rds = r => session.Get<IRdsRestoreGateway>(r),
+                Metadata = r => session.Get<IRestoreMetadataStore>(r),
+                Secrets = r => session.Get<IRestoreSecretStore>(r),
+                Waiter = new Waiter(),
+            };
+        }
+
+        private void RestoreFiles(FinRecoveryPoint point, RestoreRequest request)
+        {
+            if (string.IsNullOrEmpty(point.Bucket))
+            {
+                WriteFinError(new FinBackupException("FinRestoreBucketMissing", FinErrorKind.InvalidArgument,
+                    $"The FileBackup point '{point.RecoveryPointId}' does not say which bucket holds it.",
+                    "Pass -RecoveryPointId with -Bucket, or pipe the point from Get-FinRecoveryPoint -Kind FileBackup."), point);
+                return;
+            }
+            if (string.IsNullOrEmpty(request.Destination))
+            {
+                WriteFinError(new FinBackupException("FinRestoreDestinationMissing", FinErrorKind.InvalidArgument,
+                    $"Restoring the file backup '{point.RecoveryPointId}' needs a destination directory.",
+                    "Pass -Destination <directory>."), point);
+                return;
+            }
+            var destination = GetUnresolvedProviderPathFromPSPath(request.Destination);
+            var what = $"Restore {point.RecoveryPointId} from s3://{point.Bucket}" + (request.Include != null ? " (files matching " + string.Join(", ", request.Include) + ")" : string.Empty);
+            // One question for the whole restore; under -WhatIf every file that would be written is listed instead.
+            var whatIf = false;
+            if (!ShouldProcess($"{what} to {destination}", $"{what} to {destination}?", "Invoke-FinRestore", out var reason))
+            {
+                if (reason != ShouldProcessReason.WhatIf) return;
+                whatIf = true;
+            }
+            if (string.IsNullOrEmpty(Region) && !string.IsNullOrEmpty(point.Region)) Region = point.Region;
+            var result = new FinRestoreResult
+            {
+                RestoreId = string.IsNullOrEmpty(request.RestoreId) ? RestoreEngine.NewRestoreId(DateTime.UtcNow) : request.RestoreId,
+                Kind = RecoveryPointKind.FileBackup,
+                SourceRecoveryPointId = point.RecoveryPointId,
+                Application = point.Application,
+                Region = point.Region ?? Region,
+                ResourceIds = new[] { destination },
+                PlannedAt = request.PlannedAt,
+                ApprovedAt = request.ApprovedAt,
+                TargetRto = point.Application != null ? request.Policy?.FindApplication(point.Application)?.Rto : null,
+                StartedAt = DateTime.UtcNow,
+            };
+            if (!result.PlannedAt.HasValue) result.PlannedAt = result.StartedAt;
+            try
+            {
+                var store = Session.Get<IFileBackupStore>(RegionOrDefault(point.Region ?? Region));
+                var manifest = store.GetManifest(point.Bucket, point.RecoveryPointId, CancellationToken);
+                WriteVerbose($"Manifest {manifest.Key}: {manifest.Files.Count} files, {manifest.Missing.Count} missing at backup time, created {manifest.CreatedAt:o} on {manifest.Host}.");
+                var summary = new FileRestoreEngine(store).Run(new FileRestoreRequest
+                {
+                    Manifest = manifest,
+                    Bucket = point.Bucket,
+                    Destination = destination,
+                    Include = request.Include?.ToList() ?? new List<string>(),
+                    Exclude = request.Exclude?.ToList() ?? new List<string>(),
+                    Force = request.Force,
+                    PreservePrivilegedModes = request.PreservePrivilegedModes,
+                    Parallelism = request.Parallelism,
+                }, new FileObserver(this, whatIf), CancellationToken);
+                if (whatIf) return;
+                result.AvailableAt = DateTime.UtcNow;
+                result.Duration = result.AvailableAt - result.StartedAt;
+                result.Status = summary.FilesFailed > 0 ? RestoreStatus.Failed : RestoreStatus.Available;
+                result.RtoMet = result.TargetRto.HasValue && result.Status == RestoreStatus.Available ? result.Duration <= result.TargetRto : (bool?)null;
+                result.FilesRestored = summary.FilesRestored;
+                result.FilesFailed = summary.FilesFailed;
+                result.BytesRestored = summary.BytesRestored;
+                result.Detail = $"{summary.FilesRestored} files restored ({summary.BytesRestored / 1048576.0:N1} MiB), {summary.FilesFailed} failed, {summary.FilesNotWritten} not written";
+                WriteObject(result);
+            }
+            catch (FinBackupException ex)
+            {
+                WriteFinError(ex, point);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                CompleteFinProgress(2, Activity);
+            }
+        }
+
+        private sealed class Observer : IRestoreObserver
+        {
+            private readonly InvokeFinRestoreCommand _cmdlet;
+            public Observer(InvokeFinRestoreCommand cmdlet) { _cmdlet = cmdlet; }
+            public void Verbose(string message) => _cmdlet.WriteVerbose(message);
+            public void Progress(string status, int percent) => _cmdlet.WriteFinProgress(3, Activity, status, percent);
+        }
+
+        private sealed class FileObserver : IFileRestoreObserver
+        {
+            private readonly InvokeFinRestoreCommand _cmdlet;
+            private readonly bool _whatIf;
+
+            public FileObserver(InvokeFinRestoreCommand cmdlet, bool whatIf)
+            {
+                _cmdlet = cmdlet;
+                _whatIf = whatIf;
+            }
+
+            // Under -WhatIf, ShouldProcess lists the file and returns false: nothing is written.
+            public bool ShouldWrite(ManifestFile file, string target) =>
+                !_whatIf || _cmdlet.ShouldProcess(target, $"Restore '{file.Path}' ({file.Size} bytes, SHA-256 {file.Sha256})");
+
+            public void Failed(FinBackupException error, string path) => _cmdlet.WriteFinError(error, path);
+
+            public void Progress(FileRestoreProgress p)
+            {
+                var percent = p.BytesTotal > 0 ? (int)(p.BytesDone * 100 / p.BytesTotal) : (p.FilesTotal > 0 ? (int)(p.FilesDone * 100 / p.FilesTotal) : -1);
+                var secs = Math.Max(0.001, p.Elapsed.TotalSeconds);
+                _cmdlet.WriteFinProgress(2, Activity,
+                    $"{p.FilesDone:N0}/{p.FilesTotal:N0} files, {p.BytesDone / 1048576.0:N1}/{p.BytesTotal / 1048576.0:N1} MiB ({p.FilesDone / secs:N0} files/s, {p.BytesDone / 1048576.0 / secs:N1} MiB/s)",
+                    percent, p.CurrentPath);
+            }
+
+            public void Verbose(string message) => _cmdlet.WriteVerbose(message);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+@{
+    Name          = 'finco'
+    PrimaryRegion = 'us-east-1'
+    DrRegion      = 'us-west-2'
+    TagKey        = ''
+    Applications  = @(
+        @{
+            Name           = 'Agent payment'
+            Frequency      = '1h'; Retention = '12h'; Rpo = '1h'; Rto = '2h'
+            RecoveryPoints = @('EbsSnapshotSet')
+        }
+    )
+}
