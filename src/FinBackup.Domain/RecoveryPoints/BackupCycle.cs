@@ -49,6 +49,8 @@ namespace FinBackup.Domain.RecoveryPoints
     {
         /// <summary>Asked before each create/copy/delete: (target, action) -> go ahead?</summary>
         public Func<string, string, bool> ShouldProcess { get; set; } = (_, __) => true;
+        /// <summary>Asked before each removal of an expired point; null: <see cref="ShouldProcess"/> decides.</summary>
+        public Func<string, string, bool> ShouldRemove { get; set; }
         public Action<string, int, int> Progress { get; set; }
         public Action<FinBackupException, object> Error { get; set; }
         /// <summary>Something the admin should know that is not a failure (see <see cref="FinBackupCycleSummary.Warnings"/>).</summary>
@@ -248,7 +250,7 @@ namespace FinBackup.Domain.RecoveryPoints
             foreach (var f in listing.Failures) foreach (var a in apps) Fail(a.Name, f.Item3, f.Item1);
             var decisions = expiry.Plan(listing, _runtime.UtcNow())
                 .Where(d => d.Application != null && summaries.ContainsKey(d.Application)).ToList();
-            expiry.Execute(decisions, d => callbacks.ShouldProcess($"{d.RecoveryPointId} ({d.Kind}, {d.Region})", "Remove expired recovery point"), null, ct);
+            expiry.Execute(decisions, d => (callbacks.ShouldRemove ?? callbacks.ShouldProcess)($"{d.RecoveryPointId} ({d.Kind}, {d.Region})", "Remove expired recovery point"), null, ct);
             foreach (var d in decisions)
             {
                 var s = summaries[d.Application];

@@ -80,12 +80,16 @@ namespace FinBackup.Cmdlets
         }
 
         /// <summary>
-        /// The policy a piped object came from, by its PolicyPath (objects carry the path, not the policy), unless -Policy
-        /// was given. Null when neither is known.
+        /// The policy a piped object came from, unless -Policy was given: the policy object a FinBackup cmdlet wrote it under
+        /// in this process, else the policy file its PolicyPath names (objects carry the path, not the policy). Null when
+        /// neither is known.
         /// </summary>
-        protected global::FinBackup.Domain.Policy.BackupPolicy PolicyFromPipeline(global::FinBackup.Domain.Policy.BackupPolicy explicitPolicy, string policyPath, object target)
+        protected global::FinBackup.Domain.Policy.BackupPolicy PolicyFromPipeline(global::FinBackup.Domain.Policy.BackupPolicy explicitPolicy, string policyPath, object target, object piped = null)
         {
-            if (explicitPolicy != null || string.IsNullOrEmpty(policyPath)) return explicitPolicy;
+            if (explicitPolicy != null) return explicitPolicy;
+            var attached = global::FinBackup.Policy.PolicyCache.AttachedTo(piped);
+            if (attached != null) return attached;
+            if (string.IsNullOrEmpty(policyPath)) return null;
             try
             {
                 return global::FinBackup.Policy.PolicyCache.Get(policyPath);
@@ -95,6 +99,24 @@ namespace FinBackup.Cmdlets
                 ThrowFinError(ex, target);
                 return null;
             }
+        }
+
+        /// <summary>Marks an output object with the policy it was found or taken under: its name and path, and (in this process) the policy itself.</summary>
+        protected static void CarryPolicy(global::FinBackup.Domain.RecoveryPoints.FinRecoveryPoint point, global::FinBackup.Domain.Policy.BackupPolicy policy)
+        {
+            if (point == null || policy == null) return;
+            point.PolicyPath = policy.SourcePath;
+            if (string.IsNullOrEmpty(point.PolicyName)) point.PolicyName = policy.Name;
+            global::FinBackup.Policy.PolicyCache.Attach(point, policy);
+        }
+
+        /// <inheritdoc cref="CarryPolicy(global::FinBackup.Domain.RecoveryPoints.FinRecoveryPoint, global::FinBackup.Domain.Policy.BackupPolicy)"/>
+        protected static void CarryPolicy(global::FinBackup.Domain.Resources.FinResource resource, global::FinBackup.Domain.Policy.BackupPolicy policy)
+        {
+            if (resource == null || policy == null) return;
+            resource.PolicyName = policy.Name;
+            resource.PolicyPath = policy.SourcePath;
+            global::FinBackup.Policy.PolicyCache.Attach(resource, policy);
         }
 
         private IAwsSession OpenSession()

@@ -69,6 +69,30 @@ namespace FinBackup.Cmdlets
         // a scheduler, pwsh -NonInteractive) either has no UI object (NullReferenceException deep in the engine) or refuses to
         // prompt. Every FinBackup cmdlet asks through these, so such a host gets one clear FinBackup error instead.
 
+        /// <summary>
+        /// Whether this invocation only previews: -WhatIf given, or (without -WhatIf:$false) $WhatIfPreference set in the
+        /// caller's scope, as ShouldProcess itself decides.
+        /// </summary>
+        protected bool WhatIfRequested
+        {
+            get
+            {
+                if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)) return w is SwitchParameter sw ? sw.IsPresent : LanguagePrimitives.IsTrue(w);
+                return LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+            }
+        }
+
+        /// <summary>Whether -Confirm (not -Confirm:$false) was given.</summary>
+        protected bool ConfirmRequested =>
+            MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) && (c is SwitchParameter sc ? sc.IsPresent : LanguagePrimitives.IsTrue(c));
+
+        /// <summary>
+        /// ShouldProcess that -Force answers: with force, and neither a preview (-WhatIf, $WhatIfPreference) nor -Confirm asked
+        /// for, the action goes ahead without a question; otherwise ShouldProcess decides (and lists it under -WhatIf).
+        /// </summary>
+        protected bool ShouldProcessUnlessForced(bool force, string target, string action) =>
+            (force && !WhatIfRequested && !ConfirmRequested) || ShouldProcess(target, action);
+
         /// <summary>ShouldProcess that fails with FinConfirmationUnavailable when the host cannot ask.</summary>
         public new bool ShouldProcess(string target) => Ask(() => base.ShouldProcess(target), target);
 

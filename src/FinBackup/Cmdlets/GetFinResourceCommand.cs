@@ -16,7 +16,7 @@ namespace FinBackup.Cmdlets
     {
         private const string Activity = "Finding resources by tag";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The policy whose applications to look for, from Import-FinBackupPolicy.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
@@ -75,8 +75,7 @@ namespace FinBackup.Cmdlets
             }
             foreach (var resource in result.Resources)
             {
-                resource.PolicyName = Policy.Name;
-                resource.PolicyPath = Policy.SourcePath;
+                CarryPolicy(resource, Policy);
                 WriteObject(resource);
             }
             var searched = ResourceType != null && ResourceType.Length > 0 ? string.Join(", ", ResourceType) : "EC2 instances, EBS volumes or RDS DB instances";

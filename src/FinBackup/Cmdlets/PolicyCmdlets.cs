@@ -76,7 +76,7 @@ namespace FinBackup.Cmdlets
     [OutputType(typeof(BackupPolicy))]
     public sealed class ImportFinBackupPolicyCommand : FinPolicyCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The policy file to read: a .psd1 data file or a .json file.")]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
@@ -99,7 +99,6 @@ namespace FinBackup.Cmdlets
                     continue; // nothing is returned from a file that has errors
                 }
                 WriteVerbose($"Read policy '{result.Policy.Name}' with {result.Policy.Applications.Count} application(s) from {target}.");
-                PolicyCache.Remember(result.Policy);
                 WriteObject(result.Policy);
             }
         }
@@ -114,13 +113,13 @@ namespace FinBackup.Cmdlets
         private const string PathSet = "Path";
         private const string PolicySet = "Policy";
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true, HelpMessage = "A policy file (.psd1 or .json) to read and check; wildcards check every matching file.")]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] Path { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = PolicySet, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, ParameterSetName = PolicySet, ValueFromPipeline = true, HelpMessage = "A policy from Import-FinBackupPolicy.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 

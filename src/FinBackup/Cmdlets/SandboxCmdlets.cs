@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using FinBackup.Common;
@@ -53,6 +54,13 @@ namespace FinBackup.Cmdlets
         [Parameter]
         public SwitchParameter SkipSeed { get; set; }
 
+        /// <summary>
+        /// Start a fresh moto_server: stop the one this session started, and any an earlier shell left running (found in
+        /// the sandbox folder, $env:FINBACKUP_SANDBOX_DIR), instead of reusing it.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             var estate = SandboxEstate.Bank();
@@ -61,6 +69,8 @@ namespace FinBackup.Cmdlets
             if (!ShouldProcess(target, "Start the FinBackup sandbox, seed the estate and set the session defaults to it")) return;
 
             var sandbox = new FinSandbox { PrimaryRegion = estate.PrimaryRegion, DrRegion = estate.DrRegion };
+            SandboxRegistry.Record left = null;
+            var seeded = false;
             if (!string.IsNullOrEmpty(EndpointUrl))
             {
                 if (!Uri.TryCreate(EndpointUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
@@ -78,15 +88,27 @@ namespace FinBackup.Cmdlets
                 sandbox.EndpointUrl = EndpointUrl.TrimEnd('/');
                 if (existing != null && existing.EndpointUrl == sandbox.EndpointUrl) CopyProcess(existing, sandbox);
             }
-            else if (existing != null && existing.StartedByFinBackup && existing.ProcessId.HasValue &&
-                     SandboxBridge.Find(existing.ProcessId.Value, existing.ProcessStartTime) != null && SandboxBridge.IsReady(existing.EndpointUrl))
+            else if (!Force && existing != null && IsRunning(existing))
             {
                 WriteVerbose($"The sandbox started earlier in this session is still running at {existing.EndpointUrl}; reusing it.");
                 sandbox.EndpointUrl = existing.EndpointUrl;
                 CopyProcess(existing, sandbox);
             }
+            else if (!Force && (left = LeftByEarlierShell()) != null)
+            {
+                WriteWarning($"Reusing the sandbox an earlier shell left running at {left.Sandbox.EndpointUrl} (moto_server process {left.Sandbox.ProcessId}, " +
+                             $"started {left.Sandbox.ProcessStartTime:u}); what that shell created is still in it. Start-FinSandbox -Force replaces it with a fresh one.");
+                sandbox.EndpointUrl = left.Sandbox.EndpointUrl;
+                CopyProcess(left.Sandbox, sandbox);
+                if (left.Seeded && !SkipSeed)
+                {
+                    CopyCounts(left.Sandbox, sandbox);
+                    seeded = true;
+                }
+            }
             else
             {
+                if (Force) StopForReplacement(existing);
                 WriteFinProgress(ProgressId, Activity, "Starting moto_server", 5);
                 try
                 {
@@ -103,10 +125,11 @@ namespace FinBackup.Cmdlets
                     ThrowFinError(ex, "moto_server");
                 }
             }
-            // Record it at once so Stop-FinSandbox can stop the process even if seeding fails.
+            // Record it at once so Stop-FinSandbox (here, or in a later shell) can stop the process even if seeding fails.
             SandboxStore.Set(SessionState, sandbox);
+            SandboxRegistry.Save(sandbox, seeded);
 
-            if (!SkipSeed)
+            if (!SkipSeed && !seeded)
             {
                 try
                 {
@@ -142,8 +165,62 @@ namespace FinBackup.Cmdlets
 
             SessionDefaultsStore.Set(SessionState, new FinSessionDefaults { Region = estate.PrimaryRegion, EndpointUrl = sandbox.EndpointUrl });
             SandboxStore.Set(SessionState, sandbox);
+            SandboxRegistry.Save(sandbox, seeded || !SkipSeed);
             CompleteFinProgress(ProgressId, Activity);
             WriteObject(sandbox);
+        }
+
+        private static bool IsRunning(FinSandbox s) =>
+            s != null && s.StartedByFinBackup && s.ProcessId.HasValue && IsAlive(s) && SandboxBridge.IsReady(s.EndpointUrl);
+
+        private static bool IsAlive(FinSandbox s)
+        {
+            var p = SandboxBridge.Find(s.ProcessId.Value, s.ProcessStartTime);
+            if (p == null) return false;
+            p.Dispose();
+            return true;
+        }
+
+        /// <summary>A sandbox whose shell has exited without Stop-FinSandbox (on the asked port, when -Port was given).</summary>
+        private SandboxRegistry.Record LeftByEarlierShell() =>
+            SandboxRegistry.Live(s => s.ProcessId.HasValue && IsAlive(s) && SandboxBridge.IsReady(s.EndpointUrl))
+                .Where(r => r.Orphaned)
+                .Where(r => Port == 0 || (Uri.TryCreate(r.Sandbox.EndpointUrl, UriKind.Absolute, out var u) && u.Port == Port))
+                .OrderByDescending(r => r.Sandbox.ProcessStartTime)
+                .FirstOrDefault();
+
+        /// <summary>-Force: stop this session's sandbox and every one an earlier shell left, so the new one starts clean.</summary>
+        private void StopForReplacement(FinSandbox existing)
+        {
+            var toStop = SandboxRegistry.Live(s => s.ProcessId.HasValue && IsAlive(s)).Where(r => r.Orphaned).Select(r => r.Sandbox).ToList();
+            if (existing != null && existing.StartedByFinBackup && existing.ProcessId.HasValue) toStop.Add(existing);
+            foreach (var s in toStop)
+            {
+                var process = SandboxBridge.Find(s.ProcessId.Value, s.ProcessStartTime);
+                if (process != null)
+                {
+                    using (process) SandboxBridge.TryStop(process);
+                    WriteVerbose($"-Force: stopped the sandbox at {s.EndpointUrl} (moto_server process {s.ProcessId}).");
+                }
+                SandboxRegistry.Forget(s);
+            }
+            if (existing != null) SessionDefaultsStore.Clear(SessionState);
+        }
+
+        private static void CopyCounts(FinSandbox from, FinSandbox to)
+        {
+            to.Applications = from.Applications;
+            to.Ec2Instances = from.Ec2Instances;
+            to.EbsVolumes = from.EbsVolumes;
+            to.EbsDeclaredGiB = from.EbsDeclaredGiB;
+            to.RdsInstances = from.RdsInstances;
+            to.RdsDeclaredGiB = from.RdsDeclaredGiB;
+            to.KmsKeys = from.KmsKeys;
+            to.Buckets = from.Buckets;
+            to.Secrets = from.Secrets;
+            to.BackupVaults = from.BackupVaults;
+            to.KmsKeyArns = new System.Collections.Generic.Dictionary<string, string>(from.KmsKeyArns ?? new System.Collections.Generic.Dictionary<string, string>());
+            to.Created = 0;
         }
 
         private static void CopyProcess(FinSandbox from, FinSandbox to)
@@ -213,6 +290,7 @@ namespace FinBackup.Cmdlets
                         WriteVerbose($"Stopped moto_server process {sandbox.ProcessId}.");
                     }
                 }
+                SandboxRegistry.Forget(sandbox);
             }
             else
             {

@@ -24,15 +24,15 @@ namespace FinBackup.Cmdlets.Files
         private const string PolicySet = "Policy";
         private const string Activity = "Backup-FinFile";
 
-        [Parameter(Mandatory = true, ParameterSetName = PolicySet, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, ParameterSetName = PolicySet, ValueFromPipeline = true, HelpMessage = "The backup policy (Import-FinBackupPolicy).")]
         public BackupPolicy Policy { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true, HelpMessage = "Directories or files to back up.")]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; }
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The application the files belong to, exactly as in the policy (for example 'Agent payment'); it becomes the fin:application tag.")]
         [ValidateNotNullOrEmpty]
         public string Application { get; set; }
 
@@ -40,12 +40,12 @@ namespace FinBackup.Cmdlets.Files
         [Parameter(ParameterSetName = PolicySet)]
         public string[] FileSet { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [Parameter(Mandatory = true, ParameterSetName = PathSet, HelpMessage = "The backup bucket in the region (for example fin-backup-use1).")]
         [Alias("BucketName")]
         [ValidateNotNullOrEmpty]
         public string Bucket { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [Parameter(Mandatory = true, ParameterSetName = PathSet, HelpMessage = "The KMS key (id, ARN or alias such as alias/fin-backup) for SSE-KMS; FinBackup never writes unencrypted backups.")]
         [ValidateNotNullOrEmpty]
         public string KmsKeyId { get; set; }
 
@@ -98,7 +98,7 @@ namespace FinBackup.Cmdlets.Files
                     CompleteFinProgress(1, Activity);
                     WriteVerbose($"Backed up {result.Summary.Files} files ({result.Summary.FilesUnchanged} unchanged, {result.Summary.FilesFailed} failed): " +
                                  $"{result.Summary.BytesRead} bytes read, {result.Summary.BytesUploaded} bytes in {result.Summary.ObjectsPut} objects uploaded, {result.Summary.Duration}.");
-                    if (Policy != null && result.RecoveryPoint != null) result.RecoveryPoint.PolicyPath = Policy.SourcePath;
+                    CarryPolicy(result.RecoveryPoint, Policy);
                     if (Summary) WriteObject(result.Summary);
                     else WriteObject(result.RecoveryPoint);
                     if (!NoMetrics && (Policy == null || Policy.Metrics.Enabled)) Unattended.CycleMetrics.PublishFileBackup(this, Session, region, Policy, request.FileSet, result);

@@ -19,7 +19,7 @@ namespace FinBackup.Cmdlets.Files
         private const string TagSet = "Tag";
         private const string InstanceSet = "Instance";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The application to back up; its name is passed to Backup-FinFile and, by default, selects the instances by the fin:application tag.")]
         [ValidateNotNullOrEmpty]
         public string Application { get; set; }
 
@@ -30,7 +30,7 @@ namespace FinBackup.Cmdlets.Files
         [Parameter(ParameterSetName = TagSet)]
         public string[] TagValue { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true, HelpMessage = "Send to these instances instead of selecting by tag.")]
         public string[] InstanceId { get; set; }
 
         [Parameter]

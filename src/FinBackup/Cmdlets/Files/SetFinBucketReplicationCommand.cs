@@ -27,7 +27,7 @@ namespace FinBackup.Cmdlets.Files
         [Parameter]
         public string ReplicaKmsKeyId { get; set; }
 
-        [Parameter(Mandatory = true)]
+        [Parameter(Mandatory = true, HelpMessage = "The IAM role S3 assumes to replicate, such as arn:aws:iam::123456789012:role/fin-backup-replication.")]
         [ValidatePattern(@"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")]
         public string RoleArn { get; set; }
 

@@ -48,7 +48,7 @@ namespace FinBackup.Cmdlets
     {
         private const string Activity = "Export recovery blueprints";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The policy, from Import-FinBackupPolicy: its applications, tag key (default fin:application), regions, buckets and KMS keys.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
@@ -101,7 +101,7 @@ namespace FinBackup.Cmdlets
     [OutputType(typeof(RecoveryBlueprint))]
     public sealed class GetFinRecoveryBlueprintCommand : FinDrCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The policy, from Import-FinBackupPolicy: its applications, tag key (default fin:application), regions, buckets and KMS keys.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
@@ -153,11 +153,11 @@ namespace FinBackup.Cmdlets
     [OutputType(typeof(FinBlueprintChange))]
     public sealed class CompareFinRecoveryBlueprintCommand : FinCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(Mandatory = true, Position = 0, HelpMessage = "The earlier blueprint (Old values), from Get-FinRecoveryBlueprint.")]
         [ValidateNotNull]
         public RecoveryBlueprint ReferenceBlueprint { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, HelpMessage = "The later blueprint (New values), from Get-FinRecoveryBlueprint; can come from the pipeline.")]
         [ValidateNotNull]
         public RecoveryBlueprint DifferenceBlueprint { get; set; }
 

@@ -16,7 +16,7 @@ namespace FinBackup.Cmdlets
     [OutputType(typeof(FinDrFinding))]
     public sealed class TestFinDrReadinessCommand : FinDrCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The policy, from Import-FinBackupPolicy: its applications, tag key (default fin:application), regions, buckets and KMS keys.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 

@@ -19,7 +19,7 @@ namespace FinBackup.Cmdlets
         private const string Activity = "Copying recovery points";
         private readonly List<FinRecoveryPoint> _points = new List<FinRecoveryPoint>();
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The points to copy (from Get-FinRecoveryPoint or New-FinSnapshot).")]
         [ValidateNotNull]
         public FinRecoveryPoint[] RecoveryPoint { get; set; }
 
@@ -46,7 +46,7 @@ namespace FinBackup.Cmdlets
 
         protected override void ProcessRecord()
         {
-            _policy = _policy ?? PolicyFromPipeline(Policy, PolicyPath, PolicyPath);
+            _policy = _policy ?? PolicyFromPipeline(Policy, PolicyPath, PolicyPath, RecoveryPoint?.FirstOrDefault(p => p != null));
             foreach (var p in RecoveryPoint)
             {
                 if (p != null) _points.Add(p);
@@ -98,7 +98,7 @@ namespace FinBackup.Cmdlets
                 {
                     if (o.Status == CopyStatus.AlreadyCopied)
                         WriteVerbose($"{o.Source.RecoveryPointId} already has a copy in {dest}: {o.Copy.RecoveryPointId}.");
-                    if (_policy != null) o.Copy.PolicyPath = _policy.SourcePath;
+                    CarryPolicy(o.Copy, _policy);
                     WriteObject(o.Copy);
                 }
             }

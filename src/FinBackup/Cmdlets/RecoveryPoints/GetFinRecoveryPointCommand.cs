@@ -100,7 +100,7 @@ namespace FinBackup.Cmdlets
                                 .GroupBy(p => p.ResourceId ?? p.RecoveryPointId, StringComparer.Ordinal).Select(g => g.First()).ToList();
                         foreach (var p in listed)
                         {
-                            if (Policy != null) p.PolicyPath = Policy.SourcePath;
+                            CarryPolicy(p, Policy);
                             WriteObject(p);
                         }
                     }

@@ -12,13 +12,13 @@ namespace FinBackup.Cmdlets
     /// One run of the backup cycle (what a scheduler runs): for each application whose window is due, snapshot, copy to
     /// the DR region, expire. Returns a FinBackupCycleSummary per application.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "FinBackupCycle", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Invoke, "FinBackupCycle", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(FinBackupCycleSummary))]
     public sealed class InvokeFinBackupCycleCommand : RecoveryPointCmdlet
     {
         private const string Activity = "FinBackup cycle";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The policy to run.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
@@ -29,6 +29,13 @@ namespace FinBackup.Cmdlets
         /// <summary>After the cycle, refresh each application's recovery blueprint (Export-FinRecoveryBlueprint) in both buckets.</summary>
         [Parameter]
         public SwitchParameter ExportBlueprint { get; set; }
+
+        /// <summary>
+        /// Remove expired points without asking. Without it the cycle asks before each removal (ConfirmImpact High) in an
+        /// interactive shell; a scheduler passes -Force or -Confirm:$false. Taking and copying never ask unless -Confirm is given.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -41,7 +48,10 @@ namespace FinBackup.Cmdlets
             {
                 var summaries = cycle.Run(Policy, new BackupCycleCallbacks
                 {
-                    ShouldProcess = (target, action) => ShouldProcess(target, action),
+                    // Taking and copying are what the cycle is for: asked only under -Confirm, listed under -WhatIf.
+                    ShouldProcess = (target, action) => (!WhatIfRequested && !ConfirmRequested) || ShouldProcess(target, action),
+                    // Removing asks at ConfirmImpact High unless -Force.
+                    ShouldRemove = (target, action) => ShouldProcessUnlessForced(Force, target, action),
                     Progress = (step, i, n) => WriteFinProgress(1, Activity, step, n == 0 ? 0 : i * 100 / n, Policy.Name),
                     Error = (ex, target) => WriteFinError(ex, target),
                     Warning = text => WriteWarning(text),
@@ -76,7 +86,7 @@ namespace FinBackup.Cmdlets
             var exporter = new Domain.Recovery.BlueprintExporter();
             foreach (var app in Policy.Applications)
             {
-                if (!ShouldProcess(app.Name, "Refresh the recovery blueprint")) continue;
+                if (!((!WhatIfRequested && !ConfirmRequested) || ShouldProcess(app.Name, "Refresh the recovery blueprint"))) continue;
                 try
                 {
                     var drStore = string.IsNullOrEmpty(dr) || dr == region ? null : session.Get<IRecoveryBlueprintStore>(dr);

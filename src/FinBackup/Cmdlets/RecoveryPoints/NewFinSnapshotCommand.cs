@@ -21,7 +21,7 @@ namespace FinBackup.Cmdlets
         private readonly List<FinRecoveryPoint> _toWaitFor = new List<FinRecoveryPoint>();
         private RecoveryPointRuntime _runtime;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The EC2 instance id (i-...) or RDS DB instance identifier to protect.")]
         [ValidateNotNullOrEmpty]
         [Alias("InstanceId", "DBInstanceIdentifier")]
         public string ResourceId { get; set; }
@@ -67,7 +67,7 @@ namespace FinBackup.Cmdlets
 
         protected override void ProcessRecord()
         {
-            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Policy))) Policy = PolicyFromPipeline(null, PolicyPath, ResourceId);
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Policy))) Policy = PolicyFromPipeline(null, PolicyPath, ResourceId, InputObject);
             if (Policy == null && !Retention.HasValue)
             {
                 Fail("FinSnapshotRetentionRequired", FinErrorKind.InvalidArgument,
@@ -110,7 +110,7 @@ namespace FinBackup.Cmdlets
                     if (result.MetadataWarning != null) WriteWarning(result.MetadataWarning);
                     if (result.AlreadyExisted)
                         WriteVerbose($"{kind} {result.Point.RecoveryPointId} already covers {ResourceId} for window {result.Point.Window}; not taking another.");
-                    if (Policy != null) result.Point.PolicyPath = Policy.SourcePath;
+                    CarryPolicy(result.Point, Policy);
                     if (Wait) _toWaitFor.Add(result.Point);
                     else WriteObject(result.Point);
                 }
@@ -139,6 +139,7 @@ namespace FinBackup.Cmdlets
                         var finished = taker.WaitUntilDone(point, p =>
                             WriteFinProgress(1, Activity, $"{done} of {_toWaitFor.Count} complete", (done * 100 + (p.Progress ?? 0)) / _toWaitFor.Count,
                                 $"{p.Kind} {p.RecoveryPointId} of {p.ResourceId}: {p.State} {p.Progress ?? 0}%"), CancellationToken);
+                        CarryPolicy(finished, PolicyFromPipeline(null, null, null, point));
                         finished.PolicyPath = point.PolicyPath;
                         WriteObject(finished);
                     }

@@ -17,7 +17,7 @@ namespace FinBackup.Cmdlets
     {
         private const string Activity = "Removing expired recovery points";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The policy whose points (fin:policy tag) are expired, in its regions.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
@@ -27,6 +27,10 @@ namespace FinBackup.Cmdlets
 
         [Parameter]
         public RecoveryPointKind[] Kind { get; set; }
+
+        /// <summary>Delete without asking (ConfirmImpact is High); -WhatIf and $WhatIfPreference still only report.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         /// <summary>Regions to expire in; default every region of the policy. Hides the base -Region.</summary>
         [Parameter]
@@ -59,7 +63,7 @@ namespace FinBackup.Cmdlets
                 }
                 var decisions = runner.Plan(listing, DateTime.UtcNow);
                 runner.Execute(decisions,
-                    d => ShouldProcess($"{d.Kind} {d.RecoveryPointId} ({d.Application}, {d.Region}, expired {d.ExpiresAt:u})",
+                    d => ShouldProcessUnlessForced(Force, $"{d.Kind} {d.RecoveryPointId} ({d.Application}, {d.Region}, expired {d.ExpiresAt:u})",
                         d.Kind == RecoveryPointKind.Ami ? "Deregister the AMI and delete its snapshots" : "Delete"),
                     (d, i, n) => WriteFinProgress(1, Activity, $"{i} of {n} removed", n == 0 ? 100 : i * 100 / n, $"{d.Kind} {d.RecoveryPointId} in {d.Region}"),
                     CancellationToken);

@@ -17,7 +17,7 @@ namespace FinBackup.Cmdlets
     [OutputType(typeof(FinBackupPlanResult))]
     public sealed class SetFinBackupPlanCommand : RecoveryPointCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The policy to apply.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 

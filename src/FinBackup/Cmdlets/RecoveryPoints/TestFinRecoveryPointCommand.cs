@@ -19,7 +19,7 @@ namespace FinBackup.Cmdlets
         private const string Activity = "Test-FinRecoveryPoint";
         private int _done;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The points to check (from Get-FinRecoveryPoint, New-FinSnapshot, Backup-FinFile).")]
         [ValidateNotNull]
         public FinRecoveryPoint[] RecoveryPoint { get; set; }
 

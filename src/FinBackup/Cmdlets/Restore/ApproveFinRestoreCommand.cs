@@ -19,15 +19,15 @@ namespace FinBackup.Cmdlets.Restore
         private const string PlanSet = "Plan";
         private const string IdSet = "Id";
 
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet, HelpMessage = "The plan to approve (from New-FinRestorePlan or Get-FinRestorePlan).")]
         [ValidateNotNull]
         public RestorePlan Plan { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, HelpMessage = "The id of a stored plan to approve, instead of -Plan.")]
         [ValidateNotNullOrEmpty]
         public string PlanId { get; set; }
 
-        [Parameter(Mandatory = true)]
+        [Parameter(Mandatory = true, HelpMessage = "The backup policy: the application's RestoreApprovers decide who may approve; its buckets and keys where the approval is stored; Restore.ApprovalValidity the longest approval.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 

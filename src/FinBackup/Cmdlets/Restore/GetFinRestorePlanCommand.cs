@@ -10,11 +10,11 @@ namespace FinBackup.Cmdlets.Restore
     [OutputType(typeof(RestorePlan))]
     public sealed class GetFinRestorePlanCommand : RestorePlanCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The plan id(s) New-FinRestorePlan printed (rplan-<time>-<random>).")]
         [ValidateNotNullOrEmpty]
         public string[] PlanId { get; set; }
 
-        [Parameter(Mandatory = true)]
+        [Parameter(Mandatory = true, HelpMessage = "The backup policy whose buckets hold the plans.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 

@@ -28,15 +28,15 @@ namespace FinBackup.Cmdlets.Restore
         private const string LatestSet = "LatestRestorableTime";
         private const string Activity = "Invoke-FinRestore";
 
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PointSet)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PointSet, HelpMessage = "The recovery point to restore, usually from Get-FinRecoveryPoint (-Latest gives the newest available point of each resource), New-FinSnapshot, Copy-FinBackupToRegion or Backup-FinFile.")]
         public FinRecoveryPoint InputObject { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true, HelpMessage = "The id of a FileBackup point: the manifest's object key (manifests/<application>/<window>/<id>.json).")]
         [ValidateNotNullOrEmpty]
         public string RecoveryPointId { get; set; }
 
         /// <summary>With -RecoveryPointId: the bucket holding a FileBackup manifest.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true, HelpMessage = "The bucket that holds the FileBackup manifest given by -RecoveryPointId.")]
         [Alias("BucketName")]
         [ValidateNotNullOrEmpty]
         public string Bucket { get; set; }
@@ -128,21 +128,21 @@ namespace FinBackup.Cmdlets.Restore
         // ----- RDS -----
         /// <summary>From a snapshot: the new instance's name. Point in time: the source instance.</summary>
         [Parameter(ParameterSetName = PointSet)]
-        [Parameter(Mandatory = true, ParameterSetName = PointInTimeSet)]
-        [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
+        [Parameter(Mandatory = true, ParameterSetName = PointInTimeSet, HelpMessage = "RdsSnapshot points: the identifier of the new DB instance (same as -TargetDBInstanceIdentifier; default: the instance the snapshot was taken of, which in the DR region is usually free and in the...")]
+        [Parameter(Mandatory = true, ParameterSetName = LatestSet, HelpMessage = "RdsSnapshot points: the identifier of the new DB instance (same as -TargetDBInstanceIdentifier; default: the instance the snapshot was taken of, which in the DR region is usually free and in the...")]
         [ValidateNotNullOrEmpty]
         public string DBInstanceIdentifier { get; set; }
 
         [Parameter(ParameterSetName = PointSet)]
-        [Parameter(Mandatory = true, ParameterSetName = PointInTimeSet)]
-        [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
+        [Parameter(Mandatory = true, ParameterSetName = PointInTimeSet, HelpMessage = "The identifier of the new DB instance.")]
+        [Parameter(Mandatory = true, ParameterSetName = LatestSet, HelpMessage = "The identifier of the new DB instance.")]
         [ValidateNotNullOrEmpty]
         public string TargetDBInstanceIdentifier { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = PointInTimeSet)]
+        [Parameter(Mandatory = true, ParameterSetName = PointInTimeSet, HelpMessage = "Point in time: the time to restore -DBInstanceIdentifier to (local times are converted to UTC).")]
         public DateTime RestoreTime { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
+        [Parameter(Mandatory = true, ParameterSetName = LatestSet, HelpMessage = "Point in time: restore to the instance's latest restorable time.")]
         public SwitchParameter UseLatestRestorableTime { get; set; }
 
         [Parameter]
@@ -180,7 +180,7 @@ namespace FinBackup.Cmdlets.Restore
 
         protected override void ProcessRecord()
         {
-            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Policy))) Policy = PolicyFromPipeline(null, PolicyPath, (object)InputObject ?? Plan);
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Policy))) Policy = PolicyFromPipeline(null, PolicyPath, (object)InputObject ?? Plan, InputObject);
             if (ParameterSetName == PlanSet)
             {
                 RestorePlan();

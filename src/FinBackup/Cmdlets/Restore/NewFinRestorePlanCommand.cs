@@ -21,11 +21,11 @@ namespace FinBackup.Cmdlets.Restore
     {
         private readonly List<FinRecoveryPoint> _points = new List<FinRecoveryPoint>();
 
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, HelpMessage = "The recovery points to restore (from Get-FinRecoveryPoint).")]
         [ValidateNotNull]
         public FinRecoveryPoint[] InputObject { get; set; }
 
-        [Parameter(Mandatory = true)]
+        [Parameter(Mandatory = true, HelpMessage = "The backup policy (Import-FinBackupPolicy): its buckets and KMS keys say where plans are stored, its application's RTO and RestoreApprovers, and its Restore table the estimate figures and validity...")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 

@@ -21,7 +21,7 @@ namespace FinBackup.Cmdlets.Restore
     {
         private const string Activity = "Remove-FinRestoredResource";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The id of the restore whose resources to remove (restore-<UTC time>-<6 hex>), as in the RestoreId of an Invoke-FinRestore result; pipe the results to remove what they created.")]
         [ValidateNotNullOrEmpty]
         public string RestoreId { get; set; }
 

@@ -18,7 +18,7 @@ namespace FinBackup.Cmdlets.Unattended
     [OutputType(typeof(FinSsmDocument))]
     public sealed class PublishFinSsmDocumentCommand : RecoveryPointCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The policy (from Import-FinBackupPolicy).")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
@@ -93,7 +93,7 @@ namespace FinBackup.Cmdlets.Unattended
     [OutputType(typeof(FinRpoAlarm))]
     public sealed class SetFinRpoAlarmCommand : RecoveryPointCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The policy (from Import-FinBackupPolicy).")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 

@@ -161,16 +161,12 @@ namespace FinBackup.Cmdlets.Unattended
         protected override void ProcessRecord()
         {
             var found = Compare().Where(c => c.Actual != null).ToList();
-            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent;
-            var confirm = MyInvocation.BoundParameters.ContainsKey("Confirm");
             for (var i = 0; i < found.Count; i++)
             {
                 if (CancellationToken.IsCancellationRequested) break;
                 var row = Row(found[i]);
                 WriteFinProgress(1, Activity, row.Name, i * 100 / Math.Max(1, found.Count));
-                var go = Force && !whatIf && !confirm
-                    ? true
-                    : ShouldProcess($"{row.Name} in schedule group {row.GroupName} ({ScheduleRegion})", "Delete schedule");
+                var go = ShouldProcessUnlessForced(Force, $"{row.Name} in schedule group {row.GroupName} ({ScheduleRegion})", "Delete schedule");
                 if (!go)
                 {
                     row.Action = "Skipped";
