@@ -6,7 +6,7 @@
     Run it in the repository's PowerShell (`dotnet tool restore`, then `dotnet pwsh -File build.ps1 -Task ...`) or any
     pwsh 7.4+. Wraps `dotnet build FinBackup.sln -c Release` (which lays out out/FinBackup) and `dotnet test`, and runs
     the Pester suite (tests/pester) with Pester 5.7.1 restored from NuGet by tools/pester/Pester.Restore.csproj into
-    the NuGet packages folder. Exits non-zero when anything fails.
+    a known folder, out/tools/packages (nothing from the PowerShell Gallery). Exits non-zero when anything fails.
 .PARAMETER Task
     Build (default), Test (build, xUnit, Pester), Pester (the Pester suite against the built module), Demo, Docs or Package.
 .PARAMETER Configuration
@@ -45,17 +45,13 @@ function Invoke-Build {
 }
 
 function Get-PesterManifest {
-    # Pester comes from NuGet (PackageDownload in tools/pester/Pester.Restore.csproj), never from the gallery.
-    $packages = $env:NUGET_PACKAGES
-    if (-not $packages) {
-        $line = @(& dotnet nuget locals global-packages --list 2>$null) -match 'global-packages:' | Select-Object -First 1
-        if (-not $line) { throw 'Could not find the NuGet packages folder (dotnet nuget locals global-packages --list failed).' }
-        $packages = ($line -replace '^\s*global-packages:\s*', '').Trim()
-    }
+    # Pester comes from NuGet (PackageDownload in tools/pester/Pester.Restore.csproj) into a known folder of this
+    # checkout, out/tools/packages, never from the gallery and never from whatever Pester the machine has.
+    $packages = Join-Path $root 'out/tools/packages'
     $manifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
     if (-not (Test-Path -LiteralPath $manifest)) {
         Write-Host "Restoring Pester $PesterVersion from NuGet into $packages"
-        Invoke-Dotnet restore (Join-Path $root 'tools/pester/Pester.Restore.csproj') --verbosity quiet
+        Invoke-Dotnet restore (Join-Path $root 'tools/pester/Pester.Restore.csproj') --packages $packages --verbosity quiet
         if (-not (Test-Path -LiteralPath $manifest)) { throw "Pester $PesterVersion was restored but $manifest does not exist." }
     }
     $manifest
@@ -83,9 +79,14 @@ function Invoke-PesterSuite {
 }
 
 function Invoke-Test {
+    # xUnit, then Pester even when xUnit failed (so one run shows both counts); fails if either failed.
     Invoke-Build
-    Invoke-Dotnet test (Join-Path $root 'FinBackup.sln') -c $Configuration --no-build
-    Invoke-PesterSuite
+    & dotnet test (Join-Path $root 'FinBackup.sln') -c $Configuration --no-build
+    $xunitExit = $LASTEXITCODE
+    $pesterError = $null
+    try { Invoke-PesterSuite } catch { $pesterError = $_ }
+    if ($xunitExit -ne 0) { throw "dotnet test failed with exit code $xunitExit$(if ($pesterError) { "; $($pesterError.Exception.Message)" })." }
+    if ($pesterError) { throw $pesterError }
 }
 
 function Invoke-Docs {

@@ -11,9 +11,10 @@ AfterAll {
 
 Describe 'Start-FinSandbox' {
     Context 'parameter contract' {
-        It 'has -EndpointUrl, -Port, -SkipSeed and ShouldProcess' {
+        It 'has -EndpointUrl, -Port, -SkipSeed, -Force and ShouldProcess' {
             Get-FinParameterContract Start-FinSandbox | Should -Be @(
                 'EndpointUrl String [__AllParameterSets]'
+                'Force SwitchParameter [__AllParameterSets]'
                 'Port Int32 [__AllParameterSets]'
                 'SkipSeed SwitchParameter [__AllParameterSets]'
             )
@@ -31,6 +32,30 @@ Describe 'Start-FinSandbox' {
             $again = Start-FinSandbox
             $again.EndpointUrl | Should -Be $script:Sandbox.EndpointUrl
             $again.Created | Should -Be 0
+        }
+        It 'reuses a sandbox an earlier shell left running (its moto outlived it), and -Force replaces it' {
+            # The earlier shell: starts a sandbox and exits without Stop-FinSandbox. Its record is in this file's folder.
+            $out = Invoke-FinChildPwsh "Import-Module '$($script:FinModuleManifest)' -ErrorAction Stop; 'PID=' + (Start-FinSandbox -SkipSeed).ProcessId"
+            $leftPid = [int](($out | Where-Object { "$_" -match '^PID=\d+$' } | Select-Object -Last 1) -replace 'PID=')
+            $leftPid | Should -BeGreaterThan 0 -Because ($out | Out-String)
+            Get-Process -Id $leftPid -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because 'moto outlives the shell that started it'
+            Remove-Variable -Name FinBackupSandbox -Scope Global
+            try {
+                $reused = Start-FinSandbox -SkipSeed -WarningVariable warned -WarningAction SilentlyContinue
+                $reused.ProcessId | Should -Be $leftPid
+                "$warned" | Should -Match 'earlier shell left running'
+                (Get-FinDefault).EndpointUrl | Should -Be $reused.EndpointUrl
+                $fresh = Start-FinSandbox -SkipSeed -Force
+                $fresh.ProcessId | Should -Not -Be $leftPid
+                (Get-Process -Id $leftPid -ErrorAction SilentlyContinue | Where-Object { -not $_.HasExited }) | Should -BeNullOrEmpty
+                $fresh | Stop-FinSandbox -Confirm:$false
+                Get-ChildItem -LiteralPath $env:FINBACKUP_SANDBOX_DIR -Filter '*.sandbox' | ForEach-Object BaseName | Should -Not -Contain "$($fresh.ProcessId)"
+            }
+            finally {
+                Get-Process -Id $leftPid -ErrorAction SilentlyContinue | Stop-Process -Force -ErrorAction SilentlyContinue
+                Set-Variable -Name FinBackupSandbox -Scope Global -Value $script:Sandbox
+                Set-FinDefault -Region us-east-1 -EndpointUrl $script:Sandbox.EndpointUrl
+            }
         }
     }
 }

@@ -26,12 +26,30 @@ Describe 'FinBackup module' {
         }
     }
 
-    It 'names related cmdlets in help, never a bare .md link' {
-        $links = foreach ($name in (Get-Module FinBackup).ExportedCmdlets.Keys) { (Get-Help $name -Full).relatedLinks.navigationLink }
-        $links | Should -Not -BeNullOrEmpty
-        $links | ForEach-Object { $_.uri | Should -Not -Match '\.md$' }
+    It 'names related cmdlets in help (Get-Help opens each), or links a full URL; never a bare .md file' {
         $exported = @((Get-Module FinBackup).ExportedCmdlets.Keys)
-        $links | Where-Object { -not $_.uri } | ForEach-Object { $exported + 'about_FinBackup' | Should -Contain $_.linkText }
+        $links = foreach ($name in $exported) { (Get-Help $name -Full).relatedLinks.navigationLink }
+        $links | Should -Not -BeNullOrEmpty
+        foreach ($link in $links) {
+            if ($link.uri) { $link.uri | Should -Match '^https?://' }
+            else {
+                $link.linkText | Should -Not -Match '\.md$'
+                $exported + 'about_FinBackup' | Should -Contain $link.linkText
+            }
+        }
+        $named = @($links | Where-Object { -not $_.uri } | ForEach-Object linkText | Sort-Object -Unique)
+        foreach ($name in $named) { (Get-Help $name -ErrorAction Stop).Name | Should -Be $name }
+    }
+
+    It 'gives every mandatory parameter a HelpMessage (what PowerShell shows when it prompts for it with !?)' {
+        $missing = foreach ($command in Get-Command -Module FinBackup -CommandType Cmdlet) {
+            foreach ($parameter in $command.Parameters.Values) {
+                foreach ($set in $parameter.ParameterSets.GetEnumerator()) {
+                    if ($set.Value.IsMandatory -and -not $set.Value.HelpMessage) { "$($command.Name) -$($parameter.Name) [$($set.Key)]" }
+                }
+            }
+        }
+        $missing | Should -BeNullOrEmpty
     }
 
     It 'exports cmdlets, not functions' {

@@ -74,13 +74,17 @@ Describe 'New-FinSnapshot' {
             $script:Points | Where-Object Kind -in 'EbsSnapshotSet', 'RdsSnapshot' | ForEach-Object { $_.Encrypted | Should -BeTrue }
         }
         It 'returns the same points when run again in the window' {
-            $again = $script:Resources | New-FinSnapshot
-            @($again.RecoveryPointId | Sort-Object) | Should -Be @($script:Points.RecoveryPointId | Sort-Object)
+            # Two resources suffice (an instance and a database): the rest behave alike and each call costs moto seconds.
+            $some = @($script:Resources | Where-Object ResourceType -eq 'Ec2Instance' | Select-Object -First 1) + @($script:Resources | Where-Object ResourceType -eq 'RdsDbInstance' | Select-Object -First 1)
+            $again = $some | New-FinSnapshot
+            $expected = $script:Points | Where-Object { $some.ResourceId -contains $_.ResourceId }
+            @($again.RecoveryPointId | Sort-Object) | Should -Be @($expected.RecoveryPointId | Sort-Object)
         }
     }
 }
 
 Describe 'Get-FinRecoveryPoint' {
+    BeforeAll { $script:Listed = Get-FinRecoveryPoint -Policy $script:Policy }
     Context 'parameter contract' {
         It 'filters by application, resource, kind, state and age; binds Application and ResourceId by property name' {
             Get-FinParameterContract Get-FinRecoveryPoint -ExcludeAws | Should -Be @(
@@ -88,6 +92,7 @@ Describe 'Get-FinRecoveryPoint' {
                 'CreatedAfter Nullable`1 [__AllParameterSets]'
                 'IncludeUnmanaged SwitchParameter [__AllParameterSets]'
                 'Kind RecoveryPointKind[] [__AllParameterSets]'
+                'Latest SwitchParameter [__AllParameterSets]'
                 'OlderThan Nullable`1 [__AllParameterSets]'
                 'Policy BackupPolicy [__AllParameterSets]'
                 'ResourceId String[] [__AllParameterSets] pipeline=property'
@@ -98,17 +103,17 @@ Describe 'Get-FinRecoveryPoint' {
     }
     Context 'behaviour' {
         It 'shows id, kind, application, region, created, expires, state and encryption in 120 columns, times marked UTC' {
-            $lines = Get-FinRecoveryPoint -Policy $script:Policy | Out-String -Width 120 -Stream | Where-Object { $_ }
+            $lines = $script:Listed | Out-String -Width 120 -Stream | Where-Object { $_ }
             $lines[0] | Should -Match '^RecoveryPointId\s+Kind\s+Application\s+Region\s+Created\s+Expires\s+State\s+Enc$'
             $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
             $lines[2] | Should -Match '\d\d-\d\d \d\d:\d\dZ\s+\d\d-\d\d \d\d:\d\dZ\s+Available\s+(yes|no)$'
         }
         It 'keeps the first four columns whole at 80 columns' {
-            $lines = Get-FinRecoveryPoint -Policy $script:Policy | Out-String -Width 80 -Stream | Where-Object { $_ }
+            $lines = $script:Listed | Out-String -Width 80 -Stream | Where-Object { $_ }
             $lines[0] | Should -Match '^RecoveryPointId\s+Kind\s+Application\s+Region$'
         }
         It 'exports cleanly: JSON under 3 KB without the policy, collections and tags readable in CSV' {
-            $point = Get-FinRecoveryPoint -Policy $script:Policy -Kind EbsSnapshotSet | Select-Object -First 1
+            $point = $script:Listed | Where-Object Kind -eq 'EbsSnapshotSet' | Select-Object -First 1
             $json = $point | ConvertTo-Json -Depth 10
             $json.Length | Should -BeLessThan 3072
             $json | Should -Not -Match 'Applications|KmsKeys|SourceLine'
@@ -142,7 +147,8 @@ Describe 'Copy-FinBackupToRegion' {
     }
     Context 'behaviour' {
         It 'copies every point to the DR region with the DR key and keeps the lineage' {
-            $copies = $script:Points | Copy-FinBackupToRegion -Wait
+            # Cross-sell's and Agent payment's points: every kind the estate has (AMI, snapshot set, RDS), at a third of the cost of all.
+            $copies = $script:Points | Where-Object Application -in 'Cross-sell', 'Agent payment' | Copy-FinBackupToRegion -Wait
             $drKey = $script:Sandbox.KmsKeyArns['us-west-2']
             $copies | Should -Not -BeNullOrEmpty
             $copies | ForEach-Object {
@@ -174,6 +180,7 @@ Describe 'Remove-FinExpiredBackup' {
         It 'takes the policy from the pipeline and deletes at ConfirmImpact High' {
             Get-FinParameterContract Remove-FinExpiredBackup -ExcludeAws | Should -Be @(
                 'Application String[] [__AllParameterSets]'
+                'Force SwitchParameter [__AllParameterSets]'
                 'Kind RecoveryPointKind[] [__AllParameterSets]'
                 'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value'
             )
@@ -181,14 +188,14 @@ Describe 'Remove-FinExpiredBackup' {
         }
     }
     Context 'behaviour' {
-        It 'removes nothing under $WhatIfPreference and says why each point stays' {
-            $decisions = & { $WhatIfPreference = $true; $script:Policy | Remove-FinExpiredBackup }
+        It 'removes nothing under $WhatIfPreference, even with -Force, and says why each point stays' {
+            $script:Decisions = $decisions = & { $WhatIfPreference = $true; $script:Policy | Remove-FinExpiredBackup -Force }
             $decisions | Should -Not -BeNullOrEmpty
             $decisions | Where-Object Outcome -eq 'Removed' | Should -BeNullOrEmpty
-            Get-FinRecoveryPoint -Policy $script:Policy | Should -Not -BeNullOrEmpty
+            Get-FinRecoveryPoint -Policy $script:Policy -Region us-east-1 -Kind RdsSnapshot | Should -Not -BeNullOrEmpty
         }
         It 'exports each fact once: no RecoveryPoint, Action or Exception next to RecoveryPointId, Outcome and Error' {
-            $decision = & { $WhatIfPreference = $true; $script:Policy | Remove-FinExpiredBackup } | Select-Object -First 1
+            $decision = $script:Decisions | Select-Object -First 1
             $columns = ($decision | ConvertTo-Csv | Select-Object -First 1) -split ',' -replace '"'
             $columns | Should -Contain 'RecoveryPointId'
             $columns | Should -Contain 'Outcome'
@@ -203,18 +210,23 @@ Describe 'Remove-FinExpiredBackup' {
 
 Describe 'Invoke-FinBackupCycle' {
     Context 'parameter contract' {
-        It 'takes the policy from the pipeline' {
+        It 'takes the policy from the pipeline; asks at ConfirmImpact High before removing unless -Force' {
             Get-FinParameterContract Invoke-FinBackupCycle -ExcludeAws | Should -Be @(
+                'ExportBlueprint SwitchParameter [__AllParameterSets]'
+                'Force SwitchParameter [__AllParameterSets]'
+                'NoMetrics SwitchParameter [__AllParameterSets]'
                 'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value'
             )
-            (Get-FinCmdletInfo Invoke-FinBackupCycle).OutputType | Should -Be 'FinBackup.Domain.RecoveryPoints.FinBackupCycleSummary'
+            $info = Get-FinCmdletInfo Invoke-FinBackupCycle
+            $info.OutputType | Should -Be 'FinBackup.Domain.RecoveryPoints.FinBackupCycleSummary'
+            $info.ConfirmImpact | Should -Be 'High'
         }
     }
     Context 'behaviour' {
         It 'reports one summary per application and, run again, takes nothing new in the window it covered' {
-            $first = $script:Policy | Invoke-FinBackupCycle -Confirm:$false
+            $first = $script:Policy | Invoke-FinBackupCycle -Force -NoMetrics
             @($first).Count | Should -Be @($script:Policy.Applications).Count
-            $again = $script:Policy | Invoke-FinBackupCycle -Confirm:$false
+            $again = $script:Policy | Invoke-FinBackupCycle -Force -NoMetrics
             # Compared per window: an hour boundary between the two runs legitimately starts a new window.
             $again | Where-Object { $w = $_.Window; $first.Window -contains $w } | ForEach-Object { $_.Taken | Should -Be 0 }
         }
@@ -236,6 +248,166 @@ Describe 'Set-FinBackupPlan' {
             $result = $script:Policy | Set-FinBackupPlan -WhatIf
             $result | Should -Not -BeNullOrEmpty
             $result | ForEach-Object { $_.PlanId | Should -BeNullOrEmpty }
+        }
+    }
+}
+
+Describe 'Test-FinRecoveryPoint' {
+    Context 'parameter contract' {
+        It 'checks points from the pipeline; -ReadData and -Sample read file content' {
+            Get-FinParameterContract Test-FinRecoveryPoint -ExcludeAws | Should -Be @(
+                'ReadData SwitchParameter [__AllParameterSets]'
+                'RecoveryPoint FinRecoveryPoint[] [__AllParameterSets] mandatory pipeline=value'
+                'Sample Double [__AllParameterSets]'
+            )
+            (Get-FinCmdletInfo Test-FinRecoveryPoint).SupportsShouldProcess | Should -BeFalse
+        }
+    }
+    Context 'behaviour' {
+        It 'passes a point of each kind New-FinSnapshot took, one check per point, in a 120-column table' {
+            $some = foreach ($kind in 'EbsSnapshotSet', 'Ami', 'RdsSnapshot') { $script:Points | Where-Object Kind -eq $kind | Select-Object -First 1 }
+            $checks = $some | Test-FinRecoveryPoint
+            @($checks).Count | Should -Be @($some).Count
+            $checks | ForEach-Object { $_.Status | Should -Be 'Passed' -Because "$($_.RecoveryPointId): $($_.Problems -join '; ')" }
+            $lines = $checks | Get-FinViewLine -Width 120
+            $lines[0] | Should -Match '^RecoveryPointId\s+Kind\s+Region\s+Status'
+            $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+        }
+    }
+}
+
+Describe 'Remove-FinRestoredResource' {
+    Context 'parameter contract' {
+        It 'takes the RestoreId by property name (a restore result pipes in) and removes at ConfirmImpact High' {
+            Get-FinParameterContract Remove-FinRestoredResource -ExcludeAws | Should -Be @(
+                'Force SwitchParameter [__AllParameterSets]'
+                'Policy BackupPolicy [__AllParameterSets]'
+                'RestoreId String [__AllParameterSets] mandatory pipeline=property'
+            )
+            (Get-FinCmdletInfo Remove-FinRestoredResource).ConfirmImpact | Should -Be 'High'
+        }
+    }
+    Context 'behaviour' {
+        It 'lists under -WhatIf, then removes, only what a restore created' {
+            # A drill copy of the policy without approvers: a direct restore (the real policy asks for an approved plan).
+            $drill = Import-FinBackupPolicy $script:Policy.SourcePath
+            foreach ($a in $drill.Applications) { $a.RestoreApprovers.Clear() }
+            $set = $script:Points | Where-Object Kind -eq 'EbsSnapshotSet' | Select-Object -First 1
+            $restore = $set | Invoke-FinRestore -Policy $drill -AvailabilityZone us-east-1a -Wait -Confirm:$false
+            $restore.Status | Should -Be 'Available'
+            $restore.RestoreId | Should -Not -BeNullOrEmpty
+            @($restore.ResourceIds).Count | Should -Be @($set.SnapshotIds).Count
+            $preview = $restore | Remove-FinRestoredResource -WhatIf
+            $preview | Should -BeNullOrEmpty
+            $removed = $restore | Remove-FinRestoredResource -Force -Confirm:$false
+            @($removed.ResourceId | Sort-Object) | Should -Be @($restore.ResourceIds | Sort-Object)
+            $removed | ForEach-Object { $_.Status | Should -Be 'Removed' }
+            @($restore | Remove-FinRestoredResource -Force -Confirm:$false) | Should -BeNullOrEmpty -Because 'what was removed is not found again'
+            Get-FinResource -Policy $script:Policy -ResourceType Ec2Instance -WarningAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because 'the source estate is untouched'
+        }
+    }
+}
+
+# Recovery blueprints and DR readiness: what a rebuild in the DR region needs, read from the sandbox's application stacks.
+Describe 'Export-FinRecoveryBlueprint' {
+    Context 'parameter contract' {
+        It 'takes the policy from the pipeline and -Application by property name; writes under ShouldProcess' {
+            Get-FinParameterContract Export-FinRecoveryBlueprint -ExcludeAws | Should -Be @(
+                'Application String[] [__AllParameterSets] pipeline=property'
+                'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value'
+            )
+            (Get-FinCmdletInfo Export-FinRecoveryBlueprint).SupportsShouldProcess | Should -BeTrue
+        }
+    }
+    Context 'behaviour' {
+        It 'is reported missing in the DR region before the export, stored in both regions after it' {
+            $before = Test-FinDrReadiness -Policy $script:Policy -Application 'Cross-sell'
+            $before.Check | Should -Contain 'BlueprintPresent'
+            Export-FinRecoveryBlueprint -Policy $script:Policy -Application 'Cross-sell' -WhatIf | Should -BeNullOrEmpty
+            $script:Blueprint = Export-FinRecoveryBlueprint -Policy $script:Policy -Application 'Cross-sell' -Confirm:$false
+            $script:Blueprint.Application | Should -Be 'Cross-sell'
+            $script:Blueprint.Key | Should -Match '^fin-blueprints/cross-sell/\d{8}T\d{6}Z\.json$'
+            $script:Blueprint.DrKey | Should -Not -BeNullOrEmpty
+            ($script:Blueprint | Get-FinViewLine -Width 120) | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+        }
+    }
+}
+
+Describe 'Get-FinRecoveryBlueprint' {
+    Context 'parameter contract' {
+        It 'reads the latest blueprint (or -Key) of each application' {
+            Get-FinParameterContract Get-FinRecoveryBlueprint -ExcludeAws | Should -Be @(
+                'Application String[] [__AllParameterSets] pipeline=property'
+                'Key String [__AllParameterSets] pipeline=property'
+                'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value'
+            )
+        }
+    }
+    Context 'behaviour' {
+        It 'reads back, from the DR region, what the export stored, and pipes the export result in' {
+            $dr = Get-FinRecoveryBlueprint -Policy $script:Policy -Application 'Cross-sell' -Region us-west-2
+            $dr.Application | Should -Be 'Cross-sell'
+            $byKey = $script:Blueprint | Get-FinRecoveryBlueprint -Policy $script:Policy
+            $byKey.Application | Should -Be 'Cross-sell'
+            $json = $dr | ConvertTo-Json -Depth 8
+            $json | Should -Not -Match 'UserData"\s*:\s*"[A-Za-z0-9+/=]{20,}'   # the user data's hash, never the user data
+        }
+        It 'says which application has no blueprint' {
+            Get-FinRecoveryBlueprint -Policy $script:Policy -Application 'Vendor Assistance Management' -ErrorAction SilentlyContinue -ErrorVariable missing |
+                Should -BeNullOrEmpty
+            $missing[0].FullyQualifiedErrorId | Should -Match '^FinBlueprintNotFound,'
+        }
+    }
+}
+
+Describe 'Compare-FinRecoveryBlueprint' {
+    Context 'parameter contract' {
+        It 'compares a reference with a difference blueprint (from the pipeline); no AWS parameters' {
+            Get-FinParameterContract Compare-FinRecoveryBlueprint | Should -Be @(
+                'DifferenceBlueprint RecoveryBlueprint [__AllParameterSets] mandatory pipeline=value'
+                'ReferenceBlueprint RecoveryBlueprint [__AllParameterSets] mandatory'
+            )
+            (Get-FinCmdletInfo Compare-FinRecoveryBlueprint).HasAwsParameters | Should -BeFalse
+        }
+    }
+    Context 'behaviour' {
+        It 'finds nothing between two reads of one stack, and names a changed value by tier, item and property' {
+            $a = Get-FinRecoveryBlueprint -Policy $script:Policy -Application 'Cross-sell'
+            $b = Get-FinRecoveryBlueprint -Policy $script:Policy -Application 'Cross-sell' -Region us-west-2
+            Compare-FinRecoveryBlueprint $a $b | Should -BeNullOrEmpty
+            $changed = Get-FinRecoveryBlueprint -Policy $script:Policy -Application 'Cross-sell'
+            @($changed.Databases).Count | Should -BeGreaterThan 0
+            $changed.Databases[0].InstanceClass = 'db.x-changed'
+            $diff = @($changed | Compare-FinRecoveryBlueprint -ReferenceBlueprint $a)
+            $diff.Count | Should -Be 1
+            $diff[0].Tier | Should -Be 'Database'
+            $diff[0].New | Should -Be 'db.x-changed'
+            $diff[0].Change | Should -Be 'Changed'
+        }
+    }
+}
+
+Describe 'Test-FinDrReadiness' {
+    Context 'parameter contract' {
+        It 'takes the policy from the pipeline and -Application by property name' {
+            Get-FinParameterContract Test-FinDrReadiness -ExcludeAws | Should -Be @(
+                'Application String[] [__AllParameterSets] pipeline=property'
+                'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value'
+            )
+            (Get-FinCmdletInfo Test-FinDrReadiness).OutputType | Should -Be 'FinBackup.Domain.Recovery.FinDrFinding'
+        }
+    }
+    Context 'behaviour' {
+        It 'after the export and the DR copies, no longer reports the blueprint or the copied kinds missing' {
+            $findings = $script:Policy | Test-FinDrReadiness -Application 'Cross-sell'
+            $findings | Where-Object Check -eq 'BlueprintPresent' | Should -BeNullOrEmpty
+            foreach ($kind in 'EbsSnapshotSet', 'RdsSnapshot') {
+                $findings | Where-Object { $_.Check -eq 'DrCopyPresent' -and $_.Message -match $kind } | Should -BeNullOrEmpty
+            }
+            $findings | ForEach-Object {
+                $_.Severity | Should -BeIn 'Error', 'Warning', 'Info'
+                $_.Message | Should -Not -BeNullOrEmpty
+            }
         }
     }
 }

@@ -3,7 +3,10 @@
 #  - the module is imported (by path, from out/FinBackup) but never removed: the caller may be using it;
 #  - each file starts its OWN sandbox (Start-FinSandbox on a free port) and stops only that one;
 #  - the caller's session defaults ($global:FinBackupDefaults) and sandbox ($global:FinBackupSandbox) are set aside
-#    on entry and put back on exit.
+#    on entry and put back on exit;
+#  - sandboxes are recorded in a folder of this file's own ($env:FINBACKUP_SANDBOX_DIR), so a test never takes over a
+#    sandbox the caller (or an earlier shell of theirs) left running, and the caller's records are never touched;
+#  - nothing needs a moto_server on a fixed port: each sandbox listens on a free port.
 
 $script:FinModuleManifest = (Resolve-Path (Join-Path $PSScriptRoot '../../out/FinBackup/FinBackup.psd1') -ErrorAction Stop).Path
 $script:FinRepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
@@ -16,17 +19,21 @@ function Import-FinBuiltModule {
 }
 
 function Enter-FinTestSession {
-    # Sets the caller's FinBackup session state aside; with -Sandbox starts this file's own sandbox and returns it.
-    param([switch] $Sandbox)
+    # Sets the caller's FinBackup session state aside; with -Sandbox starts this file's own sandbox and returns it
+    # (-SkipSeed: an empty moto, for files that create what they need; starting takes seconds instead of a minute).
+    param([switch] $Sandbox, [switch] $SkipSeed)
     Import-FinBuiltModule
     $script:FinCallerState = @{
-        Defaults = Get-Variable -Name FinBackupDefaults -Scope Global -ValueOnly -ErrorAction SilentlyContinue
-        Sandbox  = Get-Variable -Name FinBackupSandbox -Scope Global -ValueOnly -ErrorAction SilentlyContinue
+        Defaults   = Get-Variable -Name FinBackupDefaults -Scope Global -ValueOnly -ErrorAction SilentlyContinue
+        Sandbox    = Get-Variable -Name FinBackupSandbox -Scope Global -ValueOnly -ErrorAction SilentlyContinue
+        SandboxDir = $env:FINBACKUP_SANDBOX_DIR
     }
     Remove-Variable -Name FinBackupDefaults, FinBackupSandbox -Scope Global -ErrorAction SilentlyContinue
+    $script:FinSandboxDir = New-FinTestDirectory -Prefix 'fin-pester-sandboxes-'
+    $env:FINBACKUP_SANDBOX_DIR = $script:FinSandboxDir
     $script:FinOwnSandbox = $null
     if ($Sandbox) {
-        $script:FinOwnSandbox = Start-FinSandbox -Port 0 -Confirm:$false -WhatIf:$false
+        $script:FinOwnSandbox = Start-FinSandbox -Port 0 -SkipSeed:$SkipSeed -Confirm:$false -WhatIf:$false
         $script:FinOwnSandbox
     }
 }
@@ -40,7 +47,17 @@ function Exit-FinTestSession {
     if ($script:FinCallerState) {
         if ($null -ne $script:FinCallerState.Defaults) { Set-Variable -Name FinBackupDefaults -Scope Global -Value $script:FinCallerState.Defaults }
         if ($null -ne $script:FinCallerState.Sandbox) { Set-Variable -Name FinBackupSandbox -Scope Global -Value $script:FinCallerState.Sandbox }
+        $env:FINBACKUP_SANDBOX_DIR = $script:FinCallerState.SandboxDir
     }
+    if ($script:FinSandboxDir) { Remove-Item -LiteralPath $script:FinSandboxDir -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+function Get-FinViewLine {
+    # The default view of objects as the console shows it at -Width columns, one string per non-empty line.
+    param([Parameter(Mandatory, ValueFromPipeline)] $InputObject, [int] $Width = 120)
+    begin { $all = [System.Collections.Generic.List[object]]::new() }
+    process { $all.Add($InputObject) }
+    end { $all | Out-String -Width $Width -Stream | Where-Object { $_.Trim() } }
 }
 
 # AWS.Tools' common parameters, on every cmdlet that calls AWS (asserted once per cmdlet, left out of its contract).
@@ -99,4 +116,14 @@ function New-FinTestDirectory {
     param([string] $Prefix = 'fin-pester-')
     $path = Join-Path ([System.IO.Path]::GetTempPath()) ($Prefix + [guid]::NewGuid().ToString('n'))
     New-Item -ItemType Directory -Path $path -Force | Select-Object -ExpandProperty FullName
+}
+
+function Invoke-FinChildPwsh {
+    # Runs a command in a new pwsh process (the same PowerShell as this one: the local tool's pwsh.dll under dotnet, or an
+    # installed pwsh), with no profile and no prompts; returns its output lines. $LASTEXITCODE is the child's.
+    param([Parameter(Mandatory)] [string] $Command)
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    $exe = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path -LiteralPath $exe) { & $exe -NoProfile -NonInteractive -Command $Command 2>&1 }
+    else { & dotnet $dll -NoProfile -NonInteractive -Command $Command 2>&1 }
 }

@@ -21,7 +21,7 @@ namespace FinBackup.Cmdlets.Restore
         private const string PlanSet = "Plan";
 
         /// <summary>A plan from New-FinRestorePlan or Get-FinRestorePlan.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet, HelpMessage = "A restore plan from New-FinRestorePlan or Get-FinRestorePlan, approved where the policy lists RestoreApprovers.")]
         [ValidateNotNull]
         public RestorePlan Plan { get; set; }
 

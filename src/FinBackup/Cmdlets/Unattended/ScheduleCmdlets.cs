@@ -12,7 +12,7 @@ namespace FinBackup.Cmdlets.Unattended
     /// <summary>Shared plumbing of the schedule cmdlets: the policy, its region, the plan and the comparison.</summary>
     public abstract class FinScheduleCmdlet : RecoveryPointCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The backup policy (Import-FinBackupPolicy) whose schedules these are.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
