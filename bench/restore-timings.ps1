@@ -3,8 +3,8 @@
 # FinRestoreResult.Stages; at the end a summary per kind (min / median / max wall seconds). Never asserted anywhere:
 # results are written up by hand in bench/restore-timings.md.
 #
-#   dotnet out/host/finps.dll bench/restore-timings.ps1            # after dotnet build FinBackup.sln -c Release
-#   dotnet out/host/finps.dll bench/restore-timings.ps1 -Runs 5
+#   dotnet out/host/finps.dll -c '& ./bench/restore-timings.ps1'            # after dotnet build FinBackup.sln -c Release
+#   dotnet out/host/finps.dll -c '& ./bench/restore-timings.ps1 -Runs 5'    # (or pwsh ./bench/restore-timings.ps1 -Runs 5)
 #
 # What moto cannot show (and this script therefore does not measure): volume initialization (the rate, lazy loading of
 # blocks from S3 on first read), real RDS restore time (moto's DB instances are "available" at once), instance boot, the
@@ -17,7 +17,13 @@ Import-Module FinBackup
 
 function Measure-Restore([string] $Label, [scriptblock] $Restore) {
     $sw = [Diagnostics.Stopwatch]::StartNew()
-    $result = & $Restore
+    try {
+        $result = & $Restore
+    }
+    catch {
+        Write-Host ('  {0}: {1}' -f $Label, $_.Exception.Message)
+        throw
+    }
     $sw.Stop()
     $result = @($result)[-1]
     [pscustomobject]@{
@@ -28,6 +34,7 @@ function Measure-Restore([string] $Label, [scriptblock] $Restore) {
         Resource = ($result.ResourceIds -join ', ')
         Stages   = $result.Stages
         Result   = $result
+        Removed  = $false
     }
 }
 
@@ -49,6 +56,12 @@ try {
     foreach ($i in 1..32) { [System.IO.File]::WriteAllBytes("$work/ledger/entry-$i.bin", $payload) }
     $fileBackup = Backup-FinFile -Path "$work/ledger" -Bucket fin-backup-use1 -KmsKeyId alias/fin-backup -Application 'Agent payment' -Retention 12h |
         Where-Object { $_.Kind -eq 'FileBackup' }
+
+    # The sandbox seeds its Auto Scaling groups empty; give cross-sell-asg two instances (AWS CLI) so the roll replaces something.
+    if (-not $env:AWS_ACCESS_KEY_ID) { $env:AWS_ACCESS_KEY_ID = 'testing'; $env:AWS_SECRET_ACCESS_KEY = 'testing' }
+    & aws --endpoint-url $sandbox.EndpointUrl --region $region autoscaling update-auto-scaling-group --auto-scaling-group-name cross-sell-asg `
+        --min-size 2 --max-size 4 --desired-capacity 2
+    if ($LASTEXITCODE -ne 0) { throw 'aws autoscaling update-auto-scaling-group failed' }
 
     $set = Get-FinRecoveryPoint -Policy $policy -Kind EbsSnapshotSet -Application 'Cross-sell' -Region $region -Latest
     $ami = Get-FinRecoveryPoint -Policy $policy -Kind Ami -Application 'Cross-sell' -Region $region -Latest
@@ -73,9 +86,10 @@ try {
         $rows.Add($r)
         $r = Measure-Restore 'Ami roll (Replace)' { $ami | Invoke-FinRestore -Policy $policy -AutoScalingGroupName cross-sell-asg -Strategy Replace -BatchSize 1 -Confirm:$false }
         $rows.Add($r)
-        foreach ($row in $rows | Where-Object { $_.Result -and $_.Result.RestoreId -and $_.Kind -notin 'FileBackup (32 MiB)', 'Ami roll (Replace)' -and -not $_.Removed }) {
+        foreach ($row in $rows) {
+            if ($row.Removed -or -not $row.Result -or $row.Kind -eq 'FileBackup (32 MiB)' -or $row.Kind -eq 'Ami roll (Replace)') { continue }
             $null = $row.Result | Remove-FinRestoredResource -Force -Confirm:$false
-            $row | Add-Member -NotePropertyName Removed -NotePropertyValue $true
+            $row.Removed = $true
         }
     }
 
@@ -85,20 +99,22 @@ try {
         foreach ($s in $row.Stages) { "    $s" }
     }
 
-    '== Summary per kind (wall seconds of the Invoke-FinRestore call, moto on 127.0.0.1)'
-    $rows | Group-Object Kind | ForEach-Object {
-        $w = @($_.Group.WallS | Sort-Object)
-        [pscustomobject]@{
-            Kind    = $_.Name
-            Runs    = $w.Count
-            MinS    = $w[0]
-            MedianS = $w[[int][math]::Floor(($w.Count - 1) / 2)]
-            MaxS    = $w[-1]
-            Status  = (@($_.Group.Status | Sort-Object -Unique) -join ',')
+    '== Summary per kind (wall seconds of the Invoke-FinRestore call, moto on 127.0.0.1; the minimal host has no Sort-Object)'
+    $kinds = [System.Collections.Generic.List[string]]::new()
+    foreach ($row in $rows) { if (-not $kinds.Contains($row.Kind)) { $kinds.Add($row.Kind) } }
+    foreach ($kind in $kinds) {
+        $w = [System.Collections.Generic.List[double]]::new()
+        $statuses = [System.Collections.Generic.List[string]]::new()
+        foreach ($row in $rows) {
+            if ($row.Kind -ne $kind) { continue }
+            $w.Add($row.WallS)
+            if (-not $statuses.Contains([string]$row.Status)) { $statuses.Add([string]$row.Status) }
         }
-    } | Format-Table -AutoSize | Out-String -Width 120
+        $w.Sort()
+        ('{0,-20} runs {1}  min {2,7:N3}s  median {3,7:N3}s  max {4,7:N3}s  {5}' -f $kind, $w.Count, $w[0], $w[[int][math]::Floor(($w.Count - 1) / 2)], $w[$w.Count - 1], ($statuses -join ','))
+    }
 }
 finally {
     if ($sandbox) { Stop-FinSandbox -Confirm:$false }
-    if (Test-Path $work) { Remove-Item -Recurse -Force $work }
+    if ([System.IO.Directory]::Exists($work)) { [System.IO.Directory]::Delete($work, $true) }
 }

@@ -72,7 +72,9 @@ try {
     '== The newest AMI rolled into the Auto Scaling group: a launch template version, then the instances replaced one batch at a time'
     $roll = Get-FinRecoveryPoint -Policy $drill -Kind Ami -Application 'Cross-sell' -Region $sandbox.PrimaryRegion -Latest |
         Invoke-FinRestore -Policy $drill -AutoScalingGroupName cross-sell-asg -Strategy Replace -BatchSize 1 -Confirm:$false
-    $roll | Format-List RestoreId, Status, Detail, ResourceIds, Duration, Stages | Out-Host
+    $roll | Out-Host
+    ('Roll {0}: {1} ({2:N1} s)' -f $roll.Status, $roll.Detail, $roll.Duration.TotalSeconds)
+    foreach ($stage in $roll.Stages) { "  $stage" }
     '== The drill cleaned up: only what the restores created (by their fin:restore-id tag)'
     $dbRestore, $vmRestore | Remove-FinRestoredResource -Force -Confirm:$false | Out-Host
 
