@@ -74,6 +74,12 @@ try {
     $vmRestore | Out-Host
     ('Restored {0} and {1}; each took {2:N1} s and {3:N1} s against an RTO of {4}' -f $dbRestore.ResourceIds[0], $vmRestore.ResourceIds[0],
         $dbRestore.Duration.TotalSeconds, $vmRestore.Duration.TotalSeconds, $dbRestore.TargetRto)
+    '== The newest AMI rolled into the Auto Scaling group: a launch template version, then the instances replaced one batch at a time'
+    $roll = Get-FinRecoveryPoint -Policy $drill -Kind Ami -Application 'Cross-sell' -Region $sandbox.PrimaryRegion -Latest |
+        Invoke-FinRestore -Policy $drill -AutoScalingGroupName cross-sell-asg -Strategy Replace -BatchSize 1 -Confirm:$false
+    $roll | Out-Host
+    ('Roll {0}: {1} ({2:N1} s)' -f $roll.Status, $roll.Detail, $roll.Duration.TotalSeconds)
+    foreach ($stage in $roll.Stages) { "  $stage" }
     '== The drill cleaned up: only what the restores created (by their fin:restore-id tag)'
     $dbRestore, $vmRestore | Remove-FinRestoredResource -Force -Confirm:$false | Out-Host
 

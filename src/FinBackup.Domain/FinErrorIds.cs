@@ -142,6 +142,11 @@ namespace FinBackup.Domain
         public const string VaultPointInvalid = "FinVaultPointInvalid";
         public const string VaultRestoreJobFailed = "FinVaultRestoreJobFailed";
         public const string VaultRestoreParameterUnknown = "FinVaultRestoreParameterUnknown";
+        public const string RestoreRollGroupNotFound = "FinRestoreRollGroupNotFound";
+        public const string RestoreRollGroupUnsupported = "FinRestoreRollGroupUnsupported";
+        public const string RestoreRollRolledBack = "FinRestoreRollRolledBack";
+        public const string RestoreRollFailed = "FinRestoreRollFailed";
+        public const string RestoreRollNotStarted = "FinRestoreRollNotStarted";
         public const string VaultPointCopyByPlan = "FinVaultPointCopyByPlan";
         public const string DurationInvalid = "FinDurationInvalid";
         public const string EndpointInvalid = "FinEndpointInvalid";
@@ -335,6 +340,11 @@ namespace FinBackup.Domain
             [VaultPointInvalid] = new FinErrorInfo(FinErrorKind.InvalidArgument, "The message names the point, the parameter or the AWS resource at fault; see Get-Help Invoke-FinRestore -Full."),
             [VaultRestoreJobFailed] = new FinErrorInfo(FinErrorKind.ResourceUnavailable, "The message names the point, the parameter or the AWS resource at fault; see Get-Help Invoke-FinRestore -Full."),
             [VaultRestoreParameterUnknown] = new FinErrorInfo(FinErrorKind.InvalidArgument, "The message names the point, the parameter or the AWS resource at fault; see Get-Help Invoke-FinRestore -Full."),
+            [RestoreRollGroupNotFound] = new FinErrorInfo(FinErrorKind.ObjectNotFound, "Check the group name and region (aws autoscaling describe-auto-scaling-groups)."),
+            [RestoreRollGroupUnsupported] = new FinErrorInfo(FinErrorKind.InvalidOperation, "Roll a group that launches from a launch template (not a launch configuration or a mixed instances policy)."),
+            [RestoreRollRolledBack] = new FinErrorInfo(FinErrorKind.InvalidOperation, "The group is back on its previous launch template version; read the instance refresh's status reason and the scaling activities, fix the image, and roll again."),
+            [RestoreRollFailed] = new FinErrorInfo(FinErrorKind.InvalidOperation, "Read the instance refresh's status reason and the scaling activities (aws autoscaling describe-scaling-activities), fix the cause, and roll again."),
+            [RestoreRollNotStarted] = new FinErrorInfo(FinErrorKind.ResourceUnavailable, "Wait for the group's current instance refresh to end (or cancel it), then roll again."),
             [BlueprintExportFailed] = new FinErrorInfo(FinErrorKind.ResourceUnavailable, "The cycle's own results stand; run Export-FinRecoveryBlueprint for the application once the cause is fixed."),
             [RestoredResourceRemoveFailed] = new FinErrorInfo(FinErrorKind.InvalidOperation, "Run Remove-FinRestoredResource again; what was removed stays removed."),
             [RestorePlanPolicyMissing] = new FinErrorInfo(FinErrorKind.InvalidArgument, "Pass -Policy with -Plan: $plan | Invoke-FinRestore -Policy $policy."),

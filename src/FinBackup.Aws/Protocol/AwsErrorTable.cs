@@ -59,6 +59,8 @@ namespace FinBackup.Aws.Protocol
                 Advice = "Check that the KMS key exists in that region, is enabled, and that you may use it." },
             new Rule { When = (c, s, svc) => c != null && (c == "ObjectLockConfigurationNotFoundError"), Id = FinErrorIds.S3ObjectLockNotConfigured,
                 Advice = "The bucket has no Object Lock configuration; FinBackup writes without retention there." },
+            new Rule { When = (c, s, svc) => c == "InstanceRefreshInProgress" || c == "ScalingActivityInProgress", Id = FinErrorIds.RestoreRollNotStarted,
+                Advice = "The Auto Scaling group is busy (an instance refresh or scaling activity is in progress): wait for it to end, or cancel it, then roll again." },
             new Rule { When = (c, s, svc) => c != null && (Has(c, "NotFound") || c.StartsWith("NoSuch", StringComparison.Ordinal)), Id = FinErrorIds.AwsNotFound,
                 Advice = "Check the id and the region (-Region); it may have been deleted meanwhile." },
             new Rule { When = (c, s, svc) => c != null && (Has(c, "AlreadyExists") || Has(c, "Duplicate")), Id = FinErrorIds.AwsAlreadyExists,

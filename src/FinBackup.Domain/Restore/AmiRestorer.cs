@@ -22,6 +22,8 @@ namespace FinBackup.Domain.Restore
             var region = point.Region;
             var ec2 = _runtime.Ec2(region);
             var result = RestoreEngine.NewResult(_runtime, request, point.Kind, point.RecoveryPointId, point.Application, region);
+            if (!string.IsNullOrEmpty(request.AutoScalingGroupName))
+                return AutoScalingRoller.Prepare(_runtime, result, point, request, ct);
             if (!string.IsNullOrEmpty(request.LaunchTemplateId))
             {
                 var lt = new LaunchTemplatePrepared(_runtime, result, ec2, request.LaunchTemplateId, point.RecoveryPointId);
@@ -72,12 +74,12 @@ namespace FinBackup.Domain.Restore
 
             protected override void Run(IRestoreObserver observer, CancellationToken ct)
             {
-                var id = _ec2.RunInstance(_spec, ct);
+                var id = Stage("RunInstances", () => _ec2.RunInstance(_spec, ct));
                 Created(id);
                 observer.Verbose($"Instance {id} ({_spec.InstanceType}) launched from {_spec.ImageId}" + (_spec.SubnetId != null ? $" in {_spec.SubnetId}." : "."));
                 Result.Detail = $"{_spec.InstanceType} in {_spec.SubnetId ?? "the default subnet"}";
                 if (!Wait) return;
-                WaitFor($"Instance {id}", t => _ec2.DescribeInstance(id, t), i => i != null && (i.State == "running" || i.State == "terminated"), observer, ct, i => i?.State ?? "unknown");
+                Stage("InstanceRunning", () => WaitFor($"Instance {id}", t => _ec2.DescribeInstance(id, t), i => i != null && (i.State == "running" || i.State == "terminated"), observer, ct, i => i?.State ?? "unknown"));
                 var state = _ec2.DescribeInstance(id, ct);
                 if (state?.State == "terminated")
                     throw new FinBackupException("FinRestoreInstanceTerminated", FinErrorKind.InvalidOperation, $"Instance {id} terminated while starting.",
@@ -100,7 +102,7 @@ namespace FinBackup.Domain.Restore
 
             protected override void Run(IRestoreObserver observer, CancellationToken ct)
             {
-                var version = _ec2.CreateLaunchTemplateVersion(_templateId, _imageId, Result.RestoreId, ct);
+                var version = Stage("CreateLaunchTemplateVersion", () => _ec2.CreateLaunchTemplateVersion(_templateId, _imageId, Result.RestoreId, ct));
                 Created(_templateId + ":" + version);
                 Result.Detail = $"version {version} of {_templateId} uses {_imageId} (not the default version)";
                 MarkAvailable();

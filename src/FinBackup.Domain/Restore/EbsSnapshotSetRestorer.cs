@@ -132,18 +132,18 @@ namespace FinBackup.Domain.Restore
                     var tags = RestoreEngine.LineageTags(Result, _pointId + "/" + m.Snapshot.SnapshotId, Result.Application);
                     if (!string.IsNullOrEmpty(Result.Application)) tags["fin:restored-application"] = Result.Application;
                     if (!string.IsNullOrEmpty(m.Device)) tags["fin:device"] = m.Device;
-                    var id = _ec2.CreateVolume(new VolumeSpec
+                    var id = Stage("CreateVolume " + m.Snapshot.SnapshotId, () => _ec2.CreateVolume(new VolumeSpec
                     {
                         SnapshotId = m.Snapshot.SnapshotId, AvailabilityZone = _az, KmsKeyId = _key, InitializationRateMiBps = _rate,
                         VolumeType = _volumeType ?? m.Snapshot.VolumeType, ClientToken = RestoreEngine.Token(Result.RestoreId, m.Snapshot.SnapshotId), Tags = tags,
-                    }, ct);
+                    }, ct));
                     Created(id);
                     created.Add((m, id));
                     observer.Verbose($"Volume {id} from {m.Snapshot.SnapshotId} in {_az}" + (m.Device != null ? $" (recorded device {m.Device})." : "."));
                 }
                 var ids = created.Select(c => c.VolumeId).ToList();
-                if (Wait) WaitFor($"Volumes {string.Join(", ", ids)}", t => _ec2.VolumeStates(ids, t), s => ids.All(i => s.TryGetValue(i, out var v) && v == "available"),
-                    observer, ct, s => string.Join(", ", s.Select(kv => kv.Key + " " + kv.Value)));
+                if (Wait) Stage("VolumesAvailable", () => WaitFor($"Volumes {string.Join(", ", ids)}", t => _ec2.VolumeStates(ids, t), s => ids.All(i => s.TryGetValue(i, out var v) && v == "available"),
+                    observer, ct, s => string.Join(", ", s.Select(kv => kv.Key + " " + kv.Value))));
                 if (_instance == null)
                 {
                     if (Wait) MarkAvailable();
@@ -169,8 +169,8 @@ namespace FinBackup.Domain.Restore
                 }
                 if (Wait)
                 {
-                    WaitFor($"Attaching {string.Join(", ", ids)}", t => _ec2.VolumeStates(ids, t), s => ids.All(i => s.TryGetValue(i, out var v) && v == "in-use"),
-                        observer, ct, s => string.Join(", ", s.Select(kv => kv.Key + " " + kv.Value)));
+                    Stage("VolumesAttached", () => WaitFor($"Attaching {string.Join(", ", ids)}", t => _ec2.VolumeStates(ids, t), s => ids.All(i => s.TryGetValue(i, out var v) && v == "in-use"),
+                        observer, ct, s => string.Join(", ", s.Select(kv => kv.Key + " " + kv.Value))));
                     MarkAvailable();
                 }
                 Result.Detail = $"attached to {_instance.InstanceId} at " + string.Join(", ", created.Select(c => c.Member.Device)) +

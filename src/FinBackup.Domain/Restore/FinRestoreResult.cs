@@ -51,8 +51,17 @@ namespace FinBackup.Domain.Restore
         public long? FilesRestored { get; set; }
         public long? FilesFailed { get; set; }
         public long? BytesRestored { get; set; }
+        /// <summary>
+        /// Each stage of the restore as "name start..end (seconds)", times UTC ISO 8601: e.g. "CreateVolume
+        /// 2026-12-01T10:00:00.000Z..2026-12-01T10:00:01.250Z (1.25s)". Plain strings, so the result exports cleanly.
+        /// </summary>
+        public string[] Stages { get; set; } = new string[0];
 
         public override string ToString() => RestoreId;
+
+        public static string FormatStage(string name, DateTime start, DateTime end) =>
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0} {1:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}..{2:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} ({3:0.###}s)",
+                name, start.ToUniversalTime(), end.ToUniversalTime(), Math.Max(0, (end - start).TotalSeconds));
     }
 
     /// <summary>A resource a restore created, found by its fin:restore-id tag (Remove-FinRestoredResource's output).</summary>

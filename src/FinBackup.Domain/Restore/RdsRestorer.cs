@@ -131,13 +131,15 @@ namespace FinBackup.Domain.Restore
 
             protected override void Run(IRestoreObserver observer, CancellationToken ct)
             {
-                var db = _spec.SourceDBInstanceIdentifier != null ? _rds.RestoreToPointInTime(_spec, ct) : _rds.RestoreFromSnapshot(_spec, ct);
+                var db = _spec.SourceDBInstanceIdentifier != null
+                    ? Stage("RestoreDBInstanceToPointInTime", () => _rds.RestoreToPointInTime(_spec, ct))
+                    : Stage("RestoreDBInstanceFromDBSnapshot", () => _rds.RestoreFromSnapshot(_spec, ct));
                 Created(_spec.TargetDBInstanceIdentifier);
                 observer.Verbose($"DB instance {_spec.TargetDBInstanceIdentifier} is being restored ({db?.Status ?? "creating"}).");
                 Result.Detail = "status " + (db?.Status ?? "creating");
                 if (!Wait) return;
-                db = WaitFor($"DB instance {_spec.TargetDBInstanceIdentifier}", t => _rds.Describe(_spec.TargetDBInstanceIdentifier, t),
-                    d => d != null && (d.Status == "available" || d.Status == "failed" || d.Status == "incompatible-restore"), observer, ct, d => d?.Status ?? "not visible yet");
+                db = Stage("DBInstanceAvailable", () => WaitFor($"DB instance {_spec.TargetDBInstanceIdentifier}", t => _rds.Describe(_spec.TargetDBInstanceIdentifier, t),
+                    d => d != null && (d.Status == "available" || d.Status == "failed" || d.Status == "incompatible-restore"), observer, ct, d => d?.Status ?? "not visible yet"));
                 if (db.Status != "available")
                     throw new FinBackupException("FinRestoreDBFailed", FinErrorKind.InvalidOperation, $"DB instance {_spec.TargetDBInstanceIdentifier} ended {db.Status}.",
                         "See the RDS events of the instance (aws rds describe-events).");
@@ -145,7 +147,7 @@ namespace FinBackup.Domain.Restore
                 if (!string.IsNullOrEmpty(_secret))
                 {
                     var credentials = Runtime.Secrets(_region).GetDbCredentials(_secret, ct);
-                    _rds.SetMasterPassword(_spec.TargetDBInstanceIdentifier, credentials.Password, ct);
+                    Stage("SetMasterPassword", () => _rds.SetMasterPassword(_spec.TargetDBInstanceIdentifier, credentials.Password, ct));
                     observer.Verbose($"Master password of {_spec.TargetDBInstanceIdentifier} set from secret {_secret}.");
                 }
                 else if (_manage)
@@ -159,7 +161,7 @@ namespace FinBackup.Domain.Restore
                     if (db.EndpointAddress == null)
                         throw new FinBackupException("FinRestoreEndpointUnknown", FinErrorKind.InvalidData, $"DB instance {_spec.TargetDBInstanceIdentifier} reports no endpoint yet.",
                             "Run Invoke-FinRestore's -UpdateSecret step again later, or update the secret by hand.");
-                    Runtime.Secrets(_region).WriteEndpoint(_updateSecret, db.EndpointAddress, db.EndpointPort ?? 5432, ct);
+                    Stage("UpdateSecret", () => Runtime.Secrets(_region).WriteEndpoint(_updateSecret, db.EndpointAddress, db.EndpointPort ?? 5432, ct));
                     observer.Verbose($"Endpoint {endpoint} written to secret {_updateSecret}.");
                 }
                 Result.Detail = "available" + (endpoint != null ? " at " + endpoint : string.Empty) + (!string.IsNullOrEmpty(_secret) ? "; password from " + _secret : string.Empty);

@@ -17,6 +17,10 @@ namespace FinBackup.Domain.Restore
         public Func<string, IRdsRestoreGateway> Rds { get; set; }
         public Func<string, IRestoreMetadataStore> Metadata { get; set; }
         public Func<string, IRestoreSecretStore> Secrets { get; set; }
+        /// <summary>Auto Scaling rolls of an AMI (-AutoScalingGroupName).</summary>
+        public Func<string, IAutoScalingRollGateway> AutoScaling { get; set; }
+        /// <summary>AWS Backup restore jobs of BackupVaultPoint points.</summary>
+        public Func<string, IBackupVaultRestoreGateway> Vault { get; set; }
         public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
         public Waiter Waiter { get; set; } = new Waiter();
         public WaitPolicy WaitPolicy { get; set; } = new WaitPolicy { FirstDelay = TimeSpan.FromSeconds(2), MaxDelay = TimeSpan.FromSeconds(30), Timeout = TimeSpan.FromHours(3) };
@@ -63,6 +67,7 @@ namespace FinBackup.Domain.Restore
     public abstract class PreparedRestore
     {
         private readonly List<string> _created = new List<string>();
+        private readonly List<string> _stages = new List<string>();
 
         protected PreparedRestore(RestoreRuntime runtime, FinRestoreResult result)
         {
@@ -110,6 +115,29 @@ namespace FinBackup.Domain.Restore
         }
 
         protected void MarkAvailable() => Result.AvailableAt = Runtime.UtcNow();
+
+        /// <summary>Runs one stage of the restore and records its start, end and duration in <see cref="FinRestoreResult.Stages"/> (also when it fails).</summary>
+        protected T Stage<T>(string name, Func<T> run)
+        {
+            var start = Runtime.UtcNow();
+            try
+            {
+                return run();
+            }
+            finally
+            {
+                RecordStage(name, start, Runtime.UtcNow());
+            }
+        }
+
+        protected void Stage(string name, Action run) => Stage<bool>(name, () => { run(); return true; });
+
+        /// <summary>Records a stage whose times AWS reported (e.g. a restore job's creation and completion).</summary>
+        protected void RecordStage(string name, DateTime start, DateTime end)
+        {
+            _stages.Add(FinRestoreResult.FormatStage(name, start, end));
+            Result.Stages = _stages.ToArray();
+        }
 
         protected T WaitFor<T>(string what, Func<CancellationToken, T> poll, Func<T, bool> done, IRestoreObserver observer, CancellationToken ct, Func<T, string> describe) =>
             Runtime.Waiter.Until(what, poll, done, Runtime.WaitPolicy, ct,
@@ -169,6 +197,7 @@ namespace FinBackup.Domain.Restore
                 case RecoveryPointKind.EbsSnapshotSet: return new EbsSnapshotSetRestorer(_runtime).Prepare(point, request, cancellationToken);
                 case RecoveryPointKind.Ami: return new AmiRestorer(_runtime).Prepare(point, request, cancellationToken);
                 case RecoveryPointKind.RdsSnapshot: return new RdsRestorer(_runtime).PrepareFromSnapshot(point, request, cancellationToken);
+                case RecoveryPointKind.BackupVaultPoint: return VaultPointRestore.Prepare(_runtime, point, request);
                 default:
                     throw new FinBackupException("FinRestoreKindNotSupported", FinErrorKind.NotImplemented,
                         $"Restoring {point.Kind} recovery points ({point.RecoveryPointId}) is not supported by this restore engine.",

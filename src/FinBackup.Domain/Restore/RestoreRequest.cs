@@ -12,6 +12,15 @@ namespace FinBackup.Domain.Restore
     /// metadata and the policy fill the rest). Property names are the cmdlet's parameter names, so a plan can carry them
     /// as a string table and rebuild the request with <see cref="FromParameters"/>.
     /// </summary>
+    /// <summary>The strategies of an Auto Scaling roll (-Strategy).</summary>
+    public static class RollStrategies
+    {
+        /// <summary>StartInstanceRefresh with a DesiredConfiguration and AutoRollback: AWS replaces and rolls back (real AWS only; moto has no instance refresh).</summary>
+        public const string Refresh = "Refresh";
+        /// <summary>FinBackup replaces the instances itself in batches, keeping the desired capacity in service (runs anywhere, moto included).</summary>
+        public const string Replace = "Replace";
+    }
+
     public sealed class RestoreRequest
     {
         /// <summary>The policy (keys, buckets, RestoreTargets, RestoreSecret, RTO). Not a parameter of the table.</summary>
@@ -37,6 +46,22 @@ namespace FinBackup.Domain.Restore
         public string IamInstanceProfile { get; set; }
         public string KeyName { get; set; }
         public string LaunchTemplateId { get; set; }
+
+        // AMIs rolled into an Auto Scaling group (primary region)
+        /// <summary>Roll the AMI into this group: a launch template version, then an instance refresh or a batch replacement.</summary>
+        public string AutoScalingGroupName { get; set; }
+        /// <summary>Refresh (StartInstanceRefresh with AutoRollback; real AWS) or Replace (batches of new instances, then the old ones terminated).</summary>
+        public string Strategy { get; set; }
+        /// <summary>Refresh: the share of the desired capacity kept healthy (0-100; default 100, with MaxHealthyPercentage 200).</summary>
+        public int? MinHealthyPercentage { get; set; }
+        /// <summary>Refresh: seconds a new instance warms up before the next is replaced (default: the group's).</summary>
+        public int? InstanceWarmup { get; set; }
+        /// <summary>Replace: instances replaced per batch (default: the desired capacity, i.e. one batch, capacity doubled for the change).</summary>
+        public int? BatchSize { get; set; }
+
+        // AWS Backup vault points
+        /// <summary>The role AWS Backup restores with (default: the account's service-role/AWSBackupDefaultServiceRole).</summary>
+        public string IamRoleArn { get; set; }
 
         // RDS
         /// <summary>From a snapshot: the new instance's name (same as TargetDBInstanceIdentifier). Point in time: the source instance.</summary>
@@ -144,6 +169,17 @@ namespace FinBackup.Domain.Restore
                 throw Invalid(nameof(InitializationRateMiBps), $"{InitializationRateMiBps} MiB/s is outside EBS's range 100-300", "Use 100 to 300, or leave it out.");
             if (RestoreTime.HasValue && UseLatestRestorableTime)
                 throw Invalid(nameof(RestoreTime), "RestoreTime and UseLatestRestorableTime exclude each other", "Pass one of them.");
+            if (!string.IsNullOrEmpty(Strategy) && !string.Equals(Strategy, RollStrategies.Refresh, StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(Strategy, RollStrategies.Replace, StringComparison.OrdinalIgnoreCase))
+                throw Invalid(nameof(Strategy), $"'{Strategy}' is not a roll strategy", "Use Refresh (instance refresh with automatic rollback) or Replace (batches, runs on the sandbox).");
+            if (!string.IsNullOrEmpty(Strategy) && string.IsNullOrEmpty(AutoScalingGroupName))
+                throw Invalid(nameof(Strategy), "Strategy rolls an Auto Scaling group and needs AutoScalingGroupName", "Add -AutoScalingGroupName <group>.");
+            if (MinHealthyPercentage.HasValue && (MinHealthyPercentage < 0 || MinHealthyPercentage > 100))
+                throw Invalid(nameof(MinHealthyPercentage), $"{MinHealthyPercentage}% is outside 0-100", "Use 0 to 100 (100 keeps the whole desired capacity in service).");
+            if (InstanceWarmup.HasValue && InstanceWarmup < 0)
+                throw Invalid(nameof(InstanceWarmup), $"{InstanceWarmup} seconds is negative", "Give the warm-up in seconds, e.g. 120.");
+            if (BatchSize.HasValue && BatchSize < 1)
+                throw Invalid(nameof(BatchSize), $"a batch of {BatchSize} instances replaces nothing", "Give 1 or more.");
             if (ReplaceVolumes && string.IsNullOrEmpty(InstanceId))
                 throw Invalid(nameof(ReplaceVolumes), "ReplaceVolumes needs InstanceId (the stopped instance whose volumes are swapped)", "Add -InstanceId i-...");
         }

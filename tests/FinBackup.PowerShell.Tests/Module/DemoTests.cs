@@ -16,6 +16,7 @@ public sealed class DemoTests
         Assert.Matches(@"FileBackup\s+Agent payment", r.Stdout);
         Assert.Matches(@"RdsSnapshot\s+Cross-sell\s+us-east-1\s+Available", r.Stdout);  // a database restored
         Assert.Matches(@"Ami\s+Cross-sell\s+us-east-1\s+Available", r.Stdout);          // an instance restored
+        Assert.Matches(@"Roll Available: \d+ instances of cross-sell-asg replaced in batches of 1", r.Stdout); // the AMI rolled into the group
         Assert.Matches(@"RdsDbInstance\s+us-east-1\s+Removed\s+cross-sell-db-restored", r.Stdout);
         Assert.Contains("NewestAvailableForResourceInRegion", r.Stdout);
         Assert.Contains("== Stopping the sandbox", r.Stdout);

@@ -50,7 +50,7 @@ namespace FinBackup.Aws.Services.AutoScaling
     /// Amazon EC2 Auto Scaling (query protocol, API 2011-01-01): the operations FinBackup uses.
     /// Get one from <see cref="AwsClientContext.AutoScaling"/>.
     /// </summary>
-    public sealed class AutoScalingClient
+    public sealed partial class AutoScalingClient
     {
         public const string ApiVersion = "2011-01-01";
         private readonly QueryProtocolClient _query;

@@ -125,6 +125,38 @@ namespace FinBackup.Cmdlets.Restore
         [ValidatePattern("^lt-[0-9a-f]+$")]
         public string LaunchTemplateId { get; set; }
 
+        // ----- AMIs rolled into an Auto Scaling group (primary region) -----
+        /// <summary>Roll the AMI into this group: a launch template version with the image, then -Strategy.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string AutoScalingGroupName { get; set; }
+
+        /// <summary>Refresh (default): an instance refresh with automatic rollback (real AWS). Replace: FinBackup replaces the instances in batches (runs on the sandbox too).</summary>
+        [Parameter]
+        [ValidateSet(RollStrategies.Refresh, RollStrategies.Replace)]
+        public string Strategy { get; set; }
+
+        /// <summary>Refresh: the share of the desired capacity kept healthy during the refresh (default 100; MaxHealthyPercentage is 200).</summary>
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int? MinHealthyPercentage { get; set; }
+
+        /// <summary>Refresh: seconds each new instance warms up before the next replacement (default: the group's warm-up).</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public int? InstanceWarmup { get; set; }
+
+        /// <summary>Replace: instances per batch (default: all at once, the capacity doubled for the change).</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int? BatchSize { get; set; }
+
+        // ----- AWS Backup vault points -----
+        /// <summary>The IAM role AWS Backup restores with (default: service-role/AWSBackupDefaultServiceRole of the point's account).</summary>
+        [Parameter]
+        [ValidatePattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")]
+        public string IamRoleArn { get; set; }
+
         // ----- RDS -----
         /// <summary>From a snapshot: the new instance's name. Point in time: the source instance.</summary>
         [Parameter(ParameterSetName = PointSet)]
@@ -227,6 +259,12 @@ namespace FinBackup.Cmdlets.Restore
                 IamInstanceProfile = IamInstanceProfile,
                 KeyName = KeyName,
                 LaunchTemplateId = LaunchTemplateId,
+                AutoScalingGroupName = AutoScalingGroupName,
+                Strategy = Strategy,
+                MinHealthyPercentage = MinHealthyPercentage,
+                InstanceWarmup = InstanceWarmup,
+                BatchSize = BatchSize,
+                IamRoleArn = IamRoleArn,
                 DBInstanceIdentifier = DBInstanceIdentifier,
                 TargetDBInstanceIdentifier = TargetDBInstanceIdentifier,
                 RestoreTime = b.ContainsKey(nameof(RestoreTime)) ? RestoreTime.ToUniversalTime() : (DateTime?)null,
@@ -329,6 +367,8 @@ namespace FinBackup.Cmdlets.Restore
                 Rds = r => session.Get<IRdsRestoreGateway>(r),
                 Metadata = r => session.Get<IRestoreMetadataStore>(r),
                 Secrets = r => session.Get<IRestoreSecretStore>(r),
+                AutoScaling = r => session.Get<IAutoScalingRollGateway>(r),
+                Vault = r => session.Get<IBackupVaultRestoreGateway>(r),
                 Waiter = new Waiter(),
             };
         }
