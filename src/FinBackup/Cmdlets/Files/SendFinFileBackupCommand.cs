@@ -21,6 +21,7 @@ namespace FinBackup.Cmdlets.Files
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [FinBackup.Completion.ApplicationCompleter]
         public string Application { get; set; }
 
         [Parameter(ParameterSetName = TagSet)]

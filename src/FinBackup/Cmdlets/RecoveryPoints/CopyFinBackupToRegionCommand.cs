@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.RecoveryPoints;
@@ -25,6 +26,7 @@ namespace FinBackup.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [RegionCompleter]
         public string DestinationRegion { get; set; }
 
         [Parameter]
@@ -63,7 +65,8 @@ namespace FinBackup.Cmdlets
             {
                 ThrowFinError(ex, DestinationRegion ?? (object)_policy);
             }
-            if (string.IsNullOrEmpty(base.Region)) base.Region = dest;
+            // The connection's default region (every call names its region): -Region, the first point's, the policy's...
+            RegionFor(_points[0].Region, _policy);
             var selected = _points;
             request.Warning = WriteWarning;
             request.ConfirmStart = (p, to) => ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Region})", $"Copy to {to} encrypted with {key}");

@@ -34,7 +34,7 @@ namespace FinBackup.Cmdlets
         {
             if (string.IsNullOrEmpty(Policy.PrimaryRegion))
                 Fail("FinPolicyPrimaryRegionMissing", FinErrorKind.InvalidArgument, $"Policy '{Policy}' has no primary region.", "Set PrimaryRegion in the policy.", Policy);
-            if (string.IsNullOrEmpty(base.Region)) base.Region = Policy.PrimaryRegion;
+            RegionFor(null, Policy); // the connection's default region: -Region, else the policy's primary region
             var session = Session;
             var cycle = new BackupCycle(BuildRuntime(Policy), r => session.Get<IProtectedResourceFinder>(r));
             try
