@@ -89,9 +89,12 @@ namespace FinBackup.Domain.RecoveryPoints
             CheckKindFits(kind, request.ResourceType, request.ResourceId);
             var app = request.Policy != null && !string.IsNullOrEmpty(request.Application) ? request.Policy.FindApplication(request.Application) : null;
             if (request.Policy != null && !string.IsNullOrEmpty(request.Application) && app == null)
+            {
+                var valid = string.Join(", ", request.Policy.Applications.Where(a => a?.Name != null).Select(a => "'" + a.Name + "'"));
                 throw new FinBackupException("FinApplicationNotInPolicy", FinErrorKind.ObjectNotFound,
-                    $"Application '{request.Application}' is not in policy '{request.Policy.Name}'.",
-                    "Check the fin:application tag of the resource, or add the application to the policy.");
+                    $"The policy '{request.Policy.Name}' has no application '{request.Application}'. Its applications: {valid}.",
+                    $"Use an application name from the policy ({valid}): check the fin:application tag of the resource, or add the application to the policy.");
+            }
             var retention = request.Retention ?? app?.Retention;
             if (!retention.HasValue || retention.Value <= TimeSpan.Zero)
                 throw new FinBackupException("FinRetentionMissing", FinErrorKind.InvalidArgument,

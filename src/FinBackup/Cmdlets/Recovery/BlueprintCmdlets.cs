@@ -48,7 +48,7 @@ namespace FinBackup.Cmdlets
         protected override void ProcessRecord()
         {
             RequirePrimaryRegion(Policy);
-            var region = RegionOrDefault(base.Region);
+            var region = RegionFor(null, Policy);
             var apps = SelectApplications(Policy, Application);
             var exporter = new BlueprintExporter();
             try
@@ -106,7 +106,7 @@ namespace FinBackup.Cmdlets
         protected override void ProcessRecord()
         {
             RequirePrimaryRegion(Policy);
-            var region = RegionOrDefault(base.Region);
+            var region = RegionFor(null, Policy);
             var bucket = Policy.BucketFor(region);
             if (bucket == null)
                 Fail("FinBlueprintBucketMissing", FinErrorKind.InvalidArgument, $"The policy '{Policy}' names no backup bucket for {region}.",
