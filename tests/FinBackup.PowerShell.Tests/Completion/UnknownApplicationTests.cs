@@ -23,6 +23,7 @@ public sealed class UnknownApplicationTests
     [InlineData("Set-FinBackupPlan -Policy $p -Application 'No such app' -Confirm:$false", "SetFinBackupPlanCommand")]
     [InlineData("Get-FinRtoEstimate -Policy $p -Application 'No such app'", "GetFinRtoEstimateCommand")]
     [InlineData("New-FinSnapshot -Policy $p -ResourceId i-0123456789abcdef0 -Application 'No such app' -Kind EbsSnapshotSet -Confirm:$false", "NewFinSnapshotCommand")]
+    [InlineData("Invoke-FinBackupCycle -Policy $p -Application 'No such app' -NoMetrics -Confirm:$false", "InvokeFinBackupCycleCommand")]
     [InlineData("Get-FinResource -Policy $p -Application 'Nothing*'", "GetFinResourceCommand")]
     [InlineData("Remove-FinExpiredBackup -Policy $p -Application 'Nothing*' -Confirm:$false", "RemoveFinExpiredBackupCommand")]
     public void An_unknown_application_is_one_non_terminating_error_that_names_the_valid_applications(string script, string cmdlet)

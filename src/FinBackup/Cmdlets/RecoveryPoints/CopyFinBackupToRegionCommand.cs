@@ -70,11 +70,12 @@ namespace FinBackup.Cmdlets
             var selected = _points;
             request.Warning = WriteWarning;
             request.ConfirmStart = (p, to) => ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Region})", $"Copy to {to} encrypted with {key}");
-            IReadOnlyList<CopyOutcome> outcomes;
             try
             {
-                outcomes = new CopyCoordinator(BuildRuntime(_policy)).Copy(selected, request,
-                    (done, total, status) => WriteFinProgress(1, Activity, status, total == 0 ? 100 : done * 100 / total, $"to {dest}"), CancellationToken);
+                // Each copy goes down the pipeline as soon as it is done (with -Wait: complete), not all at the end.
+                new CopyCoordinator(BuildRuntime(_policy)).Copy(selected, request,
+                    (done, total, status) => WriteFinProgress(1, Activity, status, total == 0 ? 100 : done * 100 / total, $"to {dest}"), CancellationToken,
+                    o => Emit(o, dest));
             }
             catch (OperationCanceledException)
             {
@@ -89,16 +90,18 @@ namespace FinBackup.Cmdlets
             {
                 CompleteFinProgress(1, Activity);
             }
-            foreach (var o in outcomes)
+        }
+
+        private void Emit(CopyOutcome o, string dest)
+        {
+            if (o.Error != null) WriteFinError(o.Error, o.Source);
+            else if (o.Copy != null)
             {
-                if (o.Error != null) WriteFinError(o.Error, o.Source);
-                else if (o.Copy != null)
-                {
-                    if (o.Status == CopyStatus.AlreadyCopied)
-                        WriteVerbose($"{o.Source.RecoveryPointId} already has a copy in {dest}: {o.Copy.RecoveryPointId}.");
-                    o.Copy.Policy = _policy;
-                    WriteObject(o.Copy);
-                }
+                if (o.Status == CopyStatus.AlreadyCopied)
+                    WriteVerbose($"{o.Source.RecoveryPointId} already has a copy in {dest}: {o.Copy.RecoveryPointId}.");
+                o.Copy.Policy = _policy;
+                SessionResults.Current.Remember(o.Copy);
+                WriteObject(o.Copy);
             }
         }
 
