@@ -36,7 +36,7 @@ namespace FinBackup.Aws
     /// <item>for a loopback endpoint from the environment or a profile: dummy credentials, since nothing there is AWS;</item>
     /// <item>container credentials (ECS/EKS Pod Identity), web identity (EKS IRSA), then the EC2 instance role (what SSM Run Command uses).</item>
     /// </list>
-    /// Region: -Region, the -ProfileName profile's region, session default, AWS_REGION/AWS_DEFAULT_REGION, the region of the profile
+    /// Region: -Region (or, from the cmdlet base, the piped object's or the policy's region: request.RegionSource), the -ProfileName profile's region, session default, AWS_REGION/AWS_DEFAULT_REGION, the region of the profile
     /// in use (session default / AWS_PROFILE / default). Environment access is injectable for tests.
     /// </summary>
     public sealed class AwsConnectionResolver
@@ -170,7 +170,7 @@ namespace FinBackup.Aws
         private void ResolveRegion(AwsConnectionRequest request, FinSessionDefaults defaults, CredentialProfile explicitProfile,
             CredentialProfile implicitProfile, ResolvedConnection result)
         {
-            if (!string.IsNullOrEmpty(request.Region)) Set(result, request.Region, "parameter -Region");
+            if (!string.IsNullOrEmpty(request.Region)) Set(result, request.Region, request.RegionSource ?? "parameter -Region");
             else if (explicitProfile?.Region != null) Set(result, explicitProfile.Region.SystemName, $"profile '{explicitProfile.Name}'");
             else if (!string.IsNullOrEmpty(defaults.Region)) Set(result, defaults.Region, "session default (Set-FinDefault)");
             else if (!string.IsNullOrEmpty(_env("AWS_REGION"))) Set(result, _env("AWS_REGION"), "environment AWS_REGION");

@@ -17,27 +17,15 @@ namespace FinBackup.Aws.RecoveryPoints
     /// DescribeImages tag filters (paged); copied with CopyImage in the destination region, encrypted with the destination
     /// key; removed by deregistering the image and then deleting its snapshots.
     /// </summary>
-    public sealed class AmiGateway : IRecoveryPointProvider, IRecoveryPointCreator
+    public sealed class AmiGateway : Ec2RecoveryPointGateway
     {
-        private readonly AwsClientContext _context;
-        private readonly string _region;
+        public AmiGateway(AwsClientContext context, string region) : base(context, region) { }
 
-        public AmiGateway(AwsClientContext context, string region)
+        public override RecoveryPointKind Kind => RecoveryPointKind.Ami;
+
+        public override FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            _context = context;
-            _region = region;
-        }
-
-        public RecoveryPointKind Kind => RecoveryPointKind.Ami;
-        private IAmazonEC2 Ec2 => _context.Ec2(_region);
-
-        public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
-        {
-            var volumes = request.VolumeIds?.ToList() ?? EbsSnapshotSetGateway.InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken, request.RestoreMetadata);
-            if (request.PendingSnapshotVolumeIds != null && request.VolumeIds != null)
-                PendingSnapshotLimit.Check(request.ResourceId, request.PendingSnapshotVolumeIds.Where(v => volumes.Contains(v)));
-            else
-                EbsSnapshotSetGateway.CheckPendingLimit(Ec2, volumes, request.ResourceId, cancellationToken);
+            var volumes = VolumesToSnapshot(request, cancellationToken);
             var tags = Ec2RecoveryPointTags.ToTags(request.Tags);
             var createRequest = new CreateImageRequest
             {
@@ -80,7 +68,7 @@ namespace FinBackup.Aws.RecoveryPoints
             return image;
         }
 
-        public IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
+        public override IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
         {
             var request = new DescribeImagesRequest
             {
@@ -90,7 +78,7 @@ namespace FinBackup.Aws.RecoveryPoints
             return DescribeAll(request, cancellationToken).Select(ToPoint).Where(query.Matches).ToList();
         }
 
-        public FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)
+        public override FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)
         {
             if (string.IsNullOrEmpty(request.KmsKeyId))
                 throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
@@ -153,9 +141,9 @@ namespace FinBackup.Aws.RecoveryPoints
             return copy;
         }
 
-        public void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
+        public override void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
         {
-            EbsSnapshotSetGateway.RefuseUnmanaged(point);
+            RefuseUnmanaged(point);
             // The backing snapshots come from the listing (an image's block-device mappings never change); only when the
             // point carries none is the image described again.
             var current = point.SnapshotIds != null && point.SnapshotIds.Count > 0 ? point

@@ -17,29 +17,18 @@ namespace FinBackup.Aws.RecoveryPoints
     /// member snapshot carries the set's fin:set-id and the fin:* tags; a set is listed by tag filters (DescribeSnapshots,
     /// paged) and grouped by fin:set-id into one recovery point.
     /// </summary>
-    public sealed class EbsSnapshotSetGateway : IRecoveryPointProvider, IRecoveryPointCreator, IPendingSnapshotSource
+    public sealed class EbsSnapshotSetGateway : Ec2RecoveryPointGateway, IPendingSnapshotSource
     {
         /// <summary>EBS allows at most this many pending snapshots per volume.</summary>
         public const int PendingSnapshotsPerVolume = PendingSnapshotLimit.PerVolume;
-        private readonly AwsClientContext _context;
-        private readonly string _region;
 
-        public EbsSnapshotSetGateway(AwsClientContext context, string region)
+        public EbsSnapshotSetGateway(AwsClientContext context, string region) : base(context, region) { }
+
+        public override RecoveryPointKind Kind => RecoveryPointKind.EbsSnapshotSet;
+
+        public override FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            _context = context;
-            _region = region;
-        }
-
-        public RecoveryPointKind Kind => RecoveryPointKind.EbsSnapshotSet;
-        private IAmazonEC2 Ec2 => _context.Ec2(_region);
-
-        public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
-        {
-            var volumes = request.VolumeIds?.ToList() ?? InstanceVolumes(Ec2, request.ResourceId, _region, cancellationToken, request.RestoreMetadata);
-            if (request.PendingSnapshotVolumeIds != null && request.VolumeIds != null)
-                PendingSnapshotLimit.Check(request.ResourceId, request.PendingSnapshotVolumeIds.Where(v => volumes.Contains(v)));
-            else
-                CheckPendingLimit(Ec2, volumes, request.ResourceId, cancellationToken);
+            var volumes = VolumesToSnapshot(request, cancellationToken);
             var setId = "snapset-" + Guid.NewGuid().ToString("N").Substring(0, 17);
             var tags = new Dictionary<string, string>(request.Tags) { [Ec2RecoveryPointTags.SetId] = setId };
             if (volumes.Count > 0) tags[Ec2RecoveryPointTags.SetSize] = volumes.Count.ToString(CultureInfo.InvariantCulture);
@@ -90,7 +79,7 @@ namespace FinBackup.Aws.RecoveryPoints
             };
         }
 
-        public IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
+        public override IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
         {
             var request = new DescribeSnapshotsRequest { OwnerIds = new List<string> { "self" } };
             var ids = query.RecoveryPointIds;
@@ -106,7 +95,7 @@ namespace FinBackup.Aws.RecoveryPoints
             return Group(DescribeAll(request, cancellationToken)).Where(query.Matches).ToList();
         }
 
-        public FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)
+        public override FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)
         {
             if (string.IsNullOrEmpty(request.KmsKeyId))
                 throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
@@ -194,7 +183,7 @@ namespace FinBackup.Aws.RecoveryPoints
             return new CopySnapshotResponse { SnapshotId = found.SnapshotId };
         }
 
-        public void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
+        public override void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
         {
             RefuseUnmanaged(point);
             // A set taken before fin:set-size existed is marked with its size first, so that if this delete stops half-way
@@ -229,13 +218,6 @@ namespace FinBackup.Aws.RecoveryPoints
                 throw new FinBackupException("FinDeleteFailed", FinErrorKind.WriteError,
                     $"Snapshot set {point.RecoveryPointId} in {_region} was not fully deleted: {string.Join("; ", failures)}",
                     "The remaining snapshots keep their tags; run Remove-FinExpiredBackup again.");
-        }
-
-        internal static void RefuseUnmanaged(FinRecoveryPoint point)
-        {
-            if (!point.ManagedByFinBackup)
-                throw new FinBackupException("FinDeleteUnmanagedRefused", FinErrorKind.SecurityError,
-                    $"{point.Kind} {point.RecoveryPointId} was not created by FinBackup (no fin:managed-by=FinBackup tag); it is never deleted.");
         }
 
         /// <summary>The EBS volumes attached to an instance (FinResourceNotFound when it does not exist).</summary>

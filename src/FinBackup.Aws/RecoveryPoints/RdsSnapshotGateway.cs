@@ -15,21 +15,14 @@ namespace FinBackup.Aws.RecoveryPoints
     /// from the same response: no call per snapshot. Copies are made in the destination region with CopyDBSnapshot,
     /// the destination KMS key and a PreSignedUrl for the source region.
     /// </summary>
-    public sealed class RdsSnapshotGateway : IRecoveryPointProvider, IRecoveryPointCreator
+    public sealed class RdsSnapshotGateway : RecoveryPointGateway
     {
-        private readonly AwsClientContext _context;
-        private readonly string _region;
+        public RdsSnapshotGateway(AwsClientContext context, string region) : base(context, region) { }
 
-        public RdsSnapshotGateway(AwsClientContext context, string region)
-        {
-            _context = context;
-            _region = region;
-        }
-
-        public RecoveryPointKind Kind => RecoveryPointKind.RdsSnapshot;
+        public override RecoveryPointKind Kind => RecoveryPointKind.RdsSnapshot;
         private RdsClient Rds => _context.Rds(_region);
 
-        public FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
+        public override FinRecoveryPoint Create(CreateRecoveryPointRequest request, CancellationToken cancellationToken)
         {
             RdsDbSnapshot snapshot;
             if (request.RestoreMetadata != null && request.RestoreMetadata.Count == 0)
@@ -74,7 +67,7 @@ namespace FinBackup.Aws.RecoveryPoints
             return ToPoint(snapshot);
         }
 
-        public IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
+        public override IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
         {
             var filters = new Dictionary<string, IEnumerable<string>>();
             if (query.ResourceIds.Count > 0) filters["db-instance-id"] = query.ResourceIds.ToList();
@@ -87,7 +80,7 @@ namespace FinBackup.Aws.RecoveryPoints
             return snapshots.Select(ToPoint).Where(query.Matches).ToList();
         }
 
-        public FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)
+        public override FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)
         {
             if (string.IsNullOrEmpty(request.KmsKeyId))
                 throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
@@ -134,9 +127,9 @@ namespace FinBackup.Aws.RecoveryPoints
             return ToPoint(copy);
         }
 
-        public void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
+        public override void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)
         {
-            EbsSnapshotSetGateway.RefuseUnmanaged(point);
+            RefuseUnmanaged(point);
             try
             {
                 Sync(Rds.DeleteDBSnapshotAsync(point.RecoveryPointId, cancellationToken));

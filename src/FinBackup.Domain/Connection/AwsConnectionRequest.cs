@@ -8,6 +8,11 @@ namespace FinBackup.Domain.Connection
     public sealed class AwsConnectionRequest
     {
         public string Region { get; set; }
+        /// <summary>
+        /// Where <see cref="Region"/> came from when it is not the -Region parameter: the piped object or the policy (the cmdlet
+        /// base's region precedence). Null means the parameter. Either way it ranks above a -ProfileName's region.
+        /// </summary>
+        public string RegionSource { get; set; }
         public string ProfileName { get; set; }
         public string ProfileLocation { get; set; }
         public string AccessKey { get; set; }

@@ -74,7 +74,9 @@ namespace FinBackup.Domain.RecoveryPoints
             _finder = finder ?? throw new ArgumentNullException(nameof(finder));
         }
 
-        public IReadOnlyList<FinBackupCycleSummary> Run(BackupPolicy policy, BackupCycleCallbacks callbacks, CancellationToken ct)
+        /// <param name="applications">Only these of the policy's applications (exact names; null or empty: all of them).</param>
+        public IReadOnlyList<FinBackupCycleSummary> Run(BackupPolicy policy, BackupCycleCallbacks callbacks, CancellationToken ct,
+            IReadOnlyCollection<string> applications = null)
         {
             if (policy == null) throw new ArgumentNullException(nameof(policy));
             if (string.IsNullOrEmpty(policy.PrimaryRegion))
@@ -83,7 +85,8 @@ namespace FinBackup.Domain.RecoveryPoints
             callbacks = callbacks ?? new BackupCycleCallbacks();
             var clock = Stopwatch.StartNew();
             var primary = policy.PrimaryRegion;
-            var apps = policy.Applications.Where(a => a != null && !string.IsNullOrEmpty(a.Name)).ToList();
+            var apps = policy.Applications.Where(a => a != null && !string.IsNullOrEmpty(a.Name))
+                .Where(a => applications == null || applications.Count == 0 || applications.Contains(a.Name, StringComparer.OrdinalIgnoreCase)).ToList();
             var summaries = apps.ToDictionary(a => a.Name, a => new FinBackupCycleSummary
             {
                 Application = a.Name, PolicyName = policy.Name, RpoTarget = a.Rpo,

@@ -82,15 +82,18 @@ namespace FinBackup.Domain.RecoveryPoints
         }
 
         /// <param name="onProgress">Called after each planning round with (done, total, status line).</param>
+        /// <param name="onOutcome">
+        /// Called once per source as soon as its outcome is final (a copy done, already there, declined or failed), so a
+        /// caller streams copies as they finish instead of at the end. The returned list has them all, in source order.
+        /// </param>
         public IReadOnlyList<CopyOutcome> Copy(IEnumerable<FinRecoveryPoint> sources, CopyToRegionRequest request,
-            Action<int, int, string> onProgress, CancellationToken cancellationToken)
+            Action<int, int, string> onProgress, CancellationToken cancellationToken, Action<CopyOutcome> onOutcome = null)
         {
             var dest = ResolveDestination(request);
             var key = ResolveKey(request, dest);
             var pending = (sources ?? Enumerable.Empty<FinRecoveryPoint>()).Where(s => s != null).ToList();
-            var outcomes = new Dictionary<FinRecoveryPoint, CopyOutcome>();
+            var outcomes = new Outcomes(onOutcome);
             var total = pending.Count;
-            var deadline = _runtime.UtcNow() + _runtime.WaitTimeout;
             var started = new HashSet<FinRecoveryPoint>();
             // The destination key is checked once per run, before anything else, whether or not a copy must start: a missing
             // or disabled key fails every point (each as its own error) even when copies already exist, as in the cycle, so a
@@ -104,15 +107,17 @@ namespace FinBackup.Domain.RecoveryPoints
                 catch (Exception e) when (!FinBackupException.IsCancellation(e))
                 {
                     var ex = FinBackupException.From(e, "Copying to " + dest);
-                    return pending.Select(s => new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex }).ToList();
+                    foreach (var s in pending) outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
+                    return pending.Select(s => outcomes[s]).ToList();
                 }
             }
 
-            while (true)
+            // One planning round per poll of the one waiter: it starts at the runtime's first delay and backs off to the
+            // service's pace (PollInterval), and starts again from the first delay whenever a round finishes a copy.
+            bool Round(CancellationToken ct)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 var remaining = pending.Where(s => !outcomes.ContainsKey(s)).ToList();
-                if (remaining.Count == 0) break;
+                if (remaining.Count == 0) return true;
 
                 // What the destination holds now, per kind involved: one paged listing per kind.
                 var destPoints = new List<FinRecoveryPoint>();
@@ -120,7 +125,7 @@ namespace FinBackup.Domain.RecoveryPoints
                 {
                     try
                     {
-                        destPoints.AddRange(_runtime.Provider(dest, kind).List(new RecoveryPointQuery(), cancellationToken));
+                        destPoints.AddRange(_runtime.Provider(dest, kind).List(new RecoveryPointQuery(), ct));
                     }
                     catch (Exception e) when (!FinBackupException.IsCancellation(e))
                     {
@@ -129,10 +134,10 @@ namespace FinBackup.Domain.RecoveryPoints
                     }
                 }
                 remaining = remaining.Where(s => !outcomes.ContainsKey(s)).ToList();
-                if (remaining.Count == 0) break;
+                if (remaining.Count == 0) return true;
 
                 // Sources not yet available: refresh them from their own region.
-                remaining = RefreshSources(remaining, cancellationToken, outcomes);
+                remaining = RefreshSources(remaining, ct, outcomes);
                 var plan = _planner.Plan(remaining, dest, destPoints);
 
                 foreach (var s in plan.SameRegion)
@@ -157,7 +162,7 @@ namespace FinBackup.Domain.RecoveryPoints
                 }
                 foreach (var s in plan.StartNow)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    ct.ThrowIfCancellationRequested();
                     if (outcomes.ContainsKey(s)) continue;
                     if (request.ConfirmStart != null && !request.ConfirmStart(s, dest))
                     {
@@ -173,10 +178,10 @@ namespace FinBackup.Domain.RecoveryPoints
                             Tags = RecoveryPointTagCodec.ForCopy(s),
                             DestinationBucket = request.Policy?.BucketFor(dest),
                             DestinationCheckedForCopies = !destPoints.Any(d => string.Equals(d.SourceRecoveryPointId, s.RecoveryPointId, StringComparison.Ordinal)),
-                        }, cancellationToken);
+                        }, ct);
                         started.Add(s);
                         // The restore metadata travels with the point (a warning only: the copy itself is fine).
-                        var metadataWarning = Restore.RestoreMetadataRecorder.CopyWith(_runtime, request.Policy, s, dest, cancellationToken);
+                        var metadataWarning = Restore.RestoreMetadataRecorder.CopyWith(_runtime, request.Policy, s, dest, ct);
                         if (metadataWarning != null) request.Warning?.Invoke(metadataWarning);
                         if (!request.Wait || copy.State != RecoveryPointState.Pending)
                             outcomes[s] = new CopyOutcome { Source = s, Copy = copy, Status = CopyStatus.Copied };
@@ -194,28 +199,33 @@ namespace FinBackup.Domain.RecoveryPoints
                 onProgress?.Invoke(outcomes.Count, total,
                     $"{outcomes.Count} of {total} done; {queued.Count} queued for a copy slot; {waitingOnSource.Count} waiting for the source; {inFlightOurs} copying");
 
-                if (outcomes.Count == total) break;
-                if (!request.Wait && queued.Count == 0 && waitingOnSource.Count == 0 && inFlightOurs == 0) break;
+                if (outcomes.Count == total) return true;
+                if (!request.Wait && queued.Count == 0 && waitingOnSource.Count == 0 && inFlightOurs == 0) return true;
                 if (!request.Wait && waitingOnSource.Count > 0 && queued.Count == 0)
                 {
                     foreach (var s in waitingOnSource) outcomes[s] = Failed(s, null, "FinCopySourceNotAvailable",
                         $"{s.Kind} {s.RecoveryPointId} in {s.Region} is still {s.State}; it can be copied once it is available.", CopyStatus.NotStarted,
                         "Re-run the copy later, or use -Wait to wait for it.");
-                    if (outcomes.Count == total) break;
+                    if (outcomes.Count == total) return true;
                 }
-                if (_runtime.UtcNow() >= deadline)
-                {
-                    foreach (var s in pending.Where(s => !outcomes.ContainsKey(s)).ToList())
-                        outcomes[s] = Failed(s, null, "FinWaitTimedOut", $"The copy of {s.RecoveryPointId} to {dest} did not finish within {_runtime.WaitTimeout}.", CopyStatus.NotStarted,
-                            "Run the copy again later; copies already started continue in AWS.");
-                    break;
-                }
-                _runtime.Sleep(_runtime.PollInterval, cancellationToken);
+                return false;
+            }
+
+            try
+            {
+                _runtime.Waiter.Until($"Copying {total} recovery point(s) to {dest}", ct => { var finished = Round(ct); return Tuple.Create(finished, outcomes.Count); },
+                    r => r.Item1, _runtime.WaitPolicy, cancellationToken, null, (before, after) => after.Item2 > before.Item2);
+            }
+            catch (FinBackupException ex) when (ex.ErrorId == "FinWaitTimedOut")
+            {
+                foreach (var s in pending.Where(s => !outcomes.ContainsKey(s)).ToList())
+                    outcomes[s] = Failed(s, null, "FinWaitTimedOut", $"The copy of {s.RecoveryPointId} to {dest} did not finish within {_runtime.WaitTimeout}.", CopyStatus.NotStarted,
+                        "Run the copy again later; copies already started continue in AWS.");
             }
             return pending.Select(s => outcomes[s]).ToList();
         }
 
-        private List<FinRecoveryPoint> RefreshSources(List<FinRecoveryPoint> remaining, CancellationToken ct, Dictionary<FinRecoveryPoint, CopyOutcome> outcomes)
+        private List<FinRecoveryPoint> RefreshSources(List<FinRecoveryPoint> remaining, CancellationToken ct, Outcomes outcomes)
         {
             var result = new List<FinRecoveryPoint>(remaining);
             foreach (var group in remaining.Where(s => s.State != RecoveryPointState.Available).GroupBy(s => (s.Region, s.Kind)))
@@ -248,6 +258,26 @@ namespace FinBackup.Domain.RecoveryPoints
                 }
             }
             return result.Where(s => !outcomes.ContainsKey(s)).ToList();
+        }
+
+        /// <summary>The final outcome per source; telling the caller about each one as it is recorded (once).</summary>
+        private sealed class Outcomes
+        {
+            private readonly Dictionary<FinRecoveryPoint, CopyOutcome> _byPoint = new Dictionary<FinRecoveryPoint, CopyOutcome>();
+            private readonly Action<CopyOutcome> _onOutcome;
+            internal Outcomes(Action<CopyOutcome> onOutcome) { _onOutcome = onOutcome; }
+            internal int Count => _byPoint.Count;
+            internal bool ContainsKey(FinRecoveryPoint p) => _byPoint.ContainsKey(p);
+            internal CopyOutcome this[FinRecoveryPoint p]
+            {
+                get => _byPoint[p];
+                set
+                {
+                    var first = !_byPoint.ContainsKey(p);
+                    _byPoint[p] = value;
+                    if (first) _onOutcome?.Invoke(value);
+                }
+            }
         }
 
         private static CopyOutcome Failed(FinRecoveryPoint s, FinRecoveryPoint copy, string id, string message, CopyStatus status = CopyStatus.Failed, string fix = null) =>

@@ -19,9 +19,26 @@ namespace FinBackup.Domain.RecoveryPoints
         public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
         /// <summary>Waits (cancellably). Tests replace it to advance a fake clock.</summary>
         public Action<TimeSpan, CancellationToken> Sleep { get; set; } = (t, ct) => ct.WaitHandle.WaitOne(t);
+        /// <summary>The first pause between polls of a wait (a small volume's snapshot is often done within seconds).</summary>
+        public TimeSpan FirstPollDelay { get; set; } = TimeSpan.FromSeconds(2);
+        /// <summary>
+        /// The longest pause between polls: the service's pace (EBS snapshots and copies report progress about this often).
+        /// Waits start at <see cref="FirstPollDelay"/> and back off to this (<see cref="Waiting.WaitPolicy"/>).
+        /// </summary>
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
         /// <summary>How long -Wait waits for a point or a copy slot before giving up with FinWaitTimedOut.</summary>
         public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromHours(6);
+
+        /// <summary>The one waiter (src/FinBackup.Domain/Waiting), on this runtime's clock and pause.</summary>
+        public Waiting.Waiter Waiter => new Waiting.Waiter(UtcNow, Sleep);
+
+        /// <summary>How the recovery-point waits poll: from <see cref="FirstPollDelay"/> up to <see cref="PollInterval"/>, for at most <see cref="WaitTimeout"/>.</summary>
+        public Waiting.WaitPolicy WaitPolicy => new Waiting.WaitPolicy
+        {
+            FirstDelay = FirstPollDelay < PollInterval ? FirstPollDelay : PollInterval,
+            MaxDelay = PollInterval,
+            Timeout = WaitTimeout,
+        };
         public CopyLimits CopyLimits { get; set; } = CopyLimits.Default;
         /// <summary>Checks the destination key before copying (null: no check).</summary>
         public Func<string, IKmsKeyCheck> KmsKeys { get; set; }

@@ -89,9 +89,12 @@ namespace FinBackup.Domain.RecoveryPoints
             CheckKindFits(kind, request.ResourceType, request.ResourceId);
             var app = request.Policy != null && !string.IsNullOrEmpty(request.Application) ? request.Policy.FindApplication(request.Application) : null;
             if (request.Policy != null && !string.IsNullOrEmpty(request.Application) && app == null)
+            {
+                var valid = string.Join(", ", request.Policy.Applications.Where(a => a?.Name != null).Select(a => "'" + a.Name + "'"));
                 throw new FinBackupException("FinApplicationNotInPolicy", FinErrorKind.ObjectNotFound,
-                    $"Application '{request.Application}' is not in policy '{request.Policy.Name}'.",
-                    "Check the fin:application tag of the resource, or add the application to the policy.");
+                    $"The policy '{request.Policy.Name}' has no application '{request.Application}'. Its applications: {valid}.",
+                    $"Use an application name from the policy ({valid}): check the fin:application tag of the resource, or add the application to the policy.");
+            }
             var retention = request.Retention ?? app?.Retention;
             if (!retention.HasValue || retention.Value <= TimeSpan.Zero)
                 throw new FinBackupException("FinRetentionMissing", FinErrorKind.InvalidArgument,
@@ -133,29 +136,37 @@ namespace FinBackup.Domain.RecoveryPoints
             return new TakeRecoveryPointResult { Point = created, AlreadyExisted = false, MetadataWarning = warning };
         }
 
-        /// <summary>Waits until the point is Available (or Failed), reporting progress; FinWaitTimedOut after the runtime's timeout.</summary>
+        /// <summary>How many describes in a row may report a state FinBackup does not know before the wait returns it as it is.</summary>
+        public const int UnknownStateDescribes = 3;
+
+        /// <summary>
+        /// Waits until the point is Available (or Failed, Partial, Deleting), reporting progress, with the runtime's one
+        /// waiter (adaptive polling from <see cref="RecoveryPointRuntime.FirstPollDelay"/> to its PollInterval; FinWaitTimedOut
+        /// after its timeout). A point whose state the service did not report (Unknown, as in a create response without
+        /// states) is resolved by describing it, never returned as Unknown unless <see cref="UnknownStateDescribes"/>
+        /// describes in a row say so.
+        /// </summary>
         public FinRecoveryPoint WaitUntilDone(FinRecoveryPoint point, Action<FinRecoveryPoint> progress, CancellationToken cancellationToken)
         {
+            if (point.State != RecoveryPointState.Pending && point.State != RecoveryPointState.Unknown) return point;
             var provider = _runtime.Provider(point.Region, point.Kind);
-            var deadline = _runtime.UtcNow() + _runtime.WaitTimeout;
-            var current = point;
-            while (current.State == RecoveryPointState.Pending)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (_runtime.UtcNow() >= deadline)
-                    throw new FinBackupException("FinWaitTimedOut", FinErrorKind.OperationTimeout,
-                        $"{point.Kind} {point.RecoveryPointId} in {point.Region} was still pending after {_runtime.WaitTimeout}.",
-                        "Run Get-FinRecoveryPoint later to see its state; nothing was cancelled.");
-                progress?.Invoke(current);
-                _runtime.Sleep(_runtime.PollInterval, cancellationToken);
-                var fresh = provider.List(new RecoveryPointQuery { RecoveryPointIds = { point.RecoveryPointId }, IncludeUnmanaged = true }, cancellationToken)
-                    .FirstOrDefault();
-                if (fresh == null)
-                    throw new FinBackupException("FinRecoveryPointVanished", FinErrorKind.ObjectNotFound,
-                        $"{point.Kind} {point.RecoveryPointId} in {point.Region} disappeared while being waited for.",
-                        "Check CloudTrail for who deleted it, then take a new one.");
-                current = fresh;
-            }
+            var unknownInARow = 0;
+            var current = _runtime.Waiter.Until($"{point.Kind} {point.RecoveryPointId} in {point.Region}",
+                ct =>
+                {
+                    var fresh = provider.List(new RecoveryPointQuery { RecoveryPointIds = { point.RecoveryPointId }, IncludeUnmanaged = true }, ct)
+                        .FirstOrDefault();
+                    if (fresh == null)
+                        throw new FinBackupException("FinRecoveryPointVanished", FinErrorKind.ObjectNotFound,
+                            $"{point.Kind} {point.RecoveryPointId} in {point.Region} disappeared while being waited for.",
+                            "Check CloudTrail for who deleted it, then take a new one.");
+                    unknownInARow = fresh.State == RecoveryPointState.Unknown ? unknownInARow + 1 : 0;
+                    return fresh;
+                },
+                p => p.State != RecoveryPointState.Pending && (p.State != RecoveryPointState.Unknown || unknownInARow >= UnknownStateDescribes),
+                _runtime.WaitPolicy, cancellationToken,
+                w => progress?.Invoke(w.Value),
+                (before, after) => (after.Progress ?? 0) > (before?.Progress ?? 0));
             progress?.Invoke(current);
             if (current.State == RecoveryPointState.Failed)
                 throw new FinBackupException("FinRecoveryPointFailed", FinErrorKind.InvalidData,

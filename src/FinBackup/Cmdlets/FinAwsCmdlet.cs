@@ -1,24 +1,35 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using FinBackup.Common;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Connection;
+using FinBackup.Domain.Policy;
 
 namespace FinBackup.Cmdlets
 {
     /// <summary>
-    /// Base of every cmdlet that calls AWS: the AWS.Tools common parameters, with AWS.Tools' names, aliases and
-    /// resolution order (explicit parameters, profile, session defaults, environment, default profile,
-    /// container/instance role). -Verbose says where the credentials and region came from.
+    /// Base of every cmdlet that calls AWS: the AWS.Tools common parameters (with AWS.Tools' names and aliases; -Region is
+    /// declared by the two subclasses, <see cref="FinAwsCmdlet"/> for one region and <see cref="FinAwsMultiRegionCmdlet"/>
+    /// for the cmdlets that search several), the session, and the one region precedence:
+    /// <list type="number">
+    /// <item>the -Region parameter;</item>
+    /// <item>the pipeline object's region (a FinResource, a recovery point, a restore plan);</item>
+    /// <item>the policy's primary region (all its regions for the cmdlets that search);</item>
+    /// <item>the session default (Set-FinDefault -Region);</item>
+    /// <item>the environment (AWS_REGION, AWS_DEFAULT_REGION) and the profile in use (AwsConnectionResolver).</item>
+    /// </list>
+    /// A -ProfileName's region ranks below 1-3: the object and the policy say where the data is, a profile where the user
+    /// usually works. No cmdlet decides a region itself or assigns -Region: it calls <see cref="RegionFor"/> or
+    /// <see cref="RegionsFor"/>. -Verbose says where the credentials and the region came from.
     /// </summary>
-    public abstract class FinAwsCmdlet : FinCmdlet
+    public abstract class FinAwsSessionCmdlet : FinCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = false)]
-        [Alias("RegionToCall")]
-        public string Region { get; set; }
-
         [Parameter]
         [Alias("StoredCredentials", "AWSProfileName")]
+        [ProfileNameCompleter]
         public string ProfileName { get; set; }
 
         [Parameter]
@@ -44,19 +55,73 @@ namespace FinBackup.Cmdlets
         [Parameter]
         public string EndpointUrl { get; set; }
 
-        private IAwsSession _session;
+        /// <summary>The regions the -Region parameter names (empty when it was not given).</summary>
+        protected abstract IReadOnlyList<string> RegionParameterValues { get; }
 
-        /// <summary>The resolved connection; resolved once per invocation, on first use.</summary>
+        private IAwsSession _session;
+        private string _connectRegion;
+        private string _connectRegionSource;
+
+        /// <summary>
+        /// The resolved connection; resolved once per invocation, on first use. Its default region is the first one
+        /// <see cref="RegionFor"/>/<see cref="RegionsFor"/> chose (so call one of them before the session when a policy or a
+        /// piped object says where to work), else the session default, environment or profile.
+        /// </summary>
         protected IAwsSession Session => _session ?? (_session = OpenSession());
+
+        /// <summary>
+        /// The region to work in for one object, by the one precedence: -Region, else <paramref name="pipelineRegion"/> (the
+        /// piped object's), else the policy's primary region, else the session's (Set-FinDefault, environment, profile).
+        /// </summary>
+        protected string RegionFor(string pipelineRegion = null, BackupPolicy policy = null)
+        {
+            var choice = RegionPrecedence.Choose(RegionParameterValues, pipelineRegion, policy, everyPolicyRegion: false);
+            if (choice == null) return Session.Region;
+            ConnectIn(choice.Regions[0], choice.Source);
+            return choice.Regions[0];
+        }
+
+        /// <summary>
+        /// The regions a searching cmdlet covers, by the same precedence: every -Region, else the piped object's, else the
+        /// policy's regions (<paramref name="everyPolicyRegion"/>: primary and DR; else its primary), else the session's.
+        /// </summary>
+        protected IReadOnlyList<string> RegionsFor(BackupPolicy policy, bool everyPolicyRegion, string pipelineRegion = null)
+        {
+            var choice = RegionPrecedence.Choose(RegionParameterValues, pipelineRegion, policy, everyPolicyRegion);
+            if (choice == null) return new[] { Session.Region };
+            ConnectIn(choice.Regions[0], choice.Source);
+            return choice.Regions;
+        }
+
+        /// <summary>
+        /// Where an existing recovery point is read (verified, restored from, copied from): the region it lives in, whatever
+        /// -Region says (a point id means nothing elsewhere; Invoke-FinRestore's -Region is where to restore to). A point that
+        /// does not say: the precedence of <see cref="RegionFor"/>.
+        /// </summary>
+        protected string RegionOfPoint(string pointRegion, BackupPolicy policy = null)
+        {
+            if (string.IsNullOrEmpty(pointRegion)) return RegionFor(null, policy);
+            ConnectIn(pointRegion, RegionPrecedence.PipelineSource);
+            return pointRegion;
+        }
 
         /// <summary>The region a regional call should use: the explicit one, else the session's.</summary>
         protected string RegionOrDefault(string region) => string.IsNullOrEmpty(region) ? Session.Region : region;
 
+        private void ConnectIn(string region, string source)
+        {
+            if (_session != null || _connectRegion != null) return;
+            _connectRegion = region;
+            _connectRegionSource = source;
+        }
+
         protected AwsConnectionRequest BuildConnectionRequest()
         {
+            var parameterRegion = RegionParameterValues.FirstOrDefault(r => !string.IsNullOrEmpty(r));
             var request = new AwsConnectionRequest
             {
-                Region = Region,
+                Region = parameterRegion ?? _connectRegion,
+                RegionSource = parameterRegion != null ? null : _connectRegionSource,
                 ProfileName = ProfileName,
                 ProfileLocation = ProfileLocation,
                 AccessKey = AccessKey,
@@ -121,7 +186,7 @@ namespace FinBackup.Cmdlets
 
         private IAwsSession OpenSession()
         {
-            ValidateRegion(Region, "-Region");
+            foreach (var r in RegionParameterValues) ValidateRegion(r, "-Region");
             try
             {
                 var session = AwsSessionBridge.Open(BuildConnectionRequest(), WriteVerbose);
@@ -135,5 +200,31 @@ namespace FinBackup.Cmdlets
                 return null;
             }
         }
+    }
+
+    /// <summary>Base of the cmdlets that work in one region: AWS.Tools' -Region (a string).</summary>
+    public abstract class FinAwsCmdlet : FinAwsSessionCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = false)]
+        [Alias("RegionToCall")]
+        [RegionCompleter]
+        public string Region { get; set; }
+
+        protected override IReadOnlyList<string> RegionParameterValues =>
+            string.IsNullOrEmpty(Region) ? (IReadOnlyList<string>)new string[0] : new[] { Region };
+    }
+
+    /// <summary>Base of the cmdlets that search several regions at once: -Region takes a list (us-east-1, us-west-2).</summary>
+    public abstract class FinAwsMultiRegionCmdlet : FinAwsSessionCmdlet
+    {
+        /// <summary>The regions to search; default the policy's (see the cmdlet), else the session's region.</summary>
+        [Parameter]
+        [Alias("RegionToCall")]
+        [ValidateNotNullOrEmpty]
+        [RegionCompleter]
+        public string[] Region { get; set; }
+
+        protected override IReadOnlyList<string> RegionParameterValues =>
+            (Region ?? new string[0]).Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 }

@@ -12,10 +12,12 @@ namespace FinBackup.Cmdlets
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("RegionToCall")]
+        [FinBackup.Completion.RegionCompleter]
         public string Region { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("StoredCredentials", "AWSProfileName")]
+        [FinBackup.Completion.ProfileNameCompleter]
         public string ProfileName { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]

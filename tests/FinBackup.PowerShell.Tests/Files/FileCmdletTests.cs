@@ -167,7 +167,7 @@ public sealed class FileCmdletTests : IDisposable
         Assert.Equal(new long[] { 3, 1 }, summaries.Select(s => (long)s.Properties["Files"].Value).ToArray());
 
         var unknown = host.Run(script.Replace("-Application 'agent payment'", "-Application 'Payroll'"));
-        Assert.Equal("FinFileBackupApplicationNotInPolicy,FinBackup.Cmdlets.Files.BackupFinFileCommand", Assert.Single(unknown.Errors).FullyQualifiedErrorId);
+        Assert.Equal("FinApplicationNotInPolicy,FinBackup.Cmdlets.Files.BackupFinFileCommand", Assert.Single(unknown.Errors).FullyQualifiedErrorId);
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using FinBackup.Common;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Files;
 using FinBackup.Domain.Policy;
@@ -34,6 +36,7 @@ namespace FinBackup.Cmdlets.Files
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The application the files belong to, exactly as in the policy (for example 'Agent payment'); it becomes the fin:application tag.")]
         [ValidateNotNullOrEmpty]
+        [ApplicationCompleter]
         public string Application { get; set; }
 
         /// <summary>With -Policy: only these file sets (default: all of the application's).</summary>
@@ -89,7 +92,7 @@ namespace FinBackup.Cmdlets.Files
             {
                 var target = $"s3://{request.Bucket} ({request.Application}{(request.FileSet != null ? ", file set " + request.FileSet : string.Empty)})";
                 if (!ShouldProcess(target, "Back up " + string.Join(", ", request.Paths))) continue;
-                var region = RegionOrDefault(Region ?? Policy?.PrimaryRegion);
+                var region = RegionFor(null, Policy); // -Region, else the policy's primary region, else the session's
                 var store = Session.Get<IFileBackupStore>(region);
                 var engine = new FileBackupEngine(store, new FileBackupSettings { Parallelism = Parallelism });
                 try
@@ -133,11 +136,11 @@ namespace FinBackup.Cmdlets.Files
             var app = Policy.FindApplication(Application);
             if (app == null)
             {
-                ThrowFinError(new FinBackupException("FinFileBackupApplicationNotInPolicy", FinErrorKind.ObjectNotFound,
-                    $"The policy '{Policy}' has no application '{Application}'.",
-                    "Use an application name from the policy: " + string.Join(", ", Policy.Applications.Select(a => "'" + a.Name + "'")) + "."), Application);
+                // The one unknown-application error of every cmdlet that takes -Application (FinApplicationNotInPolicy).
+                WriteFinError(ApplicationFilter.NotInPolicy(Policy, Application, Policy.Applications.Where(a => a?.Name != null).Select(a => a.Name).ToList()), Application);
+                yield break;
             }
-            var region = Region ?? Policy.PrimaryRegion;
+            var region = RegionFor(null, Policy);
             var bucket = Policy.BucketFor(region);
             var key = Policy.KmsKeyFor(region);
             if (string.IsNullOrEmpty(bucket) || string.IsNullOrEmpty(key))

@@ -21,6 +21,7 @@ namespace FinBackup.Cmdlets.Files
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The application to back up; its name is passed to Backup-FinFile and, by default, selects the instances by the fin:application tag.")]
         [ValidateNotNullOrEmpty]
+        [FinBackup.Completion.ApplicationCompleter]
         public string Application { get; set; }
 
         [Parameter(ParameterSetName = TagSet)]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
@@ -22,6 +23,7 @@ namespace FinBackup.Cmdlets.Files
         public string DestinationBucket { get; set; }
 
         [Parameter]
+        [RegionCompleter]
         public string DestinationRegion { get; set; }
 
         [Parameter]
@@ -40,7 +42,7 @@ namespace FinBackup.Cmdlets.Files
         protected override void ProcessRecord()
         {
             ValidateRegion(DestinationRegion, "-DestinationRegion");
-            var sourceRegion = RegionOrDefault(Region ?? Policy?.PrimaryRegion);
+            var sourceRegion = RegionFor(null, Policy); // -Region, else the policy's primary region, else the session's
             var rule = new BucketReplicationRule
             {
                 SourceBucket = SourceBucket ?? Policy?.BucketFor(sourceRegion),

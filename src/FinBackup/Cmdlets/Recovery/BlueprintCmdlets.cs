@@ -12,28 +12,14 @@ namespace FinBackup.Cmdlets
     /// <summary>Shared by the DR cmdlets: the policy's applications selected by -Application (wildcards), unknown names as errors.</summary>
     public abstract class FinDrCmdlet : RecoveryPointCmdlet
     {
-        internal IReadOnlyList<ApplicationPolicy> SelectApplications(BackupPolicy policy, string[] names)
-        {
-            var apps = policy.Applications ?? new List<ApplicationPolicy>();
-            if (names == null || names.Length == 0) return apps.ToList();
-            foreach (var name in names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-            {
-                if (policy.FindApplication(name) == null)
-                {
-                    WriteFinError(new FinBackupException("FinApplicationNotInPolicy", FinErrorKind.ObjectNotFound,
-                        $"The policy '{policy}' has no application '{name}'.",
-                        "Use one of: " + string.Join(", ", apps.Select(a => "'" + a.Name + "'")) + "."), name);
-                }
-            }
-            var patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-            return apps.Where(a => a.Name != null && patterns.Any(p => p.IsMatch(a.Name))).ToList();
-        }
+        internal IReadOnlyList<ApplicationPolicy> SelectApplications(BackupPolicy policy, string[] names) =>
+            Common.ApplicationFilter.Select(policy, names, WriteFinError);
 
         internal void RequirePrimaryRegion(BackupPolicy policy)
         {
             if (string.IsNullOrEmpty(policy.PrimaryRegion))
                 Fail("FinPolicyPrimaryRegionMissing", FinErrorKind.InvalidArgument, $"Policy '{policy}' has no primary region.", "Set PrimaryRegion in the policy.", policy);
-            if (string.IsNullOrEmpty(base.Region)) base.Region = policy.PrimaryRegion;
+            RegionFor(null, policy); // the connection's default region: -Region, else the policy's primary region
         }
     }
 
@@ -56,12 +42,13 @@ namespace FinBackup.Cmdlets
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [FinBackup.Completion.ApplicationCompleter]
         public string[] Application { get; set; }
 
         protected override void ProcessRecord()
         {
             RequirePrimaryRegion(Policy);
-            var region = RegionOrDefault(base.Region);
+            var region = RegionFor(null, Policy);
             var apps = SelectApplications(Policy, Application);
             var exporter = new BlueprintExporter();
             try
@@ -108,6 +95,7 @@ namespace FinBackup.Cmdlets
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [FinBackup.Completion.ApplicationCompleter]
         public string[] Application { get; set; }
 
         /// <summary>A blueprint's key in the bucket (e.g. the Key of Export-FinRecoveryBlueprint's output); default latest.json.</summary>
@@ -118,7 +106,7 @@ namespace FinBackup.Cmdlets
         protected override void ProcessRecord()
         {
             RequirePrimaryRegion(Policy);
-            var region = RegionOrDefault(base.Region);
+            var region = RegionFor(null, Policy);
             var bucket = Policy.BucketFor(region);
             if (bucket == null)
                 Fail("FinBlueprintBucketMissing", FinErrorKind.InvalidArgument, $"The policy '{Policy}' names no backup bucket for {region}.",

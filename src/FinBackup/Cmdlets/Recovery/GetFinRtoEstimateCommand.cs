@@ -23,25 +23,13 @@ namespace FinBackup.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [FinBackup.Completion.ApplicationCompleter]
         public string[] Application { get; set; }
 
         protected override void ProcessRecord()
         {
             var apps = Policy.Applications ?? new System.Collections.Generic.List<ApplicationPolicy>();
-            if (Application != null)
-            {
-                foreach (var name in Application.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-                {
-                    if (Policy.FindApplication(name) == null)
-                    {
-                        WriteFinError(new FinBackupException("FinApplicationNotInPolicy", FinErrorKind.ObjectNotFound,
-                            $"The policy '{Policy}' has no application '{name}'.",
-                            "Use one of: " + string.Join(", ", apps.Select(a => "'" + a.Name + "'")) + "."), name);
-                    }
-                }
-                var patterns = Application.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-                apps = apps.Where(a => a.Name != null && patterns.Any(p => p.IsMatch(a.Name))).ToList();
-            }
+            if (Application != null && Application.Length > 0) apps = Common.ApplicationFilter.Select(Policy, Application, WriteFinError);
             foreach (var app in apps)
             {
                 WriteObject(FinRtoEstimate.From(RtoEstimator.Estimate(Policy, app)));

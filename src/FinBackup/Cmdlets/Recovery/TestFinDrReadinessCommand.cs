@@ -23,6 +23,7 @@ namespace FinBackup.Cmdlets
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [FinBackup.Completion.ApplicationCompleter]
         public string[] Application { get; set; }
 
         protected override void ProcessRecord()

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.RecoveryPoints;
@@ -25,6 +26,7 @@ namespace FinBackup.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [RegionCompleter]
         public string DestinationRegion { get; set; }
 
         [Parameter]
@@ -68,15 +70,17 @@ namespace FinBackup.Cmdlets
             {
                 ThrowFinError(ex, DestinationRegion ?? (object)_policy);
             }
-            if (string.IsNullOrEmpty(base.Region)) base.Region = dest;
+            // The connection's default region (every call names its region): -Region, the first point's, the policy's...
+            RegionFor(_points[0].Region, _policy);
             var selected = _points;
             request.Warning = WriteWarning;
             request.ConfirmStart = (p, to) => ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Region})", $"Copy to {to} encrypted with {key}");
-            IReadOnlyList<CopyOutcome> outcomes;
             try
             {
-                outcomes = new CopyCoordinator(BuildRuntime(_policy)).Copy(selected, request,
-                    (done, total, status) => WriteFinProgress(1, Activity, status, total == 0 ? 100 : done * 100 / total, $"to {dest}"), CancellationToken);
+                // Each copy goes down the pipeline as soon as it is done (with -Wait: complete), not all at the end.
+                new CopyCoordinator(BuildRuntime(_policy)).Copy(selected, request,
+                    (done, total, status) => WriteFinProgress(1, Activity, status, total == 0 ? 100 : done * 100 / total, $"to {dest}"), CancellationToken,
+                    o => Emit(o, dest));
             }
             catch (OperationCanceledException)
             {
@@ -91,16 +95,18 @@ namespace FinBackup.Cmdlets
             {
                 CompleteFinProgress(1, Activity);
             }
-            foreach (var o in outcomes)
+        }
+
+        private void Emit(CopyOutcome o, string dest)
+        {
+            if (o.Error != null) WriteFinError(o.Error, o.Source);
+            else if (o.Copy != null)
             {
-                if (o.Error != null) WriteFinError(o.Error, o.Source);
-                else if (o.Copy != null)
-                {
-                    if (o.Status == CopyStatus.AlreadyCopied)
-                        WriteVerbose($"{o.Source.RecoveryPointId} already has a copy in {dest}: {o.Copy.RecoveryPointId}.");
-                    CarryPolicy(o.Copy, _policy);
-                    WriteObject(o.Copy);
-                }
+                if (o.Status == CopyStatus.AlreadyCopied)
+                    WriteVerbose($"{o.Source.RecoveryPointId} already has a copy in {dest}: {o.Copy.RecoveryPointId}.");
+                CarryPolicy(o.Copy, _policy);
+                SessionResults.Current.Remember(o.Copy);
+                WriteObject(o.Copy);
             }
         }
 

@@ -1,5 +1,8 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
+using FinBackup.Common;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Connection;
 using FinBackup.Domain.Policy;
@@ -22,6 +25,13 @@ namespace FinBackup.Cmdlets
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
+        /// <summary>Only these applications of the policy (wildcards allowed); default all. An unknown name is FinApplicationNotInPolicy.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        [ApplicationCompleter]
+        public string[] Application { get; set; }
+
         /// <summary>Do not publish CloudWatch metrics for this run (the policy's Metrics.Enabled = $false does the same for every run).</summary>
         [Parameter]
         public SwitchParameter NoMetrics { get; set; }
@@ -41,7 +51,9 @@ namespace FinBackup.Cmdlets
         {
             if (string.IsNullOrEmpty(Policy.PrimaryRegion))
                 Fail("FinPolicyPrimaryRegionMissing", FinErrorKind.InvalidArgument, $"Policy '{Policy}' has no primary region.", "Set PrimaryRegion in the policy.", Policy);
-            if (string.IsNullOrEmpty(base.Region)) base.Region = Policy.PrimaryRegion;
+            RegionFor(null, Policy); // the connection's default region: -Region, else the policy's primary region
+            var selected = ApplicationFilter.Select(Policy, Application, WriteFinError).Select(a => a.Name).ToList();
+            if (selected.Count == 0) return; // every -Application name was unknown (said above): nothing to run
             var session = Session;
             var cycle = new BackupCycle(BuildRuntime(Policy), r => session.Get<IProtectedResourceFinder>(r));
             try
@@ -55,7 +67,7 @@ namespace FinBackup.Cmdlets
                     Progress = (step, i, n) => WriteFinProgress(1, Activity, step, n == 0 ? 0 : i * 100 / n, Policy.Name),
                     Error = (ex, target) => WriteFinError(ex, target),
                     Warning = text => WriteWarning(text),
-                }, CancellationToken);
+                }, CancellationToken, selected);
                 foreach (var s in summaries) WriteObject(s);
                 if (!NoMetrics && Policy.Metrics.Enabled) Unattended.CycleMetrics.Publish(this, session, Policy, summaries, CancellationToken);
                 if (ExportBlueprint) ExportBlueprints(session);
@@ -84,7 +96,7 @@ namespace FinBackup.Cmdlets
             var region = Policy.PrimaryRegion;
             var dr = Policy.DrRegion;
             var exporter = new Domain.Recovery.BlueprintExporter();
-            foreach (var app in Policy.Applications)
+            foreach (var app in ApplicationFilter.Select(Policy, Application, (e, t) => { }))
             {
                 if (!((!WhatIfRequested && !ConfirmRequested) || ShouldProcess(app.Name, "Refresh the recovery blueprint"))) continue;
                 try

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.RecoveryPoints;
@@ -24,9 +25,11 @@ namespace FinBackup.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The EC2 instance id (i-...) or RDS DB instance identifier to protect.")]
         [ValidateNotNullOrEmpty]
         [Alias("InstanceId", "DBInstanceIdentifier")]
+        [ResourceIdCompleter]
         public string ResourceId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ApplicationCompleter]
         public string Application { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -79,9 +82,7 @@ namespace FinBackup.Cmdlets
                 WriteVerbose($"Skipping volume {ResourceId}: volumes are snapshotted with their instance's snapshot set.");
                 return;
             }
-            var pipelineRegion = PipelineRegion();
-            if (string.IsNullOrEmpty(base.Region)) base.Region = pipelineRegion ?? Policy?.PrimaryRegion;
-            var region = pipelineRegion ?? RegionOrDefault(null);
+            var region = RegionFor(PipelineRegion(), Policy);
             var type = ResourceType ?? (ResourceId.StartsWith("i-", StringComparison.Ordinal) ? FinResourceType.Ec2Instance : FinResourceType.RdsDbInstance);
             var app = Policy != null && !string.IsNullOrEmpty(Application) ? Policy.FindApplication(Application) : null;
             IReadOnlyList<RecoveryPointKind> kinds;
@@ -111,6 +112,7 @@ namespace FinBackup.Cmdlets
                     if (result.AlreadyExisted)
                         WriteVerbose($"{kind} {result.Point.RecoveryPointId} already covers {ResourceId} for window {result.Point.Window}; not taking another.");
                     CarryPolicy(result.Point, Policy);
+                    SessionResults.Current.Remember(result.Point);
                     if (Wait) _toWaitFor.Add(result.Point);
                     else WriteObject(result.Point);
                 }

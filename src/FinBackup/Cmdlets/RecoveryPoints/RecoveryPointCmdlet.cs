@@ -1,5 +1,6 @@
 using System;
 using FinBackup.Domain;
+using FinBackup.Domain.Connection;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.RecoveryPoints;
@@ -9,21 +10,18 @@ namespace FinBackup.Cmdlets
     /// <summary>Shared plumbing of the snapshot-lifecycle cmdlets: the runtime (providers per region through the session).</summary>
     public abstract class RecoveryPointCmdlet : FinAwsCmdlet
     {
-        /// <summary>When no -Region was given, connect with the policy's primary region as the default.</summary>
-        protected void DefaultRegionFrom(BackupPolicy policy)
-        {
-            if (string.IsNullOrEmpty(base.Region) && policy != null && !string.IsNullOrEmpty(policy.PrimaryRegion)
-                && (SessionDefaultsRegion() == null))
-            {
-                base.Region = policy.PrimaryRegion;
-            }
-        }
+        protected RecoveryPointRuntime BuildRuntime(BackupPolicy policy) => RecoveryPointRuntimes.Build(Session, policy);
 
-        private string SessionDefaultsRegion() => Common.SessionDefaultsStore.Get(SessionState)?.Region;
+        /// <summary>A terminating error for an invocation that cannot start; per-item failures use WriteFinError.</summary>
+        protected void Fail(string errorId, FinErrorKind kind, string message, string fix, object target) =>
+            ThrowFinError(new FinBackupException(errorId, kind, message, fix), target);
+    }
 
-        protected RecoveryPointRuntime BuildRuntime(BackupPolicy policy)
+    /// <summary>The recovery-point runtime over a session (also used by the multi-region cmdlets, which do not derive from <see cref="RecoveryPointCmdlet"/>).</summary>
+    internal static class RecoveryPointRuntimes
+    {
+        internal static RecoveryPointRuntime Build(IAwsSession session, BackupPolicy policy)
         {
-            var session = Session;
             var runtime = new RecoveryPointRuntime(r => session.Get<IRecoveryPointProviders>(r))
             {
                 KmsKeys = r => session.Get<IKmsKeyCheck>(r),
@@ -35,9 +33,5 @@ namespace FinBackup.Cmdlets
             }
             return runtime;
         }
-
-        /// <summary>A terminating error for an invocation that cannot start; per-item failures use WriteFinError.</summary>
-        protected void Fail(string errorId, FinErrorKind kind, string message, string fix, object target) =>
-            ThrowFinError(new FinBackupException(errorId, kind, message, fix), target);
     }
 }

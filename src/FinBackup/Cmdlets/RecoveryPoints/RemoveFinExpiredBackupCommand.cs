@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using FinBackup.Common;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.RecoveryPoints;
@@ -13,7 +15,7 @@ namespace FinBackup.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "FinExpiredBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(RetentionDecision))]
-    public sealed class RemoveFinExpiredBackupCommand : RecoveryPointCmdlet
+    public sealed class RemoveFinExpiredBackupCommand : FinAwsMultiRegionCmdlet
     {
         private const string Activity = "Removing expired recovery points";
 
@@ -21,8 +23,11 @@ namespace FinBackup.Cmdlets
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
+        /// <summary>Only these applications of the policy; wildcards allowed. A name that matches none is an error, and nothing is removed for it.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        [ApplicationCompleter]
         public string[] Application { get; set; }
 
         [Parameter]
@@ -32,26 +37,26 @@ namespace FinBackup.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Regions to expire in; default every region of the policy. Hides the base -Region.</summary>
-        [Parameter]
-        [Alias("RegionToCall")]
-        [ValidateNotNullOrEmpty]
-        public new string[] Region { get; set; }
-
         protected override void ProcessRecord()
         {
             foreach (var r in Region ?? new string[0]) ValidateRegion(r, "-Region");
             var scope = new ExpiryScope { Policy = Policy };
-            foreach (var r in Region ?? new string[0]) scope.Regions.Add(r);
+            if (RegionParameterValues.Count == 0 && !Policy.Regions.Any())
+                ThrowFinError(new FinBackupException("FinExpiryRegionMissing", FinErrorKind.InvalidArgument, $"Policy '{Policy}' names no regions and no -Region was given.",
+                    "Set PrimaryRegion/DrRegion in the policy or pass -Region."), Policy);
+            // -Region, else every region of the policy: the base's one precedence.
+            foreach (var r in RegionsFor(Policy, everyPolicyRegion: true)) scope.Regions.Add(r);
             foreach (var k in Kind ?? new RecoveryPointKind[0]) scope.Kinds.Add(k);
-            foreach (var a in Application ?? new string[0]) scope.Applications.Add(a);
+            if (Application != null && Application.Length > 0)
+            {
+                // Patterns become the policy's names; an unknown one is an error. None left: nothing to expire (never "all").
+                var selected = ApplicationFilter.Select(Policy, Application, WriteFinError);
+                if (selected.Count == 0) return;
+                foreach (var a in selected) scope.Applications.Add(a.Name);
+            }
             var regions = ExpiryRunner.RegionsOf(scope).ToList();
-            if (regions.Count == 0)
-                Fail("FinExpiryRegionMissing", FinErrorKind.InvalidArgument, $"Policy '{Policy}' names no regions and no -Region was given.",
-                    "Set PrimaryRegion/DrRegion in the policy or pass -Region.", Policy);
-            if (string.IsNullOrEmpty(base.Region)) base.Region = regions[0];
 
-            var runner = new ExpiryRunner(BuildRuntime(Policy));
+            var runner = new ExpiryRunner(RecoveryPointRuntimes.Build(Session, Policy));
             try
             {
                 WriteFinProgress(1, Activity, "Listing recovery points in " + string.Join(", ", regions), 0);

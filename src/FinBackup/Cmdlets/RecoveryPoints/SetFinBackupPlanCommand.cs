@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using FinBackup.Common;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
@@ -23,6 +25,8 @@ namespace FinBackup.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        [ApplicationCompleter]
         public string[] Application { get; set; }
 
         /// <summary>The role AWS Backup assumes; default the account's AWSBackupDefaultServiceRole.</summary>
@@ -34,9 +38,11 @@ namespace FinBackup.Cmdlets
         {
             if (string.IsNullOrEmpty(Policy.PrimaryRegion))
                 Fail("FinPolicyPrimaryRegionMissing", FinErrorKind.InvalidArgument, $"Policy '{Policy}' has no primary region.", "Set PrimaryRegion in the policy.", Policy);
-            if (string.IsNullOrEmpty(base.Region)) base.Region = Policy.PrimaryRegion;
+            RegionFor(null, Policy); // the connection's default region: -Region, else the policy's primary region
+            var selected = ApplicationFilter.Select(Policy, Application, WriteFinError).Select(a => a.Name).ToList();
+            if (Application != null && Application.Length > 0 && selected.Count == 0) return;
             var specs = BackupPlanBuilder.Build(Policy)
-                .Where(s => Application == null || Application.Any(a => string.Equals(a, s.Application, StringComparison.OrdinalIgnoreCase))).ToList();
+                .Where(s => selected.Contains(s.Application, StringComparer.OrdinalIgnoreCase)).ToList();
             if (specs.Count == 0)
             {
                 WriteWarning($"No application of policy '{Policy}' asks for an AWS Backup plan (RecoveryPoints = 'BackupPlan'); nothing to set.");

@@ -38,8 +38,7 @@ namespace FinBackup.Cmdlets
             {
                 if (point == null) continue;
                 CancellationToken.ThrowIfCancellationRequested();
-                if (string.IsNullOrEmpty(base.Region)) base.Region = point.Region;
-                var region = RegionOrDefault(point.Region);
+                var region = RegionOfPoint(point.Region);
                 WriteFinProgress(1, Activity, $"Checking {point.Kind} {point.RecoveryPointId} ({region})", -1, currentOperation: $"{_done} checked");
                 try
                 {

@@ -41,8 +41,7 @@ namespace FinBackup.Cmdlets.Restore
         protected override void ProcessRecord()
         {
             var region = Region;
-            DefaultRegionFrom(Policy);
-            if (string.IsNullOrEmpty(base.Region) && Plan != null && !string.IsNullOrEmpty(Plan.Region)) base.Region = Plan.Region;
+            RegionFor(Plan?.Region, Policy); // the connection's default region: -Region, the piped plan's, the policy's
             var id = Plan?.PlanId ?? PlanId;
             try
             {

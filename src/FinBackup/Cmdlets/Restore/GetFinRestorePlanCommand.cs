@@ -21,7 +21,7 @@ namespace FinBackup.Cmdlets.Restore
         protected override void ProcessRecord()
         {
             var region = Region;
-            DefaultRegionFrom(Policy);
+            RegionFor(null, Policy); // the connection's default region: -Region, else the policy's
             var repository = Repository(Policy);
             foreach (var id in PlanId)
             {

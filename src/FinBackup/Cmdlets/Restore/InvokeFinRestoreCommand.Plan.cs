@@ -34,7 +34,7 @@ namespace FinBackup.Cmdlets.Restore
                     $"Invoke-FinRestore -Plan needs the policy whose RestoreApprovers decide whether plan {plan.PlanId} may run.",
                     "Pass -Policy (Import-FinBackupPolicy ...), e.g. $plan | Invoke-FinRestore -Policy $policy."), plan);
             }
-            if (string.IsNullOrEmpty(Region) && !string.IsNullOrEmpty(plan.Region)) Region = plan.Region;
+            RegionFor(plan.Region, Policy); // the connection's default region: -Region, the plan's, the policy's
             RestoreGateResult verdict;
             try
             {

@@ -33,6 +33,7 @@ namespace FinBackup.Cmdlets.Restore
 
         [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true, HelpMessage = "The id of a FileBackup point: the manifest's object key (manifests/<application>/<window>/<id>.json).")]
         [ValidateNotNullOrEmpty]
+        [FinBackup.Completion.RecoveryPointIdCompleter]
         public string RecoveryPointId { get; set; }
 
         /// <summary>With -RecoveryPointId: the bucket holding a FileBackup manifest.</summary>
@@ -308,12 +309,12 @@ namespace FinBackup.Cmdlets.Restore
                 RestoreFiles(point, request);
                 return;
             }
-            // A point knows its region: with no -Region, connect there (no default region needed).
-            if (string.IsNullOrEmpty(Region) && !string.IsNullOrEmpty(point?.Region)) Region = point.Region;
+            // A point knows its region: the restore reads it there (-Region is where to restore to).
+            var sourceRegion = RegionOfPoint(point?.Region, request.Policy);
             PreparedRestore prepared;
             try
             {
-                prepared = new RestoreEngine(Runtime()).Prepare(point, request, RegionOrDefault(point?.Region ?? Region), CancellationToken);
+                prepared = new RestoreEngine(Runtime()).Prepare(point, request, sourceRegion, CancellationToken);
             }
             catch (FinBackupException ex)
             {
@@ -398,14 +399,14 @@ namespace FinBackup.Cmdlets.Restore
                 if (reason != ShouldProcessReason.WhatIf) return;
                 whatIf = true;
             }
-            if (string.IsNullOrEmpty(Region) && !string.IsNullOrEmpty(point.Region)) Region = point.Region;
+            var region = RegionOfPoint(point.Region, request.Policy);
             var result = new FinRestoreResult
             {
                 RestoreId = string.IsNullOrEmpty(request.RestoreId) ? RestoreEngine.NewRestoreId(DateTime.UtcNow) : request.RestoreId,
                 Kind = RecoveryPointKind.FileBackup,
                 SourceRecoveryPointId = point.RecoveryPointId,
                 Application = point.Application,
-                Region = point.Region ?? Region,
+                Region = point.Region ?? region,
                 ResourceIds = new[] { destination },
                 PlannedAt = request.PlannedAt,
                 ApprovedAt = request.ApprovedAt,
@@ -415,7 +416,7 @@ namespace FinBackup.Cmdlets.Restore
             if (!result.PlannedAt.HasValue) result.PlannedAt = result.StartedAt;
             try
             {
-                var store = Session.Get<IFileBackupStore>(RegionOrDefault(point.Region ?? Region));
+                var store = Session.Get<IFileBackupStore>(region);
                 var manifest = store.GetManifest(point.Bucket, point.RecoveryPointId, CancellationToken);
                 WriteVerbose($"Manifest {manifest.Key}: {manifest.Files.Count} files, {manifest.Missing.Count} missing at backup time, created {manifest.CreatedAt:o} on {manifest.Host}.");
                 var summary = new FileRestoreEngine(store).Run(new FileRestoreRequest

@@ -67,8 +67,7 @@ namespace FinBackup.Cmdlets.Restore
         {
             if (_points.Count == 0) return;
             var target = Region;
-            DefaultRegionFrom(Policy);
-            if (string.IsNullOrEmpty(base.Region) && !string.IsNullOrEmpty(_points[0].Region)) base.Region = _points[0].Region;
+            RegionFor(_points[0].Region, Policy); // the connection's default region: -Region, the first point's, the policy's
             string requester;
             try
             {

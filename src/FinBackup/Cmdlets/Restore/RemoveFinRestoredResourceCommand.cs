@@ -38,11 +38,8 @@ namespace FinBackup.Cmdlets.Restore
         protected override void ProcessRecord()
         {
             if (!_done.Add(RestoreId)) return; // several results of one restore piped in
-            var regions = new List<string>();
-            if (!string.IsNullOrEmpty(Region)) regions.Add(Region);
-            else if (Policy != null) regions.AddRange(Policy.Regions);
-            if (regions.Count == 0) regions.Add(Session.Region);
-            if (string.IsNullOrEmpty(Region)) Region = regions[0];
+            // -Region, else every region of the policy, else the session's: the base's one precedence.
+            var regions = RegionsFor(Policy, everyPolicyRegion: true).ToList();
             var session = Session;
             var remover = new RestoredResourceRemover(new RestoreRuntime
             {

@@ -60,7 +60,7 @@ namespace FinBackup.Cmdlets.Security
                     if (given.TryGetValue(region, out var arn)) keys.Add(arn);
                     else if (!string.IsNullOrEmpty(key))
                     {
-                        if (string.IsNullOrEmpty(Region)) Region = Policy.PrimaryRegion;
+                        RegionFor(null, Policy); // the connection's default region: -Region, else the policy's primary region
                         keys.Add(Session.Get<IKmsKeyCheck>(region).RequireUsableKey(key, CancellationToken));
                     }
                     if (!string.IsNullOrEmpty(key) && !keys.Contains(key)) keys.Add(key); // the alias, as FinBackup sends it

@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using FinBackup.Common;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
@@ -43,6 +45,7 @@ namespace FinBackup.Cmdlets.Security
 
         /// <summary>FileBackupInstance: the application the host backs up (default: every application of the policy).</summary>
         [Parameter]
+        [ApplicationCompleter]
         public string Application { get; set; }
 
         [Parameter]
@@ -57,14 +60,13 @@ namespace FinBackup.Cmdlets.Security
         {
             if (Application != null && Policy.FindApplication(Application) == null)
             {
-                ThrowFinError(new FinBackupException("FinApplicationNotFound", FinErrorKind.ObjectNotFound,
-                    $"The policy '{Policy.Name}' has no application '{Application}'. Its applications: {string.Join(", ", Policy.Applications.Select(a => "'" + a.Name + "'"))}.",
-                    "Pass one of the policy's application names to -Application."), Application);
+                // The one unknown-application error of every cmdlet that takes -Application; nothing to write without it.
+                ThrowFinError(ApplicationFilter.NotInPolicy(Policy, Application, Policy.Applications.Where(a => a?.Name != null).Select(a => a.Name).ToList()), Application);
             }
             var account = AccountId;
             if (string.IsNullOrEmpty(account))
             {
-                if (string.IsNullOrEmpty(Region)) Region = Policy.PrimaryRegion;
+                RegionFor(null, Policy); // the connection's default region: -Region, else the policy's primary region
                 try
                 {
                     account = Session.Get<IAwsIdentityGateway>().GetCallerIdentityAsync(CancellationToken).GetAwaiter().GetResult().Account;

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using FinBackup.Common;
+using FinBackup.Completion;
 using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
@@ -29,11 +31,12 @@ namespace FinBackup.Cmdlets.Unattended
 
         /// <summary>Regions to publish to (default: the policy's primary and DR regions).</summary>
         [Parameter]
+        [RegionCompleter]
         public string[] TargetRegion { get; set; }
 
         protected override void ProcessRecord()
         {
-            DefaultRegionFrom(Policy);
+            RegionFor(null, Policy); // the connection's default region: -Region, else the policy's primary region
             IList<SsmDocumentSource> documents = null;
             try
             {
@@ -99,11 +102,13 @@ namespace FinBackup.Cmdlets.Unattended
 
         /// <summary>Only these applications (default: every application with an RPO).</summary>
         [Parameter]
+        [SupportsWildcards]
+        [ApplicationCompleter]
         public string[] Application { get; set; }
 
         protected override void ProcessRecord()
         {
-            DefaultRegionFrom(Policy);
+            var region = RegionFor(null, Policy); // -Region, else the policy's primary region, else the session's
             IList<RpoAlarmSpec> specs = null;
             try
             {
@@ -113,16 +118,12 @@ namespace FinBackup.Cmdlets.Unattended
             {
                 ThrowFinError(ex, Policy);
             }
-            if (Application != null)
+            if (Application != null && Application.Length > 0)
             {
-                var unknown = Application.Where(a => Policy.FindApplication(a) == null).ToList();
-                if (unknown.Count > 0)
-                    ThrowFinError(new FinBackupException("FinAlarmApplicationNotInPolicy", FinErrorKind.ObjectNotFound,
-                        $"The policy '{Policy}' has no application {string.Join(", ", unknown.Select(u => "'" + u + "'"))}.",
-                        "Use application names from the policy: " + string.Join(", ", Policy.Applications.Select(a => "'" + a.Name + "'")) + "."), Application);
-                specs = specs.Where(s => Application.Contains(s.Application, StringComparer.OrdinalIgnoreCase)).ToList();
+                var selected = ApplicationFilter.Select(Policy, Application, WriteFinError).Select(a => a.Name).ToList();
+                if (selected.Count == 0) return;
+                specs = specs.Where(s => selected.Contains(s.Application, StringComparer.OrdinalIgnoreCase)).ToList();
             }
-            var region = RegionOrDefault(base.Region ?? Policy.PrimaryRegion);
             var gateway = Session.Get<IAlarmGateway>(region);
             try
             {

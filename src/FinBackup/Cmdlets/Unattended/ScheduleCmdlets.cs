@@ -16,7 +16,8 @@ namespace FinBackup.Cmdlets.Unattended
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
-        protected string ScheduleRegion => RegionOrDefault(base.Region ?? Policy.PrimaryRegion);
+        /// <summary>-Region, else the policy's primary region, else the session's: the base's one precedence.</summary>
+        protected string ScheduleRegion => RegionFor(null, Policy);
 
         protected IScheduleGateway Gateway => Session.Get<IScheduleGateway>(ScheduleRegion);
 
@@ -25,7 +26,7 @@ namespace FinBackup.Cmdlets.Unattended
         /// <summary>The policy's plan against what the scheduler holds; a policy that cannot be planned is an invalid invocation.</summary>
         protected IList<ScheduleComparison> Compare()
         {
-            if (string.IsNullOrEmpty(base.Region)) DefaultRegionFrom(Policy);
+            RegionFor(null, Policy); // the connection's default region
             IList<PlannedSchedule> plan = null;
             try
             {
