@@ -3,8 +3,8 @@
 # FinRestoreResult.Stages; at the end a summary per kind (min / median / max wall seconds). Never asserted anywhere:
 # results are written up by hand in bench/restore-timings.md.
 #
-#   dotnet out/host/finps.dll -c '& ./bench/restore-timings.ps1'            # after dotnet build FinBackup.sln -c Release
-#   dotnet out/host/finps.dll -c '& ./bench/restore-timings.ps1 -Runs 5'    # (or pwsh ./bench/restore-timings.ps1 -Runs 5)
+#   dotnet pwsh -File ./bench/restore-timings.ps1                    # after dotnet build FinBackup.sln -c Release
+#   dotnet pwsh -File ./bench/restore-timings.ps1 -Runs 5
 #
 # What moto cannot show (and this script therefore does not measure): volume initialization (the rate, lazy loading of
 # blocks from S3 on first read), real RDS restore time (moto's DB instances are "available" at once), instance boot, the
