@@ -13,7 +13,8 @@
 param([int] $Runs = 3)
 
 $ErrorActionPreference = 'Stop'
-Import-Module FinBackup
+$built = Join-Path $PSScriptRoot '../out/FinBackup/FinBackup.psd1'
+if (Test-Path -LiteralPath $built) { Import-Module $built } else { Import-Module FinBackup }
 
 function Measure-Restore([string] $Label, [scriptblock] $Restore) {
     $sw = [Diagnostics.Stopwatch]::StartNew()
