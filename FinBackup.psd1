@@ -24,6 +24,7 @@
         'Verification.Format.ps1xml'
         'Unattended.Format.ps1xml'
         'Recovery.Format.ps1xml'
+        'Audit.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -77,6 +78,12 @@
         'Get-FinRecoveryBlueprint'
         'Compare-FinRecoveryBlueprint'
         'Test-FinDrReadiness'
+        # Audit trail, legal holds
+        'Get-FinAuditEvent'
+        'Test-FinAuditLog'
+        'Set-FinLegalHold'
+        'Clear-FinLegalHold'
+        'Remove-FinRecoveryPoint'
 
     )
     FunctionsToExport     = @()

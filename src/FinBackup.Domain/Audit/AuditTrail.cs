@@ -19,20 +19,40 @@ namespace FinBackup.Domain.Audit
         private readonly IAuditLog _log;
         private bool _completed;
 
+        private readonly Func<string> _actor;
+        private string _actorValue;
+
         public AuditTrail(IAuditLog log, string policyName, string actor, string runId = null)
+            : this(log, policyName, () => actor, runId)
+        {
+        }
+
+        /// <summary>The actor is asked for on the first record only (an STS call a run that changes nothing never makes).</summary>
+        public AuditTrail(IAuditLog log, string policyName, Func<string> actor, string runId = null)
         {
             _log = log;
             PolicyName = policyName;
-            Actor = string.IsNullOrEmpty(actor) ? "unknown" : actor;
+            _actor = actor ?? (() => null);
             RunId = string.IsNullOrEmpty(runId) ? NewRunId(DateTime.UtcNow) : runId;
         }
 
         /// <summary>A trail that records nothing.</summary>
-        public static AuditTrail Disabled { get; } = new AuditTrail(null, null, null, "disabled");
+        public static AuditTrail Disabled { get; } = new AuditTrail(null, null, (string)null, "disabled");
 
         public bool Enabled => _log != null;
         public string PolicyName { get; }
-        public string Actor { get; }
+        public string Actor
+        {
+            get
+            {
+                if (_actorValue == null)
+                {
+                    var a = _actor();
+                    _actorValue = string.IsNullOrEmpty(a) ? "unknown" : a;
+                }
+                return _actorValue;
+            }
+        }
         public string RunId { get; }
         public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
         /// <summary>Called with FinAuditWriteFailed when a record could not be stored (the change itself went ahead).</summary>

@@ -28,6 +28,7 @@ namespace FinBackup.Cmdlets
             {
                 KmsKeys = r => session.Get<IKmsKeyCheck>(r),
                 RestoreMetadata = r => session.Get<IRestoreMetadataStore>(r),
+                Audit = AuditTrailFor(policy),
             };
             if (policy?.Quotas != null && policy.Quotas.ConcurrentSnapshotCopiesPerRegion > 0)
             {
