@@ -18,6 +18,7 @@ namespace FinBackup.Domain.Audit
     {
         private readonly IAuditLog _log;
         private bool _completed;
+        private bool _bucketMissing;
 
         private readonly Func<string> _actor;
         private string _actorValue;
@@ -57,6 +58,11 @@ namespace FinBackup.Domain.Audit
         public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
         /// <summary>Called with FinAuditWriteFailed when a record could not be stored (the change itself went ahead).</summary>
         public Action<FinBackupException> WriteFailed { get; set; }
+        /// <summary>
+        /// Called once per run when the audit bucket does not exist (FinBucketNotFound): the log is not set up, so the run
+        /// writes no records (a warning, not an error per record; Test-FinBackupPolicy and Test-FinAuditLog show it too).
+        /// </summary>
+        public Action<FinBackupException> NotSetUp { get; set; }
         /// <summary>Every record this trail appended or tried to append, as built.</summary>
         public List<AuditEvent> Recorded { get; } = new List<AuditEvent>();
 
@@ -78,9 +84,15 @@ namespace FinBackup.Domain.Audit
             if (requestIds != null) e.RequestIds.AddRange(requestIds);
             if (details != null) foreach (var kv in details) if (kv.Value != null) e.Details[kv.Key] = kv.Value;
             Recorded.Add(e);
+            if (_bucketMissing) return e;
             try
             {
                 _log.Append(PolicyName, new[] { e }, cancellationToken);
+            }
+            catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.BucketNotFound)
+            {
+                _bucketMissing = true;
+                NotSetUp?.Invoke(ex);
             }
             catch (FinBackupException ex)
             {
@@ -124,7 +136,7 @@ namespace FinBackup.Domain.Audit
         /// <summary>Ends the run: retries pending records and writes the run's signed digest. Never throws.</summary>
         public void Complete(CancellationToken cancellationToken = default(CancellationToken))
         {
-            if (!Enabled || _completed || Recorded.Count == 0) return;
+            if (!Enabled || _completed || Recorded.Count == 0 || _bucketMissing) return;
             _completed = true;
             if (!(_log is IAuditRunSigner signer)) return;
             try

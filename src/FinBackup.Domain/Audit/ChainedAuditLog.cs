@@ -207,6 +207,10 @@ namespace FinBackup.Domain.Audit
                     if (++conflicts > 100) throw new FinBackupException("FinAuditWriteFailed", FinErrorKind.WriteError, "The audit log's tail kept moving (100 conflicts).", "Run again.");
                     ReadTail(ct);
                 }
+                catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.BucketNotFound)
+                {
+                    throw; // no audit bucket: nothing can be written, nothing is claimed (the trail reports it once)
+                }
                 catch (FinBackupException ex) when (ex.ErrorId != "FinAuditWriteFailed")
                 {
                     error = ex;

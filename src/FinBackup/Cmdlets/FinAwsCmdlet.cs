@@ -71,6 +71,7 @@ namespace FinBackup.Cmdlets
                 WriteWarning($"Audit: {ex.Message}");
                 WriteFinError(ex, location.ToString());
             };
+            trail.NotSetUp = ex => WriteWarning($"Audit: this run is not audited: {ex.Message} Create the audit bucket {location.Bucket} in {location.Region} (Object Lock on), or set Audit.Enabled = $false in the policy.");
             WriteVerbose($"Audit run {trail.RunId} to {location}.");
             return _trails[policy.Name] = trail;
         }
