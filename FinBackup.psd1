@@ -26,6 +26,7 @@
         'src/FinBackup/Formats/Verification.Format.ps1xml'
         'src/FinBackup/Formats/Unattended.Format.ps1xml'
         'src/FinBackup/Formats/Recovery.Format.ps1xml'
+        'src/FinBackup/Formats/Audit.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -79,6 +80,12 @@
         'Get-FinRecoveryBlueprint'
         'Compare-FinRecoveryBlueprint'
         'Test-FinDrReadiness'
+        # Audit trail, legal holds
+        'Get-FinAuditEvent'
+        'Test-FinAuditLog'
+        'Set-FinLegalHold'
+        'Clear-FinLegalHold'
+        'Remove-FinRecoveryPoint'
 
     )
     FunctionsToExport     = @()

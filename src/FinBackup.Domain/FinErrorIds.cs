@@ -227,6 +227,17 @@ namespace FinBackup.Domain
         public const string WaitTimedOut = "FinWaitTimedOut";
         public const string WindowFrequencyInvalid = "FinWindowFrequencyInvalid";
 
+        // ----- audit trail, legal holds, Remove-FinRecoveryPoint (issue 11) -----
+        public const string AuditLogNotConfigured = "FinAuditLogNotConfigured";
+        public const string AuditRecordUnreadable = "FinAuditRecordUnreadable";
+        public const string AuditWriteFailed = "FinAuditWriteFailed";
+        public const string AuditDigestKeyRefused = "FinAuditDigestKeyRefused";
+        public const string LegalHoldUnsupported = "FinLegalHoldUnsupported";
+        public const string LegalHoldUnmanagedRefused = "FinLegalHoldUnmanagedRefused";
+        public const string RemovePointLegalHold = "FinRemovePointLegalHold";
+        public const string RemovePointUnmanaged = "FinRemovePointUnmanaged";
+        public const string RemovePointNotFound = "FinRemovePointNotFound";
+
         private static readonly Dictionary<string, FinErrorInfo> Registry = new Dictionary<string, FinErrorInfo>(StringComparer.Ordinal)
         {
             [AmiNameTaken] = new FinErrorInfo(FinErrorKind.ResourceExists, "Rename or deregister that image; FinBackup names its images fin-<instance>-<policy hash>-<window>."),
@@ -429,6 +440,16 @@ namespace FinBackup.Domain
             [UnexpectedError] = new FinErrorInfo(FinErrorKind.InvalidOperation, "An unexpected failure; the rest of the run went on. Run again; if it repeats, report it with the message."),
             [WaitTimedOut] = new FinErrorInfo(FinErrorKind.OperationTimeout, "Look at it in the AWS console or with Get-FinRecoveryPoint, then wait again or raise the timeout; nothing was cancelled."),
             [WindowFrequencyInvalid] = new FinErrorInfo(FinErrorKind.InvalidArgument, "Give the application a Frequency such as '01:00:00' in the policy."),
+            // ----- audit trail, legal holds, Remove-FinRecoveryPoint (issue 11) -----
+            [AuditLogNotConfigured] = new FinErrorInfo(FinErrorKind.InvalidArgument, "Give the policy an Audit table (Bucket, Region) or a backup bucket for its primary region, and a KMS key for that region."),
+            [AuditRecordUnreadable] = new FinErrorInfo(FinErrorKind.InvalidData, "Run Test-FinAuditLog -Policy: it reports the record's position; restore it from the bucket's object versions if it was tampered with."),
+            [AuditWriteFailed] = new FinErrorInfo(FinErrorKind.WriteError, "The change went ahead; its audit record is retried. Check s3:PutObject on the audit prefix and kms:GenerateDataKey on the audit region's key, then run Test-FinAuditLog."),
+            [AuditDigestKeyRefused] = new FinErrorInfo(FinErrorKind.PermissionDenied, "Grant kms:Decrypt on the audit region's key with encryption context fin:purpose=audit-digest (New-FinIamPolicy -Role Auditor)."),
+            [LegalHoldUnsupported] = new FinErrorInfo(FinErrorKind.NotImplemented, "Put AWS Backup vault points under a vault lock or an AWS Backup legal hold instead; FinBackup tags snapshots, AMIs, DB snapshots and file manifests."),
+            [LegalHoldUnmanagedRefused] = new FinErrorInfo(FinErrorKind.InvalidOperation, "FinBackup only holds the points it manages (tag fin:managed-by=FinBackup); hold others with your own tooling."),
+            [RemovePointLegalHold] = new FinErrorInfo(FinErrorKind.InvalidOperation, "The point is under legal hold. If counsel has released it, run Clear-FinLegalHold first, then Remove-FinRecoveryPoint."),
+            [RemovePointUnmanaged] = new FinErrorInfo(FinErrorKind.InvalidOperation, "FinBackup deletes only the points it manages (tag fin:managed-by=FinBackup); delete others with the AWS console or CLI."),
+            [RemovePointNotFound] = new FinErrorInfo(FinErrorKind.ObjectNotFound, "Find the point with Get-FinRecoveryPoint and pipe it to Remove-FinRecoveryPoint."),
         };
 
         /// <summary>Every registered id.</summary>

@@ -20,7 +20,7 @@ namespace FinBackup.Aws.Files
     /// or <see cref="Buckets"/> when set. S3 has no server-side tag filter: manifests are listed by key prefix
     /// (manifests/&lt;application-slug&gt;/), filtered by the creation time in the key, and their tags read in parallel.
     /// </summary>
-    public sealed class FileBackupRecoveryPointProvider : IRecoveryPointProvider
+    public sealed class FileBackupRecoveryPointProvider : IRecoveryPointProvider, IRecoveryPointTagger
     {
         private readonly AwsClientContext _context;
         private readonly S3FileBackupStore _store;
@@ -56,6 +56,26 @@ namespace FinBackup.Aws.Files
             var sourceStore = new S3FileBackupStore(_context, source.Region);
             var copier = new FileBackupCopier(sourceStore, _store) { GracePeriod = GracePeriod };
             return copier.Copy(source, request?.DestinationBucket, request?.KmsKeyId, request?.Tags, ct);
+        }
+
+        /// <summary>The manifest's object tags: read, merged, written back (PutObjectTagging replaces the whole set).</summary>
+        public void SetTags(FinRecoveryPoint point, IDictionary<string, string> tags, CancellationToken ct)
+        {
+            var current = _store.GetTags(point.Bucket, point.RecoveryPointId, ct);
+            foreach (var kv in tags) current[kv.Key] = kv.Value;
+            try
+            {
+                _context.S3(Region).PutObjectTaggingAsync(new PutObjectTaggingRequest
+                {
+                    BucketName = point.Bucket,
+                    Key = point.RecoveryPointId,
+                    Tagging = new Tagging { TagSet = current.Select(kv => new Amazon.S3.Model.Tag { Key = kv.Key, Value = kv.Value }).ToList() },
+                }, ct).GetAwaiter().GetResult();
+            }
+            catch (AmazonS3Exception ex)
+            {
+                throw S3FileBackupStore.Translate(ex, point.Bucket, point.RecoveryPointId);
+            }
         }
 
         public void Delete(FinRecoveryPoint point, CancellationToken ct)

@@ -17,7 +17,7 @@ namespace FinBackup.Aws.RecoveryPoints
     /// DescribeImages tag filters (paged); copied with CopyImage in the destination region, encrypted with the destination
     /// key; removed by deregistering the image and then deleting its snapshots.
     /// </summary>
-    public sealed class AmiGateway : Ec2RecoveryPointGateway
+    public sealed class AmiGateway : Ec2RecoveryPointGateway, IRecoveryPointTagger
     {
         public AmiGateway(AwsClientContext context, string region) : base(context, region) { }
 
@@ -139,6 +139,14 @@ namespace FinBackup.Aws.RecoveryPoints
                     $"CreateTags on the snapshots of {r.ImageId}");
             }
             return copy;
+        }
+
+        public void SetTags(FinRecoveryPoint point, IDictionary<string, string> tags, CancellationToken cancellationToken)
+        {
+            var ids = new List<string> { point.RecoveryPointId };
+            ids.AddRange((point.SnapshotIds ?? new List<string>()).Where(s => !string.IsNullOrEmpty(s)));
+            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = ids.Distinct().ToList(), Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
+                $"CreateTags on image {point.RecoveryPointId} in {_region} (ec2:CreateTags)");
         }
 
         public override void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ namespace FinBackup.Aws.RecoveryPoints
     /// member snapshot carries the set's fin:set-id and the fin:* tags; a set is listed by tag filters (DescribeSnapshots,
     /// paged) and grouped by fin:set-id into one recovery point.
     /// </summary>
-    public sealed class EbsSnapshotSetGateway : Ec2RecoveryPointGateway, IPendingSnapshotSource
+    public sealed class EbsSnapshotSetGateway : Ec2RecoveryPointGateway, IPendingSnapshotSource, IRecoveryPointTagger
     {
         /// <summary>EBS allows at most this many pending snapshots per volume.</summary>
         public const int PendingSnapshotsPerVolume = PendingSnapshotLimit.PerVolume;
@@ -181,6 +181,14 @@ namespace FinBackup.Aws.RecoveryPoints
                 Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = new List<string> { found.SnapshotId }, Tags = Ec2RecoveryPointTags.ToTags(tags) }, ct),
                     $"CreateTags on {found.SnapshotId} in {_region}");
             return new CopySnapshotResponse { SnapshotId = found.SnapshotId };
+        }
+
+        public void SetTags(FinRecoveryPoint point, IDictionary<string, string> tags, CancellationToken cancellationToken)
+        {
+            var ids = (point.SnapshotIds ?? new List<string>()).ToList();
+            if (ids.Count == 0) ids.Add(point.RecoveryPointId);
+            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = ids, Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
+                $"CreateTags on set {point.RecoveryPointId} in {_region} (ec2:CreateTags)");
         }
 
         public override void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ namespace FinBackup.Aws.RecoveryPoints
     /// from the same response: no call per snapshot. Copies are made in the destination region with CopyDBSnapshot,
     /// the destination KMS key and a PreSignedUrl for the source region.
     /// </summary>
-    public sealed class RdsSnapshotGateway : RecoveryPointGateway
+    public sealed class RdsSnapshotGateway : RecoveryPointGateway, IRecoveryPointTagger
     {
         public RdsSnapshotGateway(AwsClientContext context, string region) : base(context, region) { }
 
@@ -125,6 +125,11 @@ namespace FinBackup.Aws.RecoveryPoints
             }
             if (copy.Tags == null || copy.Tags.Count == 0) copy.Tags = new Dictionary<string, string>(request.Tags);
             return ToPoint(copy);
+        }
+
+        public void SetTags(FinRecoveryPoint point, IDictionary<string, string> tags, CancellationToken cancellationToken)
+        {
+            Sync(Rds.AddTagsToResourceAsync(point.Arn, tags, cancellationToken));
         }
 
         public override void Delete(FinRecoveryPoint point, CancellationToken cancellationToken)

@@ -45,6 +45,8 @@ namespace FinBackup.Domain.Policy
         public AlarmPolicy Alarms { get; set; } = new AlarmPolicy();
         /// <summary>CloudWatch metrics of cycles and file backups.</summary>
         public MetricsPolicy Metrics { get; set; } = new MetricsPolicy();
+        /// <summary>Where the audit trail is written (the policy's Audit table).</summary>
+        public AuditPolicy Audit { get; set; } = new AuditPolicy();
 
         public IEnumerable<string> Regions =>
             new[] { PrimaryRegion, DrRegion }.Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase);
@@ -203,5 +205,44 @@ namespace FinBackup.Domain.Policy
         public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
         /// <summary>Route 53 health check failure threshold, consecutive checks (default 3).</summary>
         public int HealthCheckFailureThreshold { get; set; } = 3;
+    }
+}
+
+namespace FinBackup.Domain.Policy
+{
+    /// <summary>
+    /// The policy's Audit table: where the audit trail is written. Default: the primary region's backup bucket, prefix
+    /// fin-audit/, records retained 7 years (Object Lock compliance mode when the bucket has Object Lock).
+    /// </summary>
+    public sealed class AuditPolicy
+    {
+        /// <summary>The audit bucket; null means the backup bucket of <see cref="Region"/> (default the primary region).</summary>
+        public string Bucket { get; set; }
+        /// <summary>The audit bucket's region; null means the primary region.</summary>
+        public string Region { get; set; }
+        public string Prefix { get; set; } = FinBackup.Domain.Audit.AuditLogLayout.DefaultPrefix;
+        /// <summary>Object Lock retention of each record (compliance mode) when the bucket has Object Lock.</summary>
+        public TimeSpan Retention { get; set; } = FinBackup.Domain.Audit.AuditLogLayout.DefaultRetention;
+        /// <summary>Off only for tests and sandboxes: Enabled = $false writes no audit trail.</summary>
+        public bool Enabled { get; set; } = true;
+    }
+
+    public static class AuditPolicyExtensions
+    {
+        /// <summary>Where the policy's audit log is, or null when it has none (no audit bucket and no primary bucket, or disabled).</summary>
+        public static FinBackup.Domain.Audit.AuditLogLocation AuditLocation(this BackupPolicy policy)
+        {
+            if (policy == null || string.IsNullOrEmpty(policy.Name)) return null;
+            var a = policy.Audit ?? new AuditPolicy();
+            if (!a.Enabled) return null;
+            var region = string.IsNullOrEmpty(a.Region) ? policy.PrimaryRegion : a.Region;
+            var bucket = string.IsNullOrEmpty(a.Bucket) ? policy.BucketFor(region) : a.Bucket;
+            if (string.IsNullOrEmpty(bucket) || string.IsNullOrEmpty(region)) return null;
+            return new FinBackup.Domain.Audit.AuditLogLocation
+            {
+                Bucket = bucket, Region = region, Prefix = a.Prefix ?? FinBackup.Domain.Audit.AuditLogLayout.DefaultPrefix,
+                PolicyName = policy.Name, KmsKeyId = policy.KmsKeyFor(region), Retention = a.Retention,
+            };
+        }
     }
 }

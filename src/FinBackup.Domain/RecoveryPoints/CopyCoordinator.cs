@@ -180,6 +180,11 @@ namespace FinBackup.Domain.RecoveryPoints
                             DestinationCheckedForCopies = !destPoints.Any(d => string.Equals(d.SourceRecoveryPointId, s.RecoveryPointId, StringComparison.Ordinal)),
                         }, ct);
                         started.Add(s);
+                        _runtime.Audit.RecordPoint(Audit.AuditActions.RecoveryPointCopied, copy, extra: new Dictionary<string, string>
+                        {
+                            [Audit.AuditDetailKeys.SourceRegion] = s.Region,
+                            [Audit.AuditDetailKeys.SourcePointId] = s.RecoveryPointId,
+                        });
                         // The restore metadata travels with the point (a warning only: the copy itself is fine).
                         var metadataWarning = Restore.RestoreMetadataRecorder.CopyWith(_runtime, request.Policy, s, dest, ct);
                         if (metadataWarning != null) request.Warning?.Invoke(metadataWarning);
@@ -190,6 +195,8 @@ namespace FinBackup.Domain.RecoveryPoints
                     {
                         var ex = FinBackupException.From(e, "Copying to " + dest);
                         outcomes[s] = new CopyOutcome { Source = s, Status = CopyStatus.Failed, Error = ex };
+                        _runtime.Audit.Record(Audit.AuditActions.RecoveryPointCopied, s.RecoveryPointId, Audit.AuditResults.Failed, s.Application, dest,
+                            new Dictionary<string, string> { [Audit.AuditDetailKeys.Kind] = s.Kind.ToString(), [Audit.AuditDetailKeys.SourceRegion] = s.Region, [Audit.AuditDetailKeys.SourcePointId] = s.RecoveryPointId }, ex.ErrorId);
                     }
                 }
 

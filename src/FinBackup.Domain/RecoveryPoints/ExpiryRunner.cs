@@ -87,6 +87,8 @@ namespace FinBackup.Domain.RecoveryPoints
                 {
                     _runtime.Provider(d.Region, d.Kind).Delete(d.RecoveryPoint, ct);
                     d.Outcome = RetentionOutcome.Removed;
+                    _runtime.Audit.RecordPoint(Audit.AuditActions.RecoveryPointDeleted, d.RecoveryPoint,
+                        extra: new Dictionary<string, string> { [Audit.AuditDetailKeys.DeleteReason] = "Expired", ["retentionReason"] = d.Reason.ToString() });
                 }
                 catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
                 {
@@ -94,6 +96,8 @@ namespace FinBackup.Domain.RecoveryPoints
                     d.Outcome = RetentionOutcome.Failed;
                     d.Error = fin.Message;
                     d.Exception = fin;
+                    _runtime.Audit.RecordPoint(Audit.AuditActions.RecoveryPointDeleted, d.RecoveryPoint, Audit.AuditResults.Failed, fin.ErrorId,
+                        new Dictionary<string, string> { [Audit.AuditDetailKeys.DeleteReason] = "Expired" });
                 }
                 done++;
             }

@@ -44,6 +44,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public Func<string, IKmsKeyCheck> KmsKeys { get; set; }
         /// <summary>Where restore metadata documents are stored per region (null: not stored).</summary>
         public Func<string, IRestoreMetadataStore> RestoreMetadata { get; set; }
+        /// <summary>Where points taken, copied and deleted are recorded (the policy's audit trail); Disabled by default.</summary>
+        public FinBackup.Domain.Audit.AuditTrail Audit { get; set; } = FinBackup.Domain.Audit.AuditTrail.Disabled;
 
         public IRecoveryPointProvider Provider(string region, RecoveryPointKind kind)
         {

@@ -122,16 +122,27 @@ namespace FinBackup.Domain.RecoveryPoints
                 kind == RecoveryPointKind.FileBackup ? "Use Backup-FinFile on the instance." : "Use -Kind EbsSnapshotSet, Ami or RdsSnapshot.");
             var tags = RecoveryPointTagCodec.ForNewPoint(kind, request.Application, request.Policy?.Name, request.ResourceId, window, now + retention.Value);
             var createMetadata = new Dictionary<string, string>(request.RestoreMetadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-            var created = creator.Create(new CreateRecoveryPointRequest
+            FinRecoveryPoint created;
+            try
             {
-                ResourceId = request.ResourceId,
-                Name = NameFor(kind, request.ResourceId, window, request.Policy?.Name),
-                Reboot = request.Reboot,
-                Tags = tags,
-                VolumeIds = request.VolumeIds != null && request.VolumeIds.Count > 0 ? request.VolumeIds : null,
-                PendingSnapshotVolumeIds = request.PendingSnapshotVolumeIds,
-                RestoreMetadata = createMetadata,
-            }, cancellationToken);
+                created = creator.Create(new CreateRecoveryPointRequest
+                {
+                    ResourceId = request.ResourceId,
+                    Name = NameFor(kind, request.ResourceId, window, request.Policy?.Name),
+                    Reboot = request.Reboot,
+                    Tags = tags,
+                    VolumeIds = request.VolumeIds != null && request.VolumeIds.Count > 0 ? request.VolumeIds : null,
+                    PendingSnapshotVolumeIds = request.PendingSnapshotVolumeIds,
+                    RestoreMetadata = createMetadata,
+                }, cancellationToken);
+            }
+            catch (FinBackupException ex)
+            {
+                _runtime.Audit.Record(Audit.AuditActions.RecoveryPointCreated, request.ResourceId, Audit.AuditResults.Failed, request.Application, region,
+                    new Dictionary<string, string> { [Audit.AuditDetailKeys.Kind] = kind.ToString(), ["window"] = window.ToString() }, ex.ErrorId);
+                throw;
+            }
+            _runtime.Audit.RecordPoint(Audit.AuditActions.RecoveryPointCreated, created);
             var warning = Restore.RestoreMetadataRecorder.Record(_runtime, request.Policy, created, request.ResourceId, createMetadata, now, cancellationToken);
             return new TakeRecoveryPointResult { Point = created, AlreadyExisted = false, MetadataWarning = warning };
         }

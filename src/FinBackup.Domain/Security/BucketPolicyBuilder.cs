@@ -15,6 +15,8 @@ namespace FinBackup.Domain.Security
         /// <summary>Principals that may change lifecycle, Object Lock, versioning, replication, encryption or this policy.</summary>
         public IList<string> AdminPrincipalArns { get; set; } = new List<string>();
         public string Partition { get; set; } = "aws";
+        /// <summary>Key prefixes of audit logs in this bucket (e.g. fin-audit/): nobody may delete their objects, not even the operators.</summary>
+        public IList<string> AuditPrefixes { get; set; } = new List<string>();
     }
 
     /// <summary>
@@ -55,6 +57,10 @@ namespace FinBackup.Domain.Security
                 .When("StringNotEquals", "s3:x-amz-server-side-encryption-aws-kms-key-id", o.KmsKeyIds.Distinct(StringComparer.Ordinal).ToArray());
             doc.Add(new IamStatement("DenyDeletesExceptOperators", IamEffect.Deny, new[] { "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention" }, new[] { objects }) { Principals = All() })
                 .When("ArnNotLike", "aws:PrincipalArn", o.DeletePrincipalArns.ToArray());
+            var audit = (o.AuditPrefixes ?? new List<string>()).Where(p => !string.IsNullOrEmpty(p)).Select(p => bucket + "/" + p + "*").Distinct(StringComparer.Ordinal).ToArray();
+            if (audit.Length > 0)
+                doc.Add(new IamStatement("DenyAuditRecordDeletes", IamEffect.Deny,
+                    new[] { "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectTagging", "s3:DeleteObjectTagging" }, audit) { Principals = All() });
             doc.Add(new IamStatement("DenyProtectionChangesExceptAdministrators", IamEffect.Deny,
                     new[]
                     {

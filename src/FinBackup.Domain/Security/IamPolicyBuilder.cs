@@ -154,6 +154,10 @@ namespace FinBackup.Domain.Security
             }
             doc.Add(new IamStatement("RunFileBackupsThroughSystemsManager", IamEffect.Allow, new[] { "ssm:SendCommand" },
                     Each(r => Arn("ssm", r, _o.AccountId, "document/FinBackup-*"), r => Arn("ec2", r, _o.AccountId, "instance/*"))));
+            doc.Add(new IamStatement("HoldManagedDbSnapshots", IamEffect.Allow, new[] { "rds:AddTagsToResource" },
+                    Each(r => Arn("rds", r, _o.AccountId, "snapshot:*")))
+                .When("StringEquals", "rds:snapshot-tag/" + FinTags.ManagedBy, FinTags.ManagedByValue));
+            AuditAppend(doc);
             KmsUse(doc, "EncryptBackupsWithThePolicyKeys", new[] { "ec2", "rds", "s3", "backup" },
                 "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant");
         }
@@ -206,6 +210,7 @@ namespace FinBackup.Domain.Security
                     Each(r => Arn("backup", r, _o.AccountId, "backup-vault:" + _policy.BackupVaultName), r => Arn("backup", r, _o.AccountId, "recovery-point:*"))));
                 PassRole(doc, "PassTheBackupServiceRole", _o.PassRoleArns, "backup.amazonaws.com");
             }
+            AuditAppend(doc);
             KmsUse(doc, "DecryptPointsIntoNewResources", new[] { "ec2", "rds", "s3", "secretsmanager", "backup" },
                 "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant");
         }
@@ -216,6 +221,7 @@ namespace FinBackup.Domain.Security
                 .When("StringLike", "s3:prefix", RestorePlanPrefix + "*"));
             doc.Add(new IamStatement("ReadRestorePlans", IamEffect.Allow, new[] { "s3:GetObject" }, Objects(RestorePlanPrefix)));
             doc.Add(new IamStatement("RecordApprovals", IamEffect.Allow, new[] { "s3:PutObject", "s3:PutObjectRetention" }, Objects(RestorePlanPrefix + "approvals/")));
+            AuditAppend(doc);
             KmsUse(doc, "ReadAndWriteEncryptedPlans", new[] { "s3" }, "kms:Decrypt", "kms:GenerateDataKey");
         }
 
@@ -232,6 +238,7 @@ namespace FinBackup.Domain.Security
                     new[] { "backup:DescribeBackupVault", "backup:ListRecoveryPointsByBackupVault", "backup:ListBackupPlans", "backup:GetBackupPlan", "backup:ListBackupJobs", "backup:ListCopyJobs", "backup:ListRestoreJobs" },
                     Each(r => Arn("backup", r, _o.AccountId, "backup-vault:" + _policy.BackupVaultName), r => Arn("backup", r, _o.AccountId, "backup-plan:*"), r => Arn("backup", r, _o.AccountId, "recovery-point:*"))));
             }
+            AuditRead(doc);
             KmsUse(doc, "ReadEncryptedEvidence", new[] { "s3" }, "kms:Decrypt");
         }
 
@@ -245,10 +252,55 @@ namespace FinBackup.Domain.Security
             doc.Add(new IamStatement("WriteOwnBackups", IamEffect.Allow, new[] { "s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention" },
                 Objects(manifestPrefixes.Concat(new[] { FileBackupLayout.DataPrefix, FileBackupLayout.PackPrefix }).ToArray())));
             doc.Add(new IamStatement("RefreshSharedContent", IamEffect.Allow, new[] { "s3:GetObject" }, Objects(FileBackupLayout.DataPrefix, FileBackupLayout.PackPrefix)));
+            AuditAppend(doc);
             KmsUse(doc, "EncryptOwnBackups", new[] { "s3" }, "kms:GenerateDataKey", "kms:Decrypt");
         }
 
         // ---- shared statements ---------------------------------------------------------------------------------
+
+        /// <summary>The audit log's objects (its bucket and the policy's prefix), or null when the policy has no audit log.</summary>
+        private FinBackup.Domain.Audit.AuditLogLocation AuditLog() => FinBackup.Domain.Policy.AuditPolicyExtensions.AuditLocation(_policy);
+
+        private string AuditObjects(FinBackup.Domain.Audit.AuditLogLocation l) =>
+            "arn:" + _o.Partition + ":s3:::" + l.Bucket + "/" + FinBackup.Domain.Audit.AuditLogLayout.PolicyPrefix(l) + "*";
+
+        /// <summary>
+        /// Writers append to the audit log and nothing else: create objects under the policy's audit prefix (with their
+        /// Object Lock retention), read the tail (HEAD/GET, a listing of the prefix), no delete; GenerateDataKey for the run
+        /// digest only with the digest's encryption context.
+        /// </summary>
+        private void AuditAppend(IamPolicyDocument doc)
+        {
+            var l = AuditLog();
+            if (l == null) return;
+            var bucket = "arn:" + _o.Partition + ":s3:::" + l.Bucket;
+            doc.Add(new IamStatement("AuditLogFindTheTail", IamEffect.Allow, new[] { "s3:ListBucket", "s3:GetBucketObjectLockConfiguration" }, new[] { bucket })
+                .When("StringLike", "s3:prefix", FinBackup.Domain.Audit.AuditLogLayout.PolicyPrefix(l) + "*"));
+            doc.Add(new IamStatement("AuditLogAppendOnly", IamEffect.Allow, new[] { "s3:PutObject", "s3:PutObjectRetention", "s3:GetObject" }, new[] { AuditObjects(l) }));
+            AuditDigestKey(doc, "AuditLogSignRunDigests", l, "kms:GenerateDataKey");
+        }
+
+        /// <summary>The Auditor reads the audit log and verifies digests (kms:Decrypt with the digest's encryption context only).</summary>
+        private void AuditRead(IamPolicyDocument doc)
+        {
+            var l = AuditLog();
+            if (l == null) return;
+            var bucket = "arn:" + _o.Partition + ":s3:::" + l.Bucket;
+            doc.Add(new IamStatement("AuditLogList", IamEffect.Allow, new[] { "s3:ListBucket", "s3:GetBucketObjectLockConfiguration" }, new[] { bucket })
+                .When("StringLike", "s3:prefix", FinBackup.Domain.Audit.AuditLogLayout.PolicyPrefix(l) + "*"));
+            doc.Add(new IamStatement("AuditLogRead", IamEffect.Allow, new[] { "s3:GetObject", "s3:GetObjectRetention" }, new[] { AuditObjects(l) }));
+            AuditDigestKey(doc, "AuditLogVerifyRunDigests", l, "kms:Decrypt");
+        }
+
+        private void AuditDigestKey(IamPolicyDocument doc, string sid, FinBackup.Domain.Audit.AuditLogLocation l, string action)
+        {
+            var key = _policy.KmsKeyFor(l.Region);
+            if (string.IsNullOrEmpty(key)) return;
+            var arn = key.StartsWith("arn:", StringComparison.Ordinal) && !key.Contains(":alias/") ? key : Arn("kms", l.Region, _o.AccountId, key.StartsWith("arn:", StringComparison.Ordinal) || key.StartsWith("alias/", StringComparison.Ordinal) ? "key/*" : "key/" + key);
+            doc.Add(new IamStatement(sid, IamEffect.Allow, new[] { action }, new[] { arn })
+                .When("StringEquals", "kms:EncryptionContext:fin:purpose", "audit-digest")
+                .When("StringEquals", "kms:EncryptionContext:fin:policy", l.PolicyName));
+        }
 
         /// <summary>The tag every resource a restore creates carries (Remove-FinRestoredResource finds them by it).</summary>
         public const string RestoreIdTag = "fin:restore-id";

@@ -153,8 +153,15 @@ namespace FinBackup.Cmdlets
             WriteProgress(new ProgressRecord(activityId, activity, "Completed") { RecordType = ProgressRecordType.Completed });
         }
 
+        /// <summary>Called once when the invocation ends (after EndProcessing, or after a stop): finishes the run's audit trail.</summary>
+        protected virtual void OnInvocationEnded()
+        {
+        }
+
         public void Dispose()
         {
+            try { OnInvocationEnded(); }
+            catch (Exception) { /* never fail a finished pipeline */ }
             _stopping.Dispose();
             GC.SuppressFinalize(this);
         }

@@ -223,6 +223,7 @@ public sealed class UnattendedCmdletTests
     {
         _aws.SeedEstate(false, "Cross-sell", "Vendor Assistance Management");
         _aws.Run("sns", "create-topic", "--region", "us-east-1", "--name", "fin-backup-alarms");
+        _aws.Run("s3api", "create-bucket", "--region", "us-east-1", "--bucket", "fin-backup-use1"); // the audit trail's bucket
         using var host = Host();
         var cycle = host.Run("Invoke-FinBackupCycle -Policy $policy -Verbose");
         Assert.Empty(cycle.Errors);

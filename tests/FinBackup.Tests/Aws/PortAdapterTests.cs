@@ -26,7 +26,7 @@ public sealed class PortAdapterTests
         [typeof(IPendingSnapshotSource)] = "an extra face of the EC2 creators",
         [typeof(IRecoveryPointVerifier)] = "one per kind, found by RecoveryPointVerifierCatalog",
         [typeof(IResourceInventory)] = "the common base of IEc2ResourceInventory and IRdsResourceInventory",
-        [typeof(IAuditLog)] = "TEMPORARY: its S3 adapter lands with the audit-trail branch, which removes this line",
+        [typeof(IRecoveryPointTagger)] = "an extra face of the providers whose points take new tags (legal holds)",
         [typeof(IRecoveryDrillStore)] = "TEMPORARY: its S3 adapter lands with the drill branch, which removes this line",
     };
 

@@ -103,8 +103,9 @@ public sealed class IamPolicyBuilderTests
     public void The_approver_reads_plans_and_writes_approvals_only()
     {
         var doc = Build(FinRole.RestoreApprover);
-        Assert.Equal(new[] { "kms:Decrypt", "kms:GenerateDataKey", "s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:PutObjectRetention", "sts:GetCallerIdentity" }, doc.AllowedActions);
-        Assert.All(Assert.Single(With(doc, "s3:PutObject")).Resources, r => Assert.EndsWith("/fin-restore/approvals/*", r));
+        Assert.Equal(new[] { "kms:Decrypt", "kms:GenerateDataKey", "s3:GetBucketObjectLockConfiguration", "s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:PutObjectRetention", "sts:GetCallerIdentity" }, doc.AllowedActions);
+        Assert.All(With(doc, "s3:PutObject").Single(s => s.Sid == "RecordApprovals").Resources, r => Assert.EndsWith("/fin-restore/approvals/*", r));
+        Assert.All(With(doc, "s3:PutObject").Single(s => s.Sid == "AuditLogAppendOnly").Resources, r => Assert.EndsWith("/fin-audit/finco/*", r));
     }
 
     [Fact]

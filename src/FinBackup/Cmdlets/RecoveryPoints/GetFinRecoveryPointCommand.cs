@@ -69,7 +69,7 @@ namespace FinBackup.Cmdlets
             var appPatterns = ApplicationFilter.HasWildcards(apps) ? apps : null;
             var idPatterns = ApplicationFilter.HasWildcards(ResourceId) ? ResourceId : null;
 
-            var runtime = RecoveryPointRuntimes.Build(Session, Policy);
+            var runtime = RecoveryPointRuntimes.Build(Session, Policy, AuditTrailFor(Policy));
             var query = new RecoveryPointQuery
             {
                 PolicyName = Policy?.Name,

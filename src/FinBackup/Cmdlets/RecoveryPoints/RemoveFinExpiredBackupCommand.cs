@@ -56,7 +56,7 @@ namespace FinBackup.Cmdlets
             }
             var regions = ExpiryRunner.RegionsOf(scope).ToList();
 
-            var runner = new ExpiryRunner(RecoveryPointRuntimes.Build(Session, Policy));
+            var runner = new ExpiryRunner(RecoveryPointRuntimes.Build(Session, Policy, AuditTrailFor(Policy)));
             try
             {
                 WriteFinProgress(1, Activity, "Listing recovery points in " + string.Join(", ", regions), 0);

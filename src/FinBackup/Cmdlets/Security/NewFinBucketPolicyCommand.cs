@@ -71,6 +71,9 @@ namespace FinBackup.Cmdlets.Security
                         DeletePrincipalArns = DeletePrincipalArn.ToList(),
                         AdminPrincipalArns = AdminPrincipalArn.ToList(),
                         Partition = Partition,
+                        AuditPrefixes = Domain.Policy.AuditPolicyExtensions.AuditLocation(Policy) is Domain.Audit.AuditLogLocation audit && string.Equals(audit.Bucket, bucket, StringComparison.Ordinal)
+                            ? new List<string> { Domain.Audit.AuditLogLayout.NormalizePrefix(audit.Prefix) }
+                            : new List<string>(),
                     });
                     var result = new FinPolicyDocument
                     {
