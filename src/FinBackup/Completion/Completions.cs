@@ -16,7 +16,9 @@ namespace FinBackup.Completion
         internal static IEnumerable<CompletionResult> Matching(string wordToComplete, IEnumerable<KeyValuePair<string, string>> candidates)
         {
             var typed = Unquote(wordToComplete ?? string.Empty);
-            var pattern = new WildcardPattern(WildcardPattern.ContainsWildcardCharacters(typed) ? typed : WildcardPattern.Escape(typed) + "*", WildcardOptions.IgnoreCase);
+            // What was typed is a prefix; a typed pattern ('*pay') matches as a pattern that may go on ('*pay*').
+            var prefix = WildcardPattern.ContainsWildcardCharacters(typed) ? typed : WildcardPattern.Escape(typed);
+            var pattern = new WildcardPattern(prefix.EndsWith("*", StringComparison.Ordinal) ? prefix : prefix + "*", WildcardOptions.IgnoreCase);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var c in candidates)
             {
