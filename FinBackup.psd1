@@ -77,6 +77,9 @@
         'Get-FinRecoveryBlueprint'
         'Compare-FinRecoveryBlueprint'
         'Test-FinDrReadiness'
+        # Compliance evidence
+        'Test-FinCompliance'
+        'Export-FinComplianceReport'
 
     )
     FunctionsToExport     = @()
