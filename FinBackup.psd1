@@ -24,6 +24,7 @@
         'Verification.Format.ps1xml'
         'Unattended.Format.ps1xml'
         'Recovery.Format.ps1xml'
+        'Compliance.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection

@@ -47,6 +47,11 @@ namespace FinBackup.Cmdlets
                 Fail("FinCompliancePeriodInvalid", FinErrorKind.InvalidArgument, $"-From ({from:u}) is not before -To ({to:u}).",
                     "Give a period whose start is before its end, e.g. -From (Get-Date).AddDays(-7) -To (Get-Date).", Policy);
             }
+            if (to != null && to > DateTime.UtcNow.AddMinutes(1))
+            {
+                Fail("FinCompliancePeriodInvalid", FinErrorKind.InvalidArgument, $"-To ({to:u}) is in the future; time that has not happened would count as a gap.",
+                    "Leave -To out (it defaults to now) or give a time in the past.", Policy);
+            }
             if (from != null && to == null && from >= DateTime.UtcNow)
             {
                 Fail("FinCompliancePeriodInvalid", FinErrorKind.InvalidArgument, $"-From ({from:u}) is in the future.", "Give a -From in the past (or a -To after it).", Policy);
