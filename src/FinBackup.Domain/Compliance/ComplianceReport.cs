@@ -190,7 +190,7 @@ svg { width: 100%; height: auto; display: block; }
 
             // Charts.
             sb.Append("<section id=\"charts\">\n<h2>Recovery points over time</h2>\n");
-            sb.Append("<p class=\"legend\">Each chart: time since the newest point (of the kind furthest behind) in each region, against the RPO (dashed red). ")
+            sb.Append("<p class=\"legend\">Each chart: time since the newest point (of the kind furthest behind) in each region, against the RPO (dashed red); a kind with no point at all is not drawn (see LastRecoveryPointCreated). ")
               .Append("Marks below: one per recovery point, filled when held now, hollow when known from the audit trail as deleted.</p>\n");
             foreach (var app in apps)
             {

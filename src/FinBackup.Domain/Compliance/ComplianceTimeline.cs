@@ -55,7 +55,8 @@ namespace FinBackup.Domain.Compliance
                 }
                 s.Points = s.Points.OrderBy(p => p.CreatedAt).ToList();
 
-                var kinds = ComplianceControl.ExpectedKinds(e.Policy, app, region);
+                // Kinds with no point at all are reported by the findings; the line follows the kinds that have points.
+                var kinds = ComplianceControl.ExpectedKinds(e.Policy, app, region).Where(k => s.Points.Any(p => p.Kind == k)).ToList();
                 var byKind = kinds.ToDictionary(k => k, k => s.Points.Where(p => p.Kind == k).Select(p => p.CreatedAt).OrderBy(t => t).ToList());
                 var span = e.To - e.From;
                 for (int i = 0; i <= Samples && kinds.Count > 0 && span > TimeSpan.Zero; i++)

@@ -64,7 +64,7 @@ public sealed class ComplianceCmdletTests
         var drIds = S(lastDr, "PointIds")!.Split(", ");
         var cliDr = _aws.Json("ec2", "describe-snapshots", "--region", "us-west-2", "--filters", $"Name=tag:fin:application,Values={vendor}");
         var cliDrSets = cliDr.GetProperty("Snapshots").EnumerateArray()
-            .Select(s => s.GetProperty("Tags").EnumerateArray().FirstOrDefault(t => t.GetProperty("Key").GetString() == "fin:snapshot-set").GetProperty("Value").GetString()).ToHashSet();
+            .SelectMany(s => s.GetProperty("Tags").EnumerateArray().Where(t => t.GetProperty("Key").GetString() == "fin:set-id").Select(t => t.GetProperty("Value").GetString())).ToHashSet();
         Assert.Contains(drIds, id => cliDrSets.Contains(id)); // the evidence names points that exist, as AWS lists them
         // Copies exist but none is due yet (every point is younger than the RPO): nothing to judge.
         var copy = One(findings, vendor, "CrossRegionCopy", "us-west-2");
@@ -122,9 +122,11 @@ public sealed class ComplianceCmdletTests
         Assert.Equal("NonCompliant", S(One(again.Output, "Cross-sell", "VaultLock", "us-west-2"), "Status"));
 
         // A period that ends in the future would count time that has not happened as a gap: refused.
-        var future = host.Run($"Test-FinCompliance -Policy $policy -Application '{vendor}' -To (Get-Date).ToUniversalTime().AddHours(2)");
-        Assert.NotNull(future.Terminating);
-        Assert.StartsWith("FinCompliancePeriodInvalid", future.Terminating!.ErrorRecord.FullyQualifiedErrorId);
+        var future = host.Run($"Test-FinCompliance -Policy $policy -Application '{vendor}' -To ([DateTime]::UtcNow.AddHours(2))");
+        var refused = Assert.Single(future.Errors);
+        Assert.StartsWith("FinCompliancePeriodInvalid", refused.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, refused.CategoryInfo.Category);
+        Assert.Empty(future.Output);
 
         // Every finding exports cleanly: plain values only.
         var json = host.Run("$f = Test-FinCompliance -Policy $policy -Application 'Cross-sell'; $f | ConvertTo-Json -Depth 2 -EnumsAsStrings");
