@@ -1,5 +1,5 @@
 # FinBackup demo: starts the local AWS sandbox, shows the bank's estate, and (as later capabilities land) runs a backup
-# cycle, a cross-region copy, a restore and a report against it. Everything happens in moto on 127.0.0.1; nothing
+# cycle, a cross-region copy, a restore and a compliance report against it. Everything happens in moto on 127.0.0.1; nothing
 # touches AWS. Run it from the repository root after building:
 #
 #   dotnet out/host/finps.dll examples/demo.ps1
@@ -86,6 +86,18 @@ try {
     Get-FinRecoveryPoint -Policy $policy | Out-Host
     '== Expiry: what would go and why the rest stays (-WhatIf)'
     Remove-FinExpiredBackup -Policy $policy -WhatIf | Out-Host
+
+    # --- compliance ---
+    '== Compliance: every control for every application (Unknown where the audit trail or a drill does not exist yet)'
+    $findings = @(Test-FinCompliance -Policy $policy)
+    foreach ($status in 'Compliant', 'NonCompliant', 'Unknown') {
+        ('{0,-12} {1}' -f $status, @($findings | Where-Object Status -eq $status).Count)
+    }
+    $findings | Where-Object Status -eq 'NonCompliant' | Out-Host
+    '== The auditor-ready report (one self-contained HTML page; -Format Csv or Json for the same rows)'
+    $reportPath = "$([System.IO.Path]::GetTempPath())finbackup-demo-compliance.html"
+    $report = Export-FinComplianceReport -Policy $policy -Path $reportPath -Force
+    ('Compliance report: {0} ({1:N0} bytes)' -f $report.FullName, $report.Length)
 }
 finally {
     if ($sandbox) {

@@ -92,11 +92,12 @@ namespace FinBackup.Domain.Compliance
                     }
                 }
                 if (unplaced > 0) items.Add($"{unplaced} deletion record(s) without kind, creation time or resource could not be placed on the timeline");
-                var measured = missing ? "no point of " + string.Join(", ", kinds.Where(k => !entries.Any(x => x.Kind == k))) : Dur(worst);
+                var none = kinds.Where(k => !entries.Any(x => x.Kind == k && x.Created <= e.To)).ToList();
+                var measured = !missing ? Dur(worst) : none.Count == kinds.Count ? "no point" : Dur(worst) + ", no " + string.Join(", ", none);
                 if (e.AuditEvents == null)
                 {
                     items.Insert(0, Unavailable("The audit trail", e.AuditUnavailable ?? "not available"));
-                    yield return Finding(e, app, region, ComplianceStatus.Unknown, (missing ? measured : ">= " + measured) + " (retained points only)", Dur(rpo), items, ids,
+                    yield return Finding(e, app, region, ComplianceStatus.Unknown, ">= " + measured + " (retained points only)", Dur(rpo), items, ids,
                         "Expired points are known only from the audit trail (RecoveryPoint.Deleted records). " + AuditAdvice(e));
                     continue;
                 }

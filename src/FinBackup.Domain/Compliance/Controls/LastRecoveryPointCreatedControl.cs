@@ -66,7 +66,8 @@ namespace FinBackup.Domain.Compliance
                     }
                 }
                 var status = bad.Count == 0 ? ComplianceStatus.Compliant : ComplianceStatus.NonCompliant;
-                var measured = missing ? "no point of " + string.Join(", ", kinds.Where(k => !points.Any(p => p.Kind == k))) : Dur(worst);
+                var none = kinds.Where(k => !points.Any(p => p.Kind == k)).ToList();
+                var measured = !missing ? Dur(worst) : none.Count == kinds.Count ? "no point" : Dur(worst) + ", no " + string.Join(", ", none);
                 var advice = status == ComplianceStatus.Compliant ? string.Empty
                     : IsPrimary(e, region)
                         ? $"Take points now (Invoke-FinBackupCycle -Policy <policy>) and check the schedule of '{app.Name}' (Get-FinBackupSchedule); behind: {string.Join(", ", bad)}."
