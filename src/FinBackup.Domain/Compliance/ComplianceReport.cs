@@ -138,6 +138,7 @@ th { background: #eaeef2; }
 thead { display: table-header-group; }
 tr, .chart, .app { break-inside: avoid; page-break-inside: avoid; }
 td.n { text-align: right; white-space: nowrap; }
+table.summary th { white-space: nowrap; font-size: 9pt; }
 .s-Compliant { color: #116329; font-weight: bold; }
 .s-NonCompliant { color: #a40e26; font-weight: bold; }
 .s-Unknown { color: #7d4e00; font-weight: bold; }
@@ -175,7 +176,7 @@ svg { width: 100%; height: auto; display: block; }
 
             // Summary per application.
             sb.Append("<section id=\"summary\">\n<h2>Summary per application</h2>\n<table class=\"summary\">\n<thead><tr><th>Application</th><th>RPO</th><th>RTO</th><th>Retention</th>")
-              .Append("<th>Compliant</th><th>Non-compliant</th><th>Unknown</th><th>Non-compliant controls</th></tr></thead>\n<tbody>\n");
+              .Append("<th>OK</th><th>Failed</th><th>Unknown</th><th>Non-compliant controls</th></tr></thead>\n<tbody>\n");
             foreach (var app in apps)
             {
                 var mine = findings.Where(f => f.Application == app.Name).ToList();
