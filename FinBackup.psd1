@@ -27,6 +27,7 @@
         'src/FinBackup/Formats/Unattended.Format.ps1xml'
         'src/FinBackup/Formats/Recovery.Format.ps1xml'
         'src/FinBackup/Formats/Audit.Format.ps1xml'
+        'src/FinBackup/Formats/Compliance.Format.ps1xml'
     )
     CmdletsToExport       = @(
         # Session and connection
@@ -86,6 +87,9 @@
         'Set-FinLegalHold'
         'Clear-FinLegalHold'
         'Remove-FinRecoveryPoint'
+        # Compliance evidence
+        'Test-FinCompliance'
+        'Export-FinComplianceReport'
 
     )
     FunctionsToExport     = @()

@@ -1,5 +1,5 @@
 # FinBackup demo: starts the local AWS sandbox, shows the bank's estate, and (as later capabilities land) runs a backup
-# cycle, a cross-region copy, a restore and a report against it. Everything happens in moto on 127.0.0.1; nothing
+# cycle, a cross-region copy, a restore and a compliance report against it. Everything happens in moto on 127.0.0.1; nothing
 # touches AWS. Run it after building (it imports the built module by path; nothing needs to be on PSModulePath):
 #
 #   dotnet tool restore && dotnet build FinBackup.sln -c Release && dotnet pwsh -NoProfile -File examples/demo.ps1
@@ -96,6 +96,19 @@ try {
     Get-FinRecoveryPoint -Policy $policy | Out-Host
     '== Expiry: what would go and why the rest stays (-WhatIf)'
     Remove-FinExpiredBackup -Policy $policy -WhatIf | Out-Host
+
+    # --- compliance ---
+    '== Compliance: every control for every application (Unknown where the audit trail or a drill does not exist yet)'
+    $findings = @(Test-FinCompliance -Policy $policy)
+    foreach ($status in 'Compliant', 'NonCompliant', 'Unknown') {
+        ('{0,-12} {1}' -f $status, @($findings | Where-Object Status -eq $status).Count)
+    }
+    $findings | Where-Object Status -eq 'NonCompliant' | Out-Host
+    '== The auditor-ready report (one self-contained HTML page; -Format Csv or Json for the same rows)'
+    New-Item -ItemType Directory -Path $work -Force | Out-Null
+    $reportPath = Join-Path $work 'finbackup-demo-compliance.html'
+    $report = Export-FinComplianceReport -Policy $policy -Path $reportPath -Force
+    ('Compliance report: {0} ({1:N0} bytes)' -f $report.FullName, $report.Length)
 }
 finally {
     if (Test-Path -LiteralPath $work) { Remove-Item -LiteralPath $work -Recurse -Force }

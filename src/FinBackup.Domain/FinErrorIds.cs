@@ -44,6 +44,10 @@ namespace FinBackup.Domain
         public const string AwsTimeout = "FinAwsTimeout";
         public const string AwsTokenExpired = "FinAwsTokenExpired";
         public const string BucketNotFound = "FinBucketNotFound";
+        public const string CompliancePeriodInvalid = "FinCompliancePeriodInvalid";
+        public const string ComplianceReportExists = "FinComplianceReportExists";
+        public const string ComplianceReportPathIsDirectory = "FinComplianceReportPathIsDirectory";
+        public const string ComplianceReportWriteFailed = "FinComplianceReportWriteFailed";
         public const string CopyBucketMissing = "FinCopyBucketMissing";
         public const string CopyDestinationMissing = "FinCopyDestinationMissing";
         public const string CopyFailed = "FinCopyFailed";
@@ -242,6 +246,10 @@ namespace FinBackup.Domain
         {
             [AmiNameTaken] = new FinErrorInfo(FinErrorKind.ResourceExists, "Rename or deregister that image; FinBackup names its images fin-<instance>-<policy hash>-<window>."),
             [ApplicationNotInPolicy] = new FinErrorInfo(FinErrorKind.ObjectNotFound, "Use an application name from the policy (Import-FinBackupPolicy ... | Select-Object -ExpandProperty Applications)."),
+            [CompliancePeriodInvalid] = new FinErrorInfo(FinErrorKind.InvalidArgument, "Give a period whose -From is before its -To (both in the past or now)."),
+            [ComplianceReportExists] = new FinErrorInfo(FinErrorKind.ResourceExists, "Add -Force to replace the report, or give another -Path."),
+            [ComplianceReportPathIsDirectory] = new FinErrorInfo(FinErrorKind.InvalidArgument, "Give a file path for -Path, e.g. ./finco-compliance.html."),
+            [ComplianceReportWriteFailed] = new FinErrorInfo(FinErrorKind.WriteError, "Check that the directory is writable and the file is not open elsewhere, then run again."),
             [AwsAccessDenied] = new FinErrorInfo(FinErrorKind.PermissionDenied, "The identity lacks permission for this call. Ask for the IAM permission named in the message (for KMS-encrypted data also kms:Decrypt/GenerateDataKey on the key)."),
             [AwsAlreadyExists] = new FinErrorInfo(FinErrorKind.ResourceExists, "Something with that name already exists; FinBackup adopts its own points, so this one belongs to someone else: rename or remove it."),
             [AwsConnectionFailed] = new FinErrorInfo(FinErrorKind.ConnectionError, "The network or the endpoint dropped the request after retries; run again (FinBackup finds what the request already made)."),

@@ -76,6 +76,8 @@ namespace FinBackup.Domain.Audit
         public const string LegalHold = "legalHold";
         /// <summary>Why a point was deleted: "Expired" (retention) or "Manual" (Remove-FinRecoveryPoint).</summary>
         public const string DeleteReason = "deleteReason";
+        /// <summary>The resource (instance, volume, DB instance) the point protects; compliance places expired points on its timeline.</summary>
+        public const string ResourceId = "resourceId";
         public const string SourceRegion = "sourceRegion";
         public const string SourcePointId = "sourcePointId";
         public const string PlanId = "planId";
