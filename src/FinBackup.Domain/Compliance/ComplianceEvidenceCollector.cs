@@ -106,10 +106,12 @@ namespace FinBackup.Domain.Compliance
 
             ct.ThrowIfCancellationRequested();
             Progress?.Invoke("Audit trail");
-            if (string.IsNullOrEmpty(policy.PrimaryRegion)) e.AuditUnavailable = "the policy has no primary region";
+            var auditLocation = policy.AuditLocation();
+            if (auditLocation == null) e.AuditUnavailable = "the policy has no audit log (no Audit.Bucket and no backup bucket for its primary region, or Audit.Enabled is false)";
             else
             {
-                Try(() => e.AuditEvents = _ports.AuditLog(policy.PrimaryRegion).Read(policy.Name, null, end, ct)?.ToList() ?? new List<Audit.AuditEvent>(),
+                // The port is bound to the policy's audit location (bucket, prefix) before it is read.
+                Try(() => e.AuditEvents = Audit.AuditLogs.Open(_ports.AuditLog(auditLocation.Region), policy).Read(policy.Name, null, end, ct)?.ToList() ?? new List<Audit.AuditEvent>(),
                     why => e.AuditUnavailable = why);
             }
             return e;
