@@ -30,7 +30,7 @@ namespace FinBackup.Domain.Ports
         /// <summary>Everything tagged fin:failover-id = <paramref name="failoverId"/> in this region.</summary>
         IReadOnlyList<FailoverResource> ListTagged(string failoverId, CancellationToken cancellationToken);
 
-        /// <summary>Removes what ties the resource to others (security group rules, route table associations, IGW attachment, WAF association).</summary>
+        /// <summary>Removes what ties the resource to others (security group rules, route table associations, IGW attachment, a load balancer's WAF association).</summary>
         void Detach(FailoverResource resource, CancellationToken cancellationToken);
 
         /// <summary>Deletes the resource (an Auto Scaling group with its instances).</summary>

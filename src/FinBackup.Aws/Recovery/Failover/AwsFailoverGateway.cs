@@ -608,9 +608,10 @@ namespace FinBackup.Aws.Recovery.Failover
                     if (x.Attribute("VpcId") != null)
                         await Ec2.DetachInternetGatewayAsync(new DetachInternetGatewayRequest { InternetGatewayId = x.Id, VpcId = x.Attribute("VpcId") }, ct).ConfigureAwait(false);
                     break;
-                case FailoverResourceKind.WebAcl:
-                    foreach (var arn in await _calls.ListResourcesForWebAclAsync(x.Arn, ct).ConfigureAwait(false))
-                        await _calls.DisassociateWebAclAsync(arn, ct).ConfigureAwait(false);
+                case FailoverResourceKind.LoadBalancer:
+                    // Its web ACL association (found from the load balancer: moto has no ListResourcesForWebACL).
+                    if (await _context.Wafv2(Region).GetWebAclForResourceAsync(x.Arn ?? x.Id, ct).ConfigureAwait(false) != null)
+                        await _calls.DisassociateWebAclAsync(x.Arn ?? x.Id, ct).ConfigureAwait(false);
                     break;
             }
         });

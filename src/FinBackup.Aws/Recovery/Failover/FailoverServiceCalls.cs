@@ -46,7 +46,6 @@ namespace FinBackup.Aws.Recovery.Failover
         public static QueryParameters DeleteDbSubnetGroupParameters(string name) => new QueryParameters().Add("DBSubnetGroupName", name);
         public static JsonObject ListTagsForResourceBody(string arn) => new JsonObject { ["ResourceARN"] = arn, ["Limit"] = 100 };
         public static JsonObject DisassociateWebAclBody(string resourceArn) => new JsonObject { ["ResourceArn"] = resourceArn };
-        public static JsonObject ListResourcesForWebAclBody(string aclArn) => new JsonObject { ["WebACLArn"] = aclArn, ["ResourceType"] = "APPLICATION_LOAD_BALANCER" };
         public static JsonObject DeleteWebAclBody(string name, string id, string lockToken) =>
             new JsonObject { ["Name"] = name, ["Scope"] = "REGIONAL", ["Id"] = id, ["LockToken"] = lockToken };
         public static JsonObject GetWebAclBody(string name, string id) => new JsonObject { ["Name"] = name, ["Scope"] = "REGIONAL", ["Id"] = id };
@@ -110,12 +109,6 @@ namespace FinBackup.Aws.Recovery.Failover
                 }
             }
             return tags;
-        }
-
-        public async Task<List<string>> ListResourcesForWebAclAsync(string aclArn, CancellationToken ct)
-        {
-            var r = await _waf.InvokeAsync("ListResourcesForWebACL", ListResourcesForWebAclBody(aclArn), ct).ConfigureAwait(false);
-            return r.Strings("ResourceArns");
         }
 
         public Task DisassociateWebAclAsync(string resourceArn, CancellationToken ct) => _waf.InvokeAsync("DisassociateWebACL", DisassociateWebAclBody(resourceArn), ct);

@@ -247,7 +247,8 @@ namespace FinBackup.Domain.Recovery.Failover
                 throw new FinBackupException("FinBlueprintNotFound", FinErrorKind.ObjectNotFound,
                     $"There is no recovery blueprint of '{request.Application.Name}' in {request.Region}.", "Run Export-FinRecoveryBlueprint first.");
             if (string.IsNullOrEmpty(request.Region)) throw new ArgumentException("The request names no region.", nameof(request));
-            if (string.IsNullOrEmpty(request.FailoverId)) request.FailoverId = FailoverIds.ForFailover(request.Application.Name, request.Region);
+            if (string.IsNullOrEmpty(request.FailoverId))
+                request.FailoverId = request.IsDrill ? request.DrillId : FailoverIds.ForFailover(request.Application.Name, request.Region);
             if (request.IsDrill) request.SkipDns = true;
         }
     }

@@ -42,10 +42,12 @@ namespace FinBackup.Domain.Recovery.Failover
             if (string.IsNullOrEmpty(failoverId)) throw new ArgumentException("A failover id is required.", nameof(failoverId));
             var tagged = _gateway.ListTagged(failoverId, cancellationToken).Where(r => !r.External).ToList();
             var deleted = new List<FailoverResource>();
+            // Load balancers first lose their web ACL association, so the ACL can go before them.
+            foreach (var lb in tagged.Where(r => r.Kind == FailoverResourceKind.LoadBalancer)) _gateway.Detach(lb, cancellationToken);
             foreach (var kind in Order)
             {
                 var ofKind = tagged.Where(r => r.Kind == kind).ToList();
-                foreach (var r in ofKind) _gateway.Detach(r, cancellationToken);
+                if (kind != FailoverResourceKind.LoadBalancer) foreach (var r in ofKind) _gateway.Detach(r, cancellationToken);
                 foreach (var r in ofKind)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
