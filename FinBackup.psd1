@@ -77,6 +77,9 @@
         'Get-FinRecoveryBlueprint'
         'Compare-FinRecoveryBlueprint'
         'Test-FinDrReadiness'
+        'Invoke-FinFailover'
+        'Start-FinRecoveryDrill'
+        'Get-FinRecoveryDrill'
 
     )
     FunctionsToExport     = @()

@@ -51,6 +51,12 @@ namespace FinBackup.Aws.Recovery.Failover
             new List<TagSpecification> { new TagSpecification { ResourceType = ResourceType.FindValue(type), Tags = Ec2Tags(r) } };
         private static string Tag(List<Ec2Tag> tags, string key) => tags?.FirstOrDefault(t => t.Key == key)?.Value;
 
+        // Server-side tag filters are checked again here: an endpoint that ignores a filter (moto does for some kinds) must
+        // never make a failover adopt, or a teardown delete, what is not its own.
+        private static bool Ours(List<Ec2Tag> tags, FailoverResourceRequest r) =>
+            Tag(tags, FailoverIds.TagFailoverId) == r.FailoverId && Tag(tags, FailoverIds.TagLogicalName) == r.LogicalName;
+        private static bool Ours(List<Ec2Tag> tags, string failoverId) => Tag(tags, FailoverIds.TagFailoverId) == failoverId;
+
         private T Run<T>(string service, string operation, Func<Task<T>> call)
         {
             try
@@ -73,10 +79,10 @@ namespace FinBackup.Aws.Recovery.Failover
             switch (r.Kind)
             {
                 case FailoverResourceKind.Vpc:
-                    return (await Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).Vpcs?.Select(Vpc).FirstOrDefault();
+                    return (await Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).Vpcs?.Where(v => Ours(v.Tags, r)).Select(Vpc).FirstOrDefault();
                 case FailoverResourceKind.Subnet:
                 {
-                    var s = (await Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).Subnets?.FirstOrDefault();
+                    var s = (await Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).Subnets?.FirstOrDefault(x => Ours(x.Tags, r));
                     if (s != null) return Subnet(s, false);
                     // In an existing VPC: the subnet of the blueprint's name, adopted as it is.
                     s = (await Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = new List<Filter> { F("vpc-id", r.VpcId), F("tag:Name", r.LogicalName) } }, ct)
@@ -89,7 +95,7 @@ namespace FinBackup.Aws.Recovery.Failover
                         .ConfigureAwait(false)).InternetGateways?.FirstOrDefault();
                     if (g == null)
                     {
-                        g = (await Ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).InternetGateways?.FirstOrDefault();
+                        g = (await Ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).InternetGateways?.FirstOrDefault(x => Ours(x.Tags, r));
                         if (g != null && !(g.Attachments ?? new List<InternetGatewayAttachment>()).Any(a => a.VpcId == r.VpcId))
                             await Ec2.AttachInternetGatewayAsync(new AttachInternetGatewayRequest { InternetGatewayId = g.InternetGatewayId, VpcId = r.VpcId }, ct).ConfigureAwait(false);
                     }
@@ -97,20 +103,20 @@ namespace FinBackup.Aws.Recovery.Failover
                 }
                 case FailoverResourceKind.ElasticIp:
                     return (await Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).Addresses?
-                        .Select(a => new FailoverResource { Kind = r.Kind, Id = a.AllocationId, Name = r.Name, Ready = true, Attributes = { ["PublicIp"] = a.PublicIp } }).FirstOrDefault();
+                        .Where(a => Ours(a.Tags, r)).Select(a => new FailoverResource { Kind = r.Kind, Id = a.AllocationId, Name = r.Name, Ready = true, Attributes = { ["PublicIp"] = a.PublicIp } }).FirstOrDefault();
                 case FailoverResourceKind.NatGateway:
                     return (await Ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = ByTag(r).Concat(new[] { F("state", "pending", "available") }).ToList() }, ct)
-                        .ConfigureAwait(false)).NatGateways?.Select(Nat).FirstOrDefault();
+                        .ConfigureAwait(false)).NatGateways?.Where(n => Ours(n.Tags, r)).Select(Nat).FirstOrDefault();
                 case FailoverResourceKind.RouteTable:
                 {
-                    var t = (await Ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).RouteTables?.FirstOrDefault();
+                    var t = (await Ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).RouteTables?.FirstOrDefault(x => Ours(x.Tags, r));
                     if (t == null) return null;
                     await CompleteRouteTableAsync(t, r, ct).ConfigureAwait(false);
                     return new FailoverResource { Kind = r.Kind, Id = t.RouteTableId, Name = r.Name, Ready = true };
                 }
                 case FailoverResourceKind.SecurityGroup:
                     return (await Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).SecurityGroups?
-                        .Select(g => new FailoverResource { Kind = r.Kind, Id = g.GroupId, Name = g.GroupName, Ready = true }).FirstOrDefault();
+                        .Where(g => Ours(g.Tags, r)).Select(g => new FailoverResource { Kind = r.Kind, Id = g.GroupId, Name = g.GroupName, Ready = true }).FirstOrDefault();
                 case FailoverResourceKind.SecurityGroupRules:
                 {
                     var g = (await Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = new List<string> { r.GroupId } }, ct).ConfigureAwait(false)).SecurityGroups.FirstOrDefault();
@@ -158,7 +164,7 @@ namespace FinBackup.Aws.Recovery.Failover
                 }
                 case FailoverResourceKind.LaunchTemplate:
                     return (await Ec2.DescribeLaunchTemplatesAsync(new DescribeLaunchTemplatesRequest { Filters = ByTag(r) }, ct).ConfigureAwait(false)).LaunchTemplates?
-                        .Select(t => new FailoverResource { Kind = r.Kind, Id = t.LaunchTemplateId, Name = t.LaunchTemplateName, Ready = true }).FirstOrDefault();
+                        .Where(t => Ours(t.Tags, r)).Select(t => new FailoverResource { Kind = r.Kind, Id = t.LaunchTemplateId, Name = t.LaunchTemplateName, Ready = true }).FirstOrDefault();
                 case FailoverResourceKind.AutoScalingGroup:
                 {
                     var g = (await _context.AutoScaling(Region).DescribeAutoScalingGroupsAsync(new[] { r.Name }, cancellationToken: ct).ConfigureAwait(false)).FirstOrDefault();
@@ -500,14 +506,17 @@ namespace FinBackup.Aws.Recovery.Failover
             string Logical(List<Ec2Tag> tags) => Tag(tags, FailoverIds.TagLogicalName);
             foreach (var v in (await Ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = byId }, ct).ConfigureAwait(false)).Vpcs ?? new List<Vpc>())
             {
+                if (!Ours(v.Tags, id)) continue;
                 var r = Vpc(v); r.LogicalName = Logical(v.Tags); all.Add(r);
             }
             foreach (var s in (await Ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = byId }, ct).ConfigureAwait(false)).Subnets ?? new List<Subnet>())
             {
+                if (!Ours(s.Tags, id)) continue;
                 var r = Subnet(s, false); r.LogicalName = Logical(s.Tags); all.Add(r);
             }
             foreach (var g in (await Ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = byId }, ct).ConfigureAwait(false)).InternetGateways ?? new List<InternetGateway>())
             {
+                if (!Ours(g.Tags, id)) continue;
                 all.Add(new FailoverResource
                 {
                     Kind = FailoverResourceKind.InternetGateway, Id = g.InternetGatewayId, LogicalName = Logical(g.Tags), Name = Tag(g.Tags, "Name"),
@@ -516,22 +525,27 @@ namespace FinBackup.Aws.Recovery.Failover
             }
             foreach (var a in (await Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = byId }, ct).ConfigureAwait(false)).Addresses ?? new List<Address>())
             {
+                if (!Ours(a.Tags, id)) continue;
                 all.Add(new FailoverResource { Kind = FailoverResourceKind.ElasticIp, Id = a.AllocationId, LogicalName = Logical(a.Tags), Name = Tag(a.Tags, "Name") });
             }
             foreach (var n in (await Ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = byId.Concat(new[] { F("state", "pending", "available") }).ToList() }, ct).ConfigureAwait(false)).NatGateways ?? new List<NatGateway>())
             {
+                if (!Ours(n.Tags, id)) continue;
                 var r = Nat(n); r.LogicalName = Logical(n.Tags); all.Add(r);
             }
             foreach (var t in (await Ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = byId }, ct).ConfigureAwait(false)).RouteTables ?? new List<RouteTable>())
             {
+                if (!Ours(t.Tags, id)) continue;
                 all.Add(new FailoverResource { Kind = FailoverResourceKind.RouteTable, Id = t.RouteTableId, LogicalName = Logical(t.Tags), Name = Tag(t.Tags, "Name") });
             }
             foreach (var g in (await Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = byId }, ct).ConfigureAwait(false)).SecurityGroups ?? new List<SecurityGroup>())
             {
+                if (!Ours(g.Tags, id)) continue;
                 all.Add(new FailoverResource { Kind = FailoverResourceKind.SecurityGroup, Id = g.GroupId, LogicalName = Logical(g.Tags), Name = g.GroupName });
             }
             foreach (var t in (await Ec2.DescribeLaunchTemplatesAsync(new DescribeLaunchTemplatesRequest { Filters = byId }, ct).ConfigureAwait(false)).LaunchTemplates ?? new List<LaunchTemplate>())
             {
+                if (!Ours(t.Tags, id)) continue;
                 all.Add(new FailoverResource { Kind = FailoverResourceKind.LaunchTemplate, Id = t.LaunchTemplateId, LogicalName = Logical(t.Tags), Name = t.LaunchTemplateName });
             }
             foreach (var g in await _context.AutoScaling(Region).DescribeAutoScalingGroupsAsync(tagKey: FailoverIds.TagFailoverId, tagValue: id, cancellationToken: ct).ConfigureAwait(false))
