@@ -1,3 +1,4 @@
+using AwsCli = FinBackup.PowerShell.Tests.RecoveryPoints.AwsCli;
 using System.Management.Automation;
 using FinBackup.PowerShell.Tests.RecoveryPoints;
 using FinBackup.TestSupport;
@@ -53,8 +54,9 @@ public sealed class FailoverCmdletTests
     {
         using var host = Host();
         var primary = host.Run("Invoke-FinFailover -Policy $policy -Application 'Cross-sell' -Region us-east-1 -Force");
-        Assert.NotNull(primary.Terminating);
-        Assert.Contains("FinFailoverRegionInvalid", primary.Terminating!.ErrorRecord.FullyQualifiedErrorId);
+        var refused = primary.Terminating?.ErrorRecord ?? Assert.Single(primary.Errors);
+        Assert.Equal("FinFailoverRegionInvalid,FinBackup.Cmdlets.InvokeFinFailoverCommand", refused.FullyQualifiedErrorId);
+        Assert.Empty(primary.Output);
 
         var missing = host.Run("Invoke-FinFailover -Policy $policy -Application 'Cross-sell' -WhatIf");
         Assert.Equal("FinBlueprintNotFound,FinBackup.Cmdlets.InvokeFinFailoverCommand", Assert.Single(missing.Errors).FullyQualifiedErrorId);
