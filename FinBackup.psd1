@@ -90,6 +90,10 @@
         # Compliance evidence
         'Test-FinCompliance'
         'Export-FinComplianceReport'
+        # Disaster recovery
+        'Invoke-FinFailover'
+        'Start-FinRecoveryDrill'
+        'Get-FinRecoveryDrill'
 
     )
     FunctionsToExport     = @()

@@ -1,6 +1,6 @@
 # FinBackup demo: starts the local AWS sandbox, shows the bank's estate, and (as later capabilities land) runs a backup
-# cycle, a cross-region copy, a restore and a compliance report against it. Everything happens in moto on 127.0.0.1; nothing
-# touches AWS. Run it after building (it imports the built module by path; nothing needs to be on PSModulePath):
+# cycle, a cross-region copy, restores, a recovery drill in the DR region and a compliance report against it. Everything
+# happens in moto on 127.0.0.1; nothing touches AWS. Run it after building (it imports the built module by path):
 #
 #   dotnet tool restore && dotnet build FinBackup.sln -c Release && dotnet pwsh -NoProfile -File examples/demo.ps1
 #   (or: dotnet pwsh -File build.ps1 -Task Demo)
@@ -82,6 +82,15 @@ try {
     foreach ($stage in $roll.Stages) { "  $stage" }
     '== The drill cleaned up: only what the restores created (by their fin:restore-id tag)'
     $dbRestore, $vmRestore | Remove-FinRestoredResource -Force -Confirm:$false | Out-Host
+
+    # --- recovery drill in the DR region ---
+    '== A recovery drill of Cross-sell in the DR region: rebuilt from its blueprint and the DR copies, validated, recorded, torn down'
+    $null = Export-FinRecoveryBlueprint -Policy $drill -Application 'Cross-sell'
+    $record = Start-FinRecoveryDrill -Policy $drill -Application 'Cross-sell' -Region $sandbox.DrRegion -Confirm:$false
+    $record | Out-Host
+    $record.Steps | Format-Table Order, Name, Tier, Outcome,
+        @{ Name = 'Seconds'; Expression = { if ($_.CompletedAt) { '{0:N2}' -f ($_.CompletedAt - $_.StartedAt).TotalSeconds } } } | Out-Host
+    ('Measured RTO {0:N1} s against {1}; achieved RPO {2}; record at {3}' -f $record.MeasuredRto.TotalSeconds, $record.TargetRto, $record.AchievedRpo, $record.Location)
 
     # --- file backups and restore ---
     '== File-level backup of a directory to the backup bucket (content-addressed, SSE-KMS), then a verified restore'

@@ -34,6 +34,7 @@ namespace FinBackup.Domain.Policy
                     ["OptionGroupName"] = (e, g) => target.OptionGroupName = ReadString(e.Value, g),
                     ["KeyName"] = (e, g) => target.KeyName = ReadString(e.Value, g),
                     ["IamInstanceProfile"] = (e, g) => target.IamInstanceProfile = ReadString(e.Value, g),
+                    ["VpcId"] = (e, g) => target.VpcId = ReadString(e.Value, g),
                 });
                 result[entry.Key] = target;
             }

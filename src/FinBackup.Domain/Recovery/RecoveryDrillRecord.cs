@@ -32,6 +32,14 @@ namespace FinBackup.Domain.Recovery
         public List<RecoveryDrillCheck> Validations { get; set; } = new List<RecoveryDrillCheck>();
         /// <summary>Whether what the drill created was torn down (false with -Keep).</summary>
         public bool TornDown { get; set; }
+        /// <summary>The fin:failover-id the drill's resources carry (added by Start-FinRecoveryDrill; older records: null).</summary>
+        public string FailoverId { get; set; }
+        /// <summary>The blueprint the drill rebuilt from.</summary>
+        public string BlueprintKey { get; set; }
+        /// <summary>What stopped the drill or its teardown, or null.</summary>
+        public string Error { get; set; }
+        /// <summary>Where the record is stored (s3://bucket/fin-drills/...); set when written and when read.</summary>
+        public string Location { get; set; }
     }
 
     public sealed class RecoveryDrillPoint
@@ -57,6 +65,8 @@ namespace FinBackup.Domain.Recovery
     {
         public string Name { get; set; }
         public bool Passed { get; set; }
+        /// <summary>The check could not be made here (e.g. DNS resolution against a custom endpoint); Passed is then true and Detail says why.</summary>
+        public bool Skipped { get; set; }
         public string Detail { get; set; }
     }
 }

@@ -24,5 +24,7 @@ namespace FinBackup.Domain.Policy
         public string KeyName { get; set; }
         /// <summary>IAM instance profile (global, usually the same; null: the recorded one).</summary>
         public string IamInstanceProfile { get; set; }
+        /// <summary>Invoke-FinFailover: an existing VPC in this region (id or Name tag) to rebuild in; null: the failover builds the blueprint's VPC.</summary>
+        public string VpcId { get; set; }
     }
 }

@@ -73,6 +73,35 @@ internal sealed class BotocoreModel
         return names;
     }
 
+    /// <summary>
+    /// A query-protocol request (parameter names as sent): each top-level name is a member of the input shape, a list's second
+    /// segment is its member name ("member" or the model's locationName), and every required member is present.
+    /// </summary>
+    public List<string> ValidateQuery(string operation, IEnumerable<string> parameterNames)
+    {
+        var problems = new List<string>();
+        var shape = Shape(_model.GetProperty("operations").GetProperty(operation).GetProperty("input").GetProperty("shape").GetString()!);
+        var members = shape.GetProperty("members");
+        var sent = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in parameterNames)
+        {
+            var parts = name.Split('.');
+            sent.Add(parts[0]);
+            if (!members.TryGetProperty(parts[0], out var m)) { problems.Add($"{name}: {parts[0]} is not a member of {operation}'s input"); continue; }
+            var target = Shape(m.GetProperty("shape").GetString()!);
+            if (target.GetProperty("type").GetString() == "list" && parts.Length > 1)
+            {
+                var member = target.GetProperty("member");
+                var expected = member.TryGetProperty("locationName", out var ln) ? ln.GetString() : "member";
+                if (parts[1] != expected) problems.Add($"{name}: list members are '{expected}', not '{parts[1]}'");
+            }
+        }
+        if (shape.TryGetProperty("required", out var req))
+            foreach (var r in req.EnumerateArray())
+                if (!sent.Contains(r.GetString()!)) problems.Add($"required {r.GetString()} missing from {operation}");
+        return problems;
+    }
+
     private JsonElement Shape(string name) => _model.GetProperty("shapes").GetProperty(name);
 
     private void ValidateValue(JsonElement value, string shapeName, string where, List<string> problems)

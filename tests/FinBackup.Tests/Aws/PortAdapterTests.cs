@@ -27,7 +27,6 @@ public sealed class PortAdapterTests
         [typeof(IRecoveryPointVerifier)] = "one per kind, found by RecoveryPointVerifierCatalog",
         [typeof(IResourceInventory)] = "the common base of IEc2ResourceInventory and IRdsResourceInventory",
         [typeof(IRecoveryPointTagger)] = "an extra face of the providers whose points take new tags (legal holds)",
-        [typeof(IRecoveryDrillStore)] = "TEMPORARY: its S3 adapter lands with the drill branch, which removes this line",
     };
 
     /// <summary>Kinds the model knows that no provider lists yet, and why (kept exact: a kind that gains a provider fails here).</summary>
