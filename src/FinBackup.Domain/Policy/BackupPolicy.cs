@@ -45,6 +45,8 @@ namespace FinBackup.Domain.Policy
         public AlarmPolicy Alarms { get; set; } = new AlarmPolicy();
         /// <summary>CloudWatch metrics of cycles and file backups.</summary>
         public MetricsPolicy Metrics { get; set; } = new MetricsPolicy();
+        /// <summary>What the cycle verifies every run and how often it reads data (the policy's Verification table).</summary>
+        public VerificationPolicy Verification { get; set; } = new VerificationPolicy();
 
         public IEnumerable<string> Regions =>
             new[] { PrimaryRegion, DrRegion }.Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase);

@@ -91,6 +91,7 @@ namespace FinBackup.Domain.Policy
                 ["Schedule"] = (e, f) => ReadSchedule(e.Value, f),
                 ["Alarms"] = (e, f) => ReadAlarms(e.Value, f),
                 ["Metrics"] = (e, f) => ReadMetrics(e.Value, f),
+                ["Verification"] = (e, f) => ReadVerification(e.Value, f),
             });
             Require(seen, map, null, "Name", "the policy's name (it tags every recovery point, e.g. Name = 'finco')");
             Require(seen, map, null, "PrimaryRegion", "the region the applications run in, e.g. PrimaryRegion = 'us-east-1'");

@@ -36,7 +36,10 @@ namespace FinBackup.Cmdlets
                 Fail("FinPolicyPrimaryRegionMissing", FinErrorKind.InvalidArgument, $"Policy '{Policy}' has no primary region.", "Set PrimaryRegion in the policy.", Policy);
             if (string.IsNullOrEmpty(base.Region)) base.Region = Policy.PrimaryRegion;
             var session = Session;
-            var cycle = new BackupCycle(BuildRuntime(Policy), r => session.Get<IProtectedResourceFinder>(r));
+            var cycle = new BackupCycle(BuildRuntime(Policy), r => session.Get<IProtectedResourceFinder>(r))
+            {
+                Verification = new CycleVerification(r => session.Get<IRecoveryPointVerifiers>(r), r => session.Get<IFileBackupStore>(r)),
+            };
             try
             {
                 var summaries = cycle.Run(Policy, new BackupCycleCallbacks
