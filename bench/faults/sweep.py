@@ -20,7 +20,7 @@ def client(service, region):
 def tags(lst):
     return {t["Key"]: t.get("Value", "") for t in (lst or [])}
 
-LAYOUT = ("data/", "packs/", "manifests/", "restore-metadata/")
+LAYOUT = ("data/", "packs/", "manifests/", "restore-metadata/", "verification/")
 
 def sweep(region, bucket):
     items, uploads, strays = [], [], []

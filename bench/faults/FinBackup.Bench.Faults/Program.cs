@@ -1,7 +1,7 @@
 using System.Globalization;
 using FinBackup.Bench.Faults;
 
-// bench/faults: see README.md. Usage: -Cycles 100 -FaultRate 0.2 -Seed 1 [-Frequency 60] [-Retention 180] [-CleanRuns 2] [-Pause 0] [-Module path]
+// bench/faults: see README.md. Usage: -Cycles 100 -FaultRate 0.2 -Seed 1 [-Frequency 60] [-Retention 180] [-CleanRuns 2] [-Pause 0] [-MaxMinutes m] [-Module path]
 var o = new FaultBenchOptions();
 for (var i = 0; i < args.Length; i++)
 {
@@ -18,6 +18,7 @@ for (var i = 0; i < args.Length; i++)
         case "retention": o.Retention = TimeSpan.FromSeconds(D(Next())); break;
         case "cleanruns": o.CleanRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "pause": o.PauseSeconds = D(Next()); break;
+        case "maxminutes": o.MaxDuration = TimeSpan.FromMinutes(D(Next())); break;
         case "module": o.ModuleManifest = Path.GetFullPath(Next()); break;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]}; usage: -Cycles N -FaultRate 0.2 -Seed 1 [-Frequency s] [-Retention s] [-CleanRuns n] [-Pause s] [-Module psd1]");

@@ -40,7 +40,7 @@ public sealed class EstateObserver
     public int FastSweeps;
 
     /// <summary>The prefixes FinBackup writes in a backup bucket (file-backup layout and restore metadata).</summary>
-    public static readonly string[] Layout = { "data/", "packs/", "manifests/", "restore-metadata/" };
+    public static readonly string[] Layout = { "data/", "packs/", "manifests/", "restore-metadata/", "verification/" };
 
     /// <summary>
     /// The same sweep in one process (bench/faults/sweep.py, botocore like the AWS CLI, straight at moto): used after every

@@ -25,6 +25,10 @@ public sealed class FaultBenchOptions
     /// <summary>The built module's manifest (default: out/FinBackup/FinBackup.psd1 of this repository).</summary>
     public string? ModuleManifest { get; set; }
     public string? WorkDirectory { get; set; }
+    /// <summary>Stop the faulty cycles after this long (then the clean re-run and the count): "as many cycles as fit".</summary>
+    public TimeSpan? MaxDuration { get; set; }
+    /// <summary>Wait for a fresh window before the clean re-run (default), so it starts and ends in one window.</summary>
+    public bool CleanRunInNewWindow { get; set; } = true;
     public Action<string> Log { get; set; } = Console.WriteLine;
 }
 
@@ -129,13 +133,19 @@ public sealed class FaultBench
 
         var cycles = new List<CycleRecord>();
         var faulty = Stopwatch.StartNew();
-        for (var n = 1; n <= _o.Cycles + _o.CleanRuns; n++)
+        var faultyCycles = _o.Cycles;
+        for (var n = 1; n <= faultyCycles + _o.CleanRuns; n++)
         {
-            var isFaulty = n <= _o.Cycles;
-            if (n == _o.Cycles + 1) faulty.Stop();
+            if (n <= faultyCycles && n > 1 && _o.MaxDuration.HasValue && faulty.Elapsed >= _o.MaxDuration.Value)
+            {
+                _o.Log($"-MaxMinutes reached after {n - 1} cycles: stopping the faulty cycles");
+                faultyCycles = n - 1;
+            }
+            var isFaulty = n <= faultyCycles;
+            if (n == faultyCycles + 1) faulty.Stop();
             if (n > 1 && _o.PauseSeconds > 0) Thread.Sleep(TimeSpan.FromSeconds(_o.PauseSeconds));
             // The clean re-run starts in a fresh window so it has a chance to finish everything (copies of the last window).
-            if (n == _o.Cycles + 1 && _o.Cycles > 0) WaitForNextWindow();
+            if (n == faultyCycles + 1 && faultyCycles > 0 && _o.CleanRunInNewWindow) WaitForNextWindow();
             File.AppendAllText(Path.Combine(data, "ledger-0.csv"), $"cycle {n} {DateTime.UtcNow:O}\n");
             File.WriteAllText(Path.Combine(data, $"entry-{n % 5}.csv"), $"entry of cycle {n}\n");
             injector.Rate = isFaulty ? _o.FaultRate : 0;
