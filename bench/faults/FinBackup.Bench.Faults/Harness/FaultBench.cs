@@ -123,9 +123,17 @@ public sealed class FaultBench
         if (importFailure != null || importErrors.Count > 0) throw new InvalidOperationException("Import-Module failed: " + (importFailure?.Message ?? importErrors[0].ToString()));
 
         _o.Log($"moto at {moto.EndpointUrl}, fault proxy at {proxy.EndpointUrl}; seeding the sandbox estate (direct, no faults)");
-        Invoke(runspace, $"$null = Start-FinSandbox -EndpointUrl '{moto.EndpointUrl}' -ErrorAction Stop; Set-FinDefault -Region us-east-1 -EndpointUrl '{proxy.EndpointUrl}'; $policy = Import-FinBackupPolicy '{policyPath.Replace("'", "''")}' -ErrorAction Stop",
-            out var setupErrors, out var setupFailure);
-        if (setupFailure != null || setupErrors.Count > 0) throw new InvalidOperationException("Sandbox setup failed: " + (setupFailure?.Message ?? setupErrors[0].ToString()));
+        // Seeding on a loaded machine can time out: reset moto and try again (up to 3 times).
+        for (var attempt = 1; ; attempt++)
+        {
+            Invoke(runspace, $"$null = Start-FinSandbox -EndpointUrl '{moto.EndpointUrl}' -ErrorAction Stop; Set-FinDefault -Region us-east-1 -EndpointUrl '{proxy.EndpointUrl}'; $policy = Import-FinBackupPolicy '{policyPath.Replace("'", "''")}' -ErrorAction Stop",
+                out var setupErrors, out var setupFailure);
+            if (setupFailure == null && setupErrors.Count == 0) break;
+            var why = setupFailure?.Message ?? setupErrors[0].ToString();
+            if (attempt >= 3) throw new InvalidOperationException("Sandbox setup failed: " + why);
+            _o.Log($"seeding failed ({why}); resetting moto and seeding again");
+            moto.Reset();
+        }
 
         var observer = new EstateObserver(moto.EndpointUrl, Regions, Buckets);
         var analysis = new FaultAnalysis(_o.Frequency, ExpectedResources(moto.EndpointUrl));
