@@ -222,3 +222,19 @@ public sealed class CycleVerificationTests
         Assert.Contains(bad.Diagnostics, d => d.Problem.Contains("SamplePercent") || (d.Field ?? "").Contains("SamplePercent"));
     }
 }
+
+public sealed class CycleVerificationIamTests
+{
+    [Fact]
+    public void The_backup_operator_may_write_the_verification_findings_and_nothing_else_under_that_prefix()
+    {
+        var path = Path.Combine(TestSupport.RepoPaths.Root, "examples", "finco.recommended.policy.json");
+        var policy = PolicyReader.ReadJson(File.ReadAllText(path), path).Policy;
+        var doc = new FinBackup.Domain.Security.IamPolicyBuilder(policy, new FinBackup.Domain.Security.IamPolicyOptions { AccountId = "123456789012" })
+            .Build(FinBackup.Domain.Security.FinRole.BackupOperator);
+        var write = Assert.Single(doc.Statements, s => s.Sid == "WriteVerificationFindings");
+        Assert.Equal(new[] { "s3:PutObject" }, write.Actions);
+        Assert.Contains("arn:aws:s3:::fin-backup-use1/verification/*", write.Resources);
+        Assert.Contains("arn:aws:s3:::fin-backup-usw2/verification/*", write.Resources);
+    }
+}
