@@ -99,6 +99,7 @@ namespace FinBackup.Domain
         public const string PolicyFileNotRegular = "FinPolicyFileNotRegular";
         public const string PolicyFileTooLarge = "FinPolicyFileTooLarge";
         public const string RecoveryPointCheckError = "FinRecoveryPointCheckError";
+        public const string RecoveryPointVerificationFailed = "FinRecoveryPointVerificationFailed";
         public const string RestoreApprovalExpired = "FinRestoreApprovalExpired";
         public const string RestoreApprovalNotRequired = "FinRestoreApprovalNotRequired";
         public const string RestoreApprovalRequired = "FinRestoreApprovalRequired";
@@ -312,6 +313,7 @@ namespace FinBackup.Domain
             [PolicyFileNotRegular] = new FinErrorInfo(FinErrorKind.InvalidArgument, "Pass a regular policy file (.psd1 or .json) of at most 10 MiB."),
             [PolicyFileTooLarge] = new FinErrorInfo(FinErrorKind.InvalidArgument, "Pass a regular policy file (.psd1 or .json) of at most 10 MiB."),
             [RecoveryPointCheckError] = new FinErrorInfo(FinErrorKind.ReadError, "The message names what to change; fix it and run the command again."),
+            [RecoveryPointVerificationFailed] = new FinErrorInfo(FinErrorKind.InvalidData, "Do not restore from this point; run Test-FinRecoveryPoint on it to see every problem. The next window's point replaces it."),
             [RestoreApprovalExpired] = new FinErrorInfo(FinErrorKind.PermissionDenied, "The message names the plan, the approval or the approver at fault; see Get-Help New-FinRestorePlan -Full and Approve-FinRestore."),
             [RestoreApprovalNotRequired] = new FinErrorInfo(FinErrorKind.InvalidOperation, "The message names the plan, the approval or the approver at fault; see Get-Help New-FinRestorePlan -Full and Approve-FinRestore."),
             [RestoreApprovalRequired] = new FinErrorInfo(FinErrorKind.PermissionDenied, "The message names the plan, the approval or the approver at fault; see Get-Help New-FinRestorePlan -Full and Approve-FinRestore."),

@@ -47,6 +47,8 @@ namespace FinBackup.Domain.Policy
         public MetricsPolicy Metrics { get; set; } = new MetricsPolicy();
         /// <summary>Where the audit trail is written (the policy's Audit table).</summary>
         public AuditPolicy Audit { get; set; } = new AuditPolicy();
+        /// <summary>What the cycle verifies every run and how often it reads data (the policy's Verification table).</summary>
+        public VerificationPolicy Verification { get; set; } = new VerificationPolicy();
 
         public IEnumerable<string> Regions =>
             new[] { PrimaryRegion, DrRegion }.Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase);

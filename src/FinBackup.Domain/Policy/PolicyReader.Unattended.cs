@@ -75,6 +75,22 @@ namespace FinBackup.Domain.Policy
             });
         }
 
+        private void ReadVerification(PolicyNode node, string field)
+        {
+            if (!(node is PolicyMap map))
+            {
+                Error(PolicyRules.ValueType, node, field, $"expected a table such as @{{ ReadDataEvery = '24h'; SamplePercent = 5 }}, not {node.Describe()}");
+                return;
+            }
+            var v = _policy.Verification;
+            ReadMap(map, field, new Dictionary<string, Action<PolicyEntry, string>>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["Enabled"] = (e, f) => v.Enabled = ReadBool(e.Value, f) ?? v.Enabled,
+                ["ReadDataEvery"] = (e, f) => v.ReadDataEvery = ReadDuration(e.Value, f),
+                ["SamplePercent"] = (e, f) => v.SamplePercent = ReadPercent(e.Value, f) ?? v.SamplePercent,
+            });
+        }
+
         private string ReadMatching(PolicyNode node, string field, Regex pattern, string expected)
         {
             var value = ReadString(node, field);

@@ -92,6 +92,7 @@ namespace FinBackup.Domain.Policy
                 ["Alarms"] = (e, f) => ReadAlarms(e.Value, f),
                 ["Metrics"] = (e, f) => ReadMetrics(e.Value, f),
                 ["Audit"] = (e, f) => ReadAudit(e.Value, f),
+                ["Verification"] = (e, f) => ReadVerification(e.Value, f),
             });
             CheckAudit();
             Require(seen, map, null, "Name", "the policy's name (it tags every recovery point, e.g. Name = 'finco')");

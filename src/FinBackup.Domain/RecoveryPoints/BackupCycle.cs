@@ -36,6 +36,17 @@ namespace FinBackup.Domain.RecoveryPoints
         /// <summary>True when every region's achieved RPO is within the target (null when no target).</summary>
         public bool? RpoMet { get; set; }
         public IList<FinBackupException> Errors { get; set; } = new List<FinBackupException>();
+        /// <summary>Newest points checked this run (the policy's Verification) that passed.</summary>
+        public int Verified { get; set; }
+        /// <summary>Newest points that failed their check (each also an error record; they no longer count for the RPO).</summary>
+        public int VerificationFailed { get; set; }
+        /// <summary>Points whose check could not be made this run (throttling, access): nothing is known about them.</summary>
+        public int VerificationErrors { get; set; }
+        /// <summary>File backups whose data (a sample) was read and hashed this run (Verification.ReadDataEvery).</summary>
+        public int DataVerified { get; set; }
+        public IList<string> VerificationProblems { get; set; } = new List<string>();
+        /// <summary>Every check made this run, as Test-FinRecoveryPoint reports it.</summary>
+        public IList<FinRecoveryPointCheck> Checks { get; set; } = new List<FinRecoveryPointCheck>();
         /// <summary>
         /// Things that went wrong without losing anything: e.g. a create or copy whose reply was an error although the point
         /// exists (it is counted in Taken/Copied, and named here).
@@ -67,6 +78,9 @@ namespace FinBackup.Domain.RecoveryPoints
     {
         private readonly RecoveryPointRuntime _runtime;
         private readonly Func<string, IProtectedResourceFinder> _finder;
+
+        /// <summary>The verification every run (null: none).</summary>
+        public CycleVerification Verification { get; set; }
 
         public BackupCycle(RecoveryPointRuntime runtime, Func<string, IProtectedResourceFinder> finder)
         {
@@ -263,6 +277,23 @@ namespace FinBackup.Domain.RecoveryPoints
 
             now = _runtime.UtcNow();
             var surviving = listing.Points.Where(p => !decisions.Any(d => d.Outcome == RetentionOutcome.Removed && ReferenceEquals(d.RecoveryPoint, p))).ToList();
+
+            // 6. Verify the newest point of each resource (existence every run, data on the policy's schedule); a point that
+            // failed its check does not count for the RPO.
+            if (Verification != null && (policy.Verification == null || policy.Verification.Enabled))
+            {
+                callbacks.Progress?.Invoke("Verifying recovery points", 3, 3);
+                try
+                {
+                    var broken = Verification.Run(policy, surviving, summaries, (app, ex, target) => Fail(app, ex, target), Warn, now, ct);
+                    if (broken.Count > 0) surviving = surviving.Where(p => !broken.Contains(p.Region + "|" + p.RecoveryPointId)).ToList();
+                }
+                catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
+                {
+                    var fin = FinBackupException.From(ex, "Verifying the newest recovery points");
+                    foreach (var a in apps) Warn(a.Name, fin.Message);
+                }
+            }
             foreach (var a in apps)
             {
                 var s = summaries[a.Name];

@@ -137,6 +137,8 @@ namespace FinBackup.Domain.Security
                 Objects(FileBackupLayout.ManifestPrefix, FileBackupLayout.DataPrefix, FileBackupLayout.PackPrefix)));
             doc.Add(new IamStatement("ExpireFileBackups", IamEffect.Allow, new[] { "s3:DeleteObject" },
                 Objects(FileBackupLayout.ManifestPrefix, FileBackupLayout.DataPrefix, FileBackupLayout.PackPrefix)));
+            // The cycle's verification findings and data-read schedule (verification/<policy>/<app>/latest.json, data-read.json).
+            doc.Add(new IamStatement("WriteVerificationFindings", IamEffect.Allow, new[] { "s3:PutObject" }, Objects(CycleVerification.Prefix)));
 
             if (!string.IsNullOrEmpty(_policy.BackupVaultName))
             {

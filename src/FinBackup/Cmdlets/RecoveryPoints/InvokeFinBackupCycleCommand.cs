@@ -55,7 +55,10 @@ namespace FinBackup.Cmdlets
             var selected = ApplicationFilter.Select(Policy, Application, WriteFinError).Select(a => a.Name).ToList();
             if (selected.Count == 0) return; // every -Application name was unknown (said above): nothing to run
             var session = Session;
-            var cycle = new BackupCycle(BuildRuntime(Policy), r => session.Get<IProtectedResourceFinder>(r));
+            var cycle = new BackupCycle(BuildRuntime(Policy), r => session.Get<IProtectedResourceFinder>(r))
+            {
+                Verification = new CycleVerification(r => session.Get<IRecoveryPointVerifiers>(r), r => session.Get<IFileBackupStore>(r)),
+            };
             try
             {
                 var summaries = cycle.Run(Policy, new BackupCycleCallbacks
