@@ -84,7 +84,7 @@ measure() {
   local tool="$1" run="$2" rep="$3"; shift 3
   local tv="$WORK/time-$tool-$run-$rep.txt" load
   load=$(cut -d' ' -f1 /proc/loadavg)
-  log "$tool / $run / $rep (load $load): $*"
+  log "$tool / $run / $rep (load $load): ${*: -1}"
   timeout "$PEER_TIMEOUT" /usr/bin/time -v "$@" > "$WORK/out-$tool-$run-$rep.txt" 2> "$tv"
   local rc=$?
   local user sys wall rss
@@ -100,14 +100,15 @@ measure() {
 bucket() { aws --endpoint-url "$EP" s3api create-bucket --bucket "$1" > /dev/null; }
 fresh_dir() { rm -rf "$1"; mkdir -p "$1"; sync; }
 
-# FinBackup, as a user runs it (one pwsh per run, including its start and the module import).
-fin() { "$PWSH" -NoProfile -NonInteractive -c "\$ErrorActionPreference='Stop'; \$ProgressPreference='SilentlyContinue'; Import-Module '$MODULE/FinBackup.psd1'; $1"; }
+# FinBackup, as a user runs it (one pwsh per run, including its start and the module import): the script to run.
+PS_HEAD="\$ErrorActionPreference='Stop'; \$PSStyle.OutputRendering='PlainText'; \$ProgressPreference='SilentlyContinue'; Import-Module '$MODULE/FinBackup.psd1';"
 fin_backup() { # bucket app path
-  fin "Backup-FinFile -Path '$3' -Application '$2' -Bucket '$1' -KmsKeyId alias/fin-backup -EndpointUrl '$EP' -Region us-east-1 | Select-Object -Last 1 | Format-List Files,FilesUnchanged,BytesUploaded,ObjectsPut,Duration"
+  echo "$PS_HEAD Backup-FinFile -Path '$3' -Application '$2' -Bucket '$1' -KmsKeyId alias/fin-backup -EndpointUrl '$EP' -Region us-east-1 | Select-Object -Last 1 | Format-List Files,FilesUnchanged,FilesFailed,BytesUploaded,ObjectsPut,Duration"
 }
-fin_restore() { # bucket app dest
-  fin "Get-FinRecoveryPoint -Application '$2' -Kind FileBackup -Latest -EndpointUrl '$EP' -Region us-east-1 | Invoke-FinRestore -Destination '$3' -Confirm:\$false -EndpointUrl '$EP' -Region us-east-1 | Format-List Status,FilesRestored,FilesFailed,BytesRestored,Duration"
+fin_restore() { # app dest
+  echo "$PS_HEAD Get-FinRecoveryPoint -Application '$1' -Kind FileBackup -Latest -EndpointUrl '$EP' -Region us-east-1 | Invoke-FinRestore -Destination '$2' -Confirm:\$false -EndpointUrl '$EP' -Region us-east-1 | Format-List Status,FilesRestored,FilesFailed,BytesRestored,Duration"
 }
+FIN=("$PWSH" -NoProfile -NonInteractive -c)
 restic_repo() { echo "s3:$EP/$1"; }
 
 printf "tool\trun\trep\tcpu_s\twall_s\tpeak_MB\texit\tload1\n" > "$RESULTS"
@@ -125,15 +126,15 @@ if [[ " $PHASES " == *" main "* ]]; then
   done
   # A B A B within each run type.
   for k in $(seq 1 "$REPEAT"); do
-    measure finbackup full "$k" fin_backup "fin-$k" "Bench$k" "$DATA"
+    measure finbackup full "$k" "${FIN[@]}" "$(fin_backup "fin-$k" "Bench$k" "$DATA")"
     RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic full "$k" restic backup --quiet "$DATA"
   done
   for k in $(seq 1 "$REPEAT"); do
-    measure finbackup nochange "$k" fin_backup "fin-$k" "Bench$k" "$DATA"
+    measure finbackup nochange "$k" "${FIN[@]}" "$(fin_backup "fin-$k" "Bench$k" "$DATA")"
     RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic nochange "$k" restic backup --quiet "$DATA"
   done
   for k in $(seq 1 "$REPEAT"); do
-    fresh_dir "$WORK/restore-fin"; measure finbackup restore "$k" fin_restore "fin-$k" "Bench$k" "$WORK/restore-fin"
+    fresh_dir "$WORK/restore-fin"; measure finbackup restore "$k" "${FIN[@]}" "$(fin_restore "Bench$k" "$WORK/restore-fin")"
     fresh_dir "$WORK/restore-restic"; RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic restore "$k" restic restore latest --quiet --target "$WORK/restore-restic"
   done
   # Spot check: the restored tree equals the source (FinBackup stores each path under its own name).
@@ -164,11 +165,11 @@ if [[ " $PHASES " == *" big "* ]] && [ "$BIG_GIB" != 0 ]; then
     RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" restic init > /dev/null 2>&1 || log "restic init failed"
   done
   for k in $(seq 1 "$REPEAT"); do
-    measure finbackup "big-${BIG_GIB}GiB-backup" "$k" fin_backup "fin-big-$k" "Big$k" "$BIG/src"
+    measure finbackup "big-${BIG_GIB}GiB-backup" "$k" "${FIN[@]}" "$(fin_backup "fin-big-$k" "Big$k" "$BIG/src")"
     RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" measure restic "big-${BIG_GIB}GiB-backup" "$k" restic backup --quiet "$BIG/src"
   done
   for k in $(seq 1 "$REPEAT"); do
-    fresh_dir "$WORK/restore-fin"; measure finbackup "big-${BIG_GIB}GiB-restore" "$k" fin_restore "fin-big-$k" "Big$k" "$WORK/restore-fin"
+    fresh_dir "$WORK/restore-fin"; measure finbackup "big-${BIG_GIB}GiB-restore" "$k" "${FIN[@]}" "$(fin_restore "Big$k" "$WORK/restore-fin")"
     fresh_dir "$WORK/restore-restic"; RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" measure restic "big-${BIG_GIB}GiB-restore" "$k" restic restore latest --quiet --target "$WORK/restore-restic"
   done
   cmp -s "$BIG/src/one.bin" "$WORK/restore-fin/src/one.bin" && log "big file restored identical" || log "big file restore DIFFERS"

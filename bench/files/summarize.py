@@ -39,7 +39,11 @@ for run in runs:
         span = lambda xs: (f"{min(xs):.2f}" if min(xs) == max(xs) else f"{min(xs):.2f}-{max(xs):.2f}") if xs else "-"
         t = targets.get(run) if peer == "restic" else None
         ok = ""
-        if t is not None and cpu_r and wall_r:
+        failed = any(r["exit"] != "0" for r in fin + p)
+        if t is not None and failed:
+            ok = "a run FAILED"
+            verdicts.append((run, ok))
+        elif t is not None and cpu_r and wall_r:
             ok = f"<= {t}: " + ("met" if max(cpu_r) <= t and max(wall_r) <= t else ("met on median" if statistics.median(cpu_r) <= t and statistics.median(wall_r) <= t else "NOT met"))
             verdicts.append((run, ok))
         print(f"| {run} | {fmt(fin)} | {share:.0f} | {peer} | {fmt(p)} | {span(cpu_r)} | {span(wall_r)} | {ok} |")

@@ -123,6 +123,9 @@ namespace FinBackup.Domain.Files
         [DllImport("libc", SetLastError = true)] private static extern int closedir(IntPtr dir);
         [DllImport("libc", SetLastError = true)] private static extern int mkdirat(int dirfd, byte[] path, uint mode);
         [DllImport("libc", SetLastError = true)] private static extern int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath);
+        [DllImport("libc", SetLastError = true)] private static extern int syncfs(int fd);
+        [DllImport("libc", SetLastError = true)] private static extern int fchmod(int fd, uint mode);
+        [DllImport("libc", SetLastError = true)] private static extern int futimens(int fd, long[] times);
 
         /// <summary>NUL-terminated UTF-8 of a .NET path.</summary>
         public static byte[] Bytes(string path)
@@ -295,6 +298,31 @@ namespace FinBackup.Domain.Files
             if (mkdirat(dirfd, terminatedName, (uint)mode) == 0) return 0;
             var e = Marshal.GetLastWin32Error();
             return e == EEXIST ? 0 : e;
+        }
+
+        /// <summary>The file system (st_dev) a path is on, following links; null when it cannot be examined.</summary>
+        public static ulong? DeviceOf(string path)
+        {
+            var buf = new byte[256];
+            if (statx(AtFdCwd, Bytes(path), 0, STATX_BASIC_STATS, buf) != 0) return null;
+            // struct statx: stx_dev_major u32 at 136, stx_dev_minor u32 at 140.
+            return ((ulong)BitConverter.ToUInt32(buf, 136) << 32) | BitConverter.ToUInt32(buf, 140);
+        }
+
+        /// <summary>syncfs(2): every dirty page and metadata of the file system holding <paramref name="fd"/> reaches the disk. errno or 0.</summary>
+        public static int SyncFileSystem(int fd) => syncfs(fd) == 0 ? 0 : Marshal.GetLastWin32Error();
+
+        /// <summary>Sets the permission bits (when positive) and the modification time of an open file (atime untouched); errno or 0.</summary>
+        public static int SetModeAndTime(SafeFileHandle handle, int mode, DateTime modifiedUtc)
+        {
+            var fd = (int)handle.DangerousGetHandle();
+            if (mode > 0 && fchmod(fd, (uint)(mode & 0xFFF)) != 0) return Marshal.GetLastWin32Error();
+            var ticks = modifiedUtc.ToUniversalTime().Ticks - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+            var sec = ticks >= 0 ? ticks / TimeSpan.TicksPerSecond : -((-ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond);
+            var nsec = (ticks - sec * TimeSpan.TicksPerSecond) * 100;
+            const long UtimeOmit = (1L << 30) - 2;
+            var times = new[] { 0, UtimeOmit, sec, nsec };
+            return futimens(fd, times) == 0 ? 0 : Marshal.GetLastWin32Error();
         }
 
         public static int RenameAt(int olddirfd, byte[] oldName, int newdirfd, byte[] newName)
