@@ -30,7 +30,7 @@ PEER_TIMEOUT="${PEER_TIMEOUT:-900}"
 PORT="${PORT:-5631}"
 EP="http://127.0.0.1:$PORT"
 if [ -z "${PWSH:-}" ]; then if [ -x /tmp/pwsh-perf/pwsh ]; then PWSH=/tmp/pwsh-perf/pwsh; else PWSH=pwsh; fi; fi
-MODULE="$REPO/out/FinBackup"
+MODULE="${MODULE:-$REPO/out/FinBackup}"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 export POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off DOTNET_CLI_TELEMETRY_OPTOUT=1
 export FINBACKUP_CACHE_DIR="$WORK/fin-cache" RESTIC_CACHE_DIR="$WORK/restic-cache" RESTIC_PASSWORD=bench

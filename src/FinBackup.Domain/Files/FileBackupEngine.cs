@@ -1,12 +1,9 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Threading;
-using System.Threading.Tasks;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.RecoveryPoints;
 
@@ -17,6 +14,9 @@ namespace FinBackup.Domain.Files
     /// with SHA-256, packs small files, cuts large ones into chunks, uploads only what the bucket does not hold (in
     /// parallel, memory bounded by <see cref="FileBackupSettings.MaxBufferedBytes"/>), then writes the manifest.
     /// Reading and hashing run on the calling thread; uploads on worker threads. Observer callbacks come on the calling thread.
+    /// This class validates the request and orders the jobs (one point per window, the previous manifest, the manifest
+    /// written last); the jobs live in <see cref="FileTreeWalker"/> (walk, change detection), <see cref="FileContentUploader"/>
+    /// (packing, upload concurrency, buffers) and <see cref="FileBackupPoints"/> (manifest to point).
     /// </summary>
     public sealed class FileBackupEngine
     {

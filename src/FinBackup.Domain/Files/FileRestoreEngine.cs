@@ -29,7 +29,14 @@ namespace FinBackup.Domain.Files
         public int Parallelism { get; set; } = 4;
         /// <summary>Pack ranges closer than this are fetched with one GET.</summary>
         public int CoalesceGap { get; set; } = 256 << 10;
-        public int MaxSegment { get; set; } = 16 << 20;
+        /// <summary>At most this many bytes per GET of a pack (a segment); also the size of the pooled read buffers (8 MiB, the chunk size).</summary>
+        public int MaxSegment { get; set; } = 8 << 20;
+        /// <summary>
+        /// Files (or bytes) written and verified before they are made durable together (one syncfs per file system) and
+        /// renamed into place. Each commit costs a walk of the file system's inodes by the kernel: few, large batches.
+        /// </summary>
+        public int CommitFiles { get; set; } = 100000;
+        public long CommitBytes { get; set; } = 2L << 30;
     }
 
     /// <summary>What the restore reports; every call comes on the thread that called <see cref="FileRestoreEngine.Run"/>.</summary>
@@ -232,8 +239,6 @@ namespace FinBackup.Domain.Files
         /// </summary>
         private sealed class Execution
         {
-            private const int CommitFiles = 8192;
-            private const long CommitBytes = 256L << 20;
 
             private readonly IFileBackupStore _store;
             private readonly FileRestoreRequest _request;
@@ -348,45 +353,60 @@ namespace FinBackup.Domain.Files
 
             private void RestoreSegment(string key, long start, int length, List<KeyValuePair<ManifestFile, string>> files)
             {
-                var buffer = new byte[length];
+                // Pooled: at most Parallelism buffers live, whatever the number of segments and files.
+                var buffer = BufferPool.Rent(Math.Max(length, _request.MaxSegment));
                 try
                 {
-                    _store.ReadRange(_request.Bucket, key, start, length, buffer, 0, _ct);
-                    Interlocked.Increment(ref Requests);
-                }
-                catch (FinBackupException ex)
-                {
-                    foreach (var f in files) Outcomes.Enqueue(new Outcome { File = f.Key, Error = ex });
-                    return;
-                }
-                foreach (var f in files)
-                {
-                    _ct.ThrowIfCancellationRequested();
-                    var part = f.Key.Parts[0];
-                    var offset = (int)(part.Offset - start);
-                    Write(f.Key, f.Value, (stream, hash) =>
+                    try
                     {
-                        stream.Write(buffer, offset, (int)part.Length);
-                        hash.AppendData(buffer, offset, (int)part.Length);
-                    });
+                        _store.ReadRange(_request.Bucket, key, start, length, buffer, 0, _ct);
+                        Interlocked.Increment(ref Requests);
+                    }
+                    catch (FinBackupException ex)
+                    {
+                        foreach (var f in files) Outcomes.Enqueue(new Outcome { File = f.Key, Error = ex });
+                        return;
+                    }
+                    foreach (var f in files)
+                    {
+                        _ct.ThrowIfCancellationRequested();
+                        var part = f.Key.Parts[0];
+                        var offset = (int)(part.Offset - start);
+                        Write(f.Key, f.Value, (stream, hash) =>
+                        {
+                            stream.Write(buffer, offset, (int)part.Length);
+                            hash.AppendData(buffer, offset, (int)part.Length);
+                        });
+                    }
+                }
+                finally
+                {
+                    BufferPool.Return(buffer);
                 }
             }
 
             private void RestoreStreamed(ManifestFile file, string target)
             {
-                Write(file, target, (stream, hash) =>
+                var size = Math.Max(_request.MaxSegment, file.Parts.Count == 0 ? 0 : (int)file.Parts.Max(p => p.Length));
+                var buffer = BufferPool.Rent(size);
+                try
                 {
-                    byte[] buffer = null;
-                    foreach (var part in file.Parts)
+                    Write(file, target, (stream, hash) =>
                     {
-                        _ct.ThrowIfCancellationRequested();
-                        if (buffer == null || buffer.Length < part.Length) buffer = new byte[part.Length];
-                        _store.ReadRange(_request.Bucket, part.Key, part.Offset, (int)part.Length, buffer, 0, _ct);
-                        Interlocked.Increment(ref Requests);
-                        stream.Write(buffer, 0, (int)part.Length);
-                        hash.AppendData(buffer, 0, (int)part.Length);
-                    }
-                });
+                        foreach (var part in file.Parts)
+                        {
+                            _ct.ThrowIfCancellationRequested();
+                            _store.ReadRange(_request.Bucket, part.Key, part.Offset, (int)part.Length, buffer, 0, _ct);
+                            Interlocked.Increment(ref Requests);
+                            stream.Write(buffer, 0, (int)part.Length);
+                            hash.AppendData(buffer, 0, (int)part.Length);
+                        }
+                    });
+                }
+                finally
+                {
+                    BufferPool.Return(buffer);
+                }
             }
 
             /// <summary>
@@ -478,7 +498,7 @@ namespace FinBackup.Domain.Files
                     {
                         _pending.Add(new Pending { File = file, Temp = temp, Target = target, Raw = raw });
                         _pendingBytes += file.Size;
-                        full = _pending.Count >= CommitFiles || _pendingBytes >= CommitBytes;
+                        full = _pending.Count >= _request.CommitFiles || _pendingBytes >= _request.CommitBytes;
                     }
                     if (full) Commit();
                 }
@@ -553,12 +573,19 @@ namespace FinBackup.Domain.Files
                 try
                 {
                     if (p.Raw != null) RestorePathGuard.MoveToBytes(p.Temp, _destination, p.Raw);
-                    else if (_request.Force && File.Exists(p.Target)) File.Replace(p.Temp, p.Target, null);
-                    else if (!_request.Force && File.Exists(p.Target))
-                        throw new FinBackupException("FinRestoreFileExists", FinErrorKind.ResourceExists,
-                            $"'{p.Target}' already exists; it was not overwritten.",
-                            "Restore into an empty -Destination, or add -Force to overwrite existing files.");
-                    else File.Move(p.Temp, p.Target); // fails, never overwrites, when the target appeared meanwhile
+                    else
+                    {
+                        // Linux: one atomic rename, refused (EEXIST) over an existing file unless Force.
+                        var errno = _batched ? NativeFileSystem.Rename(p.Temp, p.Target, _request.Force) : -1;
+                        if (errno == NativeFileSystem.EEXIST && !_request.Force) throw Exists(p.Target);
+                        if (errno > 0) throw NativeFileSystem.Error(errno, "rename into place");
+                        if (errno < 0)
+                        {
+                            if (_request.Force && File.Exists(p.Target)) File.Replace(p.Temp, p.Target, null);
+                            else if (!_request.Force && File.Exists(p.Target)) throw Exists(p.Target);
+                            else File.Move(p.Temp, p.Target); // fails, never overwrites, when the target appeared meanwhile
+                        }
+                    }
                     return new Outcome { File = p.File };
                 }
                 catch (Exception ex)
@@ -567,6 +594,11 @@ namespace FinBackup.Domain.Files
                     return new Outcome { File = p.File, Error = AsWriteError(ex, p.File, p.Target) };
                 }
             }
+
+            private static FinBackupException Exists(string target) =>
+                new FinBackupException("FinRestoreFileExists", FinErrorKind.ResourceExists,
+                    $"'{target}' already exists; it was not overwritten.",
+                    "Restore into an empty -Destination, or add -Force to overwrite existing files.");
 
             private static void TryDelete(string path)
             {

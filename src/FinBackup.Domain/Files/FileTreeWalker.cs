@@ -151,7 +151,7 @@ namespace FinBackup.Domain.Files
                             if (_filter.IsExcluded(childRel)) Skip(childRel, "excluded");
                             continue;
                         }
-                        BackupFile(new NativeSourceFile(dirfd, terminated, raw == null ? null : Convert.ToBase64String(raw)), childRel, entries);
+                        BackupFile(new NativeSourceFile(dirfd, terminated, raw == null ? null : Convert.ToBase64String(raw)), childRel, entries, st.Value.Stat);
                         continue;
                     default:
                         if (_filter.IsExcluded(childRel)) { Skip(childRel, "excluded"); continue; }
@@ -325,13 +325,14 @@ namespace FinBackup.Domain.Files
 
         // ---- one file ------------------------------------------------------------------------------------------
 
-        private void BackupFile(SourceFile info, string rel, List<ManifestFile> entries)
+        /// <param name="walked">The lstat the walk just took of this very name (Linux), so it is not taken twice.</param>
+        private void BackupFile(SourceFile info, string rel, List<ManifestFile> entries, FileStat? walked = null)
         {
             _ct.ThrowIfCancellationRequested();
             FileStat stat;
             try
             {
-                stat = info.Stat();
+                stat = walked ?? info.Stat();
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

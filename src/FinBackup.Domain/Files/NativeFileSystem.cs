@@ -124,6 +124,7 @@ namespace FinBackup.Domain.Files
         [DllImport("libc", SetLastError = true)] private static extern int mkdirat(int dirfd, byte[] path, uint mode);
         [DllImport("libc", SetLastError = true)] private static extern int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath);
         [DllImport("libc", SetLastError = true)] private static extern int syncfs(int fd);
+        [DllImport("libc", SetLastError = true)] private static extern int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, uint flags);
         [DllImport("libc", SetLastError = true)] private static extern int fchmod(int fd, uint mode);
         [DllImport("libc", SetLastError = true)] private static extern int futimens(int fd, long[] times);
 
@@ -323,6 +324,32 @@ namespace FinBackup.Domain.Files
             const long UtimeOmit = (1L << 30) - 2;
             var times = new[] { 0, UtimeOmit, sec, nsec };
             return futimens(fd, times) == 0 ? 0 : Marshal.GetLastWin32Error();
+        }
+
+        public const int EINVAL = 22, ENOSYS = 38;
+        private static bool _noReplaceUnsupported;
+
+        /// <summary>
+        /// rename(2) of <paramref name="from"/> onto <paramref name="to"/> (full paths): with <paramref name="replace"/> false,
+        /// atomically refused (EEXIST) when the target exists (renameat2 RENAME_NOREPLACE). Returns errno or 0; -1 when the
+        /// kernel or file system cannot refuse atomically (the caller falls back).
+        /// </summary>
+        public static int Rename(string from, string to, bool replace)
+        {
+            if (replace) return renameat(AtFdCwd, Bytes(from), AtFdCwd, Bytes(to)) == 0 ? 0 : Marshal.GetLastWin32Error();
+            if (_noReplaceUnsupported) return -1;
+            try
+            {
+                if (renameat2(AtFdCwd, Bytes(from), AtFdCwd, Bytes(to), 1 /* RENAME_NOREPLACE */) == 0) return 0;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                _noReplaceUnsupported = true;
+                return -1;
+            }
+            var e = Marshal.GetLastWin32Error();
+            if (e == EINVAL || e == ENOSYS) { _noReplaceUnsupported = true; return -1; }
+            return e;
         }
 
         public static int RenameAt(int olddirfd, byte[] oldName, int newdirfd, byte[] newName)

@@ -81,13 +81,13 @@ public sealed class RestoreVerificationTests : IDisposable
         return content;
     }
 
-    private (FileRestoreSummary Summary, RecordingObserver Observer) Restore(bool force = false)
+    private (FileRestoreSummary Summary, RecordingObserver Observer) Restore(bool force = false, int commitFiles = 100000)
     {
         _store.Objects[PackKey] = _pack.ToArray();
         var manifest = new FileManifest { Key = "manifests/app/20261130T0800Z/m.json", Application = "App", Files = _files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList() };
         var observer = new RecordingObserver();
         var summary = new FileRestoreEngine(_store).Run(
-            new FileRestoreRequest { Manifest = manifest, Bucket = "b", Destination = _dest, Force = force }, observer, CancellationToken.None);
+            new FileRestoreRequest { Manifest = manifest, Bucket = "b", Destination = _dest, Force = force, CommitFiles = commitFiles }, observer, CancellationToken.None);
         return (summary, observer);
     }
 
@@ -191,7 +191,7 @@ public sealed class RestoreVerificationTests : IDisposable
         var expected = new Dictionary<string, byte[]>();
         for (var i = 0; i < 9000; i++) expected[$"set/d{i / 1000}/f{i:D4}.dat"] = Packed($"set/d{i / 1000}/f{i:D4}.dat", 1000 + i);
 
-        var (summary, observer) = Restore();
+        var (summary, observer) = Restore(commitFiles: 2000);
 
         Assert.Empty(observer.Failures);
         Assert.Equal(9000, summary.FilesRestored);
