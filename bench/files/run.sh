@@ -1,118 +1,183 @@
 #!/usr/bin/env bash
-# File-backup benchmark (issue 6). NOT run by CI: slow (minutes) and needs moto_server, aws, rclone, restic, /usr/bin/time.
-#   bench/files/run.sh [workdir]        (default workdir: /tmp/finbench)
-# Data set: 17 files of 64 MiB + 50,000 files of 2 KiB (about 1.16 GiB), one moto S3 endpoint for every tool.
-# For each tool: first full backup, then a re-run with nothing changed: client CPU seconds (user+sys), wall time,
-# peak RSS (/usr/bin/time -v). Then FinBackup alone on a single 4 GiB file (peak memory target < 150 MB).
-# Env: PEER_TIMEOUT (s, default 900) skips a peer that takes longer; SKIP_PEERS=1 runs FinBackup only;
-#      PEERS (default "aws-s3-sync rclone restic") picks peers; BIG_GIB (default 4, 0 = skip the single-file run).
+# File backup/restore benchmark, as users run it (issue 14). NOT run by CI: slow (minutes), needs moto_server, aws, pwsh,
+# restic, rclone, /usr/bin/time. One command:
+#   bash bench/files/run.sh [workdir]            (default workdir /tmp/finbench; after dotnet build FinBackup.sln -c Release)
+# FinBackup runs as a user runs it: pwsh -NoProfile -c "Import-Module out/FinBackup; Backup-FinFile ..." and
+# "Get-FinRecoveryPoint ... | Invoke-FinRestore ...", side by side with restic (backup, no-change re-run, restore of the
+# whole snapshot, to an S3 repository on the same moto), and with aws s3 sync / rclone copy (backup only), then a single
+# big file backed up and restored (FinBackup and restic). Each measured run: CPU (user+sys), wall, peak RSS
+# (/usr/bin/time -v). FinBackup's memory share = its peak RSS minus a bare `pwsh -NoProfile -c 1`'s.
+# Runs are interleaved A B A B: REPEAT=2 (default) runs every FinBackup/restic pair twice, so the spread shows.
+# Env knobs:
+#   REPEAT=2          pairs per run type (A B A B ...)
+#   PHASES="main big" which phases to run (main = the data set; big = the single big file)
+#   BIG_GIB=4         size of the single file (GiB)
+#   SYNC_PEERS="aws-s3-sync rclone"  backup-only peers, run once each ("" skips them)
+#   LARGE=16 SMALL=50000             data set: LARGE x 64 MiB + SMALL x 2 KiB
+#   PWSH=...          pwsh to use (default /tmp/pwsh-perf/pwsh if present, else pwsh on PATH)
+#   PEER_TIMEOUT=900  seconds before a run is abandoned
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 WORK="${1:-/tmp/finbench}"
-PEER_TIMEOUT="${PEER_TIMEOUT:-900}"
+REPEAT="${REPEAT:-2}"
+PHASES="${PHASES:-main big}"
 BIG_GIB="${BIG_GIB:-4}"
+SYNC_PEERS="${SYNC_PEERS-aws-s3-sync rclone}"
+LARGE="${LARGE:-16}"
+SMALL="${SMALL:-50000}"
+PEER_TIMEOUT="${PEER_TIMEOUT:-900}"
 PORT="${PORT:-5631}"
 EP="http://127.0.0.1:$PORT"
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-RESULTS="$WORK/results.tsv"
+if [ -z "${PWSH:-}" ]; then if [ -x /tmp/pwsh-perf/pwsh ]; then PWSH=/tmp/pwsh-perf/pwsh; else PWSH=pwsh; fi; fi
+MODULE="${MODULE:-$REPO/out/FinBackup}"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off DOTNET_CLI_TELEMETRY_OPTOUT=1
+export FINBACKUP_CACHE_DIR="$WORK/fin-cache" RESTIC_CACHE_DIR="$WORK/restic-cache" RESTIC_PASSWORD=bench
+RUNID="$(date -u +%H%M%S)"
+RESULTS="$WORK/results-$RUNID.tsv"
 mkdir -p "$WORK"
-DATA="$WORK/data"
+DATA="$WORK/data-$LARGE-$SMALL"
+BIG="$WORK/big-$BIG_GIB"
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+for tool in moto_server aws restic /usr/bin/time "$PWSH"; do command -v "$tool" > /dev/null || { echo "missing: $tool" >&2; exit 1; }; done
+[ -f "$MODULE/FinBackup.psd1" ] || { echo "build first: dotnet build FinBackup.sln -c Release (no $MODULE)" >&2; exit 1; }
 
 make_data() {
-  if [ -f "$WORK/.data-complete" ]; then return; fi
+  if [ -f "$DATA/.complete" ]; then return; fi
   rm -rf "$DATA"; mkdir -p "$DATA/large" "$DATA/small"
-  log "generating 17 x 64 MiB + 50,000 x 2 KiB in $DATA"
-  for i in $(seq -w 1 17); do head -c $((64 << 20)) /dev/urandom > "$DATA/large/file-$i.bin"; done
-  python3 - "$DATA/small" <<'PY'
+  log "generating $LARGE x 64 MiB + $SMALL x 2 KiB in $DATA"
+  for i in $(seq -w 1 "$LARGE"); do head -c $((64 << 20)) /dev/urandom > "$DATA/large/file-$i.bin"; done
+  python3 - "$DATA/small" "$SMALL" <<'PY'
 import os, sys
-root = sys.argv[1]
-for d in range(50):
-    os.makedirs(f"{root}/d{d:02d}", exist_ok=True)
-    for i in range(1000):
-        with open(f"{root}/d{d:02d}/f{i:04d}.dat", "wb") as f:
-            f.write(os.urandom(2048))
+root, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    d = f"{root}/d{i // 1000:02d}"
+    if i % 1000 == 0: os.makedirs(d, exist_ok=True)
+    with open(f"{d}/f{i % 1000:04d}.dat", "wb") as f: f.write(os.urandom(2048))
 PY
-  touch "$WORK/.data-complete"
+  touch "$DATA/.complete"
+}
+
+make_big() {
+  if [ -f "$BIG/.complete" ]; then return; fi
+  rm -rf "$BIG"; mkdir -p "$BIG/src"
+  log "generating one $BIG_GIB GiB file"
+  head -c $((BIG_GIB << 30)) /dev/urandom > "$BIG/src/one.bin"
+  touch "$BIG/.complete"
 }
 
 start_moto() {
   log "starting moto_server on $EP"
   moto_server -H 127.0.0.1 -p "$PORT" > "$WORK/moto.log" 2>&1 &
   MOTO_PID=$!
-  for _ in $(seq 1 100); do curl -s "$EP/moto-api/" > /dev/null && return; sleep 0.2; done
+  for _ in $(seq 1 150); do curl -s "$EP/moto-api/" > /dev/null && return; sleep 0.2; done
   echo "moto did not start" >&2; exit 1
 }
+reset_moto() { curl -s -X POST "$EP/moto-api/reset" > /dev/null; }
 stop_moto() { if [ -n "${MOTO_PID:-}" ]; then kill "$MOTO_PID" 2>/dev/null; wait "$MOTO_PID" 2>/dev/null; fi; }
 trap stop_moto EXIT
 
-# measure <tool> <run> <command...>: appends tool, run, cpu s, wall s, peak MB, exit to results.tsv
+# measure <tool> <run> <rep> <command...>: appends tool, run, rep, cpu s, wall s, peak MB, exit, load1 to the results.
 measure() {
-  local tool="$1" run="$2"; shift 2
-  local tv="$WORK/time-$tool-$run.txt"
-  log "$tool / $run: $*"
-  timeout "$PEER_TIMEOUT" /usr/bin/time -v "$@" > "$WORK/out-$tool-$run.txt" 2> "$tv"
+  local tool="$1" run="$2" rep="$3"; shift 3
+  local tv="$WORK/time-$tool-$run-$rep.txt" load
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  log "$tool / $run / $rep (load $load): ${*: -1}"
+  timeout "$PEER_TIMEOUT" /usr/bin/time -v "$@" > "$WORK/out-$tool-$run-$rep.txt" 2> "$tv"
   local rc=$?
   local user sys wall rss
   user=$(awk -F': ' '/User time/ {print $2}' "$tv"); sys=$(awk -F': ' '/System time/ {print $2}' "$tv")
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tv" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
-  [ "$rc" = 124 ] && log "$tool / $run: timed out after ${PEER_TIMEOUT}s (skipped)"
-  printf "%s\t%s\t%.1f\t%.1f\t%.0f\t%s\n" "$tool" "$run" "$(echo "${user:-0} + ${sys:-0}" | bc)" "${wall:-0}" "$(echo "${rss:-0} / 1024" | bc)" "$rc" >> "$RESULTS"
-  tail -n 2 "$WORK/out-$tool-$run.txt" >&2
+  [ "$rc" = 124 ] && log "$tool / $run: timed out after ${PEER_TIMEOUT}s"
+  [ "$rc" != 0 ] && { log "$tool / $run / $rep exited $rc:"; tail -n 5 "$WORK/out-$tool-$run-$rep.txt" >&2; grep -v '^\s' "$tv" | tail -n 5 >&2; }
+  printf "%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%s\t%s\n" "$tool" "$run" "$rep" "$(echo "${user:-0} + ${sys:-0}" | bc)" "${wall:-0}" \
+    "$(echo "${rss:-0} / 1024" | bc)" "$rc" "$load" >> "$RESULTS"
 }
 
 bucket() { aws --endpoint-url "$EP" s3api create-bucket --bucket "$1" > /dev/null; }
+fresh_dir() { rm -rf "$1"; mkdir -p "$1"; sync; }
 
-make_data
-log "building the FinBackup bench driver"
-dotnet build "$HERE/FinBackup.Bench.Files/FinBackup.Bench.Files.csproj" -c Release -o "$WORK/bin" > "$WORK/build.log" 2>&1 || { tail "$WORK/build.log"; exit 1; }
-FIN=(dotnet "$WORK/bin/FinBackup.Bench.Files.dll")
+# FinBackup, as a user runs it (one pwsh per run, including its start and the module import): the script to run.
+PS_HEAD="\$ErrorActionPreference='Stop'; \$PSStyle.OutputRendering='PlainText'; \$ProgressPreference='SilentlyContinue'; Import-Module '$MODULE/FinBackup.psd1';"
+fin_backup() { # bucket app path
+  echo "$PS_HEAD Backup-FinFile -Path '$3' -Application '$2' -Bucket '$1' -KmsKeyId alias/fin-backup -EndpointUrl '$EP' -Region us-east-1 | Select-Object -Last 1 | Format-List Files,FilesUnchanged,FilesFailed,BytesUploaded,ObjectsPut,Duration"
+}
+fin_restore() { # app dest
+  echo "$PS_HEAD Get-FinRecoveryPoint -Application '$1' -Kind FileBackup -Latest -EndpointUrl '$EP' -Region us-east-1 | Invoke-FinRestore -Destination '$2' -Confirm:\$false -EndpointUrl '$EP' -Region us-east-1 | Format-List Status,FilesRestored,FilesFailed,BytesRestored,Duration"
+}
+FIN=("$PWSH" -NoProfile -NonInteractive -c)
+restic_repo() { echo "s3:$EP/$1"; }
+
+printf "tool\trun\trep\tcpu_s\twall_s\tpeak_MB\texit\tload1\n" > "$RESULTS"
+log "machine: $(nproc) cores; load $(cat /proc/loadavg); pwsh $("$PWSH" -NoProfile -c '$PSVersionTable.PSVersion.ToString()'); restic $(restic version | awk '{print $2}')"
 start_moto
-printf "tool\trun\tcpu_s\twall_s\tpeak_MB\texit\n" > "$RESULTS"
 
-bucket fin-bench
-rm -rf "$WORK/cache"
-measure finbackup full "${FIN[@]}" backup --endpoint "$EP" --bucket fin-bench --path "$DATA" --cache "$WORK/cache"
-measure finbackup nochange "${FIN[@]}" backup --endpoint "$EP" --bucket fin-bench --path "$DATA" --cache "$WORK/cache"
+# A bare pwsh: the floor under FinBackup's memory and start-up.
+for k in $(seq 1 "$REPEAT"); do measure pwsh-bare start "$k" "$PWSH" -NoProfile -c 1; done
 
-want() { [ "${SKIP_PEERS:-0}" != 1 ] && [[ " ${PEERS:-aws-s3-sync rclone restic} " == *" $1 "* ]]; }
-
-if want aws-s3-sync; then
-  bucket sync-bench
-  measure aws-s3-sync full aws --endpoint-url "$EP" s3 sync "$DATA" s3://sync-bench/data --only-show-errors
-  measure aws-s3-sync nochange aws --endpoint-url "$EP" s3 sync "$DATA" s3://sync-bench/data --only-show-errors
+if [[ " $PHASES " == *" main "* ]]; then
+  make_data
+  for k in $(seq 1 "$REPEAT"); do
+    bucket "fin-$k"; bucket "restic-$k"
+    RESTIC_REPOSITORY="$(restic_repo "restic-$k")" restic init > /dev/null 2>&1 || log "restic init failed"
+  done
+  # A B A B within each run type.
+  for k in $(seq 1 "$REPEAT"); do
+    measure finbackup full "$k" "${FIN[@]}" "$(fin_backup "fin-$k" "Bench$k" "$DATA")"
+    RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic full "$k" restic backup --quiet "$DATA"
+  done
+  for k in $(seq 1 "$REPEAT"); do
+    measure finbackup nochange "$k" "${FIN[@]}" "$(fin_backup "fin-$k" "Bench$k" "$DATA")"
+    RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic nochange "$k" restic backup --quiet "$DATA"
+  done
+  for k in $(seq 1 "$REPEAT"); do
+    fresh_dir "$WORK/restore-fin"; measure finbackup restore "$k" "${FIN[@]}" "$(fin_restore "Bench$k" "$WORK/restore-fin")"
+    fresh_dir "$WORK/restore-restic"; RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic restore "$k" restic restore latest --quiet --target "$WORK/restore-restic"
+  done
+  # Spot check: the restored tree equals the source (FinBackup stores each path under its own name).
+  if diff -rq "$DATA" "$WORK/restore-fin/$(basename "$DATA")" > "$WORK/diff-fin.txt" 2>&1; then log "FinBackup restore identical to the source"
+  else log "FinBackup restore DIFFERS from the source: $(head -3 "$WORK/diff-fin.txt")"; fi
+  rm -rf "$WORK/restore-fin" "$WORK/restore-restic"
+  for peer in $SYNC_PEERS; do
+    case "$peer" in
+      aws-s3-sync)
+        bucket sync-1
+        measure aws-s3-sync full 1 aws --endpoint-url "$EP" s3 sync "$DATA" s3://sync-1/data --only-show-errors ;;
+      rclone)
+        if command -v rclone > /dev/null; then
+          bucket rclone-1
+          RCLONE_CONFIG_MOTO_TYPE=s3 RCLONE_CONFIG_MOTO_PROVIDER=Other RCLONE_CONFIG_MOTO_ENDPOINT="$EP" \
+          RCLONE_CONFIG_MOTO_ACCESS_KEY_ID=testing RCLONE_CONFIG_MOTO_SECRET_ACCESS_KEY=testing RCLONE_CONFIG_MOTO_REGION=us-east-1 \
+            measure rclone full 1 env -u AWS_CA_BUNDLE rclone copy "$DATA" moto:rclone-1/data
+        else log "rclone not installed (apt-get install -y rclone): skipped"; fi ;;
+    esac
+  done
+  reset_moto   # moto keeps every object in memory
 fi
 
-if want rclone; then
-  if command -v rclone > /dev/null; then
-    bucket rclone-bench
-    export RCLONE_CONFIG_MOTO_TYPE=s3 RCLONE_CONFIG_MOTO_PROVIDER=Other RCLONE_CONFIG_MOTO_ENDPOINT="$EP" \
-           RCLONE_CONFIG_MOTO_ACCESS_KEY_ID=testing RCLONE_CONFIG_MOTO_SECRET_ACCESS_KEY=testing RCLONE_CONFIG_MOTO_REGION=us-east-1
-    # rclone refuses a custom CA bundle on a plain-HTTP endpoint: drop AWS_CA_BUNDLE for it.
-    measure rclone full env -u AWS_CA_BUNDLE rclone copy "$DATA" moto:rclone-bench/data
-    measure rclone nochange env -u AWS_CA_BUNDLE rclone copy "$DATA" moto:rclone-bench/data
-  else log "rclone not installed (apt-get install -y rclone): skipped"; fi
+if [[ " $PHASES " == *" big "* ]] && [ "$BIG_GIB" != 0 ]; then
+  make_big
+  for k in $(seq 1 "$REPEAT"); do
+    bucket "fin-big-$k"; bucket "restic-big-$k"
+    RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" restic init > /dev/null 2>&1 || log "restic init failed"
+  done
+  for k in $(seq 1 "$REPEAT"); do
+    measure finbackup "big-${BIG_GIB}GiB-backup" "$k" "${FIN[@]}" "$(fin_backup "fin-big-$k" "Big$k" "$BIG/src")"
+    RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" measure restic "big-${BIG_GIB}GiB-backup" "$k" restic backup --quiet "$BIG/src"
+  done
+  for k in $(seq 1 "$REPEAT"); do
+    fresh_dir "$WORK/restore-fin"; measure finbackup "big-${BIG_GIB}GiB-restore" "$k" "${FIN[@]}" "$(fin_restore "Big$k" "$WORK/restore-fin")"
+    fresh_dir "$WORK/restore-restic"; RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" measure restic "big-${BIG_GIB}GiB-restore" "$k" restic restore latest --quiet --target "$WORK/restore-restic"
+  done
+  cmp -s "$BIG/src/one.bin" "$WORK/restore-fin/src/one.bin" && log "big file restored identical" || log "big file restore DIFFERS"
+  rm -rf "$WORK/restore-fin" "$WORK/restore-restic"
+  reset_moto
 fi
 
-if want restic; then
-  if command -v restic > /dev/null; then
-    bucket restic-bench
-    export RESTIC_REPOSITORY="s3:$EP/restic-bench" RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$WORK/restic-cache"
-    restic init > /dev/null 2>&1
-    measure restic full restic backup --quiet "$DATA"
-    measure restic nochange restic backup --quiet "$DATA"
-  else log "restic not installed (apt-get install -y restic): skipped"; fi
-fi
-
-if [ "$BIG_GIB" != 0 ]; then
-  mkdir -p "$WORK/big"
-  [ -f "$WORK/big/one.bin" ] || { log "generating one ${BIG_GIB} GiB file"; head -c $((BIG_GIB << 30)) /dev/urandom > "$WORK/big/one.bin"; }
-  bucket fin-bench-big
-  measure finbackup "single-${BIG_GIB}GiB" "${FIN[@]}" backup --endpoint "$EP" --bucket fin-bench-big --path "$WORK/big" --cache "$WORK/cache-big"
-fi
-
-log "results ($RESULTS):"
+log "raw results: $RESULTS"
 column -t -s $'\t' "$RESULTS"
+echo
+python3 "$HERE/summarize.py" "$RESULTS" | tee "${RESULTS%.tsv}.md"

@@ -178,18 +178,7 @@ namespace FinBackup.Aws.Files
                     failures.Add(FinBackupException.From(ex, $"Reading the tags of s3://{bucket}/{x.o.Key}"));
                     return;
                 }
-                var point = new FinRecoveryPoint
-                {
-                    RecoveryPointId = x.o.Key,
-                    Kind = RecoveryPointKind.FileBackup,
-                    Region = _store.Region,
-                    Bucket = bucket,
-                    CreatedAt = x.created,
-                    State = RecoveryPointState.Available,
-                    Encrypted = true,
-                };
-                RecoveryPointTagCodec.Decode(tags, point);
-                point.Kind = RecoveryPointKind.FileBackup;
+                var point = FileBackupPoints.FromTags(x.o.Key, tags, _store.Region, bucket, x.created);
                 if (query.Matches(point)) points.Add(point);
             });
             // A listing that could not read every manifest is incomplete: the caller must not plan deletions from it.

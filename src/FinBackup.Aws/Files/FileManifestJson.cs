@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using FinBackup.Domain;
 using FinBackup.Domain.Files;
@@ -310,7 +311,8 @@ namespace FinBackup.Aws.Files
                     if (reader.Read())
                     {
                         TokenType = reader.TokenType;
-                        Text = TokenType == JsonTokenType.String || TokenType == JsonTokenType.PropertyName ? reader.GetString() : null;
+                        Text = TokenType == JsonTokenType.PropertyName ? KnownName(ref reader)
+                            : TokenType == JsonTokenType.String ? reader.GetString() : null;
                         _isInteger = TokenType == JsonTokenType.Number && reader.TryGetInt64(out _number);
                         _start += (int)reader.BytesConsumed;
                         _state = reader.CurrentState;
@@ -328,6 +330,26 @@ namespace FinBackup.Aws.Files
                     if (n <= 0) _final = true;
                     else _end += n;
                 }
+            }
+
+            // Property names of the format: read once per manifest, not once per file entry.
+            private static readonly string[] Names =
+            {
+                "path", "pathBytes", "size", "mode", "mtime", "sha256", "parts", "key", "offset", "length", "errorId", "reason",
+            };
+            private static readonly byte[][] NameBytes = Names.Select(n => System.Text.Encoding.UTF8.GetBytes(n)).ToArray();
+
+            private static string KnownName(ref Utf8JsonReader reader)
+            {
+                if (!reader.HasValueSequence && !reader.ValueIsEscaped)
+                {
+                    var span = reader.ValueSpan;
+                    for (var i = 0; i < NameBytes.Length; i++)
+                    {
+                        if (span.SequenceEqual(NameBytes[i])) return Names[i];
+                    }
+                }
+                return reader.GetString();
             }
 
             /// <summary>Skips the value at the current token (a whole object or array when it starts one).</summary>
@@ -349,7 +371,27 @@ namespace FinBackup.Aws.Files
         private static DateTime? ParseTime(string s)
         {
             if (string.IsNullOrEmpty(s)) return null;
+            // What Time() writes (yyyy-MM-ddTHH:mm:ss.fffffffZ), read without the general parser; anything else goes to it.
+            if (s.Length == 28 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == '.' && s[27] == 'Z' &&
+                Digits(s, 0, 4, out var year) && Digits(s, 5, 2, out var month) && Digits(s, 8, 2, out var day) &&
+                Digits(s, 11, 2, out var hour) && Digits(s, 14, 2, out var minute) && Digits(s, 17, 2, out var second) && Digits(s, 20, 7, out var fraction) &&
+                year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && hour < 24 && minute < 60 && second < 60)
+            {
+                return new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fraction);
+            }
             return DateTime.SpecifyKind(DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
+        }
+
+        private static bool Digits(string s, int start, int count, out int value)
+        {
+            value = 0;
+            for (var i = start; i < start + count; i++)
+            {
+                var c = s[i] - '0';
+                if (c < 0 || c > 9) return false;
+                value = value * 10 + c;
+            }
+            return true;
         }
 
         private static int ParseMode(string s) => string.IsNullOrEmpty(s) ? 0 : Convert.ToInt32(s, 8);

@@ -47,7 +47,7 @@ namespace FinBackup.Domain.Files
             var existing = TryGet(destinationBucket, manifest.Key, ct);
             if (existing != null && string.Equals(existing.SourceRecoveryPointId, manifest.Key, StringComparison.Ordinal))
             {
-                return FileBackupEngine.ToRecoveryPoint(existing, _destination.GetTags(destinationBucket, existing.Key, ct), _destination.Region, destinationBucket);
+                return FileBackupPoints.ToRecoveryPoint(existing, _destination.GetTags(destinationBucket, existing.Key, ct), _destination.Region, destinationBucket);
             }
 
             var protection = _destination.DescribeBucket(destinationBucket, ct);
@@ -117,15 +117,9 @@ namespace FinBackup.Domain.Files
                 Files = manifest.Files,
                 Missing = manifest.Missing,
             };
-            var copyTags = tags != null && tags.Count > 0
-                ? new Dictionary<string, string>(tags, StringComparer.Ordinal)
-                : RecoveryPointTagCodec.ForCopy(FileBackupEngine.ToRecoveryPoint(manifest, _source.GetTags(sourceBucket, manifest.Key, ct), _source.Region, sourceBucket));
-            copyTags[FinTags.SourceId] = manifest.Key;
-            copyTags[FinTags.SourceRegion] = _source.Region;
-            copyTags[FinTags.Kind] = RecoveryPointKind.FileBackup.ToString();
-            copyTags[FinTags.ManagedBy] = FinTags.ManagedByValue;
+            var copyTags = FileBackupPoints.CopyTags(manifest, _source.Region, sourceBucket, tags, () => _source.GetTags(sourceBucket, manifest.Key, ct));
             _destination.PutManifest(destinationBucket, copy, copyTags, options, ct);
-            return FileBackupEngine.ToRecoveryPoint(copy, copyTags, _destination.Region, destinationBucket);
+            return FileBackupPoints.ToRecoveryPoint(copy, copyTags, _destination.Region, destinationBucket);
         }
 
         private FileManifest TryGet(string bucket, string key, CancellationToken ct)

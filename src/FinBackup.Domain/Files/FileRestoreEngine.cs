@@ -29,7 +29,14 @@ namespace FinBackup.Domain.Files
         public int Parallelism { get; set; } = 4;
         /// <summary>Pack ranges closer than this are fetched with one GET.</summary>
         public int CoalesceGap { get; set; } = 256 << 10;
-        public int MaxSegment { get; set; } = 16 << 20;
+        /// <summary>At most this many bytes per GET of a pack (a segment); also the size of the pooled read buffers (8 MiB, the chunk size).</summary>
+        public int MaxSegment { get; set; } = 8 << 20;
+        /// <summary>
+        /// Files (or bytes) written and verified before they are made durable together (one syncfs per file system) and
+        /// renamed into place. Each commit costs a walk of the file system's inodes by the kernel: few, large batches.
+        /// </summary>
+        public int CommitFiles { get; set; } = 100000;
+        public long CommitBytes { get; set; } = 2L << 30;
     }
 
     /// <summary>What the restore reports; every call comes on the thread that called <see cref="FileRestoreEngine.Run"/>.</summary>
@@ -70,7 +77,8 @@ namespace FinBackup.Domain.Files
 
     /// <summary>
     /// Restores files of a manifest under a destination: every file is written to a temporary file next to its target,
-    /// its SHA-256 (and every part's) verified, its mode and mtime set, and only then renamed into place. Unsafe entries
+    /// its SHA-256 verified (computed while it is written; on a mismatch the damaged part is named), its mode and mtime set,
+    /// its bytes flushed to disk, and only then renamed into place (the renames flushed before the restore returns). Unsafe entries
     /// (absolute, '..', through a symbolic link) are refused; existing files are kept unless Force. Small files are
     /// fetched pack range by pack range (nearby ranges coalesced), large files chunk by chunk, in parallel.
     /// </summary>
@@ -95,6 +103,7 @@ namespace FinBackup.Domain.Files
             var watch = Stopwatch.StartNew();
             var summary = new FileRestoreSummary { RecoveryPointId = request.Manifest.Key, Destination = Path.GetFullPath(request.Destination) };
             var filter = new GlobFilter(request.Include, request.Exclude);
+            var resolver = new RestoreTargetResolver(summary.Destination);
             var plan = new List<KeyValuePair<ManifestFile, string>>();
             var rawTargets = new Dictionary<ManifestFile, byte[]>();
             var stripped = 0;
@@ -109,6 +118,7 @@ namespace FinBackup.Domain.Files
                 if (file.PathBytes != null && NativeFileSystem.Available)
                     rawTarget = RestorePathGuard.ResolveBytes(summary.Destination, Convert.FromBase64String(file.PathBytes), out rawReason, out rawExists);
                 string target, reason;
+                var state = RestoreTargetState.Absent;
                 if (file.PathBytes != null && NativeFileSystem.Available)
                 {
                     reason = rawReason;
@@ -124,7 +134,7 @@ namespace FinBackup.Domain.Files
                 }
                 else
                 {
-                    target = RestorePathGuard.Resolve(summary.Destination, file.Path, out reason);
+                    target = resolver.Resolve(file.Path, out reason, out state);
                 }
                 if (target == null)
                 {
@@ -145,7 +155,7 @@ namespace FinBackup.Domain.Files
                     plan.Add(new KeyValuePair<ManifestFile, string>(file, target));
                     continue;
                 }
-                if (!request.Force && (File.Exists(target) || Directory.Exists(target)))
+                if (!request.Force && state != RestoreTargetState.Absent)
                 {
                     summary.FilesFailed++;
                     observer.Failed(new FinBackupException("FinRestoreFileExists", FinErrorKind.ResourceExists,
@@ -153,7 +163,7 @@ namespace FinBackup.Domain.Files
                         "Restore into an empty -Destination, or add -Force to overwrite existing files."), file.Path);
                     continue;
                 }
-                if (Directory.Exists(target))
+                if (state == RestoreTargetState.Directory)
                 {
                     summary.FilesFailed++;
                     observer.Failed(new FinBackupException("FinRestoreTargetIsDirectory", FinErrorKind.ResourceExists,
@@ -219,8 +229,17 @@ namespace FinBackup.Domain.Files
             public FinBackupException Error;
         }
 
+        /// <summary>
+        /// The writing side. Each file goes to a temporary file next to its target, its SHA-256 is computed while it is
+        /// written and compared with the manifest's, its mode and mtime are set on the open descriptor; only then is it
+        /// committed: in batches, the file systems holding the temporary files are synced (syncfs), the batch is renamed into
+        /// place (never over an existing file without Force), and after the last batch the renames are synced too — so a
+        /// file that has its name has its bytes on disk, and the restore reports completion only when everything is durable.
+        /// Without syncfs (not Linux) every file is flushed to disk (fsync) before its rename.
+        /// </summary>
         private sealed class Execution
         {
+
             private readonly IFileBackupStore _store;
             private readonly FileRestoreRequest _request;
             private readonly List<KeyValuePair<ManifestFile, string>> _plan;
@@ -233,6 +252,15 @@ namespace FinBackup.Domain.Files
             private readonly Dictionary<ManifestFile, byte[]> _rawTargets;
             private readonly string _destination;
 
+            // Durability: batch commit through syncfs (Linux), else fsync per file.
+            private readonly bool _batched = NativeFileSystem.Available;
+            private readonly object _pendingGate = new object();
+            private List<Pending> _pending = new List<Pending>();
+            private long _pendingBytes;
+            private readonly object _commitGate = new object();
+            // One open directory per file system the temporary files are on (st_dev -> descriptor), for syncfs.
+            private readonly Dictionary<ulong, int> _fileSystems = new Dictionary<ulong, int>();
+
             public Execution(IFileBackupStore store, FileRestoreRequest request, List<KeyValuePair<ManifestFile, string>> plan,
                 Dictionary<ManifestFile, byte[]> rawTargets, string destination, CancellationToken ct)
             {
@@ -244,10 +272,36 @@ namespace FinBackup.Domain.Files
                 _ct = ct;
             }
 
+            private sealed class Pending
+            {
+                public ManifestFile File;
+                public string Temp;
+                public string Target;
+                public byte[] Raw;
+            }
+
             /// <summary>The permission bits to set: without setuid, setgid and sticky unless the request preserves them.</summary>
             private int ModeFor(ManifestFile file) => _request.PreservePrivilegedModes ? file.Mode & 0xFFF : file.Mode & 0x1FF;
 
             public void Run()
+            {
+                try
+                {
+                    RunItems();
+                    Commit();
+                    SyncFileSystems(); // the last renames
+                }
+                finally
+                {
+                    // Cancelled or failed: temporary files never committed are removed.
+                    List<Pending> left;
+                    lock (_pendingGate) { left = _pending; _pending = new List<Pending>(); }
+                    foreach (var p in left) TryDelete(p.Temp);
+                    foreach (var fd in _fileSystems.Values) NativeFileSystem.Close(fd);
+                }
+            }
+
+            private void RunItems()
             {
                 // Work items: segments of packs (many small files per GET), and whole large or multi-part files.
                 var items = new List<Action>();
@@ -292,67 +346,109 @@ namespace FinBackup.Domain.Files
                         items.Add(() => RestoreSegment(key, st, (int)(en - st), s));
                     }
                 }
-                Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _request.Parallelism), CancellationToken = _ct }, a => a());
+                // No buffering: each worker takes the next item when it is free (large files and pack segments interleave).
+                Parallel.ForEach(Partitioner.Create(items, EnumerablePartitionerOptions.NoBuffering),
+                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _request.Parallelism), CancellationToken = _ct }, a => a());
             }
 
             private void RestoreSegment(string key, long start, int length, List<KeyValuePair<ManifestFile, string>> files)
             {
-                var buffer = new byte[length];
+                // Pooled: at most Parallelism buffers live, whatever the number of segments and files.
+                var buffer = BufferPool.Rent(Math.Max(length, _request.MaxSegment));
                 try
                 {
-                    _store.ReadRange(_request.Bucket, key, start, length, buffer, 0, _ct);
-                    Interlocked.Increment(ref Requests);
-                }
-                catch (FinBackupException ex)
-                {
-                    foreach (var f in files) Outcomes.Enqueue(new Outcome { File = f.Key, Error = ex });
-                    return;
-                }
-                foreach (var f in files)
-                {
-                    var part = f.Key.Parts[0];
-                    var offset = (int)(part.Offset - start);
-                    Outcomes.Enqueue(Write(f.Key, f.Value, (stream, hash) =>
+                    try
                     {
-                        VerifyPart(f.Key, part, buffer, offset, (int)part.Length);
-                        stream.Write(buffer, offset, (int)part.Length);
-                        hash.AppendData(buffer, offset, (int)part.Length);
-                    }));
+                        _store.ReadRange(_request.Bucket, key, start, length, buffer, 0, _ct);
+                        Interlocked.Increment(ref Requests);
+                    }
+                    catch (FinBackupException ex)
+                    {
+                        foreach (var f in files) Outcomes.Enqueue(new Outcome { File = f.Key, Error = ex });
+                        return;
+                    }
+                    foreach (var f in files)
+                    {
+                        _ct.ThrowIfCancellationRequested();
+                        var part = f.Key.Parts[0];
+                        var offset = (int)(part.Offset - start);
+                        Write(f.Key, f.Value, (stream, hash) =>
+                        {
+                            stream.Write(buffer, offset, (int)part.Length);
+                            hash.AppendData(buffer, offset, (int)part.Length);
+                        });
+                    }
+                }
+                finally
+                {
+                    BufferPool.Return(buffer);
                 }
             }
 
             private void RestoreStreamed(ManifestFile file, string target)
             {
-                Outcomes.Enqueue(Write(file, target, (stream, hash) =>
+                var size = Math.Max(_request.MaxSegment, file.Parts.Count == 0 ? 0 : (int)file.Parts.Max(p => p.Length));
+                var buffer = BufferPool.Rent(size);
+                try
                 {
-                    byte[] buffer = null;
-                    foreach (var part in file.Parts)
+                    Write(file, target, (stream, hash) =>
                     {
-                        _ct.ThrowIfCancellationRequested();
-                        if (buffer == null || buffer.Length < part.Length) buffer = new byte[part.Length];
-                        _store.ReadRange(_request.Bucket, part.Key, part.Offset, (int)part.Length, buffer, 0, _ct);
-                        Interlocked.Increment(ref Requests);
-                        VerifyPart(file, part, buffer, 0, (int)part.Length);
-                        stream.Write(buffer, 0, (int)part.Length);
-                        hash.AppendData(buffer, 0, (int)part.Length);
-                    }
-                }));
-            }
-
-            private static void VerifyPart(ManifestFile file, ManifestPart part, byte[] buffer, int offset, int length)
-            {
-                if (string.IsNullOrEmpty(part.Sha256)) return;
-                string sha;
-                using (var h = SHA256.Create()) sha = FileBackupLayout.Hex(h.ComputeHash(buffer, offset, length));
-                if (!string.Equals(sha, part.Sha256, StringComparison.OrdinalIgnoreCase))
+                        foreach (var part in file.Parts)
+                        {
+                            _ct.ThrowIfCancellationRequested();
+                            _store.ReadRange(_request.Bucket, part.Key, part.Offset, (int)part.Length, buffer, 0, _ct);
+                            Interlocked.Increment(ref Requests);
+                            stream.Write(buffer, 0, (int)part.Length);
+                            hash.AppendData(buffer, 0, (int)part.Length);
+                        }
+                    });
+                }
+                finally
                 {
-                    throw new FinBackupException("FinRestoreChecksumMismatch", FinErrorKind.InvalidData,
-                        $"Bytes {part.Offset}-{part.Offset + part.Length - 1} of '{part.Key}' for '{file.Path}' do not match their SHA-256; the file was not restored.",
-                        "The stored object is damaged or was replaced; restore this file from another recovery point or the DR copy.");
+                    BufferPool.Return(buffer);
                 }
             }
 
-            private Outcome Write(ManifestFile file, string target, Action<Stream, IncrementalHash> fill)
+            /// <summary>
+            /// The whole file's SHA-256 did not match: name the damaged part when one is (its bytes are read back from the
+            /// temporary file and hashed), else the file.
+            /// </summary>
+            private static FinBackupException Mismatch(ManifestFile file, string temp, string sha)
+            {
+                try
+                {
+                    using (var fs = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
+                    using (var h = SHA256.Create())
+                    {
+                        foreach (var part in file.Parts)
+                        {
+                            var bytes = new byte[part.Length];
+                            var n = 0;
+                            while (n < bytes.Length)
+                            {
+                                var r = fs.Read(bytes, n, bytes.Length - n);
+                                if (r <= 0) break;
+                                n += r;
+                            }
+                            if (!string.IsNullOrEmpty(part.Sha256) &&
+                                !string.Equals(FileBackupLayout.Hex(h.ComputeHash(bytes, 0, n)), part.Sha256, StringComparison.OrdinalIgnoreCase))
+                            {
+                                return new FinBackupException("FinRestoreChecksumMismatch", FinErrorKind.InvalidData,
+                                    $"Bytes {part.Offset}-{part.Offset + part.Length - 1} of '{part.Key}' for '{file.Path}' do not match their SHA-256; the file was not restored.",
+                                    "The stored object is damaged or was replaced; restore this file from another recovery point or the DR copy.");
+                            }
+                        }
+                    }
+                }
+                catch (IOException)
+                {
+                }
+                return new FinBackupException("FinRestoreChecksumMismatch", FinErrorKind.InvalidData,
+                    $"The restored bytes of '{file.Path}' have SHA-256 {sha}, not {file.Sha256} as the manifest says; the file was not restored.",
+                    "Restore this file from another recovery point or the DR copy.");
+            }
+
+            private void Write(ManifestFile file, string target, Action<Stream, IncrementalHash> fill)
             {
                 _rawTargets.TryGetValue(file, out var raw);
                 // A name that is not UTF-8 cannot be created through System.IO: its bytes are written to a temporary file in the
@@ -361,37 +457,148 @@ namespace FinBackup.Domain.Files
                 var temp = Path.Combine(dir, "." + (raw != null ? "raw" : Path.GetFileName(target)) + ".finrestore-" + Guid.NewGuid().ToString("N").Substring(0, 8));
                 try
                 {
-                    if (raw == null) _ = _dirs.GetOrAdd(dir, d => new Lazy<bool>(() => { Directory.CreateDirectory(d); return true; })).Value;
+                    _ = _dirs.GetOrAdd(dir, d => new Lazy<bool>(() =>
+                    {
+                        if (raw == null) Directory.CreateDirectory(d);
+                        if (_batched) RegisterFileSystem(d);
+                        return true;
+                    })).Value;
                     using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                     {
-                        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                        // Unbuffered: every write is a whole part or a whole small file.
+                        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
                         {
                             fill(stream, hash);
-                        }
-                        var sha = FileBackupLayout.Hex(hash.GetHashAndReset());
-                        if (!string.Equals(sha, file.Sha256, StringComparison.OrdinalIgnoreCase))
-                        {
-                            throw new FinBackupException("FinRestoreChecksumMismatch", FinErrorKind.InvalidData,
-                                $"The restored bytes of '{file.Path}' have SHA-256 {sha}, not {file.Sha256} as the manifest says; the file was not restored.",
-                                "Restore this file from another recovery point or the DR copy.");
+                            var sha = FileBackupLayout.Hex(hash.GetHashAndReset());
+                            if (!string.Equals(sha, file.Sha256, StringComparison.OrdinalIgnoreCase))
+                            {
+                                stream.Dispose();
+                                throw Mismatch(file, temp, sha);
+                            }
+                            if (_batched)
+                            {
+                                var errno = NativeFileSystem.SetModeAndTime(stream.SafeFileHandle, ModeFor(file), file.ModifiedAt);
+                                if (errno != 0) throw NativeFileSystem.Error(errno, "set the mode and time of");
+                            }
+                            else
+                            {
+                                stream.Flush(true);
+                            }
                         }
                     }
-                    File.SetLastWriteTimeUtc(temp, file.ModifiedAt);
-                    NativeStat.Chmod(temp, ModeFor(file));
-                    if (raw != null) RestorePathGuard.MoveToBytes(temp, _destination, raw);
-                    else if (File.Exists(target)) File.Replace(temp, target, null);
-                    else File.Move(temp, target);
-                    return new Outcome { File = file };
+                    if (!_batched)
+                    {
+                        File.SetLastWriteTimeUtc(temp, file.ModifiedAt);
+                        NativeStat.Chmod(temp, ModeFor(file));
+                        Outcomes.Enqueue(MoveIntoPlace(new Pending { File = file, Temp = temp, Target = target, Raw = raw }));
+                        return;
+                    }
+                    bool full;
+                    lock (_pendingGate)
+                    {
+                        _pending.Add(new Pending { File = file, Temp = temp, Target = target, Raw = raw });
+                        _pendingBytes += file.Size;
+                        full = _pending.Count >= _request.CommitFiles || _pendingBytes >= _request.CommitBytes;
+                    }
+                    if (full) Commit();
                 }
                 catch (Exception ex)
                 {
                     TryDelete(temp);
                     if (ex is OperationCanceledException) throw;
-                    var fin = ex as FinBackupException ?? new FinBackupException("FinRestoreWriteFailed", FinErrorKind.WriteError,
-                        $"Could not restore '{file.Path}' to '{target}': {ex.Message}", "Check the destination's free space and permissions.", ex);
-                    return new Outcome { File = file, Error = fin };
+                    Outcomes.Enqueue(new Outcome { File = file, Error = AsWriteError(ex, file, target) });
                 }
             }
+
+            private static FinBackupException AsWriteError(Exception ex, ManifestFile file, string target) =>
+                ex as FinBackupException ?? new FinBackupException("FinRestoreWriteFailed", FinErrorKind.WriteError,
+                    $"Could not restore '{file.Path}' to '{target}': {ex.Message}", "Check the destination's free space and permissions.", ex);
+
+            private void RegisterFileSystem(string directory)
+            {
+                var dev = NativeFileSystem.DeviceOf(directory);
+                if (dev == null) throw new IOException($"cannot examine the directory '{directory}'");
+                lock (_fileSystems)
+                {
+                    if (_fileSystems.ContainsKey(dev.Value)) return;
+                    var fd = NativeFileSystem.OpenDirectory(NativeFileSystem.AtFdCwd, NativeFileSystem.Bytes(directory), true, out var errno);
+                    if (fd < 0) throw NativeFileSystem.Error(errno, "open the directory");
+                    _fileSystems[dev.Value] = fd;
+                }
+            }
+
+            private void SyncFileSystems()
+            {
+                int[] fds;
+                lock (_fileSystems) fds = _fileSystems.Values.ToArray();
+                foreach (var fd in fds)
+                {
+                    var errno = NativeFileSystem.SyncFileSystem(fd);
+                    if (errno != 0) throw new FinBackupException("FinRestoreWriteFailed", FinErrorKind.WriteError,
+                        $"Flushing the restored files to disk failed: {NativeFileSystem.Error(errno, "sync").Message}",
+                        "Check the destination's disk and free space, then restore again with -Force.");
+                }
+            }
+
+            /// <summary>Syncs what is pending, then renames it into place. One commit at a time; writers keep writing meanwhile.</summary>
+            private void Commit()
+            {
+                if (!_batched) return;
+                lock (_commitGate)
+                {
+                    List<Pending> batch;
+                    lock (_pendingGate)
+                    {
+                        batch = _pending;
+                        _pending = new List<Pending>();
+                        _pendingBytes = 0;
+                    }
+                    if (batch.Count == 0) return;
+                    try
+                    {
+                        SyncFileSystems();
+                    }
+                    catch
+                    {
+                        lock (_pendingGate) _pending.AddRange(batch); // removed by Run's cleanup
+                        throw;
+                    }
+                    foreach (var p in batch) Outcomes.Enqueue(MoveIntoPlace(p));
+                }
+            }
+
+            /// <summary>Renames a verified temporary file onto its target: over an existing file only with Force.</summary>
+            private Outcome MoveIntoPlace(Pending p)
+            {
+                try
+                {
+                    if (p.Raw != null) RestorePathGuard.MoveToBytes(p.Temp, _destination, p.Raw);
+                    else
+                    {
+                        // Linux: one atomic rename, refused (EEXIST) over an existing file unless Force.
+                        var errno = _batched ? NativeFileSystem.Rename(p.Temp, p.Target, _request.Force) : -1;
+                        if (errno == NativeFileSystem.EEXIST && !_request.Force) throw Exists(p.Target);
+                        if (errno > 0) throw NativeFileSystem.Error(errno, "rename into place");
+                        if (errno < 0)
+                        {
+                            if (_request.Force && File.Exists(p.Target)) File.Replace(p.Temp, p.Target, null);
+                            else if (!_request.Force && File.Exists(p.Target)) throw Exists(p.Target);
+                            else File.Move(p.Temp, p.Target); // fails, never overwrites, when the target appeared meanwhile
+                        }
+                    }
+                    return new Outcome { File = p.File };
+                }
+                catch (Exception ex)
+                {
+                    TryDelete(p.Temp);
+                    return new Outcome { File = p.File, Error = AsWriteError(ex, p.File, p.Target) };
+                }
+            }
+
+            private static FinBackupException Exists(string target) =>
+                new FinBackupException("FinRestoreFileExists", FinErrorKind.ResourceExists,
+                    $"'{target}' already exists; it was not overwritten.",
+                    "Restore into an empty -Destination, or add -Force to overwrite existing files.");
 
             private static void TryDelete(string path)
             {

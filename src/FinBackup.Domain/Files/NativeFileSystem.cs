@@ -123,6 +123,10 @@ namespace FinBackup.Domain.Files
         [DllImport("libc", SetLastError = true)] private static extern int closedir(IntPtr dir);
         [DllImport("libc", SetLastError = true)] private static extern int mkdirat(int dirfd, byte[] path, uint mode);
         [DllImport("libc", SetLastError = true)] private static extern int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath);
+        [DllImport("libc", SetLastError = true)] private static extern int syncfs(int fd);
+        [DllImport("libc", SetLastError = true)] private static extern int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, uint flags);
+        [DllImport("libc", SetLastError = true)] private static extern int fchmod(int fd, uint mode);
+        [DllImport("libc", SetLastError = true)] private static extern int futimens(int fd, long[] times);
 
         /// <summary>NUL-terminated UTF-8 of a .NET path.</summary>
         public static byte[] Bytes(string path)
@@ -295,6 +299,57 @@ namespace FinBackup.Domain.Files
             if (mkdirat(dirfd, terminatedName, (uint)mode) == 0) return 0;
             var e = Marshal.GetLastWin32Error();
             return e == EEXIST ? 0 : e;
+        }
+
+        /// <summary>The file system (st_dev) a path is on, following links; null when it cannot be examined.</summary>
+        public static ulong? DeviceOf(string path)
+        {
+            var buf = new byte[256];
+            if (statx(AtFdCwd, Bytes(path), 0, STATX_BASIC_STATS, buf) != 0) return null;
+            // struct statx: stx_dev_major u32 at 136, stx_dev_minor u32 at 140.
+            return ((ulong)BitConverter.ToUInt32(buf, 136) << 32) | BitConverter.ToUInt32(buf, 140);
+        }
+
+        /// <summary>syncfs(2): every dirty page and metadata of the file system holding <paramref name="fd"/> reaches the disk. errno or 0.</summary>
+        public static int SyncFileSystem(int fd) => syncfs(fd) == 0 ? 0 : Marshal.GetLastWin32Error();
+
+        /// <summary>Sets the permission bits (when positive) and the modification time of an open file (atime untouched); errno or 0.</summary>
+        public static int SetModeAndTime(SafeFileHandle handle, int mode, DateTime modifiedUtc)
+        {
+            var fd = (int)handle.DangerousGetHandle();
+            if (mode > 0 && fchmod(fd, (uint)(mode & 0xFFF)) != 0) return Marshal.GetLastWin32Error();
+            var ticks = modifiedUtc.ToUniversalTime().Ticks - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+            var sec = ticks >= 0 ? ticks / TimeSpan.TicksPerSecond : -((-ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond);
+            var nsec = (ticks - sec * TimeSpan.TicksPerSecond) * 100;
+            const long UtimeOmit = (1L << 30) - 2;
+            var times = new[] { 0, UtimeOmit, sec, nsec };
+            return futimens(fd, times) == 0 ? 0 : Marshal.GetLastWin32Error();
+        }
+
+        public const int EINVAL = 22, ENOSYS = 38;
+        private static bool _noReplaceUnsupported;
+
+        /// <summary>
+        /// rename(2) of <paramref name="from"/> onto <paramref name="to"/> (full paths): with <paramref name="replace"/> false,
+        /// atomically refused (EEXIST) when the target exists (renameat2 RENAME_NOREPLACE). Returns errno or 0; -1 when the
+        /// kernel or file system cannot refuse atomically (the caller falls back).
+        /// </summary>
+        public static int Rename(string from, string to, bool replace)
+        {
+            if (replace) return renameat(AtFdCwd, Bytes(from), AtFdCwd, Bytes(to)) == 0 ? 0 : Marshal.GetLastWin32Error();
+            if (_noReplaceUnsupported) return -1;
+            try
+            {
+                if (renameat2(AtFdCwd, Bytes(from), AtFdCwd, Bytes(to), 1 /* RENAME_NOREPLACE */) == 0) return 0;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                _noReplaceUnsupported = true;
+                return -1;
+            }
+            var e = Marshal.GetLastWin32Error();
+            if (e == EINVAL || e == ENOSYS) { _noReplaceUnsupported = true; return -1; }
+            return e;
         }
 
         public static int RenameAt(int olddirfd, byte[] oldName, int newdirfd, byte[] newName)

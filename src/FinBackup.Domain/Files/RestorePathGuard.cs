@@ -162,4 +162,89 @@ namespace FinBackup.Domain.Files
             return segments;
         }
     }
+
+    /// <summary>What is at a restore target now.</summary>
+    internal enum RestoreTargetState { Absent, File, Directory }
+
+    /// <summary>
+    /// <see cref="RestorePathGuard.Resolve"/> for a whole restore plan: the same rules (syntax; no symbolic link on the way or
+    /// at the target; never outside the destination), with each directory on the way examined once (lstat), not once per
+    /// file under it, and a directory that does not exist ending the walk (nothing under it exists, so no link either).
+    /// One instance per plan, used before anything is written.
+    /// </summary>
+    internal sealed class RestoreTargetResolver
+    {
+        private enum Entry { Absent, Directory, Link, Other }
+        private readonly string _root;
+        private readonly string _rootWithSep;
+        private readonly Dictionary<string, Entry> _dirs = new Dictionary<string, Entry>(StringComparer.Ordinal);
+
+        public RestoreTargetResolver(string destination)
+        {
+            _root = Path.GetFullPath(destination);
+            _rootWithSep = _root.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? _root : _root + Path.DirectorySeparatorChar;
+        }
+
+        /// <summary>The full target path, or null with <paramref name="reason"/>; <paramref name="state"/>: what is there now.</summary>
+        public string Resolve(string relativePath, out string reason, out RestoreTargetState state)
+        {
+            state = RestoreTargetState.Absent;
+            reason = RestorePathGuard.CheckSyntax(relativePath);
+            if (reason != null) return null;
+            var segments = relativePath.Split('/', '\\');
+            var current = _root;
+            var absent = false;
+            for (var i = 0; i < segments.Length - 1; i++)
+            {
+                current = Path.Combine(current, segments[i]);
+                if (absent) continue;
+                if (!_dirs.TryGetValue(current, out var e)) _dirs[current] = e = Examine(current);
+                if (e == Entry.Link)
+                {
+                    reason = "'" + string.Join("/", segments, 0, i + 1) + "' is a symbolic link that would leave the destination";
+                    return null;
+                }
+                if (e == Entry.Absent) absent = true;
+            }
+            current = Path.Combine(current, segments[segments.Length - 1]);
+            if (!absent)
+            {
+                switch (Examine(current))
+                {
+                    case Entry.Link:
+                        reason = "the target is a symbolic link";
+                        return null;
+                    case Entry.Directory: state = RestoreTargetState.Directory; break;
+                    case Entry.Other: state = RestoreTargetState.File; break;
+                }
+            }
+            var full = Path.GetFullPath(current);
+            if (!full.StartsWith(_rootWithSep, StringComparison.Ordinal))
+            {
+                reason = "the path leaves the destination";
+                return null;
+            }
+            return full;
+        }
+
+        private static Entry Examine(string path)
+        {
+            if (NativeFileSystem.Available)
+            {
+                var st = NativeFileSystem.StatAt(NativeFileSystem.AtFdCwd, NativeFileSystem.Bytes(path), false, out _);
+                if (st == null) return Entry.Absent;
+                switch (st.Value.Kind)
+                {
+                    case FileKind.SymbolicLink: return Entry.Link;
+                    case FileKind.Directory: return Entry.Directory;
+                    default: return Entry.Other;
+                }
+            }
+            var info = new FileInfo(path);
+            var isDir = Directory.Exists(path);
+            if (!info.Exists && !isDir) return Entry.Absent;
+            if ((info.Attributes & FileAttributes.ReparsePoint) != 0) return Entry.Link;
+            return isDir ? Entry.Directory : Entry.Other;
+        }
+    }
 }

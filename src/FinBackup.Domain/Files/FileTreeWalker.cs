@@ -1,0 +1,461 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using FinBackup.Domain.Ports;
+using FinBackup.Domain.RecoveryPoints;
+
+namespace FinBackup.Domain.Files
+{
+    /// <summary>
+    /// Walk and change detection for one backup run: walks each source (by descriptor on Linux, System.IO elsewhere), names
+    /// every skip and failure in the manifest, recognises unchanged files (change cache + previous manifest) and hands the
+    /// rest to the <see cref="FileContentUploader"/>, retrying once a file that changed while it was read.
+    /// </summary>
+    internal sealed class FileTreeWalker
+    {
+        private readonly FileBackupSettings _s;
+        private readonly GlobFilter _filter;
+        private readonly FileManifest _manifest;
+        private readonly FileBackupSummary _summary;
+        private readonly IFileBackupObserver _observer;
+        private readonly FileContentUploader _content;
+        private readonly Stopwatch _watch;
+        private readonly CancellationToken _ct;
+        // Change detection: a file is unchanged when its stat equals the cache's and the previous manifest has it with that
+        // size, time and hash. The new cache records what this run saw.
+        private readonly FileChangeCache _oldCache;
+        private readonly IReadOnlyDictionary<string, ManifestFile> _previousByPath;
+        private readonly FileChangeCache _newCache = new FileChangeCache();
+        private long _filesSeen, _filesRead, _bytesSeen;
+        private TimeSpan _lastProgress = TimeSpan.FromDays(-1);
+
+        public FileTreeWalker(FileBackupRequest request, FileBackupSettings settings, FileManifest manifest, FileBackupSummary summary,
+            IFileBackupObserver observer, FileChangeCache oldCache, IReadOnlyDictionary<string, ManifestFile> previousByPath,
+            FileContentUploader content, Stopwatch watch, CancellationToken ct)
+        {
+            _s = settings;
+            _filter = new GlobFilter(request.Include, request.Exclude);
+            _manifest = manifest;
+            _summary = summary;
+            _observer = observer;
+            _oldCache = oldCache;
+            _previousByPath = previousByPath;
+            _content = content;
+            _watch = watch;
+            _ct = ct;
+        }
+
+        /// <summary>What this run saw (path, stat, SHA-256 of every file backed up), for the next run.</summary>
+        public FileChangeCache NewCache => _newCache;
+
+        // ---- walking -------------------------------------------------------------------------------------------
+
+        public void Walk(string source, List<ManifestFile> entries)
+        {
+            if (NativeFileSystem.Available) WalkNative(source, entries);
+            else WalkManaged(source, entries);
+        }
+
+        /// <summary>
+        /// Linux: the tree is walked by descriptor (openat/statx/readdir on raw names), so names that are not UTF-8 are kept
+        /// exactly (PathBytes) and trees deeper than PATH_MAX are walked. Every entry's type comes from lstat before anything
+        /// is opened: only regular files are read (a FIFO is never opened, a device never read); every other entry is a
+        /// named skip, recorded in the manifest.
+        /// </summary>
+        private void WalkNative(string source, List<ManifestFile> entries)
+        {
+            var name = FileBackupEngine.SourceName(source);
+            var full = Path.GetFullPath(source);
+            var fullBytes = NativeFileSystem.Bytes(full);
+            var st = NativeFileSystem.StatAt(NativeFileSystem.AtFdCwd, fullBytes, true, out var errno);
+            if (st == null)
+            {
+                if (errno == NativeFileSystem.ENOENT || errno == NativeFileSystem.ENOTDIR)
+                    Fail(new FinBackupException("FinFileSourceNotFound", FinErrorKind.ObjectNotFound,
+                        $"The path '{source}' does not exist.", "Check the path on this host, or remove it from the file set."), name);
+                else Fail(ReadError(NativeFileSystem.Error(errno, "stat"), name, "path"), name);
+                return;
+            }
+            if (st.Value.Kind == FileKind.Regular)
+            {
+                if (_filter.IsSelected(name)) BackupFile(new NativeSourceFile(NativeFileSystem.AtFdCwd, fullBytes, null), name, entries);
+                else Skip(name, "not selected by -Include/-Exclude");
+                return;
+            }
+            if (st.Value.Kind != FileKind.Directory)
+            {
+                SkipSpecial(name, null, st.Value.Kind);
+                return;
+            }
+            var fd = NativeFileSystem.OpenDirectory(NativeFileSystem.AtFdCwd, fullBytes, true, out errno);
+            if (fd < 0)
+            {
+                Fail(ReadError(NativeFileSystem.Error(errno, "open"), name + "/", "directory"), name + "/");
+                return;
+            }
+            try
+            {
+                WalkDirectory(fd, name, System.Text.Encoding.UTF8.GetBytes(name), true, entries, 0);
+            }
+            finally
+            {
+                NativeFileSystem.Close(fd);
+            }
+        }
+
+        private const int MaxDepth = 2048;
+
+        private void WalkDirectory(int dirfd, string rel, byte[] relBytes, bool relExact, List<ManifestFile> entries, int depth)
+        {
+            _ct.ThrowIfCancellationRequested();
+            var names = NativeFileSystem.ReadDirectory(dirfd, out var errno);
+            if (names == null)
+            {
+                Fail(ReadError(NativeFileSystem.Error(errno, "read directory"), rel + "/", "directory"), rel + "/", relExact ? null : relBytes);
+                return;
+            }
+            names.Sort(CompareBytes);
+            var subdirs = new List<KeyValuePair<byte[], string>>();
+            foreach (var nameBytes in names)
+            {
+                var display = NativeFileSystem.Display(nameBytes, out var exact);
+                var childRel = rel + "/" + display;
+                var childBytes = new byte[relBytes.Length + 1 + nameBytes.Length];
+                Buffer.BlockCopy(relBytes, 0, childBytes, 0, relBytes.Length);
+                childBytes[relBytes.Length] = (byte)'/';
+                Buffer.BlockCopy(nameBytes, 0, childBytes, relBytes.Length + 1, nameBytes.Length);
+                var childExact = relExact && exact;
+                var raw = childExact ? null : childBytes;
+                var terminated = NativeFileSystem.Terminated(nameBytes);
+                var st = NativeFileSystem.StatAt(dirfd, terminated, false, out errno);
+                if (st == null)
+                {
+                    Fail(ReadError(NativeFileSystem.Error(errno, "stat"), childRel), childRel, raw);
+                    continue;
+                }
+                switch (st.Value.Kind)
+                {
+                    case FileKind.Directory:
+                        if (_filter.IsExcluded(childRel)) Skip(childRel + "/", "excluded");
+                        else subdirs.Add(new KeyValuePair<byte[], string>(nameBytes, display));
+                        continue;
+                    case FileKind.Regular:
+                        if (!_filter.IsSelected(childRel))
+                        {
+                            if (_filter.IsExcluded(childRel)) Skip(childRel, "excluded");
+                            continue;
+                        }
+                        BackupFile(new NativeSourceFile(dirfd, terminated, raw == null ? null : Convert.ToBase64String(raw)), childRel, entries, st.Value.Stat);
+                        continue;
+                    default:
+                        if (_filter.IsExcluded(childRel)) { Skip(childRel, "excluded"); continue; }
+                        SkipSpecial(childRel, raw, st.Value.Kind);
+                        continue;
+                }
+            }
+            foreach (var sub in subdirs)
+            {
+                var display = NativeFileSystem.Display(sub.Key, out var exact);
+                var childRel = rel + "/" + display;
+                var childBytes = new byte[relBytes.Length + 1 + sub.Key.Length];
+                Buffer.BlockCopy(relBytes, 0, childBytes, 0, relBytes.Length);
+                childBytes[relBytes.Length] = (byte)'/';
+                Buffer.BlockCopy(sub.Key, 0, childBytes, relBytes.Length + 1, sub.Key.Length);
+                var childExact = relExact && exact;
+                if (depth + 1 > MaxDepth)
+                {
+                    Fail(new FinBackupException("FinFilePathTooDeep", FinErrorKind.ReadError,
+                        $"The directory '{childRel}/' is more than {MaxDepth} levels deep; it was not backed up.",
+                        "Back up a deeper directory as its own path, or exclude it."), childRel + "/", childExact ? null : childBytes);
+                    continue;
+                }
+                var fd = NativeFileSystem.OpenDirectory(dirfd, NativeFileSystem.Terminated(sub.Key), false, out errno);
+                if (fd < 0)
+                {
+                    Fail(ReadError(NativeFileSystem.Error(errno, "open"), childRel + "/", "directory"), childRel + "/", childExact ? null : childBytes);
+                    continue;
+                }
+                try
+                {
+                    WalkDirectory(fd, childRel, childBytes, childExact, entries, depth + 1);
+                }
+                finally
+                {
+                    NativeFileSystem.Close(fd);
+                }
+            }
+        }
+
+        private static int CompareBytes(byte[] a, byte[] b)
+        {
+            var n = Math.Min(a.Length, b.Length);
+            for (var i = 0; i < n; i++)
+            {
+                if (a[i] != b[i]) return a[i] - b[i];
+            }
+            return a.Length - b.Length;
+        }
+
+        /// <summary>Anything but a regular file or directory: never opened, counted, named in the manifest with its kind.</summary>
+        private void SkipSpecial(string rel, byte[] raw, FileKind kind)
+        {
+            var reason = kind == FileKind.SymbolicLink ? "symbolic link (not followed)" : FileTypeProbe.Describe(kind) + ", not a regular file (not read)";
+            _manifest.Skipped.Add(new ManifestMissingFile
+            {
+                Path = rel,
+                PathBytes = raw == null ? null : Convert.ToBase64String(raw),
+                ErrorId = "FinFileNotRegular",
+                Reason = reason,
+            });
+            Skip(rel, reason);
+        }
+
+        /// <summary>Elsewhere (Windows, macOS): System.IO, with the same rule: regular files only, every skip named.</summary>
+        private void WalkManaged(string source, List<ManifestFile> entries)
+        {
+            var name = FileBackupEngine.SourceName(source);
+            var full = Path.GetFullPath(source);
+            if (File.Exists(full))
+            {
+                var info = new FileInfo(full);
+                if (_filter.IsSelected(name)) BackupFile(new ManagedSourceFile(info), name, entries);
+                else Skip(name, "not selected by -Include/-Exclude");
+                return;
+            }
+            if (!Directory.Exists(full))
+            {
+                Fail(new FinBackupException("FinFileSourceNotFound", FinErrorKind.ObjectNotFound,
+                    $"The path '{source}' does not exist.", "Check the path on this host, or remove it from the file set."), name);
+                return;
+            }
+            var stack = new Stack<KeyValuePair<DirectoryInfo, string>>();
+            stack.Push(new KeyValuePair<DirectoryInfo, string>(new DirectoryInfo(full), name));
+            while (stack.Count > 0)
+            {
+                _ct.ThrowIfCancellationRequested();
+                var current = stack.Pop();
+                FileSystemInfo[] children;
+                try
+                {
+                    children = current.Key.GetFileSystemInfos();
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException || ex is System.Security.SecurityException)
+                {
+                    Fail(ReadError(ex, current.Value + "/", "directory"), current.Value + "/");
+                    continue;
+                }
+                Array.Sort(children, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                var subdirs = new List<KeyValuePair<DirectoryInfo, string>>();
+                foreach (var child in children)
+                {
+                    var rel = current.Value + "/" + child.Name;
+                    if ((int)child.Attributes == -1)
+                    {
+                        // The entry could not be examined (a name the platform cannot represent, a path too long).
+                        Fail(new FinBackupException("FinFileReadFailed", FinErrorKind.ReadError,
+                            $"Could not examine '{rel}' (its name or path cannot be opened on this platform); it was not backed up.",
+                            "Rename it or back up its directory on a host that can read it."), rel);
+                        continue;
+                    }
+                    if ((child.Attributes & FileAttributes.ReparsePoint) != 0)
+                    {
+                        SkipSpecial(rel, null, FileKind.SymbolicLink);
+                        continue;
+                    }
+                    if (child is DirectoryInfo dir)
+                    {
+                        if (_filter.IsExcluded(rel)) Skip(rel + "/", "excluded");
+                        else subdirs.Add(new KeyValuePair<DirectoryInfo, string>(dir, rel));
+                        continue;
+                    }
+                    if ((child.Attributes & (FileAttributes.Device)) != 0)
+                    {
+                        SkipSpecial(rel, null, FileKind.CharacterDevice);
+                        continue;
+                    }
+                    if (!_filter.IsSelected(rel))
+                    {
+                        if (_filter.IsExcluded(rel)) Skip(rel, "excluded");
+                        continue;
+                    }
+                    BackupFile(new ManagedSourceFile((FileInfo)child), rel, entries);
+                }
+                for (var i = subdirs.Count - 1; i >= 0; i--) stack.Push(subdirs[i]);
+            }
+        }
+
+        private void Skip(string rel, string reason)
+        {
+            _summary.FilesSkipped++;
+            _observer.Skipped(rel, reason);
+        }
+
+        private void Fail(FinBackupException error, string rel, byte[] raw = null)
+        {
+            _manifest.Missing.Add(new ManifestMissingFile
+            {
+                Path = rel,
+                PathBytes = raw == null ? null : Convert.ToBase64String(raw),
+                ErrorId = error.ErrorId,
+                Reason = error.Message,
+            });
+            _observer.Failed(error, rel);
+        }
+
+        private static FinBackupException ReadError(Exception ex, string rel, string what = "file")
+        {
+            if (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+                return new FinBackupException("FinFileVanished", FinErrorKind.ObjectNotFound,
+                    $"The {what} '{rel}' disappeared during the backup.", "Nothing to do if it was deleted on purpose.", ex);
+            if (ex is UnauthorizedAccessException || ex is System.Security.SecurityException || ex is NativeFileSystem.AccessDenied)
+                return new FinBackupException("FinFileAccessDenied", FinErrorKind.PermissionDenied,
+                    $"Permission denied reading the {what} '{rel}'.", "Run the backup as a user that can read it (e.g. root through SSM), or exclude it.", ex);
+            if (ex is PathTooLongException)
+                return new FinBackupException("FinFilePathTooLong", FinErrorKind.ReadError,
+                    $"The {what} '{rel}' has a name longer than the file system allows; it was not backed up.", "Rename it, or exclude it.", ex);
+            return new FinBackupException("FinFileReadFailed", FinErrorKind.ReadError,
+                $"Could not read the {what} '{rel}': {ex.Message}", "Check the file system and retry.", ex);
+        }
+
+        // ---- one file ------------------------------------------------------------------------------------------
+
+        /// <param name="walked">The lstat the walk just took of this very name (Linux), so it is not taken twice.</param>
+        private void BackupFile(SourceFile info, string rel, List<ManifestFile> entries, FileStat? walked = null)
+        {
+            _ct.ThrowIfCancellationRequested();
+            FileStat stat;
+            try
+            {
+                stat = walked ?? info.Stat();
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                Fail(ReadError(ex, rel), rel);
+                return;
+            }
+            _filesSeen++;
+            _bytesSeen += stat.Size;
+
+            if (TryUnchanged(rel, stat, out var unchanged))
+            {
+                unchanged.PathBytes = info.PathBytes;
+                entries.Add(unchanged);
+                _summary.FilesUnchanged++;
+                _newCache.Set(unchanged.Path, stat, unchanged.Sha256);
+                ReportProgress(rel, false);
+                return;
+            }
+
+            for (var attempt = 1; attempt <= 2; attempt++)
+            {
+                ManifestFile entry;
+                try
+                {
+                    entry = _content.IsSmall(stat.Size) ? _content.ReadSmall(info, rel, stat, attempt) : _content.ReadLarge(info, rel, stat, attempt);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
+                {
+                    Fail(ReadError(ex, rel), rel);
+                    return;
+                }
+                if (entry != null)
+                {
+                    _filesRead++;
+                    entry.PathBytes = info.PathBytes;
+                    entries.Add(entry);
+                    _newCache.Set(rel, stat, entry.Sha256);
+                    ReportProgress(rel, false);
+                    return;
+                }
+                // Changed while read: look again and retry once.
+                try
+                {
+                    stat = info.Stat();
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    Fail(ReadError(ex, rel), rel);
+                    return;
+                }
+                if (attempt == 1) _observer.Verbose($"'{rel}' changed while it was read; reading it again.");
+            }
+            Fail(new FinBackupException("FinFileChangedDuringBackup", FinErrorKind.ReadError,
+                $"The file '{rel}' kept changing while it was read; it was not backed up (no torn copy is stored).",
+                "Back it up when it is quiet (or from a snapshot), or exclude it if it is scratch data."), rel);
+        }
+
+        private bool TryUnchanged(string rel, FileStat stat, out ManifestFile entry)
+        {
+            entry = null;
+            if (!_oldCache.TryGet(rel, out var cached) || !cached.Stat.Equals(stat)) return false;
+            if (!_previousByPath.TryGetValue(rel, out var prev)) return false;
+            if (prev.Size != stat.Size || prev.ModifiedAt.Ticks != stat.ModifiedTicks || !string.Equals(prev.Sha256, cached.Sha256, StringComparison.Ordinal)) return false;
+            entry = new ManifestFile { Path = prev.Path, Size = stat.Size, Mode = stat.Mode, ModifiedAt = stat.ModifiedAt, Sha256 = prev.Sha256, Parts = prev.Parts };
+            return true;
+        }
+        public void ReportProgress(string current, bool force)
+        {
+            var elapsed = _watch.Elapsed;
+            if (!force && elapsed - _lastProgress < _s.ProgressInterval) return;
+            _lastProgress = elapsed;
+            _observer.Progress(new FileBackupProgress
+            {
+                CurrentPath = current,
+                FilesSeen = _filesSeen,
+                FilesRead = _filesRead,
+                BytesSeen = _bytesSeen,
+                BytesRead = _content.BytesRead,
+                BytesUploaded = _content.BytesUploaded,
+                Elapsed = elapsed,
+            });
+        }
+    }
+
+    /// <summary>A regular file to back up: its stat and a way to open it, by path (System.IO) or by directory descriptor (Linux).</summary>
+    internal abstract class SourceFile
+    {
+        /// <summary>The exact bytes of the relative path (base64) when they are not UTF-8, else null.</summary>
+        public string PathBytes { get; protected set; }
+        public abstract FileStat Stat();
+        public abstract Stream OpenRead(bool sequential);
+    }
+
+    internal sealed class ManagedSourceFile : SourceFile
+    {
+        private readonly FileInfo _info;
+        public ManagedSourceFile(FileInfo info) { _info = info; }
+        public override FileStat Stat() => FileStat.Of(_info);
+        public override Stream OpenRead(bool sequential) =>
+            new FileStream(_info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1,
+                sequential ? FileOptions.SequentialScan : FileOptions.None);
+    }
+
+    /// <summary>A name in an open directory (Linux): lstat by name, opened O_NONBLOCK|O_NOFOLLOW and checked regular by descriptor.</summary>
+    internal sealed class NativeSourceFile : SourceFile
+    {
+        private readonly int _dirfd;
+        private readonly byte[] _name;
+
+        public NativeSourceFile(int dirfd, byte[] terminatedName, string pathBytes)
+        {
+            _dirfd = dirfd;
+            _name = terminatedName;
+            PathBytes = pathBytes;
+        }
+
+        public override FileStat Stat()
+        {
+            var st = NativeFileSystem.StatAt(_dirfd, _name, false, out var errno);
+            if (st == null) throw NativeFileSystem.Error(errno, "stat");
+            return st.Value.Stat;
+        }
+
+        public override Stream OpenRead(bool sequential) => NativeFileSystem.OpenRegularFile(_dirfd, _name, sequential);
+    }
+}

@@ -1,0 +1,203 @@
+using System.Security.Cryptography;
+using FinBackup.Domain;
+using FinBackup.Domain.Files;
+using FinBackup.Domain.Ports;
+
+namespace FinBackup.Tests.Files;
+
+/// <summary>Content objects in memory: ranged reads only (what a restore asks for).</summary>
+internal sealed class MemoryContentStore : IFileBackupStore
+{
+    public Dictionary<string, byte[]> Objects { get; } = new(StringComparer.Ordinal);
+    public string Region => "us-east-1";
+    public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) =>
+        Buffer.BlockCopy(Objects[key], (int)offset, destination, destinationOffset, length);
+    public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => throw new NotSupportedException();
+    public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) => throw new NotSupportedException();
+    public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => throw new NotSupportedException();
+    public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => throw new NotSupportedException();
+    public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct) => throw new NotSupportedException();
+    public FileManifest GetManifest(string bucket, string key, CancellationToken ct) => throw new NotSupportedException();
+    public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct) => throw new NotSupportedException();
+    public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct) => throw new NotSupportedException();
+    public void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, ObjectWriteOptions options, CancellationToken ct) => throw new NotSupportedException();
+}
+
+/// <summary>
+/// Issue 14: the faster restore (one hash while writing, batched durable renames) still verifies every file before it is
+/// moved into place, names the damaged part, leaves no temporary file, and overwrites nothing without Force.
+/// </summary>
+public sealed class RestoreVerificationTests : IDisposable
+{
+    private static readonly DateTime MTime = new(2026, 11, 30, 8, 15, 30, DateTimeKind.Utc);
+    private readonly string _dest = Directory.CreateTempSubdirectory("fin-verify-").FullName;
+    private readonly MemoryContentStore _store = new();
+    private readonly List<ManifestFile> _files = new();
+    private readonly List<byte> _pack = new();
+    private const string PackKey = "packs/ab/abababababababababababababababababababababababababababababababab";
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dest, true); } catch (IOException) { }
+    }
+
+    private static string Hex(byte[] b) => Convert.ToHexString(SHA256.HashData(b)).ToLowerInvariant();
+
+    private static byte[] Bytes(int seed, int length)
+    {
+        var b = new byte[length];
+        new Random(seed).NextBytes(b);
+        return b;
+    }
+
+    private byte[] Packed(string path, int seed, int mode = 0x1A4)
+    {
+        var content = Bytes(seed, 3000);
+        var sha = Hex(content);
+        _files.Add(new ManifestFile
+        {
+            Path = path, Size = content.Length, Mode = mode, ModifiedAt = MTime, Sha256 = sha,
+            Parts = new List<ManifestPart> { new() { Key = PackKey, Offset = _pack.Count, Length = content.Length, Sha256 = sha } },
+        });
+        _pack.AddRange(content);
+        return content;
+    }
+
+    private byte[] Chunked(string path, int seed, int chunks)
+    {
+        var parts = new List<ManifestPart>();
+        var all = new List<byte>();
+        for (var i = 0; i < chunks; i++)
+        {
+            var c = Bytes(seed * 100 + i, 5000);
+            var sha = Hex(c);
+            var key = "data/" + sha.Substring(0, 2) + "/" + sha;
+            _store.Objects[key] = c;
+            parts.Add(new ManifestPart { Key = key, Offset = 0, Length = c.Length, Sha256 = sha });
+            all.AddRange(c);
+        }
+        var content = all.ToArray();
+        _files.Add(new ManifestFile { Path = path, Size = content.Length, Mode = 0x1A4, ModifiedAt = MTime, Sha256 = Hex(content), Parts = parts });
+        return content;
+    }
+
+    private (FileRestoreSummary Summary, RecordingObserver Observer) Restore(bool force = false, int commitFiles = 100000)
+    {
+        _store.Objects[PackKey] = _pack.ToArray();
+        var manifest = new FileManifest { Key = "manifests/app/20261130T0800Z/m.json", Application = "App", Files = _files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList() };
+        var observer = new RecordingObserver();
+        var summary = new FileRestoreEngine(_store).Run(
+            new FileRestoreRequest { Manifest = manifest, Bucket = "b", Destination = _dest, Force = force, CommitFiles = commitFiles }, observer, CancellationToken.None);
+        return (summary, observer);
+    }
+
+    private void NoTemporaryFilesLeft() =>
+        Assert.Empty(Directory.EnumerateFiles(_dest, "*.finrestore-*", SearchOption.AllDirectories));
+
+    [Fact]
+    public void A_damaged_pack_byte_fails_that_file_only_naming_its_bytes_and_nothing_lands_at_its_target()
+    {
+        var a = Packed("set/a.txt", 1);
+        Packed("set/b.txt", 2);
+        var c = Packed("set/sub/c.txt", 3);
+        _pack[3000 + 17] ^= 0x40; // inside b.txt
+
+        var (summary, observer) = Restore();
+
+        Assert.Equal(2, summary.FilesRestored);
+        Assert.Equal(1, summary.FilesFailed);
+        var failure = Assert.Single(observer.Failures);
+        Assert.Equal("set/b.txt", failure.Path);
+        Assert.Equal("FinRestoreChecksumMismatch", failure.Error.ErrorId);
+        Assert.Contains("Bytes 3000-5999 of '" + PackKey + "'", failure.Error.Message);
+        Assert.False(File.Exists(Path.Combine(_dest, "set", "b.txt")));
+        Assert.Equal(a, File.ReadAllBytes(Path.Combine(_dest, "set", "a.txt")));
+        Assert.Equal(c, File.ReadAllBytes(Path.Combine(_dest, "set", "sub", "c.txt")));
+        NoTemporaryFilesLeft();
+    }
+
+    [Fact]
+    public void A_damaged_chunk_of_a_large_file_is_named_and_the_file_is_not_restored()
+    {
+        Chunked("set/big.bin", 7, 3);
+        var damaged = _files[0].Parts[1];
+        _store.Objects[damaged.Key] = (byte[])_store.Objects[damaged.Key].Clone();
+        _store.Objects[damaged.Key][4999] ^= 1;
+
+        var (summary, observer) = Restore();
+
+        Assert.Equal(0, summary.FilesRestored);
+        var failure = Assert.Single(observer.Failures);
+        Assert.Equal("FinRestoreChecksumMismatch", failure.Error.ErrorId);
+        Assert.Contains("'" + damaged.Key + "'", failure.Error.Message);
+        Assert.False(File.Exists(Path.Combine(_dest, "set", "big.bin")));
+        NoTemporaryFilesLeft();
+    }
+
+    [Fact]
+    public void A_file_whose_parts_match_but_whole_hash_does_not_is_refused()
+    {
+        Chunked("set/big.bin", 8, 2);
+        _files[0].Sha256 = new string('0', 64);
+
+        var (summary, observer) = Restore();
+
+        Assert.Equal(0, summary.FilesRestored);
+        Assert.Contains("have SHA-256", Assert.Single(observer.Failures).Error.Message);
+        Assert.False(File.Exists(Path.Combine(_dest, "set", "big.bin")));
+        NoTemporaryFilesLeft();
+    }
+
+    [Fact]
+    public void Restored_files_carry_content_mode_and_mtime_of_the_manifest()
+    {
+        var small = Packed("set/ro.txt", 4, mode: 0x124); // 0444
+        var large = Chunked("set/large.bin", 5, 4);
+
+        var (summary, _) = Restore();
+
+        Assert.Equal(2, summary.FilesRestored);
+        var ro = Path.Combine(_dest, "set", "ro.txt");
+        Assert.Equal(small, File.ReadAllBytes(ro));
+        Assert.Equal(large, File.ReadAllBytes(Path.Combine(_dest, "set", "large.bin")));
+        Assert.Equal(MTime, File.GetLastWriteTimeUtc(ro));
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(ro));
+        NoTemporaryFilesLeft();
+    }
+
+    [Fact]
+    public void An_existing_file_is_kept_without_Force_and_replaced_with_it()
+    {
+        var content = Packed("set/a.txt", 6);
+        Directory.CreateDirectory(Path.Combine(_dest, "set"));
+        var target = Path.Combine(_dest, "set", "a.txt");
+        File.WriteAllText(target, "the operator's own file");
+
+        var (kept, observer) = Restore();
+        Assert.Equal(0, kept.FilesRestored);
+        Assert.Equal("FinRestoreFileExists", Assert.Single(observer.Failures).Error.ErrorId);
+        Assert.Equal("the operator's own file", File.ReadAllText(target));
+
+        var (forced, _) = Restore(force: true);
+        Assert.Equal(1, forced.FilesRestored);
+        Assert.Equal(content, File.ReadAllBytes(target));
+        NoTemporaryFilesLeft();
+    }
+
+    [Fact]
+    public void Thousands_of_files_across_commit_batches_are_all_restored_intact()
+    {
+        var expected = new Dictionary<string, byte[]>();
+        for (var i = 0; i < 9000; i++) expected[$"set/d{i / 1000}/f{i:D4}.dat"] = Packed($"set/d{i / 1000}/f{i:D4}.dat", 1000 + i);
+
+        var (summary, observer) = Restore(commitFiles: 2000);
+
+        Assert.Empty(observer.Failures);
+        Assert.Equal(9000, summary.FilesRestored);
+        foreach (var kv in expected.Where((_, i) => i % 97 == 0))
+            Assert.Equal(kv.Value, File.ReadAllBytes(Path.Combine(_dest, kv.Key)));
+        Assert.Equal(9000, Directory.EnumerateFiles(_dest, "*", SearchOption.AllDirectories).Count());
+        NoTemporaryFilesLeft();
+    }
+}
