@@ -299,9 +299,11 @@ namespace FinBackup.Domain.Security
             var key = _policy.KmsKeyFor(l.Region);
             if (string.IsNullOrEmpty(key)) return;
             var arn = key.StartsWith("arn:", StringComparison.Ordinal) && !key.Contains(":alias/") ? key : Arn("kms", l.Region, _o.AccountId, key.StartsWith("arn:", StringComparison.Ordinal) || key.StartsWith("alias/", StringComparison.Ordinal) ? "key/*" : "key/" + key);
-            doc.Add(new IamStatement(sid, IamEffect.Allow, new[] { action }, new[] { arn })
+            var st = doc.Add(new IamStatement(sid, IamEffect.Allow, new[] { action }, new[] { arn })
                 .When("StringEquals", "kms:EncryptionContext:fin:purpose", "audit-digest")
                 .When("StringEquals", "kms:EncryptionContext:fin:policy", l.PolicyName));
+            if (key.Contains("alias/"))
+                st.When("ForAnyValue:StringEquals", "kms:ResourceAliases", key.Substring(key.IndexOf("alias/", StringComparison.Ordinal)));
         }
 
         /// <summary>The tag every resource a restore creates carries (Remove-FinRestoredResource finds them by it).</summary>

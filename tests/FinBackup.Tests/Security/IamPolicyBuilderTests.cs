@@ -113,16 +113,62 @@ public sealed class IamPolicyBuilderTests
     {
         var doc = Build(FinRole.FileBackupInstance, o => o.Application = "Agent payment");
         Assert.DoesNotContain(doc.AllowedActions, a => a.Contains("Delete", StringComparison.Ordinal));
-        var write = Assert.Single(With(doc, "s3:PutObject"));
+        var write = Assert.Single(With(doc, "s3:PutObject"), s => s.Sid == "WriteOwnBackups");
         Assert.Contains("arn:aws:s3:::fin-backup-use1/manifests/agent-payment/*", write.Resources);
         Assert.DoesNotContain(write.Resources, r => r.EndsWith("/manifests/*", StringComparison.Ordinal) || r.Contains("/manifests/cross-sell/", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(FinRole.BackupOperator)]
+    [InlineData(FinRole.RestoreOperator)]
+    [InlineData(FinRole.RestoreApprover)]
+    [InlineData(FinRole.FileBackupInstance)]
+    public void Writers_append_to_the_audit_log_and_cannot_delete_it(FinRole role)
+    {
+        var doc = Build(role);
+        var append = Assert.Single(doc.Statements, s => s.Sid == "AuditLogAppendOnly");
+        Assert.Equal(new[] { "arn:aws:s3:::fin-backup-use1/fin-audit/finco/*" }, append.Resources);
+        Assert.DoesNotContain(append.Actions, a => a.Contains("Delete", StringComparison.Ordinal));
+        Assert.DoesNotContain(doc.Statements.Where(s => s.Actions.Any(a => a.StartsWith("s3:Delete", StringComparison.Ordinal))).SelectMany(s => s.Resources),
+            r => r.Contains("fin-audit", StringComparison.Ordinal) || r.EndsWith("fin-backup-use1/*", StringComparison.Ordinal));
+        var sign = Assert.Single(doc.Statements, s => s.Sid == "AuditLogSignRunDigests");
+        Assert.Equal(new[] { "kms:GenerateDataKey" }, sign.Actions);
+        Assert.Equal(new[] { "audit-digest" }, sign.Conditions["StringEquals"]["kms:EncryptionContext:fin:purpose"]);
+        Assert.Equal(new[] { "alias/fin-backup" }, sign.Conditions["ForAnyValue:StringEquals"]["kms:ResourceAliases"]);
+    }
+
+    [Fact]
+    public void The_auditor_reads_the_audit_log_and_verifies_digests_without_writing()
+    {
+        var doc = Build(FinRole.Auditor);
+        Assert.Contains(doc.Statements, s => s.Sid == "AuditLogRead" && s.Actions.Contains("s3:GetObject") && s.Resources.Single() == "arn:aws:s3:::fin-backup-use1/fin-audit/finco/*");
+        var verify = Assert.Single(doc.Statements, s => s.Sid == "AuditLogVerifyRunDigests");
+        Assert.Equal(new[] { "kms:Decrypt" }, verify.Actions);
+        Assert.Equal(new[] { "audit-digest" }, verify.Conditions["StringEquals"]["kms:EncryptionContext:fin:purpose"]);
+        Assert.DoesNotContain(doc.Statements.Where(s => s.Sid.StartsWith("AuditLog", StringComparison.Ordinal)).SelectMany(s => s.Actions), a => a.Contains("Put", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_bucket_policy_denies_every_delete_of_audit_records()
+    {
+        var doc = BucketPolicyBuilder.Build(new BucketPolicyOptions
+        {
+            Bucket = "fin-backup-use1", KmsKeyIds = { "alias/fin-backup" }, DeletePrincipalArns = { "arn:aws:iam::123456789012:role/op" },
+            AdminPrincipalArns = { "arn:aws:iam::123456789012:role/admin" }, AuditPrefixes = { "fin-audit/" },
+        });
+        var deny = Assert.Single(doc.Statements, s => s.Sid == "DenyAuditRecordDeletes");
+        Assert.Equal(IamEffect.Deny, deny.Effect);
+        Assert.Contains("s3:DeleteObject", deny.Actions);
+        Assert.Contains("s3:DeleteObjectVersion", deny.Actions);
+        Assert.Equal(new[] { "arn:aws:s3:::fin-backup-use1/fin-audit/*" }, deny.Resources);
+        Assert.Empty(deny.Conditions); // no exception, not even for the operators who may expire backups
     }
 
     [Fact]
     public void Kms_data_operations_go_only_through_the_services_and_match_the_policys_alias()
     {
         var doc = Build(FinRole.BackupOperator);
-        var kms = Assert.Single(With(doc, "kms:GenerateDataKey"));
+        var kms = Assert.Single(With(doc, "kms:GenerateDataKey"), s => s.Sid != "AuditLogSignRunDigests");
         Assert.Contains("ec2.us-west-2.amazonaws.com", kms.Conditions["StringEquals"]["kms:ViaService"]);
         Assert.Contains("rds.us-east-1.amazonaws.com", kms.Conditions["StringEquals"]["kms:ViaService"]);
         Assert.Equal(new[] { "alias/fin-backup" }, kms.Conditions["ForAnyValue:StringEquals"]["kms:ResourceAliases"]);
