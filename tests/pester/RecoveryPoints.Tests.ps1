@@ -212,6 +212,7 @@ Describe 'Invoke-FinBackupCycle' {
     Context 'parameter contract' {
         It 'takes the policy from the pipeline; asks at ConfirmImpact High before removing unless -Force' {
             Get-FinParameterContract Invoke-FinBackupCycle -ExcludeAws | Should -Be @(
+                'Application String[] [__AllParameterSets]'
                 'ExportBlueprint SwitchParameter [__AllParameterSets]'
                 'Force SwitchParameter [__AllParameterSets]'
                 'NoMetrics SwitchParameter [__AllParameterSets]'
@@ -408,6 +409,136 @@ Describe 'Test-FinDrReadiness' {
                 $_.Severity | Should -BeIn 'Error', 'Warning', 'Info'
                 $_.Message | Should -Not -BeNullOrEmpty
             }
+        }
+    }
+}
+
+# Legal holds, a manual removal, and the audit trail they leave (in the primary backup bucket, fin-audit/<policy>/).
+# One Inventory Management System snapshot set is held, refused removal, released and removed; the DR tests above
+# use Cross-sell's and Agent payment's points, which stay.
+Describe 'Set-FinLegalHold' {
+    Context 'parameter contract' {
+        It 'holds a point from the pipeline, or one named by id and kind' {
+            Get-FinParameterContract Set-FinLegalHold -ExcludeAws | Should -Be @(
+                'InputObject FinRecoveryPoint [Point] mandatory pipeline=value'
+                'Kind RecoveryPointKind [Id] mandatory pipeline=property'
+                'Policy BackupPolicy [__AllParameterSets] pipeline=property'
+                'RecoveryPointId String [Id] mandatory pipeline=property'
+            )
+            (Get-FinCmdletInfo Set-FinLegalHold).SupportsShouldProcess | Should -BeTrue
+        }
+    }
+    Context 'behaviour' {
+        BeforeAll {
+            $script:Held = $script:Points | Where-Object { $_.Application -eq 'Inventory Management System' -and $_.Kind -eq 'EbsSnapshotSet' } | Select-Object -First 1
+        }
+        It 'changes nothing under $WhatIfPreference, then tags the point so expiry keeps it' {
+            $script:Held | Should -Not -BeNullOrEmpty
+            & { $WhatIfPreference = $true; $script:Held | Set-FinLegalHold } | Out-Null
+            (Get-FinRecoveryPoint -Policy $script:Policy -ResourceId $script:Held.ResourceId -Kind EbsSnapshotSet -Region us-east-1 |
+                Where-Object RecoveryPointId -eq $script:Held.RecoveryPointId).LegalHold | Should -BeFalse
+            $script:Held | Set-FinLegalHold -Confirm:$false | Out-Null
+            (Get-FinRecoveryPoint -Policy $script:Policy -ResourceId $script:Held.ResourceId -Kind EbsSnapshotSet -Region us-east-1 |
+                Where-Object RecoveryPointId -eq $script:Held.RecoveryPointId).LegalHold | Should -BeTrue
+        }
+    }
+}
+
+Describe 'Remove-FinRecoveryPoint' {
+    Context 'parameter contract' {
+        It 'removes a point from the pipeline, or one named by id and kind, at ConfirmImpact High' {
+            Get-FinParameterContract Remove-FinRecoveryPoint -ExcludeAws | Should -Be @(
+                'Force SwitchParameter [__AllParameterSets]'
+                'InputObject FinRecoveryPoint [Point] mandatory pipeline=value'
+                'Kind RecoveryPointKind [Id] mandatory pipeline=property'
+                'PassThru SwitchParameter [__AllParameterSets]'
+                'Policy BackupPolicy [__AllParameterSets] pipeline=property'
+                'RecoveryPointId String [Id] mandatory pipeline=property'
+            )
+            (Get-FinCmdletInfo Remove-FinRecoveryPoint).ConfirmImpact | Should -Be 'High'
+        }
+    }
+    Context 'behaviour' {
+        It 'refuses a point under legal hold, even with -Force' {
+            $script:Held | Remove-FinRecoveryPoint -Force -ErrorAction SilentlyContinue -ErrorVariable refused | Out-Null
+            $refused[0].FullyQualifiedErrorId | Should -Match '^FinRemovePointLegalHold,'
+            Get-FinRecoveryPoint -Policy $script:Policy -ResourceId $script:Held.ResourceId -Kind EbsSnapshotSet -Region us-east-1 |
+                Where-Object RecoveryPointId -eq $script:Held.RecoveryPointId | Should -Not -BeNullOrEmpty
+        }
+    }
+}
+
+Describe 'Clear-FinLegalHold' {
+    Context 'parameter contract' {
+        It 'releases a point from the pipeline, or one named by id and kind, at ConfirmImpact High' {
+            Get-FinParameterContract Clear-FinLegalHold -ExcludeAws | Should -Be @(
+                'Force SwitchParameter [__AllParameterSets]'
+                'InputObject FinRecoveryPoint [Point] mandatory pipeline=value'
+                'Kind RecoveryPointKind [Id] mandatory pipeline=property'
+                'Policy BackupPolicy [__AllParameterSets] pipeline=property'
+                'RecoveryPointId String [Id] mandatory pipeline=property'
+            )
+            (Get-FinCmdletInfo Clear-FinLegalHold).ConfirmImpact | Should -Be 'High'
+        }
+    }
+    Context 'behaviour' {
+        It 'releases the hold with -Force, after which the point can be removed (and is, once)' {
+            $script:Held | Clear-FinLegalHold -Force | Out-Null
+            (Get-FinRecoveryPoint -Policy $script:Policy -ResourceId $script:Held.ResourceId -Kind EbsSnapshotSet -Region us-east-1 |
+                Where-Object RecoveryPointId -eq $script:Held.RecoveryPointId).LegalHold | Should -BeFalse
+            & { $WhatIfPreference = $true; $script:Held | Remove-FinRecoveryPoint -Force } | Out-Null
+            Get-FinRecoveryPoint -Policy $script:Policy -ResourceId $script:Held.ResourceId -Kind EbsSnapshotSet -Region us-east-1 |
+                Where-Object RecoveryPointId -eq $script:Held.RecoveryPointId | Should -Not -BeNullOrEmpty
+            $script:Held | Remove-FinRecoveryPoint -Force
+            Get-FinRecoveryPoint -Policy $script:Policy -ResourceId $script:Held.ResourceId -Kind EbsSnapshotSet -Region us-east-1 |
+                Where-Object RecoveryPointId -eq $script:Held.RecoveryPointId | Should -BeNullOrEmpty
+        }
+    }
+}
+
+Describe 'Get-FinAuditEvent' {
+    Context 'parameter contract' {
+        It 'reads the policy''s audit log, filtered by time, action, application, target and actor' {
+            Get-FinParameterContract Get-FinAuditEvent -ExcludeAws | Should -Be @(
+                'Action String[] [__AllParameterSets]'
+                'Actor String[] [__AllParameterSets]'
+                'Application String[] [__AllParameterSets] pipeline=property'
+                'From Nullable`1 [__AllParameterSets]'
+                'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value,property'
+                'Target String[] [__AllParameterSets]'
+                'To Nullable`1 [__AllParameterSets]'
+            )
+        }
+    }
+    Context 'behaviour' {
+        It 'tells the hold, the refusal, the release and the removal of the point, in order, and exports them' {
+            $events = @(Get-FinAuditEvent -Policy $script:Policy -Target $script:Held.RecoveryPointId)
+            $actions = @($events | ForEach-Object { "$($_.Action)/$($_.Result)" })
+            $actions | Should -Contain 'LegalHold.Set/Succeeded'
+            $actions | Should -Contain 'RecoveryPoint.Deleted/Refused'
+            $actions | Should -Contain 'LegalHold.Cleared/Succeeded'
+            $actions | Should -Contain 'RecoveryPoint.Deleted/Succeeded'
+            [array]::IndexOf($actions, 'LegalHold.Set/Succeeded') | Should -BeLessThan ([array]::IndexOf($actions, 'RecoveryPoint.Deleted/Succeeded'))
+            $row = $events | Select-Object -Last 1 | ConvertTo-Csv | ConvertFrom-Csv
+            $row.Target | Should -Be $script:Held.RecoveryPointId
+            ($events | Get-FinViewLine -Width 120) | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+        }
+    }
+}
+
+Describe 'Test-FinAuditLog' {
+    Context 'parameter contract' {
+        It 'takes the policy from the pipeline' {
+            Get-FinParameterContract Test-FinAuditLog -ExcludeAws | Should -Be @(
+                'Policy BackupPolicy [__AllParameterSets] mandatory pipeline=value,property'
+            )
+        }
+    }
+    Context 'behaviour' {
+        It 'finds the log this file wrote intact' {
+            $findings = @($script:Policy | Test-FinAuditLog)
+            $findings | ForEach-Object { $_.Status | Should -Not -Be 'Failed' -Because "$($_.Problem): $($_.Message)" }
+            $findings | Should -Not -BeNullOrEmpty
         }
     }
 }

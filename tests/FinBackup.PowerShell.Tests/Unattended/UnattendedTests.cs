@@ -82,7 +82,9 @@ public sealed class UnattendedTests : IDisposable
     [Fact]
     public void Pwsh_NonInteractive_without_stdin_reports_FinConfirmationUnavailable_and_fails()
     {
-        var r = PwshProcess.Run("$ConfirmPreference = 'Low'; Set-FinDefault -Region eu-west-2; 'after'", 120,
+        // As a scheduled script runs it ($ErrorActionPreference = 'Stop', as the SSM documents do): in pwsh -Command a
+        // statement-terminating error alone does not set the exit code when a later statement succeeds.
+        var r = PwshProcess.Run("$ErrorActionPreference = 'Stop'; $ConfirmPreference = 'Low'; Set-FinDefault -Region eu-west-2; 'after'", 120,
             new Dictionary<string, string> { ["AWS_EC2_METADATA_DISABLED"] = "true" }, "-NonInteractive");
         // pwsh prints the message and the recommended action (not the id) and exits 1.
         Assert.Contains("this host cannot ask", r.Stdout + r.Stderr);
@@ -90,6 +92,7 @@ public sealed class UnattendedTests : IDisposable
         Assert.Contains("-Confirm:$false", r.Stdout + r.Stderr);
         Assert.DoesNotContain("NullReferenceException", r.Stdout + r.Stderr);
         Assert.NotEqual(0, r.ExitCode);
+        Assert.DoesNotContain("after", r.Stdout);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace FinBackup.Cmdlets
     [OutputType(typeof(AuditEvent))]
     public sealed class GetFinAuditEventCommand : FinAwsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The policy whose audit log to read (its Audit table, or the primary bucket under fin-audit/).")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
@@ -85,7 +85,7 @@ namespace FinBackup.Cmdlets
     {
         private const string Activity = "Verifying the audit log";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The policy whose audit log to verify.")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 

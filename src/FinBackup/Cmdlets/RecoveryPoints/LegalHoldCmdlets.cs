@@ -10,15 +10,15 @@ namespace FinBackup.Cmdlets
     public abstract class ChosenPointCmdlet : RecoveryPointCmdlet
     {
         /// <summary>A point from Get-FinRecoveryPoint (it carries its id, kind, region and policy).</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Point")]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Point", HelpMessage = "A recovery point from Get-FinRecoveryPoint (it carries its id, kind, region and policy).")]
         [ValidateNotNull]
         public FinRecoveryPoint InputObject { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id", HelpMessage = "The point's id: snapshot-set id, AMI id, DB snapshot identifier or file-backup manifest key.")]
         [ValidateNotNullOrEmpty]
         public string RecoveryPointId { get; set; }
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id", HelpMessage = "The point's kind: EbsSnapshotSet, Ami, RdsSnapshot or FileBackup.")]
         public RecoveryPointKind Kind { get; set; }
 
         /// <summary>The policy whose audit trail records the change; default the piped point's policy.</summary>
@@ -27,21 +27,11 @@ namespace FinBackup.Cmdlets
 
         private RecoveryPointRuntime _runtime;
 
-        /// <summary>ShouldProcess, except that -Force (without an explicit -Confirm) skips the prompt; -WhatIf still only reports.</summary>
-        protected bool ConfirmChange(string target, string action, bool force)
-        {
-            var bound = MyInvocation.BoundParameters;
-            if (force && !bound.ContainsKey("Confirm"))
-            {
-                if (bound.TryGetValue("WhatIf", out var w) && w is SwitchParameter sw && sw.IsPresent)
-                {
-                    ShouldProcess(target, action);
-                    return false;
-                }
-                return true;
-            }
-            return ShouldProcess(target, action);
-        }
+        /// <summary>
+        /// ShouldProcess, except that -Force (without an explicit -Confirm) skips the prompt; -WhatIf and $WhatIfPreference
+        /// still only report.
+        /// </summary>
+        protected bool ConfirmChange(string target, string action, bool force) => ShouldProcessUnlessForced(force, target, action);
 
         /// <summary>The chosen point as AWS has it now, or null after writing the error.</summary>
         protected FinRecoveryPoint Resolve(out RecoveryPointAdministration admin)
