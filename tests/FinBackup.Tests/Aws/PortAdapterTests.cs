@@ -67,7 +67,9 @@ public sealed class PortAdapterTests
             .SelectMany(f => Regex.Matches(File.ReadAllText(f), @"[Ss]ession\.Get<(?:Domain\.Ports\.)?(\w+)>").Select(m => (File: Path.GetFileName(f), Port: m.Groups[1].Value)))
             .ToList();
         Assert.NotEmpty(asked);
-        var missing = asked.Where(a => !gateways.Contains(a.Port)).Select(a => $"{a.File}: Session.Get<{a.Port}> has no [Gateway] adapter").ToList();
+        // A TEMPORARY port may be asked for before its adapter lands; the cmdlet then gets FinPortNotImplemented and says so.
+        var temporary = NotSessionPorts.Where(kv => kv.Value.StartsWith("TEMPORARY", StringComparison.Ordinal)).Select(kv => kv.Key.Name).ToHashSet(StringComparer.Ordinal);
+        var missing = asked.Where(a => !gateways.Contains(a.Port) && !temporary.Contains(a.Port)).Select(a => $"{a.File}: Session.Get<{a.Port}> has no [Gateway] adapter").ToList();
         Assert.True(missing.Count == 0, string.Join("\n", missing));
     }
 
