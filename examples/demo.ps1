@@ -64,7 +64,7 @@ try {
     '== Restores: a sandbox drill (the recommended policy asks for an approved plan; the drill copy lists no approvers)'
     $drill = Import-FinBackupPolicy "$PSScriptRoot/finco.recommended.policy.psd1"
     foreach ($a in $drill.Applications) { $a.RestoreApprovers.Clear() }
-    '== A database from its newest snapshot, to a new instance with the recorded class and groups; master password from Secrets Manager'
+    '== A database from its newest snapshot: a new instance, recorded class and groups, password from Secrets Manager'
     $dbRestore = Get-FinRecoveryPoint -Policy $drill -Kind RdsSnapshot -Application 'Cross-sell' -Region $sandbox.PrimaryRegion -Latest |
         Invoke-FinRestore -Policy $drill -TargetDBInstanceIdentifier cross-sell-db-restored -Wait -Confirm:$false
     $dbRestore | Out-Host
@@ -74,23 +74,26 @@ try {
     $vmRestore | Out-Host
     ('Restored {0} and {1}; each took {2:N1} s and {3:N1} s against an RTO of {4}' -f $dbRestore.ResourceIds[0], $vmRestore.ResourceIds[0],
         $dbRestore.Duration.TotalSeconds, $vmRestore.Duration.TotalSeconds, $dbRestore.TargetRto)
-    '== The newest AMI rolled into the Auto Scaling group: a launch template version, then the instances replaced one batch at a time'
+    '== The newest AMI rolled into the Auto Scaling group: a launch template version, instances replaced in batches'
     $roll = Get-FinRecoveryPoint -Policy $drill -Kind Ami -Application 'Cross-sell' -Region $sandbox.PrimaryRegion -Latest |
         Invoke-FinRestore -Policy $drill -AutoScalingGroupName cross-sell-asg -Strategy Replace -BatchSize 1 -Confirm:$false
     $roll | Out-Host
-    ('Roll {0}: {1} ({2:N1} s)' -f $roll.Status, $roll.Detail, $roll.Duration.TotalSeconds)
+    $rollParts = @($roll.Detail -split '; ')
+    ('Roll {0}: {1} ({2:N1} s)' -f $roll.Status, $rollParts[0], $roll.Duration.TotalSeconds)
+    $rollParts | Select-Object -Skip 1 | ForEach-Object { "  $_" }
     foreach ($stage in $roll.Stages) { "  $stage" }
     '== The drill cleaned up: only what the restores created (by their fin:restore-id tag)'
     $dbRestore, $vmRestore | Remove-FinRestoredResource -Force -Confirm:$false | Out-Host
 
     # --- recovery drill in the DR region ---
-    '== A recovery drill of Cross-sell in the DR region: rebuilt from its blueprint and the DR copies, validated, recorded, torn down'
+    '== A recovery drill of Cross-sell in the DR region: rebuilt from blueprint and DR copies, validated, recorded, removed'
     $null = Export-FinRecoveryBlueprint -Policy $drill -Application 'Cross-sell'
     $record = Start-FinRecoveryDrill -Policy $drill -Application 'Cross-sell' -Region $sandbox.DrRegion -Confirm:$false
     $record | Out-Host
     $record.Steps | Format-Table Order, Name, Tier, Outcome,
         @{ Name = 'Seconds'; Expression = { if ($_.CompletedAt) { '{0:N2}' -f ($_.CompletedAt - $_.StartedAt).TotalSeconds } } } | Out-Host
-    ('Measured RTO {0:N1} s against {1}; achieved RPO {2}; record at {3}' -f $record.MeasuredRto.TotalSeconds, $record.TargetRto, $record.AchievedRpo, $record.Location)
+    ('Measured RTO {0:N1} s against {1}; achieved RPO {2:N1} s' -f $record.MeasuredRto.TotalSeconds, $record.TargetRto, $record.AchievedRpo.TotalSeconds)
+    ('Drill record: {0}' -f $record.Location)
 
     # --- file backups and restore ---
     '== File-level backup of a directory to the backup bucket (content-addressed, SSE-KMS), then a verified restore'

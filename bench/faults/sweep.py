@@ -3,7 +3,7 @@
 emulator. Prints one JSON document: items (AMIs and EBS snapshots owned by the account, manual DB snapshots, backup-bucket
 manifests with their S3 object tags), incomplete multipart uploads and keys outside the bucket layout.
 usage: sweep.py <endpoint> <region=bucket>... ; manifest tags already known are passed on stdin as JSON {"bucket/key": {...}}"""
-import json, sys
+import json, os, sys
 from concurrent.futures import ThreadPoolExecutor
 import boto3
 from botocore.config import Config
@@ -12,6 +12,9 @@ endpoint = sys.argv[1]
 regions = dict(a.split("=", 1) for a in sys.argv[2:])
 known = json.loads(sys.stdin.read() or "{}")
 cfg = Config(retries={"max_attempts": 10, "mode": "standard"})
+# Hermetic under an admin's shell: their AWS_PROFILE may name a profile the emptied shared files lack.
+for _v in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+    os.environ.pop(_v, None)
 session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
 
 def client(service, region):

@@ -180,7 +180,10 @@ namespace FinBackup.Aws.Sandbox
             if (!buckets.Any(b => b.BucketName == bucket))
             {
                 var put = new PutBucketRequest { BucketName = bucket };
+                // us-east-1 takes no LocationConstraint. Never the client's region: with a custom endpoint the SDK finds that in
+                // the environment (an admin's AWS_REGION), which put the sandbox's primary bucket in eu-central-1.
                 if (region != "us-east-1") put.BucketRegionName = region;
+                else put.UseClientRegion = false;
                 await s3.PutBucketAsync(put, ct).ConfigureAwait(false);
                 result.Created++;
             }

@@ -104,14 +104,17 @@ public sealed class ComplianceCmdletTests
         var cli = Assert.Throws<InvalidOperationException>(() => _aws.Run("s3api", "get-object-lock-configuration", "--bucket", "fin-backup-use1"));
         Assert.Contains("ObjectLockConfigurationNotFoundError", cli.Message);
 
-        // No audit trail adapter and no drill store on this branch: Unknown, with advice on what to set up, never an error.
+        // The audit trail is read (the sandbox audits to its primary bucket): the period's RPO is judged, not Unknown.
         var rpo = One(findings, vendor, "AchievedRpo", "us-east-1");
-        Assert.Equal("Unknown", S(rpo, "Status"));
-        Assert.Contains("audit log", S(rpo, "Advice"));
+        Assert.NotEqual("Unknown", S(rpo, "Status"));
+        // No drill has run on this sandbox yet: Unknown, with the advice to run one, never an error.
         var drill = One(findings, vendor, "RestoreTimeMeetsTarget", "us-west-2");
         Assert.Equal("Unknown", S(drill, "Status"));
         Assert.Contains("Start-FinRecoveryDrill", S(drill, "Advice"));
-        Assert.Equal("Unknown", S(One(findings, "Cross-sell", "RestoreApproved", null), "Status"));
+        // No restore in the period, and the trail says so: nothing unapproved.
+        var approved = One(findings, "Cross-sell", "RestoreApproved", null);
+        Assert.Equal("Compliant", S(approved, "Status"));
+        Assert.Equal("0 of 0 approved", S(approved, "Measured"));
 
         // After the vault is locked from outside, the primary region's finding turns Compliant; the DR vault is still open.
         _aws.Run("backup", "put-backup-vault-lock-configuration", "--region", "us-east-1", "--backup-vault-name", "fin-backup-vault", "--min-retention-days", "1");

@@ -32,6 +32,10 @@ public sealed class AwsCliWireCheckTests
         psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         psi.Environment["AWS_CONFIG_FILE"] = "/dev/null";
         psi.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+        // An admin's shell names a profile (AWS_PROFILE) that the emptied config files do not have: the CLI would refuse.
+        psi.Environment.Remove("AWS_PROFILE");
+        psi.Environment.Remove("AWS_DEFAULT_PROFILE");
+        psi.Environment.Remove("AWS_SESSION_TOKEN");
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEnd();
         var stderr = p.StandardError.ReadToEnd();

@@ -27,7 +27,7 @@ public sealed class FilesTestBed : IDisposable
         moto.Reset();
         Moto = moto;
         Context = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), Primary, moto.EndpointUrl);
-        Context.S3(Primary).PutBucketAsync(new PutBucketRequest { BucketName = PrimaryBucket }).GetAwaiter().GetResult();
+        Context.S3(Primary).PutBucketAsync(new PutBucketRequest { BucketName = PrimaryBucket, UseClientRegion = false } /* us-east-1, whatever AWS_REGION says */).GetAwaiter().GetResult();
         Context.S3(Dr).PutBucketAsync(new PutBucketRequest { BucketName = DrBucket, BucketRegion = S3Region.USWest2 }).GetAwaiter().GetResult();
         Store = new S3FileBackupStore(Context, Primary);
         DrStore = new S3FileBackupStore(Context, Dr);

@@ -19,6 +19,9 @@ internal static class AwsCliJson
         psi.Environment["AWS_CONFIG_FILE"] = "/dev/null";
         psi.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
         psi.Environment["AWS_PAGER"] = "";
+        psi.Environment.Remove("AWS_PROFILE");
+        psi.Environment.Remove("AWS_DEFAULT_PROFILE");
+        psi.Environment.Remove("AWS_SESSION_TOKEN");
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEnd();

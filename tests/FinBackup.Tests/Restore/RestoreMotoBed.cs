@@ -123,6 +123,12 @@ internal sealed class RestoreMotoBed : IDisposable
         psi.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
         psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         psi.Environment["AWS_PAGER"] = "";
+        // Hermetic under an admin's shell: no profile, session token or shared files of theirs.
+        psi.Environment.Remove("AWS_PROFILE");
+        psi.Environment.Remove("AWS_DEFAULT_PROFILE");
+        psi.Environment.Remove("AWS_SESSION_TOKEN");
+        psi.Environment["AWS_CONFIG_FILE"] = "/dev/null";
+        psi.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEnd();

@@ -6,6 +6,8 @@ using FinBackup.Domain.Audit;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
 
+using FinBackup.Completion;
+
 namespace FinBackup.Cmdlets
 {
     /// <summary>Reads the policy's audit trail: one AuditEvent per record, in log order, filtered.</summary>
@@ -31,6 +33,7 @@ namespace FinBackup.Cmdlets
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ApplicationCompleter]
         public string[] Application { get; set; }
 
         /// <summary>What was acted on (recovery point id, plan id, ...), wildcards allowed.</summary>

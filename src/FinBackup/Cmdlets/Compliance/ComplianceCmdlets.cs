@@ -9,6 +9,8 @@ using FinBackup.Domain.Compliance;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
 
+using FinBackup.Completion;
+
 namespace FinBackup.Cmdlets
 {
     /// <summary>Shared plumbing: reads the evidence once through the session's ports and evaluates every control.</summary>
@@ -24,6 +26,7 @@ namespace FinBackup.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ApplicationCompleter]
         public string[] Application { get; set; }
 
         /// <summary>Start of the period (AchievedRpo, CrossRegionCopy, deletions, restores); default 24 hours before -To.</summary>

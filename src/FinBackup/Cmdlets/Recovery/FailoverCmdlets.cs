@@ -7,6 +7,8 @@ using FinBackup.Domain.Ports;
 using FinBackup.Domain.Recovery;
 using FinBackup.Domain.Recovery.Failover;
 
+using FinBackup.Completion;
+
 namespace FinBackup.Cmdlets
 {
     /// <summary>Shared by Invoke-FinFailover and Start-FinRecoveryDrill: the request from the DR bucket's newest blueprint and the DR copies.</summary>
@@ -83,6 +85,7 @@ namespace FinBackup.Cmdlets
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ApplicationCompleter]
         public string Application { get; set; }
 
         /// <summary>Do not switch the Route 53 failover record (the stack is built, traffic stays where it is).</summary>
@@ -176,6 +179,7 @@ namespace FinBackup.Cmdlets
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ApplicationCompleter]
         public string Application { get; set; }
 
         /// <summary>Leave the drill's copy standing (its resources carry fin:drill-id; run the drill again with -DrillId to tear it down).</summary>
@@ -255,6 +259,7 @@ namespace FinBackup.Cmdlets
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ApplicationCompleter]
         public string[] Application { get; set; }
 
         protected override void ProcessRecord()

@@ -4,6 +4,8 @@ using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.RecoveryPoints;
 
+using FinBackup.Completion;
+
 namespace FinBackup.Cmdlets
 {
     /// <summary>Shared by Set-/Clear-FinLegalHold and Remove-FinRecoveryPoint: one point, from the pipeline or by id.</summary>
@@ -16,6 +18,7 @@ namespace FinBackup.Cmdlets
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id", HelpMessage = "The point's id: snapshot-set id, AMI id, DB snapshot identifier or file-backup manifest key.")]
         [ValidateNotNullOrEmpty]
+        [RecoveryPointIdCompleter]
         public string RecoveryPointId { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id", HelpMessage = "The point's kind: EbsSnapshotSet, Ami, RdsSnapshot or FileBackup.")]
