@@ -64,7 +64,7 @@ try {
     '== Restores: a sandbox drill (the recommended policy asks for an approved plan; the drill copy lists no approvers)'
     $drill = Import-FinBackupPolicy "$PSScriptRoot/finco.recommended.policy.psd1"
     foreach ($a in $drill.Applications) { $a.RestoreApprovers.Clear() }
-    '== A database from its newest snapshot: a new instance, recorded class and groups, password from Secrets Manager'
+    '== A database from its newest snapshot: a new instance, recorded class and groups, master password from Secrets Manager'
     $dbRestore = Get-FinRecoveryPoint -Policy $drill -Kind RdsSnapshot -Application 'Cross-sell' -Region $sandbox.PrimaryRegion -Latest |
         Invoke-FinRestore -Policy $drill -TargetDBInstanceIdentifier cross-sell-db-restored -Wait -Confirm:$false
     $dbRestore | Out-Host
@@ -74,7 +74,7 @@ try {
     $vmRestore | Out-Host
     ('Restored {0} and {1}; each took {2:N1} s and {3:N1} s against an RTO of {4}' -f $dbRestore.ResourceIds[0], $vmRestore.ResourceIds[0],
         $dbRestore.Duration.TotalSeconds, $vmRestore.Duration.TotalSeconds, $dbRestore.TargetRto)
-    '== The newest AMI rolled into the Auto Scaling group: a launch template version, instances replaced in batches'
+    '== The newest AMI rolled into the Auto Scaling group: a launch template version, then instances replaced batch by batch'
     $roll = Get-FinRecoveryPoint -Policy $drill -Kind Ami -Application 'Cross-sell' -Region $sandbox.PrimaryRegion -Latest |
         Invoke-FinRestore -Policy $drill -AutoScalingGroupName cross-sell-asg -Strategy Replace -BatchSize 1 -Confirm:$false
     $roll | Out-Host

@@ -179,11 +179,10 @@ namespace FinBackup.Aws.Sandbox
             var buckets = (await s3.ListBucketsAsync(new ListBucketsRequest(), ct).ConfigureAwait(false)).Buckets ?? new List<S3Bucket>();
             if (!buckets.Any(b => b.BucketName == bucket))
             {
-                var put = new PutBucketRequest { BucketName = bucket };
-                // us-east-1 takes no LocationConstraint. Never the client's region: with a custom endpoint the SDK finds that in
-                // the environment (an admin's AWS_REGION), which put the sandbox's primary bucket in eu-central-1.
-                if (region != "us-east-1") put.BucketRegionName = region;
-                else put.UseClientRegion = false;
+                // Always name the region: with an endpoint URL the client has no RegionEndpoint, and the SDK would otherwise
+                // put the bucket in its fallback region (AWS_REGION, the profile's region), so an admin whose shell says
+                // eu-central-1 got a sandbox whose us-east-1 bucket lived in eu-central-1 (and listed no file backups).
+                var put = new PutBucketRequest { BucketName = bucket, BucketRegionName = region };
                 await s3.PutBucketAsync(put, ct).ConfigureAwait(false);
                 result.Created++;
             }
