@@ -18,7 +18,7 @@ namespace FinBackup.Cmdlets
     {
         protected const int ProgressId = 1;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The backup policy (Import-FinBackupPolicy ./policy.psd1).")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
@@ -123,7 +123,7 @@ namespace FinBackup.Cmdlets
     public sealed class ExportFinComplianceReportCommand : FinComplianceCmdlet
     {
         /// <summary>The file to write.</summary>
-        [Parameter(Mandatory = true, Position = 1)]
+        [Parameter(Mandatory = true, Position = 1, HelpMessage = "The file to write the report to (.html, .csv or .json).")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }
 

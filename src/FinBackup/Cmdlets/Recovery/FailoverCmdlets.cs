@@ -79,11 +79,11 @@ namespace FinBackup.Cmdlets
     {
         private const string Activity = "Invoke-FinFailover";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The backup policy (Import-FinBackupPolicy ./policy.psd1).")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The application's name as the policy spells it (tab completes).")]
         [ValidateNotNullOrEmpty]
         [ApplicationCompleter]
         public string Application { get; set; }
@@ -173,11 +173,11 @@ namespace FinBackup.Cmdlets
     {
         private const string Activity = "Start-FinRecoveryDrill";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The backup policy (Import-FinBackupPolicy ./policy.psd1).")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The application's name as the policy spells it (tab completes).")]
         [ValidateNotNullOrEmpty]
         [ApplicationCompleter]
         public string Application { get; set; }
@@ -252,7 +252,7 @@ namespace FinBackup.Cmdlets
     [OutputType(typeof(RecoveryDrillRecord))]
     public sealed class GetFinRecoveryDrillCommand : FinDrCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The backup policy (Import-FinBackupPolicy ./policy.psd1).")]
         [ValidateNotNull]
         public BackupPolicy Policy { get; set; }
 
