@@ -78,10 +78,11 @@ try {
     $roll = Get-FinRecoveryPoint -Policy $drill -Kind Ami -Application 'Cross-sell' -Region $sandbox.PrimaryRegion -Latest |
         Invoke-FinRestore -Policy $drill -AutoScalingGroupName cross-sell-asg -Strategy Replace -BatchSize 1 -Confirm:$false
     $roll | Out-Host
-    ('Roll {0} ({1:N1} s):' -f $roll.Status, $roll.Duration.TotalSeconds)
     # Wrapped to the 120 columns of a console (the detail and the stages can be long).
-    foreach ($text in @($roll.Detail) + @($roll.Stages | ForEach-Object { "$_" })) {
-        foreach ($m in [regex]::Matches("$text", '.{1,112}(?:\s+|$)')) { if ($m.Value.Trim()) { '  ' + $m.Value.Trim() } }
+    $rollText = @(('Roll {0}: {1} ({2:N1} s)' -f $roll.Status, $roll.Detail, $roll.Duration.TotalSeconds)) + @($roll.Stages | ForEach-Object { "  $_" })
+    foreach ($text in $rollText) {
+        $indent = ''
+        foreach ($m in [regex]::Matches($text, '.{1,112}(?:\s+|$)')) { if ($m.Value.Trim()) { $indent + $m.Value.TrimEnd(); $indent = '    ' } }
     }
     '== The drill cleaned up: only what the restores created (by their fin:restore-id tag)'
     $dbRestore, $vmRestore | Remove-FinRestoredResource -Force -Confirm:$false | Out-Host
