@@ -23,7 +23,9 @@ def client(service, region):
 def tags(lst):
     return {t["Key"]: t.get("Value", "") for t in (lst or [])}
 
-LAYOUT = ("data/", "packs/", "manifests/", "restore-metadata/", "verification/")
+# Every prefix FinBackup writes in a backup bucket: file content and manifests, restore metadata, the cycle's verification
+# findings, the audit trail, blueprints, restore plans/approvals and drill records. Anything else is a stray.
+LAYOUT = ("data/", "packs/", "manifests/", "restore-metadata/", "verification/", "fin-audit/", "fin-blueprints/", "fin-restore/", "fin-drills/")
 
 def sweep(region, bucket):
     items, uploads, strays = [], [], []
