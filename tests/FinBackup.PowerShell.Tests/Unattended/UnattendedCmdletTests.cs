@@ -227,7 +227,8 @@ public sealed class UnattendedCmdletTests
         using var host = Host();
         var cycle = host.Run("Invoke-FinBackupCycle -Policy $policy -Verbose");
         Assert.Empty(cycle.Errors);
-        Assert.Empty(cycle.Warnings);
+        // This estate has no DR bucket for the cycle's verification findings: that warning is the verification's, not metrics'.
+        Assert.Empty(cycle.Warnings.Where(w => !w.StartsWith("The verification findings", StringComparison.Ordinal)));
         Assert.Contains(cycle.Verbose, v => v.StartsWith("Published") && v.Contains("FinBackup"));
 
         var metrics = _aws.Json("cloudwatch", "list-metrics", "--region", "us-east-1", "--namespace", "FinBackup").GetProperty("Metrics").EnumerateArray().ToList();
@@ -327,7 +328,7 @@ public sealed class UnattendedCmdletTests
             Assert.Null(r.Terminating);
             Assert.Empty(r.Errors);
             Assert.Equal(5, r.Output.Count);
-            var warning = Assert.Single(r.Warnings);
+            var warning = Assert.Single(r.Warnings.Where(w => !w.StartsWith("The verification findings", StringComparison.Ordinal)));
             Assert.Contains("metrics were not published", warning);
         }
         finally
