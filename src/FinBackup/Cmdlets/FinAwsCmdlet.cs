@@ -161,6 +161,20 @@ namespace FinBackup.Cmdlets
             return pointRegion;
         }
 
+        /// <summary>
+        /// The region for work the policy places in a region of its own (the DR region of a failover, the audit log's region):
+        /// -Region, else <paramref name="policyRegion"/> (named in -Verbose as <paramref name="setting"/>), else the session's.
+        /// The same precedence as <see cref="RegionFor"/>, with that policy setting in the policy's place.
+        /// </summary>
+        protected string RegionOfPolicySetting(string policyRegion, string setting)
+        {
+            var given = RegionParameterValues.FirstOrDefault(r => !string.IsNullOrEmpty(r));
+            if (given != null) return given;
+            if (string.IsNullOrEmpty(policyRegion)) return Session.Region;
+            ConnectIn(policyRegion, "policy " + setting);
+            return policyRegion;
+        }
+
         /// <summary>The region a regional call should use: the explicit one, else the session's.</summary>
         protected string RegionOrDefault(string region) => string.IsNullOrEmpty(region) ? Session.Region : region;
 

@@ -53,7 +53,7 @@ namespace FinBackup.Cmdlets
             try
             {
                 location = AuditLogs.RequireLocation(Policy);
-                if (string.IsNullOrEmpty(base.Region)) base.Region = location.Region;
+                RegionOfPolicySetting(location.Region, "Audit.Region");
                 var log = new ChainedAuditLog(Session.Get<IAuditRecordStore>(location.Region), location);
                 var events = log.Read(Policy.Name, From?.ToUniversalTime(), To?.ToUniversalTime(), CancellationToken);
                 foreach (var e in events)
@@ -98,7 +98,7 @@ namespace FinBackup.Cmdlets
             try
             {
                 location = AuditLogs.RequireLocation(Policy);
-                if (string.IsNullOrEmpty(base.Region)) base.Region = location.Region;
+                RegionOfPolicySetting(location.Region, "Audit.Region");
                 WriteFinProgress(1, Activity, location.ToString(), 0);
                 var findings = new AuditLogVerifier(Session.Get<IAuditRecordStore>(location.Region), location).Verify(CancellationToken);
                 foreach (var f in findings)

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using FinBackup.Common;
 using FinBackup.Domain;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
@@ -14,24 +15,33 @@ namespace FinBackup.Cmdlets
     /// <summary>Shared by Invoke-FinFailover and Start-FinRecoveryDrill: the request from the DR bucket's newest blueprint and the DR copies.</summary>
     public abstract class FinFailoverCmdlet : FinDrCmdlet
     {
+        /// <summary>The policy that names the application, its DR region, bucket and key.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The backup policy (Import-FinBackupPolicy ./policy.psd1).")]
+        [ValidateNotNull]
+        public BackupPolicy Policy { get; set; }
+
+        /// <summary>The one application to rebuild.</summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The application's name as the policy spells it (tab completes).")]
+        [ValidateNotNullOrEmpty]
+        [ApplicationCompleter]
+        public string Application { get; set; }
+
         internal string DrRegion(BackupPolicy policy)
         {
-            var region = string.IsNullOrEmpty(base.Region) ? policy.DrRegion : base.Region;
+            var region = string.IsNullOrEmpty(Region) ? policy.DrRegion : Region;
             if (string.IsNullOrEmpty(region))
                 Fail("FinFailoverRegionInvalid", FinErrorKind.InvalidArgument, $"The policy '{policy}' has no DrRegion and no -Region was given.", "Pass -Region <dr region>.", policy);
             if (string.Equals(region, policy.PrimaryRegion, StringComparison.OrdinalIgnoreCase))
                 Fail("FinFailoverRegionInvalid", FinErrorKind.InvalidArgument, $"{region} is the primary region of '{policy}': a failover rebuilds in another region.",
                     $"Pass -Region {policy.DrRegion ?? "<dr region>"}.", policy);
-            if (string.IsNullOrEmpty(base.Region)) base.Region = region;
-            return region;
+            return RegionOfPolicySetting(region, "DrRegion");
         }
 
         internal ApplicationPolicy OneApplication(BackupPolicy policy, string name)
         {
             var app = policy.FindApplication(name);
             if (app == null)
-                Fail("FinApplicationNotInPolicy", FinErrorKind.ObjectNotFound, $"The policy '{policy}' has no application '{name}'.",
-                    "Use one of: " + string.Join(", ", policy.Applications.Select(a => "'" + a.Name + "'")) + ".", name);
+                ThrowFinError(ApplicationFilter.NotInPolicy(policy, name, policy.Applications.Select(a => a.Name).ToList()), name);
             return app;
         }
 
@@ -78,15 +88,6 @@ namespace FinBackup.Cmdlets
     public sealed class InvokeFinFailoverCommand : FinFailoverCmdlet
     {
         private const string Activity = "Invoke-FinFailover";
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The backup policy (Import-FinBackupPolicy ./policy.psd1).")]
-        [ValidateNotNull]
-        public BackupPolicy Policy { get; set; }
-
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The application's name as the policy spells it (tab completes).")]
-        [ValidateNotNullOrEmpty]
-        [ApplicationCompleter]
-        public string Application { get; set; }
 
         /// <summary>Do not switch the Route 53 failover record (the stack is built, traffic stays where it is).</summary>
         [Parameter]
@@ -173,15 +174,6 @@ namespace FinBackup.Cmdlets
     {
         private const string Activity = "Start-FinRecoveryDrill";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, HelpMessage = "The backup policy (Import-FinBackupPolicy ./policy.psd1).")]
-        [ValidateNotNull]
-        public BackupPolicy Policy { get; set; }
-
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The application's name as the policy spells it (tab completes).")]
-        [ValidateNotNullOrEmpty]
-        [ApplicationCompleter]
-        public string Application { get; set; }
-
         /// <summary>Leave the drill's copy standing (its resources carry fin:drill-id; run the drill again with -DrillId to tear it down).</summary>
         [Parameter]
         public SwitchParameter Keep { get; set; }
@@ -264,8 +256,7 @@ namespace FinBackup.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var region = string.IsNullOrEmpty(base.Region) ? Policy.DrRegion ?? Policy.PrimaryRegion : base.Region;
-            if (string.IsNullOrEmpty(base.Region)) base.Region = region;
+            var region = RegionOfPolicySetting(Policy.DrRegion ?? Policy.PrimaryRegion, Policy.DrRegion != null ? "DrRegion" : "PrimaryRegion");
             var bucket = Policy.BucketFor(region);
             if (bucket == null)
                 Fail("FinDrillBucketMissing", FinErrorKind.InvalidArgument, $"The policy '{Policy}' names no backup bucket for {region}.", $"Add '{region}' to Buckets in the policy, or pass -Region.", Policy);
