@@ -131,6 +131,24 @@ namespace FinBackup.Domain.Compliance
         }
 
         /// <summary>What to set up when the audit trail could not be read.</summary>
+        /// <summary>
+        /// The finding of an RPO control for a region where nothing can be measured against the RPO, or null when it can:
+        /// no point is required there (Compliant), the policy states no RPO, or the region's points could not be read (Unknown).
+        /// </summary>
+        protected FinComplianceFinding RpoFindingWithoutPoints(ComplianceEvidence e, ApplicationPolicy app, string region, IReadOnlyCollection<RecoveryPointKind> kinds)
+        {
+            if (kinds.Count == 0)
+                return Finding(e, app, region, ComplianceStatus.Compliant, "no points required", "none (CopyToDrRegion = $false)", null, null, string.Empty);
+            if (!(app.Rpo is TimeSpan rpo))
+                return Finding(e, app, region, ComplianceStatus.Unknown, "not measured", "no RPO in the policy", null, null,
+                    $"State Rpo for '{app.Name}' in the policy (e.g. Rpo = '1h').");
+            var why = PointsUnavailable(e, region);
+            if (why != null)
+                return Finding(e, app, region, ComplianceStatus.Unknown, "not measured", Dur(rpo), new[] { Unavailable("Recovery points in " + region, why) }, null,
+                    "Fix the access problem (Get-FinRecoveryPoint -Region " + region + " shows it) and run Test-FinCompliance again.");
+            return null;
+        }
+
         protected static string AuditAdvice(ComplianceEvidence e) =>
             "Set up the policy's audit log (the audit bucket that FinBackup appends every change to; Get-FinAuditEvent reads it) and run Test-FinCompliance again"
             + (e.AuditUnavailable != null ? " (now: " + e.AuditUnavailable + ")." : ".");

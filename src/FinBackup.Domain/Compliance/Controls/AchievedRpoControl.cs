@@ -21,24 +21,13 @@ namespace FinBackup.Domain.Compliance
             foreach (var region in e.Policy.Regions)
             {
                 var kinds = ExpectedKinds(e.Policy, app, region);
-                if (kinds.Count == 0)
+                var unmeasurable = RpoFindingWithoutPoints(e, app, region, kinds);
+                if (unmeasurable != null)
                 {
-                    yield return Finding(e, app, region, ComplianceStatus.Compliant, "no points required", "none (CopyToDrRegion = $false)", null, null, string.Empty);
+                    yield return unmeasurable;
                     continue;
                 }
-                if (!(app.Rpo is TimeSpan rpo))
-                {
-                    yield return Finding(e, app, region, ComplianceStatus.Unknown, "not measured", "no RPO in the policy", null, null,
-                        $"State Rpo for '{app.Name}' in the policy (e.g. Rpo = '1h').");
-                    continue;
-                }
-                var why = PointsUnavailable(e, region);
-                if (why != null)
-                {
-                    yield return Finding(e, app, region, ComplianceStatus.Unknown, "not measured", Dur(rpo), new[] { Unavailable("Recovery points in " + region, why) }, null,
-                        "Fix the access problem (Get-FinRecoveryPoint -Region " + region + " shows it) and run Test-FinCompliance again.");
-                    continue;
-                }
+                var rpo = app.Rpo.Value;
 
                 // Timeline entries: (kind, resource, created, id, deleted?)
                 var entries = PointsOf(e, app, region)
