@@ -23,9 +23,10 @@ def client(service, region):
 def tags(lst):
     return {t["Key"]: t.get("Value", "") for t in (lst or [])}
 
-# Every prefix FinBackup writes in a backup bucket: file content and manifests, restore metadata, the cycle's verification
-# findings, the audit trail, blueprints, restore plans/approvals and drill records. Anything else is a stray.
-LAYOUT = ("data/", "packs/", "manifests/", "restore-metadata/", "verification/", "fin-audit/", "fin-blueprints/", "fin-restore/", "fin-drills/")
+# The bucket layout (every prefix FinBackup writes; anything else is a stray) comes from the caller, EstateObserver.Layout.
+LAYOUT = tuple(p for p in os.environ.get("FIN_BENCH_LAYOUT", "").split(",") if p)
+if not LAYOUT:
+    sys.exit("sweep.py: FIN_BENCH_LAYOUT (the bucket layout, comma-separated prefixes) is not set; the bench driver sets it")
 
 def sweep(region, bucket):
     items, uploads, strays = [], [], []

@@ -40,7 +40,8 @@ public sealed class EstateObserver
     public int FastSweeps;
 
     /// <summary>The prefixes FinBackup writes in a backup bucket (file-backup layout and restore metadata).</summary>
-    public static readonly string[] Layout = { "data/", "packs/", "manifests/", "restore-metadata/", "verification/" };
+    /// <summary>Every prefix FinBackup writes in a backup bucket; anything else is a stray. sweep.py gets it from here (FIN_BENCH_LAYOUT).</summary>
+    public static readonly string[] Layout = { "data/", "packs/", "manifests/", "restore-metadata/", "verification/", "fin-audit/", "fin-blueprints/", "fin-restore/", "fin-drills/" };
 
     /// <summary>
     /// The same sweep in one process (bench/faults/sweep.py, botocore like the AWS CLI, straight at moto): used after every
@@ -57,6 +58,7 @@ public sealed class EstateObserver
         psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         psi.Environment["AWS_CONFIG_FILE"] = "/dev/null";
         psi.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+        psi.Environment["FIN_BENCH_LAYOUT"] = string.Join(",", Layout);
         using var p = System.Diagnostics.Process.Start(psi)!;
         var known = _manifestTags.ToDictionary(kv => kv.Key, kv => kv.Value);
         p.StandardInput.Write(JsonSerializer.Serialize(known));
