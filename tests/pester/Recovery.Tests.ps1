@@ -48,10 +48,9 @@ Describe 'Start-FinRecoveryDrill' {
         }
     }
     Context 'behaviour' {
-        It 'creates nothing under $WhatIfPreference' {
-            $before = @(Get-FinRecoveryDrill -Policy $script:Policy -ErrorAction SilentlyContinue).Count
-            & { $WhatIfPreference = $true; $script:Policy | Start-FinRecoveryDrill -Application 'Cross-sell' -ErrorAction SilentlyContinue } | Out-Null
-            @(Get-FinRecoveryDrill -Policy $script:Policy -ErrorAction SilentlyContinue).Count | Should -Be $before
+        It 'names a mistyped application, with the closest one, before touching AWS' {
+            { $script:Policy | Start-FinRecoveryDrill -Application 'Cross-sel' -Confirm:$false -ErrorAction Stop } |
+                Should -Throw -ErrorId 'FinApplicationNotInPolicy*' -ExpectedMessage "*did you mean 'Cross-sell'*"
         }
     }
 }
