@@ -51,9 +51,17 @@ namespace FinBackup.Domain.Audit
         public const string RestoreApproved = "Restore.Approved";
         public const string RestoreStarted = "Restore.Started";
         public const string RestoreCompleted = "Restore.Completed";
+        public const string RestoredResourceRemoved = "Restore.ResourceRemoved";
         public const string FailoverStep = "Failover.Step";
         public const string DrillRecorded = "Drill.Recorded";
         public const string PolicyChanged = "Policy.Changed";
+
+        /// <summary>Every action name, in the order above (Get-FinAuditEvent -Action completes these).</summary>
+        public static IReadOnlyList<string> All { get; } = new[]
+        {
+            RecoveryPointCreated, RecoveryPointCopied, RecoveryPointDeleted, LegalHoldSet, LegalHoldCleared, RestorePlanned, RestoreApproved,
+            RestoreStarted, RestoreCompleted, RestoredResourceRemoved, FailoverStep, DrillRecorded, PolicyChanged,
+        };
     }
 
     public static class AuditResults

@@ -126,7 +126,7 @@ namespace FinBackup.Domain.Audit
             if (p.ExpiresAt.HasValue) d[AuditDetailKeys.ExpiresAt] = Iso(p.ExpiresAt.Value);
             if (!string.IsNullOrEmpty(p.SourceRegion)) d[AuditDetailKeys.SourceRegion] = p.SourceRegion;
             if (!string.IsNullOrEmpty(p.SourceRecoveryPointId)) d[AuditDetailKeys.SourcePointId] = p.SourceRecoveryPointId;
-            if (!string.IsNullOrEmpty(p.ResourceId)) d["resourceId"] = p.ResourceId;
+            if (!string.IsNullOrEmpty(p.ResourceId)) d[AuditDetailKeys.ResourceId] = p.ResourceId;
             if (!string.IsNullOrEmpty(p.Window)) d["window"] = p.Window;
             return d;
         }

@@ -51,6 +51,15 @@ public sealed class ArgumentCompleterTests
     }
 
     [Fact]
+    public void Audit_action_completes_the_recorded_action_names_and_their_families()
+    {
+        using var host = new ModuleHost();
+        Assert.Equal(new[] { "Restore.Planned", "Restore.Approved", "Restore.Started", "Restore.Completed", "Restore.ResourceRemoved", "Restore.*" },
+            Complete(host, "Get-FinAuditEvent -Action Restore."));
+        Assert.Equal(new[] { "Failover.Step", "Failover.*" }, Complete(host, "Get-FinAuditEvent -Action fail"));
+    }
+
+    [Fact]
     public void Without_a_policy_and_before_any_result_the_id_and_application_completers_offer_nothing_not_file_names()
     {
         using var host = new ModuleHost();

@@ -203,6 +203,78 @@ public sealed class RestoreApprovalTests : IDisposable
         Assert.Equal(2L, restored.Output.Single().Properties["FilesRestored"].Value);
         Assert.Equal("november", File.ReadAllText(Path.Combine(dest, "ledger", "a.dat")));
         Assert.Contains(restored.Verbose, v => v.Contains(planId) && v.Contains("approved by " + _arns["approver"]));
+
+        // 6. the audit trail holds every step of the maker-checker, refusals included, with who did it (issue 11)
+        var events = host.Run($"Get-FinAuditEvent -Policy $policy -Action 'Restore.*' {As("requester")}");
+        Assert.True(events.Errors.Count == 0, string.Join("\n", events.Errors.Select(e => e.ToString())));
+        var rows = events.Output.Select(o => new
+        {
+            Action = (string)o.Properties["Action"].Value,
+            Result = (string)o.Properties["Result"].Value,
+            ErrorId = o.Properties["ErrorId"].Value as string,
+            Actor = (string)o.Properties["Actor"].Value,
+            Details = (IDictionary<string, string>)((PSObject)PSObject.AsPSObject(o.Properties["Details"].Value)).BaseObject,
+        }).ToList();
+        var expected = new[]
+        {
+            ("Restore.Planned", "Succeeded", (string?)null, "requester"),
+            ("Restore.Started", "Refused", "FinRestorePlanNotApproved", "requester"),
+            ("Restore.Approved", "Refused", "FinRestorePlanSelfApproved", "requester"),
+            ("Restore.Approved", "Refused", "FinRestoreApproverNotAllowed", "outsider"),
+            ("Restore.Started", "Refused", "FinRestorePlanSelfApproved", "requester"),
+            ("Restore.Started", "Refused", "FinRestoreApproverNotAllowed", "requester"),
+            ("Restore.Started", "Refused", "FinRestoreApprovalExpired", "requester"),
+            ("Restore.Approved", "Succeeded", null, "approver"),
+            ("Restore.Started", "Refused", "FinRestorePlanChanged", "requester"),
+            ("Restore.Started", "Refused", "FinRestorePlanChanged", "requester"),
+            ("Restore.Started", "Succeeded", null, "requester"),
+            ("Restore.Completed", "Succeeded", null, "requester"),
+        };
+        Assert.Equal(expected.Select(e => $"{e.Item1} {e.Item2} {e.Item3} {_arns[e.Item4]}"), rows.Select(r => $"{r.Action} {r.Result} {r.ErrorId} {r.Actor}"));
+        Assert.All(rows, r => Assert.Equal(planId, r.Details["planId"]));
+        var started = rows[10];
+        Assert.Equal("Approved", started.Details["approval"]);
+        Assert.Equal(_arns["approver"], started.Details["approvedBy"]);
+        var completed = rows[11];
+        Assert.Equal("Available", completed.Details["status"]);
+        Assert.Equal("2", completed.Details["filesRestored"]);
+        Assert.Equal(restored.Output.Single().Properties["RestoreId"].Value, completed.Details["restoreId"]);
+        Assert.Equal(_arns["approver"], rows[7].Details["approvedBy"]);
+
+        // and the compliance control reads them: one approved restore of the application
+        var finding = host.Run($"Test-FinCompliance -Policy $policy -Application 'Agent payment' {As("requester")} | Where-Object Control -eq RestoreApproved");
+        var restoreApproved = Assert.Single(finding.Output);
+        Assert.Equal("Compliant", restoreApproved.Properties["Status"].Value.ToString());
+        Assert.Equal("1 of 1 approved", restoreApproved.Properties["Measured"].Value);
+    }
+
+    [Fact]
+    public void Backup_FinFile_with_a_policy_and_a_direct_refusal_are_audited_and_WhatIf_records_nothing()
+    {
+        var ledger = MakeTree();
+        using var host = new ModuleHost();
+        Assert.Empty(host.Run(PolicyScript("'approver'") + $"; $fs = [FinBackup.Domain.Policy.FileSetPolicy]::new(); $fs.Name = 'ledger'; $fs.Paths.Add('{ledger}'); $app.FileSets.Add($fs)").Errors);
+        Assert.Empty(host.Run($"Backup-FinFile -Policy $policy -Application 'Agent payment' -WhatIf {As("requester")}").Errors);
+        Assert.Empty(Keys("fin-audit/"));
+        var backup = host.Run($"$point = Backup-FinFile -Policy $policy -Application 'Agent payment' {As("requester")}; $point");
+        Assert.True(backup.Errors.Count == 0, string.Join("\n", backup.Errors.Select(e => e.ToString())));
+        var pointId = (string)backup.Output.Single().Properties["RecoveryPointId"].Value;
+        var refused = host.Run($"$point | Invoke-FinRestore -Policy $policy -Destination '{_root}/direct' -Confirm:$false {As("requester")}");
+        Assert.Equal("FinRestoreApprovalRequired,FinBackup.Cmdlets.Restore.InvokeFinRestoreCommand", Assert.Single(refused.Errors).FullyQualifiedErrorId);
+
+        var events = host.Run($"Get-FinAuditEvent -Policy $policy {As("requester")}").Output;
+        Assert.Equal(new[] { "RecoveryPoint.Created Succeeded", "Restore.Started Refused" },
+            events.Select(e => $"{e.Properties["Action"].Value} {e.Properties["Result"].Value}"));
+        var created = events[0];
+        Assert.Equal(pointId, created.Properties["Target"].Value);
+        var details = (IDictionary<string, string>)PSObject.AsPSObject(created.Properties["Details"].Value).BaseObject;
+        Assert.Equal("FileBackup", details["kind"]);
+        Assert.Equal("2", details["files"]);
+        Assert.Equal("ledger", details["fileSet"]);
+        Assert.Equal(_arns["requester"], created.Properties["Actor"].Value);
+        Assert.Equal("FinRestoreApprovalRequired", events[1].Properties["ErrorId"].Value);
+        // the records are in the bucket, checked with the AWS CLI
+        Assert.Equal(2, Keys("fin-audit/finco/records/").Count);
     }
 
     [Fact]

@@ -342,9 +342,11 @@ public sealed class ComplianceControlTests
     {
         var h = new ComplianceHistory();
         h.App.RestoreApprovers.Add("fin-restore-approvers");
-        h.Audit(AuditActions.RestoreStarted, Now.AddHours(-3), "restore-1", details: new[] { (AuditDetailKeys.Approval, "Approved"), (AuditDetailKeys.ApprovedBy, "arn:aws:iam::1:user/alice") });
-        h.Audit(AuditActions.RestoreCompleted, Now.AddHours(-2), "restore-1", details: new[] { (AuditDetailKeys.Approval, "Approved") });
-        h.Audit(AuditActions.RestoreStarted, Now.AddHours(-1), "restore-2", result: AuditResults.Refused, details: new[] { (AuditDetailKeys.Approval, "Missing") });
+        h.Audit(AuditActions.RestoreStarted, Now.AddHours(-3), "snap-1", details: new[] { (AuditDetailKeys.Approval, "Approved"), (AuditDetailKeys.ApprovedBy, "arn:aws:iam::1:user/alice"), (AuditDetailKeys.RestoreId, "restore-1") });
+        h.Audit(AuditActions.RestoreCompleted, Now.AddHours(-2), "snap-1", details: new[] { (AuditDetailKeys.Approval, "Approved"), (AuditDetailKeys.RestoreId, "restore-1") });
+        h.Audit(AuditActions.RestoreStarted, Now.AddHours(-1), "snap-2", result: AuditResults.Refused, details: new[] { (AuditDetailKeys.Approval, "Missing") });
+        // a restore whose start is before the period: its completion still counts, once
+        h.Audit(AuditActions.RestoreCompleted, Now.AddMinutes(-30), "snap-3", details: new[] { (AuditDetailKeys.Approval, "Approved"), (AuditDetailKeys.RestoreId, "restore-3") });
         var f = Assert.Single(h.Run(new RestoreApprovedControl()));
         Assert.Equal(ComplianceStatus.Compliant, f.Status);
         Assert.Equal("2 of 2 approved", f.Measured);

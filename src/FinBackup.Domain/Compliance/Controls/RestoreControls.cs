@@ -82,10 +82,14 @@ namespace FinBackup.Domain.Compliance
                     "Restores and their approvals are known only from the audit trail. " + AuditAdvice(e));
                 yield break;
             }
-            var restores = e.AuditEvents.Where(a => (a.Action == AuditActions.RestoreStarted || a.Action == AuditActions.RestoreCompleted)
+            var ran = e.AuditEvents.Where(a => (a.Action == AuditActions.RestoreStarted || a.Action == AuditActions.RestoreCompleted)
                                                    && !string.Equals(a.Result, AuditResults.Refused, StringComparison.Ordinal)
                                                    && string.Equals(a.Application, app.Name, StringComparison.OrdinalIgnoreCase)
                                                    && a.TimeUtc >= e.From && a.TimeUtc <= e.To).ToList();
+            // One restore is one Restore.Started and its Restore.Completed (same restoreId): count it once, by its start.
+            string RestoreIdOf(AuditEvent a) => a.Details != null && a.Details.TryGetValue(AuditDetailKeys.RestoreId, out var id) ? id : null;
+            var startedIds = new HashSet<string>(ran.Where(a => a.Action == AuditActions.RestoreStarted).Select(RestoreIdOf).Where(id => id != null), StringComparer.Ordinal);
+            var restores = ran.Where(a => a.Action == AuditActions.RestoreStarted || RestoreIdOf(a) == null || !startedIds.Contains(RestoreIdOf(a))).ToList();
             var items = new List<string>();
             var bad = 0;
             foreach (var a in restores)

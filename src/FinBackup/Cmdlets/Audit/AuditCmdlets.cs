@@ -29,6 +29,7 @@ namespace FinBackup.Cmdlets
         /// <summary>Action names (wildcards): RecoveryPoint.Created, RecoveryPoint.*, LegalHold.Set, Restore.*, ...</summary>
         [Parameter]
         [SupportsWildcards]
+        [FinBackup.Completion.AuditActionCompleter]
         public string[] Action { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]

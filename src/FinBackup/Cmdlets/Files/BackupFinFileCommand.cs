@@ -102,6 +102,16 @@ namespace FinBackup.Cmdlets.Files
                     WriteVerbose($"Backed up {result.Summary.Files} files ({result.Summary.FilesUnchanged} unchanged, {result.Summary.FilesFailed} failed): " +
                                  $"{result.Summary.BytesRead} bytes read, {result.Summary.BytesUploaded} bytes in {result.Summary.ObjectsPut} objects uploaded, {result.Summary.Duration}.");
                     CarryPolicy(result.RecoveryPoint, Policy);
+                    if (!result.Summary.ExistingPoint)
+                        // The point exists even when some files failed (they are in its manifest's missing list): Succeeded, with the count.
+                        AuditTrailFor(Policy).RecordPoint(Domain.Audit.AuditActions.RecoveryPointCreated, result.RecoveryPoint,
+                            Domain.Audit.AuditResults.Succeeded, null, new Dictionary<string, string>
+                            {
+                                ["fileSet"] = request.FileSet,
+                                ["files"] = result.Summary.Files.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                ["filesFailed"] = result.Summary.FilesFailed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                ["bytesUploaded"] = result.Summary.BytesUploaded.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            }, CancellationToken);
                     if (Summary) WriteObject(result.Summary);
                     else WriteObject(result.RecoveryPoint);
                     if (!NoMetrics && (Policy == null || Policy.Metrics.Enabled)) Unattended.CycleMetrics.PublishFileBackup(this, Session, region, Policy, request.FileSet, result);
@@ -109,6 +119,9 @@ namespace FinBackup.Cmdlets.Files
                 catch (FinBackupException ex)
                 {
                     CompleteFinProgress(1, Activity);
+                    AuditTrailFor(Policy).Record(Domain.Audit.AuditActions.RecoveryPointCreated, target, Domain.Audit.AuditResults.Failed, request.Application, region,
+                        new Dictionary<string, string> { [Domain.Audit.AuditDetailKeys.Kind] = RecoveryPointKind.FileBackup.ToString(), ["fileSet"] = request.FileSet },
+                        ex.ErrorId, cancellationToken: CancellationToken);
                     WriteFinError(ex, target);
                 }
             }

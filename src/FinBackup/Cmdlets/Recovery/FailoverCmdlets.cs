@@ -139,7 +139,9 @@ namespace FinBackup.Cmdlets
             }
             try
             {
-                var result = engine.Run(request, (s, n) => Progress(Activity, s, n), CancellationToken);
+                var audit = AuditTrailFor(Policy);
+                var result = engine.Run(request, FailoverAudit.Recording(audit, () => request.FailoverId, app.Name, region, false, (s, n) => Progress(Activity, s, n), CancellationToken),
+                    CancellationToken);
                 if (result.Status == "Cancelled") return;
                 WriteObject(result);
                 if (result.Status == "Failed")
@@ -202,8 +204,10 @@ namespace FinBackup.Cmdlets
                         $"Build an isolated copy in {plan.Steps.Count(s => s.Outcome != "Skipped")} steps, validate it, record it in s3://{bucket}/fin-drills/{(Keep ? string.Empty : ", tear it down")}"))
                     return;
                 var runBy = CallerArn();
+                var audit = AuditTrailFor(Policy);
                 var record = new RecoveryDrill(gateway).Run(request, new RecoveryDrillOptions { Store = Session.Get<IRecoveryDrillStore>(region), Bucket = bucket, KmsKeyId = kms, RunBy = runBy, Keep = Keep },
-                    (s, n) => Progress(Activity, s, n + 2), CancellationToken);
+                    FailoverAudit.Recording(audit, () => request.DrillId, app.Name, region, true, (s, n) => Progress(Activity, s, n + 2), CancellationToken), CancellationToken);
+                FailoverAudit.Drill(audit, record, CancellationToken);
                 WriteObject(record);
                 if (record.Outcome != "Succeeded")
                 {

@@ -71,10 +71,12 @@ namespace FinBackup.Cmdlets
                     var gateway = Session.Get<IBackupPlanGateway>(spec.Region);
                     gateway.UpsertPlan(spec, result.DrVaultArn, result, CancellationToken);
                     result.SelectionId = gateway.EnsureSelection(result.PlanId, spec, IamRoleArn, CancellationToken);
+                    AuditPlan(spec, result, null);
                     WriteObject(result);
                 }
                 catch (FinBackupException ex)
                 {
+                    AuditPlan(spec, result, ex.ErrorId);
                     WriteFinError(new FinBackupException(ex.ErrorId, ex.Kind, $"Setting AWS Backup plan '{spec.PlanName}' in {spec.Region} failed: {ex.Message}", ex.RecommendedAction, ex), spec.PlanName);
                     if (result.PlanId != null) WriteObject(result);
                 }
@@ -84,6 +86,20 @@ namespace FinBackup.Cmdlets
                 }
             }
         }
+
+        /// <summary>One Policy.Changed record per AWS Backup plan set (or that failed half way).</summary>
+        private void AuditPlan(FinBackupPlanSpec spec, FinBackupPlanResult result, string errorId) =>
+            AuditTrailFor(Policy).Record(Domain.Audit.AuditActions.PolicyChanged, spec.PlanName, errorId == null ? Domain.Audit.AuditResults.Succeeded : Domain.Audit.AuditResults.Failed,
+                spec.Application, spec.Region, new Dictionary<string, string>
+                {
+                    ["backupPlanId"] = result.PlanId,
+                    ["action"] = result.Action,
+                    ["vault"] = spec.VaultName,
+                    ["vaultArn"] = result.VaultArn,
+                    ["drVaultArn"] = result.DrVaultArn,
+                    ["selectionId"] = result.SelectionId,
+                    ["rules"] = string.Join("; ", spec.Rules.Select(r => r.ToString())),
+                }, errorId, cancellationToken: CancellationToken);
 
         private string Vault(Dictionary<string, string> cache, string region, string name, long minDays, FinBackupPlanResult result)
         {

@@ -59,7 +59,12 @@ namespace FinBackup.Cmdlets.Restore
                 _approver = _approver ?? CallerArn();
                 var now = DateTime.UtcNow;
                 var refusal = new RestorePlanGate().CheckApprover(plan, stored, _approver, Policy, now);
-                if (refusal != null) throw refusal;
+                if (refusal != null)
+                {
+                    RestoreAudit.Refused(AuditTrailFor(Policy), Domain.Audit.AuditActions.RestoreApproved, plan.PlanId, plan.Application, plan.Region, refusal,
+                        plan.PlanId, ct: CancellationToken);
+                    throw refusal;
+                }
 
                 var validity = Policy.Restore?.ApprovalValidity ?? new RestoreAssumptions().ApprovalValidity;
                 if (ValidFor.HasValue && ValidFor.Value > TimeSpan.Zero && ValidFor.Value < validity) validity = ValidFor.Value;
@@ -75,6 +80,7 @@ namespace FinBackup.Cmdlets.Restore
                               $"({string.Join("; ", plan.Items.ConvertAll(i => i.ResourceToCreate))}), valid until {approval.ValidUntil.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture)}";
                 if (!ShouldProcess(plan.PlanId, summary)) return;
                 repository.Save(plan, approval, CancellationToken);
+                RestoreAudit.Approved(AuditTrailFor(Policy), plan, approval, CancellationToken);
                 WriteVerbose($"Approval of {plan.PlanId} (hash {plan.ContentHash}) by {_approver} stored at {approval.Location}, valid until {approval.ValidUntil:o}.");
                 WriteObject(approval);
             }

@@ -25,6 +25,8 @@ namespace FinBackup.Cmdlets.Restore
         [ValidateNotNull]
         public RestorePlan Plan { get; set; }
 
+        private (DateTime? PlannedAt, DateTime? ApprovedAt) _planTimes;
+
         private void RestorePlan()
         {
             var plan = Plan;
@@ -50,6 +52,8 @@ namespace FinBackup.Cmdlets.Restore
             }
             if (!verdict.Allowed)
             {
+                RestoreAudit.Refused(AuditTrailFor(Policy), Domain.Audit.AuditActions.RestoreStarted, plan.PlanId, plan.Application, plan.Region, verdict.Refusal,
+                    plan.PlanId, ct: CancellationToken);
                 WriteFinError(verdict.Refusal, plan);
                 return;
             }
@@ -57,6 +61,8 @@ namespace FinBackup.Cmdlets.Restore
                 ? $"Restore plan {plan.PlanId} (SHA-256 {plan.ContentHash}) requested by {plan.RequestedBy}: policy '{Policy.Name}' lists no RestoreApprovers for '{plan.Application}', so it needs no approval."
                 : $"Restore plan {plan.PlanId} (SHA-256 {plan.ContentHash}) requested by {plan.RequestedBy}, approved by {verdict.Approval.Approver} at {verdict.Approval.ApprovedAt:o}, valid until {verdict.Approval.ValidUntil:o} ({verdict.Approval.Location}).");
 
+            _approval = RestoreApprovalContext.Of(plan, verdict);
+            _planTimes = (plan.CreatedAt, verdict.Approval?.ApprovedAt);
             foreach (var item in plan.Items)
             {
                 if (CancellationToken.IsCancellationRequested) return;
@@ -107,6 +113,8 @@ namespace FinBackup.Cmdlets.Restore
                 return;
             }
             request.Wait = Wait;
+            request.PlannedAt = _planTimes.PlannedAt;
+            request.ApprovedAt = _planTimes.ApprovedAt;
             RestoreOne(point, request);
         }
     }

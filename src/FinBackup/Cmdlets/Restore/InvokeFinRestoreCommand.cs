@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using FinBackup.Domain;
+using FinBackup.Domain.Audit;
 using FinBackup.Domain.Files;
 using FinBackup.Domain.Policy;
 using FinBackup.Domain.Ports;
@@ -210,6 +211,8 @@ namespace FinBackup.Cmdlets.Restore
         public SwitchParameter Wait { get; set; }
 
         private RestoreRuntime _runtime;
+        /// <summary>The approval the restore in progress relies on (set by the plan path; a direct restore needs none).</summary>
+        private RestoreApprovalContext _approval = RestoreApprovalContext.Direct;
 
         protected override void ProcessRecord()
         {
@@ -291,9 +294,12 @@ namespace FinBackup.Cmdlets.Restore
         {
             var app = point?.Application != null ? request.Policy?.FindApplication(point.Application) : null;
             if (app == null || app.RestoreApprovers == null || app.RestoreApprovers.Count == 0) return true;
-            WriteFinError(new FinBackupException("FinRestoreApprovalRequired", FinErrorKind.PermissionDenied,
+            var refusal = new FinBackupException("FinRestoreApprovalRequired", FinErrorKind.PermissionDenied,
                 $"Policy '{request.Policy.Name}' requires an approved plan to restore '{app.Name}' (RestoreApprovers: {string.Join(", ", app.RestoreApprovers)}). Nothing was restored.",
-                "Make a plan (New-FinRestorePlan), have an approver approve it (Approve-FinRestore), then run Invoke-FinRestore -Plan."), point);
+                "Make a plan (New-FinRestorePlan), have an approver approve it (Approve-FinRestore), then run Invoke-FinRestore -Plan.");
+            RestoreAudit.Refused(AuditTrailFor(request.Policy), AuditActions.RestoreStarted, point.RecoveryPointId, app.Name, point.Region, refusal,
+                kind: point.Kind, ct: CancellationToken);
+            WriteFinError(refusal, point);
             return false;
         }
 
@@ -335,27 +341,42 @@ namespace FinBackup.Cmdlets.Restore
                 WriteVerbose($"Restore {prepared.Result.RestoreId}: not confirmed; nothing was created.");
                 return;
             }
+            var audit = AuditTrailFor(request.Policy);
+            RestoreAudit.Started(audit, prepared.Result.RestoreId, point?.Kind ?? prepared.Result.Kind, point?.RecoveryPointId ?? request.DBInstanceIdentifier,
+                prepared.Result.Application ?? point?.Application, prepared.Result.Region, _approval,
+                string.Join("; ", prepared.Steps.Select(s => s.Target)), CancellationToken);
             try
             {
                 var result = prepared.Execute(new Observer(this), CancellationToken);
+                RestoreAudit.Completed(audit, result, _approval, ct: CancellationToken);
                 WriteObject(result);
             }
             catch (RestoreFailedException ex)
             {
+                RestoreAudit.Completed(audit, ex.Result, _approval, ex.ErrorId, CancellationToken);
                 WriteObject(ex.Result);
                 WriteFinError(ex, point);
             }
             catch (FinBackupException ex)
             {
+                RestoreAudit.Completed(audit, Failed(prepared.Result), _approval, ex.ErrorId, CancellationToken);
                 WriteFinError(ex, (object)point ?? request.DBInstanceIdentifier);
             }
             catch (OperationCanceledException)
             {
+                // Ctrl-C: the record says the restore did not finish (the audit write itself is not cancelled).
+                RestoreAudit.Completed(audit, Failed(prepared.Result), _approval, FinErrorIds.RestoreCancelled);
             }
             finally
             {
                 CompleteFinProgress(3, Activity);
             }
+        }
+
+        private static FinRestoreResult Failed(FinRestoreResult result)
+        {
+            result.Status = RestoreStatus.Failed;
+            return result;
         }
 
         private RestoreRuntime Runtime()
@@ -414,6 +435,9 @@ namespace FinBackup.Cmdlets.Restore
                 StartedAt = DateTime.UtcNow,
             };
             if (!result.PlannedAt.HasValue) result.PlannedAt = result.StartedAt;
+            var audit = whatIf ? Domain.Audit.AuditTrail.Disabled : AuditTrailFor(request.Policy);
+            RestoreAudit.Started(audit, result.RestoreId, RecoveryPointKind.FileBackup, point.RecoveryPointId, point.Application, result.Region, _approval,
+                destination, CancellationToken);
             try
             {
                 var store = Session.Get<IFileBackupStore>(region);
@@ -439,14 +463,17 @@ namespace FinBackup.Cmdlets.Restore
                 result.FilesFailed = summary.FilesFailed;
                 result.BytesRestored = summary.BytesRestored;
                 result.Detail = $"{summary.FilesRestored} files restored ({summary.BytesRestored / 1048576.0:N1} MiB), {summary.FilesFailed} failed, {summary.FilesNotWritten} not written";
+                RestoreAudit.Completed(audit, result, _approval, ct: CancellationToken);
                 WriteObject(result);
             }
             catch (FinBackupException ex)
             {
+                RestoreAudit.Completed(audit, Failed(result), _approval, ex.ErrorId, CancellationToken);
                 WriteFinError(ex, point);
             }
             catch (OperationCanceledException)
             {
+                RestoreAudit.Completed(audit, Failed(result), _approval, FinErrorIds.RestoreCancelled);
             }
             finally
             {

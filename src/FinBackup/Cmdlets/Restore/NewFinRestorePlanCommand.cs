@@ -102,6 +102,7 @@ namespace FinBackup.Cmdlets.Restore
                             $"Store restore plan {plan.PlanId} ({plan.Items.Count} resource(s) for '{plan.Application}' in {plan.Region})"))
                     {
                         var where = repository.Save(plan, CancellationToken);
+                        RestoreAudit.Planned(AuditTrailFor(Policy), plan, CancellationToken);
                         WriteVerbose($"Stored {where} (SSE-KMS). Approve it with: Get-FinRestorePlan -PlanId {plan.PlanId} -Policy $policy | Approve-FinRestore -Policy $policy");
                     }
                     WriteObject(plan);

@@ -71,6 +71,7 @@ namespace FinBackup.Cmdlets.Restore
             if (selected.Count == 0) return;
             if (!Force && !ShouldContinue($"Remove {selected.Count} resource(s) created by restore {RestoreId}? This cannot be undone.", "Remove-FinRestoredResource")) return;
             var i = 0;
+            var audit = AuditTrailFor(Policy);
             try
             {
                 foreach (var r in selected)
@@ -79,9 +80,11 @@ namespace FinBackup.Cmdlets.Restore
                     try
                     {
                         remover.Remove(r, CancellationToken);
+                        RestoreAudit.ResourceRemoved(audit, r, ct: CancellationToken);
                     }
                     catch (FinBackupException ex)
                     {
+                        RestoreAudit.ResourceRemoved(audit, r, ex.ErrorId, CancellationToken);
                         r.Status = "Failed";
                         WriteFinError(new FinBackupException("FinRestoredResourceRemoveFailed", FinErrorKind.InvalidOperation, $"{r.ResourceType} {r.ResourceId} in {r.Region} was not removed: {ex.Message}",
                             ex.RecommendedAction ?? "Run Remove-FinRestoredResource again; what was removed stays removed.", ex), r);
