@@ -83,7 +83,7 @@ try {
     $rollParts | Select-Object -Skip 1 | ForEach-Object { "  $_" }
     foreach ($stage in $roll.Stages) { "  $stage" }
     '== The drill cleaned up: only what the restores created (by their fin:restore-id tag)'
-    $dbRestore, $vmRestore | Remove-FinRestoredResource -Force -Confirm:$false | Out-Host
+    $dbRestore, $vmRestore | Remove-FinRestoredResource -Policy $drill -Force -Confirm:$false | Out-Host
 
     # --- recovery drill in the DR region ---
     '== A recovery drill of Cross-sell in the DR region: rebuilt from blueprint and DR copies, validated, recorded, removed'
@@ -116,11 +116,18 @@ try {
         ('{0,-12} {1}' -f $status, @($findings | Where-Object Status -eq $status).Count)
     }
     $findings | Where-Object Status -eq 'NonCompliant' | Out-Host
+    '(RestoreApproved is NonCompliant on purpose: the restores above ran under a copy of the policy whose'
+    ' RestoreApprovers the demo cleared; the audit trail shows they had no approval: what an auditor must see.)'
     '== The auditor-ready report (one self-contained HTML page; -Format Csv or Json for the same rows)'
     New-Item -ItemType Directory -Path $work -Force | Out-Null
     $reportPath = Join-Path $work 'finbackup-demo-compliance.html'
     $report = Export-FinComplianceReport -Policy $policy -Path $reportPath -Force
     ('Compliance report: {0} ({1:N0} bytes)' -f $report.FullName, $report.Length)
+
+    # --- audit trail ---
+    '== The audit trail: every change above, one chained record each (who, what, result), verified by Test-FinAuditLog'
+    Get-FinAuditEvent -Policy $policy | Group-Object Action -NoElement | Sort-Object Name | Format-Table Count, Name -AutoSize | Out-Host
+    Test-FinAuditLog -Policy $policy | Out-Host
 }
 finally {
     if (Test-Path -LiteralPath $work) { Remove-Item -LiteralPath $work -Recurse -Force }

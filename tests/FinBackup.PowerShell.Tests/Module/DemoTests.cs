@@ -19,6 +19,10 @@ public sealed class DemoTests
         Assert.Matches(@"Roll Available: \d+ instances of cross-sell-asg replaced in batches of 1", r.Stdout); // the AMI rolled into the group
         Assert.Matches(@"RdsDbInstance\s+us-east-1\s+Removed\s+cross-sell-db-restored", r.Stdout);
         Assert.Contains("NewestAvailableForResourceInRegion", r.Stdout);
+        // the audit trail of the demo: restores, their clean-up, the drill's steps and its record (issue 11)
+        foreach (var action in new[] { "RecoveryPoint.Created", "RecoveryPoint.Copied", "Restore.Started", "Restore.Completed", "Restore.ResourceRemoved", "Failover.Step", "Drill.Recorded" })
+            Assert.Matches(@"(?m)^\s*\d+\s+" + System.Text.RegularExpressions.Regex.Escape(action) + @"\s*$", r.Stdout);
+        Assert.Contains("Intact", r.Stdout);
         Assert.Contains("== Stopping the sandbox", r.Stdout);
     }
 }
