@@ -176,7 +176,7 @@ svg { width: 100%; height: auto; display: block; }
 
             // Summary per application.
             sb.Append("<section id=\"summary\">\n<h2>Summary per application</h2>\n<table class=\"summary\">\n<thead><tr><th>Application</th><th>RPO</th><th>RTO</th><th>Retention</th>")
-              .Append("<th>OK</th><th>Failed</th><th>Unknown</th><th>Non-compliant controls</th></tr></thead>\n<tbody>\n");
+              .Append("<th>Compliant</th><th>Non-compliant</th><th>Unknown</th><th>Non-compliant controls</th></tr></thead>\n<tbody>\n");
             foreach (var app in apps)
             {
                 var mine = findings.Where(f => f.Application == app.Name).ToList();

@@ -87,6 +87,9 @@ public sealed class ComplianceReportTests
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "class=\"exposure\"").Count);
         Assert.Contains("(deleted)</title>", html); // points known from the trail are drawn too
         Assert.Contains("us-west-2 (DR)", html);
+        // the summary counts use the findings' own status words (not OK/Failed, which an auditor would read differently)
+        Assert.Contains("<th>Compliant</th><th>Non-compliant</th><th>Unknown</th>", html);
+        Assert.DoesNotContain("<th>OK</th>", html);
     }
 
     [Fact]
