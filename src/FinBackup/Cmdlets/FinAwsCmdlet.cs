@@ -89,6 +89,20 @@ namespace FinBackup.Cmdlets
             return _trails[policy.Name] = trail;
         }
 
+        /// <summary>
+        /// Records a change to what protects the estate (AWS Backup plan, schedule, SSM document, RPO alarm, bucket replication,
+        /// recovery blueprint) as one Policy.Changed record: <paramref name="resource"/> names the kind of thing changed,
+        /// <paramref name="change"/> what happened to it (Created, Updated, Removed, Written). Never under -WhatIf (call it after the change).
+        /// </summary>
+        protected void AuditConfigurationChange(Domain.Policy.BackupPolicy policy, string resource, string target, string change, string application, string region,
+            System.Collections.Generic.IDictionary<string, string> details = null, string errorId = null)
+        {
+            var d = new System.Collections.Generic.Dictionary<string, string>(StringComparer.Ordinal) { ["resource"] = resource, ["change"] = change };
+            if (details != null) foreach (var kv in details) d[kv.Key] = kv.Value;
+            AuditTrailFor(policy).Record(Domain.Audit.AuditActions.PolicyChanged, target, errorId == null ? Domain.Audit.AuditResults.Succeeded : Domain.Audit.AuditResults.Failed,
+                application, region, d, errorId, cancellationToken: CancellationToken);
+        }
+
         private string Actor()
         {
             if (_actor != null) return _actor;

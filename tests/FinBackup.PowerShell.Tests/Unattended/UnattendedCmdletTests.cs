@@ -130,6 +130,7 @@ public sealed class UnattendedCmdletTests
     [Fact]
     public void Unregister_removes_only_FinBackups_schedules_of_the_policy()
     {
+        _aws.Run("s3api", "create-bucket", "--bucket", "fin-backup-use1", "--region", "us-east-1"); // the audit log's bucket
         using var host = Host();
         Assert.Empty(host.Run("Register-FinBackupSchedule -Policy $policy").Errors);
         var target = "{\"Arn\":\"arn:aws:scheduler:::aws-sdk:ssm:sendCommand\",\"RoleArn\":\"arn:aws:iam::123456789012:role/x\",\"Input\":\"{}\"}";
@@ -161,6 +162,15 @@ public sealed class UnattendedCmdletTests
         Assert.All(removed.Output, o => Assert.Equal("Removed", Prop(o, "Action")));
         Assert.Equal(new[] { "fin-other-policy-cycle" }, Schedules().Select(s => s.GetProperty("Name").GetString()));
         Assert.Equal(new[] { "fin-finco-cross-sell-cycle", "payroll-nightly" }, Schedules("default").Select(s => s.GetProperty("Name").GetString()).OrderBy(n => n));
+
+        // every schedule created and removed is a Policy.Changed record; -WhatIf and the unchanged run wrote none (issue 11)
+        var changes = host.Run("Get-FinAuditEvent -Policy $policy -Action Policy.Changed");
+        Assert.Empty(changes.Errors);
+        var changed = changes.Output.Select(o => ((IDictionary<string, string>)PSObject.AsPSObject(Prop(o, "Details")).BaseObject)["change"] + " " + Prop(o, "Target")).ToList();
+        Assert.Equal(7, changed.Count(c => c.StartsWith("Created finbackup/fin-finco-", StringComparison.Ordinal))); // the planned ones
+        Assert.Equal(8, changed.Count(c => c.StartsWith("Removed finbackup/fin-finco-", StringComparison.Ordinal))); // and the retired one
+        Assert.Contains("Removed finbackup/fin-finco-retired-app-cycle", changed);
+        Assert.Equal(15, changed.Count);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using FinBackup.Completion;
 using FinBackup.Domain;
@@ -70,6 +71,10 @@ namespace FinBackup.Cmdlets.Files
             try
             {
                 Session.Get<IBucketReplicationGateway>(sourceRegion).ConfigureReplication(rule, CancellationToken);
+                AuditConfigurationChange(Policy, "BucketReplication", $"s3://{rule.SourceBucket}", "Updated", null, sourceRegion, new Dictionary<string, string>
+                {
+                    ["destinationBucket"] = rule.DestinationBucket, ["destinationRegion"] = rule.DestinationRegion, ["replicaKmsKeyId"] = rule.ReplicaKmsKeyId,
+                });
                 WriteObject(rule);
             }
             catch (FinBackupException ex)

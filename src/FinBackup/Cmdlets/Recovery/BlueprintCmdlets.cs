@@ -64,8 +64,10 @@ namespace FinBackup.Cmdlets
                     {
                         var dr = Policy.DrRegion;
                         var drStore = string.IsNullOrEmpty(dr) || string.Equals(dr, region, StringComparison.OrdinalIgnoreCase) ? null : Session.Get<IRecoveryBlueprintStore>(dr);
-                        WriteObject(exporter.Export(Policy, app.Name, region, Session.Get<IRecoveryBlueprintReader>(region),
-                            Session.Get<IRecoveryBlueprintStore>(region), drStore, CancellationToken));
+                        var exported = exporter.Export(Policy, app.Name, region, Session.Get<IRecoveryBlueprintReader>(region),
+                            Session.Get<IRecoveryBlueprintStore>(region), drStore, CancellationToken);
+                        AuditConfigurationChange(Policy, "RecoveryBlueprint", target, "Written", app.Name, region);
+                        WriteObject(exported);
                     }
                     catch (FinBackupException ex)
                     {

@@ -89,17 +89,15 @@ namespace FinBackup.Cmdlets
 
         /// <summary>One Policy.Changed record per AWS Backup plan set (or that failed half way).</summary>
         private void AuditPlan(FinBackupPlanSpec spec, FinBackupPlanResult result, string errorId) =>
-            AuditTrailFor(Policy).Record(Domain.Audit.AuditActions.PolicyChanged, spec.PlanName, errorId == null ? Domain.Audit.AuditResults.Succeeded : Domain.Audit.AuditResults.Failed,
-                spec.Application, spec.Region, new Dictionary<string, string>
+            AuditConfigurationChange(Policy, "BackupPlan", spec.PlanName, result.Action, spec.Application, spec.Region, new Dictionary<string, string>
                 {
                     ["backupPlanId"] = result.PlanId,
-                    ["action"] = result.Action,
                     ["vault"] = spec.VaultName,
                     ["vaultArn"] = result.VaultArn,
                     ["drVaultArn"] = result.DrVaultArn,
                     ["selectionId"] = result.SelectionId,
                     ["rules"] = string.Join("; ", spec.Rules.Select(r => r.ToString())),
-                }, errorId, cancellationToken: CancellationToken);
+                }, errorId);
 
         private string Vault(Dictionary<string, string> cache, string region, string name, long minDays, FinBackupPlanResult result)
         {

@@ -67,6 +67,8 @@ namespace FinBackup.Cmdlets.Unattended
                         {
                             result.DocumentVersion = existing == null ? gateway.Create(doc.Name, doc.Content, CancellationToken) : gateway.Update(doc.Name, doc.Content, CancellationToken);
                             result.Action = existing == null ? "Created" : "Updated";
+                            AuditConfigurationChange(Policy, "SsmDocument", doc.Name, result.Action, null, region,
+                                new Dictionary<string, string> { ["documentVersion"] = result.DocumentVersion, ["source"] = doc.Source });
                         }
                         else
                         {
@@ -161,6 +163,8 @@ namespace FinBackup.Cmdlets.Unattended
                     {
                         gateway.Put(spec, CancellationToken);
                         result.Action = existing == null ? "Created" : "Updated";
+                        AuditConfigurationChange(Policy, "RpoAlarm", spec.AlarmName, result.Action, spec.Application, region,
+                            new Dictionary<string, string> { ["metric"] = spec.MetricName, ["thresholdSeconds"] = spec.Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                     }
                     else result.Action = "Skipped";
                     WriteObject(result);

@@ -48,6 +48,11 @@ namespace FinBackup.Cmdlets.Unattended
             }
         }
 
+        /// <summary>One Policy.Changed record per schedule created, updated or removed.</summary>
+        protected void AuditSchedule(FinBackupSchedule row) =>
+            AuditConfigurationChange(Policy, "Schedule", $"{row.GroupName}/{row.Name}", row.Action, row.Application, row.Region,
+                new System.Collections.Generic.Dictionary<string, string> { ["scheduleExpression"] = row.ScheduleExpression, ["document"] = row.Document, ["targets"] = row.Targets, ["fileSet"] = row.FileSet });
+
         protected FinBackupSchedule Row(ScheduleComparison c)
         {
             var p = c.Planned;
@@ -115,6 +120,7 @@ namespace FinBackup.Cmdlets.Unattended
                             if (!groupReady) { Gateway.EnsureGroup(GroupName, CancellationToken); groupReady = true; }
                             row.Arn = Gateway.Create(d, CancellationToken);
                             row.Action = "Created";
+                            AuditSchedule(row);
                         }
                         else row.Action = "Skipped";
                     }
@@ -126,6 +132,7 @@ namespace FinBackup.Cmdlets.Unattended
                             row.Arn = Gateway.Update(d, CancellationToken) ?? row.Arn;
                             row.ScheduleExpression = d.ScheduleExpression;
                             row.Action = "Updated";
+                            AuditSchedule(row);
                         }
                         else row.Action = "Skipped";
                     }
@@ -178,6 +185,7 @@ namespace FinBackup.Cmdlets.Unattended
                 {
                     Gateway.Delete(row.Name, row.GroupName, CancellationToken);
                     row.Action = "Removed";
+                    AuditSchedule(row);
                     WriteObject(row);
                 }
                 catch (FinBackupException ex)
