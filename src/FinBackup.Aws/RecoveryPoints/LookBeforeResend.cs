@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using FinBackup.Aws.Protocol;
 using FinBackup.Domain;
+using FinBackup.Domain.Waiting;
 
 namespace FinBackup.Aws.RecoveryPoints
 {
@@ -13,7 +14,9 @@ namespace FinBackup.Aws.RecoveryPoints
     /// Sends a create or copy that AWS does not deduplicate (CreateSnapshots, CreateImage, CopySnapshot; CopyImage on an
     /// endpoint that ignores its ClientToken) without the SDK's automatic retries, and after a failure that may have
     /// reached AWS (a connection lost mid-reply, a timeout, a 5xx) looks for what the request would have made before
-    /// sending it again. A lost reply therefore adopts the resource the first attempt made instead of making a second one.
+    /// sending it again, and keeps looking with back-off for a bounded time (<see cref="AwsRetryOptions.ResendSettle"/>) when
+    /// the first look finds nothing, because a slow service may act on an attempt after the client gave up on it. A lost
+    /// reply therefore adopts the resource the first attempt made instead of making a second one.
     /// Throttling means AWS did not act: it is retried with backoff. Any other 4xx is final.
     /// </summary>
     internal static class LookBeforeResend
@@ -55,13 +58,41 @@ namespace FinBackup.Aws.RecoveryPoints
                 }
                 if (ambiguous)
                 {
-                    var found = look();
+                    var found = Settle(look, what, retry, ct);
                     if (found != null) return found;
                 }
             }
             var final = look();
             if (final != null) return final;
             throw Final(last, what);
+        }
+
+        /// <summary>
+        /// After an ambiguous failure: looks at once, and while nothing is found looks again with back-off (the module's
+        /// <see cref="Waiter"/>) for at most <see cref="AwsRetryOptions.ResendSettle"/>. A slow endpoint may still be working on
+        /// an attempt the client gave up on (a timeout): a single look right away finds nothing and the resend would make a
+        /// second resource (CreateImage and CopySnapshot have no client token). Null when nothing appeared in that time.
+        /// </summary>
+        internal static T Settle<T>(Func<T> look, string what, AwsRetryOptions retry, CancellationToken ct, Waiter waiter = null) where T : class
+        {
+            var found = look();
+            if (found != null || retry.ResendSettle <= TimeSpan.Zero) return found;
+            var first = retry.BaseDelay > TimeSpan.Zero ? retry.BaseDelay : TimeSpan.FromMilliseconds(100);
+            var policy = new WaitPolicy
+            {
+                FirstDelay = first < retry.ResendSettle ? first : retry.ResendSettle,
+                Backoff = 2,
+                MaxDelay = retry.MaxBackoff > TimeSpan.Zero ? retry.MaxBackoff : retry.ResendSettle,
+                Timeout = retry.ResendSettle,
+            };
+            try
+            {
+                return (waiter ?? new Waiter()).Until($"What {what} would have made", _ => look(), f => f != null, policy, ct);
+            }
+            catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.WaitTimedOut)
+            {
+                return null; // nothing appeared: the attempt did not act, send again
+            }
         }
 
         /// <summary>True for an AWS throttling answer (the request was not acted on).</summary>
