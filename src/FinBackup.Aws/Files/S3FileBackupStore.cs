@@ -102,11 +102,18 @@ namespace FinBackup.Aws.Files
             using (var stream = response.ResponseStream)
             {
                 var total = 0;
-                while (total < length)
+                try
                 {
-                    var n = stream.ReadAsync(destination, destinationOffset + total, length - total, ct).GetAwaiter().GetResult();
-                    if (n <= 0) break;
-                    total += n;
+                    while (total < length)
+                    {
+                        var n = stream.ReadAsync(destination, destinationOffset + total, length - total, ct).GetAwaiter().GetResult();
+                        if (n <= 0) break;
+                        total += n;
+                    }
+                }
+                catch (Exception ex) when (IsTransport(ex))
+                {
+                    throw ConnectionFailed(ex, bucket, key); // the reply was cut short: not a short object
                 }
                 if (total != length)
                     throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData,
@@ -247,10 +254,23 @@ namespace FinBackup.Aws.Files
             }
             catch (AmazonClientException ex)
             {
-                throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError,
-                    $"Could not reach S3 in {Region} for s3://{bucket}/{key}: {ex.Message}", FinErrorIds.ActionFor(FinErrorIds.S3ConnectionFailed), ex);
+                throw ConnectionFailed(ex, bucket, key);
+            }
+            catch (Exception ex) when (IsTransport(ex))
+            {
+                // When every attempt lost its connection the SDK gives up with the transport's own exception (HttpIOException,
+                // HttpRequestException, SocketException), not an AmazonClientException: a connection failure as well.
+                throw ConnectionFailed(ex, bucket, key);
             }
         }
+
+        private FinBackupException ConnectionFailed(Exception ex, string bucket, string key) =>
+            new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError,
+                $"Could not reach S3 in {Region} for s3://{bucket}/{key}: {ex.Message}", FinErrorIds.ActionFor(FinErrorIds.S3ConnectionFailed), ex);
+
+        /// <summary>A transport failure the SDK did not wrap (its last attempt's own exception): the connection failed.</summary>
+        internal static bool IsTransport(Exception ex) =>
+            ex is IOException || ex is System.Net.Http.HttpRequestException || ex is System.Net.Sockets.SocketException || ex is TimeoutException;
 
         /// <summary>
         /// An S3 error as a FinBackupException: the id, kind and advice come from the one AWS error table

@@ -42,3 +42,48 @@ public sealed class ManifestReadFaultTests
         Assert.Equal(key, bed.Store.GetManifest(FilesTestBed.PrimaryBucket, key, default).Key);
     }
 }
+
+/// <summary>
+/// Issue 13 item 3 (the bench's FinUnexpectedError): when every attempt of an S3 call loses its connection the SDK gives
+/// up with the transport's own exception (an IOException or HttpRequestException, not an AmazonClientException), which
+/// escaped the store's mapping and became FinUnexpectedError. It is a connection failure, worth a retry.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class S3TransportFailureTests
+{
+    private readonly MotoServer _moto;
+
+    public S3TransportFailureTests(MotoServer moto) => _moto = moto;
+
+    public static TheoryData<string> Faults => new() { "reset", "lost" };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public void An_S3_call_whose_every_attempt_loses_its_connection_is_a_connection_failure_not_an_unexpected_error(string fault)
+    {
+        using var bed = new FilesTestBed(_moto);
+        var src = bed.MakeLedger();
+        var result = new FileBackupEngine(bed.Store, FilesTestBed.SmallSettings()).Run(bed.Request(src), null, default);
+        var key = result.RecoveryPoint.RecoveryPointId;
+
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, _) => fault == "reset" ? CannedResponse.Reset : CannedResponse.LostReply);
+        using var ctx = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), FilesTestBed.Primary, proxy.EndpointUrl);
+        var store = new S3FileBackupStore(ctx, FilesTestBed.Primary);
+
+        var calls = new (string What, Action Call)[]
+        {
+            ("GetManifest", () => store.GetManifest(FilesTestBed.PrimaryBucket, key, default)),
+            ("GetTags", () => store.GetTags(FilesTestBed.PrimaryBucket, key, default)),
+            ("ReadRange", () => store.ReadRange(FilesTestBed.PrimaryBucket, key, 0, 8, new byte[8], 0, default)),
+        };
+        // (No PUT here: the proxy's faults send a 200 status line before cutting the connection, which the SDK takes as a
+        // PutObject that succeeded.)
+        foreach (var (what, call) in calls)
+        {
+            var ex = Record.Exception(call);
+            Assert.True(ex is FinBackupException, $"{what}: {ex?.GetType().FullName}: {ex?.Message}");
+            var fin = (FinBackupException)ex!;
+            Assert.True(fin.Kind == FinErrorKind.ConnectionError, $"{what}: {fin.ErrorId} ({fin.Kind}): {fin.Message}");
+        }
+    }
+}
