@@ -87,3 +87,51 @@ public sealed class S3TransportFailureTests
         }
     }
 }
+
+/// <summary>
+/// Issue 13 item 3 (the bench's FinFileManifestInvalid): whatever fault hits the manifest PUT of a backup run through
+/// the file engine, every manifest in the bucket afterwards reads as a manifest (a fault may fail the run, never leave a
+/// manifest that cannot be parsed).
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class ManifestWriteFaultTests
+{
+    private readonly MotoServer _moto;
+
+    public ManifestWriteFaultTests(MotoServer moto) => _moto = moto;
+
+    public static TheoryData<string> Faults => new() { "5xx", "reset", "lost", "slowdown" };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public void A_fault_on_the_manifest_PUT_never_leaves_an_unreadable_manifest(string fault)
+    {
+        using var bed = new FilesTestBed(_moto);
+        var src = bed.MakeLedger();
+        var faulted = 0;
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, req) =>
+        {
+            if (req.Method != "PUT" || !req.PathAndQuery.Contains("/manifests/") || Interlocked.Increment(ref faulted) > 1) return null;
+            return fault switch
+            {
+                "5xx" => new CannedResponse(500, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code><Message>x</Message><RequestId>f</RequestId></Error>", "application/xml"),
+                "slowdown" => new CannedResponse(503, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>x</Message><RequestId>f</RequestId></Error>", "application/xml"),
+                "reset" => CannedResponse.Reset,
+                _ => CannedResponse.LostReply,
+            };
+        });
+        using var ctx = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), FilesTestBed.Primary, proxy.EndpointUrl);
+        var store = new S3FileBackupStore(ctx, FilesTestBed.Primary);
+        try { new FileBackupEngine(store, FilesTestBed.SmallSettings()).Run(bed.Request(src), null, default); }
+        catch (FinBackupException) { }
+        Assert.True(Volatile.Read(ref faulted) >= 1, "the manifest PUT was not faulted");
+
+        var keys = bed.Aws("s3api", "list-objects-v2", "--bucket", FilesTestBed.PrimaryBucket, "--prefix", "manifests/", "--query", "Contents[].Key", "--output", "text")
+            .Split(new[] { '\t', '\n', '\r', ' ' }, StringSplitOptions.RemoveEmptyEntries).Where(k => k != "None").ToList();
+        foreach (var key in keys)
+        {
+            var ex = Record.Exception(() => bed.Store.GetManifest(FilesTestBed.PrimaryBucket, key, default));
+            Assert.True(ex == null, $"{fault}: {key}: {(ex as FinBackupException)?.ErrorId} {ex?.Message}");
+        }
+    }
+}
