@@ -86,7 +86,28 @@ public sealed class S3TransportFailureTests
             Assert.True(fin.Kind == FinErrorKind.ConnectionError, $"{what}: {fin.ErrorId} ({fin.Kind}): {fin.Message}");
         }
     }
+    /// <summary>
+    /// The bench's FinFileManifestInvalid (20 %, seed 1, logged with its stack): copying a file backup to DR first GETs
+    /// the manifest in the DR bucket (not there yet: S3 answers 404 with an XML body); that reply was cut short, the
+    /// parse failed on its first byte ('<') before the cut was noticed, and a connection failure was reported as an
+    /// invalid manifest, the auditor's "was it modified?" alarm.
+    /// </summary>
+    [Fact]
+    public void A_reply_cut_short_whose_first_bytes_are_not_JSON_is_a_connection_failure_not_an_invalid_manifest()
+    {
+        using var bed = new FilesTestBed(_moto);
+        var key = "manifests/cross-sell/20261201T192300Z/20261201T192332019Z-vm-dab336.json"; // not in the bucket
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, req) => req.Method == "GET" && req.PathAndQuery.Contains("/manifests/") ? CannedResponse.LostReply : null);
+        using var ctx = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), FilesTestBed.Primary, proxy.EndpointUrl);
+        var store = new S3FileBackupStore(ctx, FilesTestBed.Primary);
+
+        var ex = Assert.Throws<FinBackupException>(() => store.GetManifest(FilesTestBed.PrimaryBucket, key, default));
+        Assert.True(ex.Kind == FinErrorKind.ConnectionError, $"{ex.ErrorId} ({ex.Kind}): {ex.Message}");
+        // Without the fault it is what it is: a manifest that does not exist.
+        Assert.Equal(FinErrorKind.ObjectNotFound, Assert.Throws<FinBackupException>(() => bed.Store.GetManifest(FilesTestBed.PrimaryBucket, key, default)).Kind);
+    }
 }
+
 
 /// <summary>
 /// Issue 13 item 3 (the bench's FinFileManifestInvalid): whatever fault hits the manifest PUT of a backup run through
