@@ -30,7 +30,11 @@ public sealed record CannedResponse(int Status, string Body, string ContentType 
     /// its attempt timed out), and the request reaches the service only after <paramref name="after"/>, as when the
     /// service works on an attempt the client already gave up on.
     /// </summary>
-    public static CannedResponse LateDelivery(TimeSpan after) => new(-3, string.Empty, Delay: after);
+    /// <param name="failAfter">How long the client waits before its connection drops (an attempt that took that long).</param>
+    public static CannedResponse LateDelivery(TimeSpan after, TimeSpan failAfter = default) => new(-3, string.Empty, Delay: after) { FailAfter = failAfter };
+
+    /// <summary>For <see cref="LateDelivery"/>: when the client's connection is dropped.</summary>
+    public TimeSpan FailAfter { get; init; }
 
     public bool IsLostReply => Status == -1;
     public bool IsReset => Status == -2;
@@ -101,6 +105,7 @@ public sealed class LoopbackProxy : IDisposable
                     try { using var m = Forward(req, headers); using var _r = await _forward.SendAsync(m); } catch (Exception) { }
                 });
             }
+            if (canned != null && canned.IsLateDelivery && canned.FailAfter > TimeSpan.Zero) await Task.Delay(canned.FailAfter);
             if (canned != null && (canned.IsReset || canned.IsLateDelivery))
             {
                 // Nothing reaches the service; the client sees the connection end without a usable reply.

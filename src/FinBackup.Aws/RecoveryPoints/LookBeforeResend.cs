@@ -35,6 +35,7 @@ namespace FinBackup.Aws.RecoveryPoints
                 ct.ThrowIfCancellationRequested();
                 if (attempt > 0 && ct.WaitHandle.WaitOne(retry.BackoffFor(attempt - 1, Jitter))) ct.ThrowIfCancellationRequested();
                 var ambiguous = false;
+                var took = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
                     return send().GetAwaiter().GetResult();
@@ -58,7 +59,8 @@ namespace FinBackup.Aws.RecoveryPoints
                 }
                 if (ambiguous)
                 {
-                    var found = Settle(look, what, retry, ct);
+                    // A service that took this long to fail the attempt may take as long again to act on it.
+                    var found = Settle(look, what, retry, ct, null, took.Elapsed);
                     if (found != null) return found;
                 }
             }
@@ -72,18 +74,25 @@ namespace FinBackup.Aws.RecoveryPoints
         /// <see cref="Waiter"/>) for at most <see cref="AwsRetryOptions.ResendSettle"/>. A slow endpoint may still be working on
         /// an attempt the client gave up on (a timeout): a single look right away finds nothing and the resend would make a
         /// second resource (CreateImage and CopySnapshot have no client token). Null when nothing appeared in that time.
+        /// <paramref name="attemptTook"/>: how long the failed attempt took; a slow service (an attempt that timed out) is
+        /// given as long again, up to twice the attempt timeout, when that is more than the settle time.
         /// </summary>
-        internal static T Settle<T>(Func<T> look, string what, AwsRetryOptions retry, CancellationToken ct, Waiter waiter = null) where T : class
+        internal static T Settle<T>(Func<T> look, string what, AwsRetryOptions retry, CancellationToken ct, Waiter waiter = null, TimeSpan attemptTook = default) where T : class
         {
             var found = look();
             if (found != null || retry.ResendSettle <= TimeSpan.Zero) return found;
+            var settle = retry.ResendSettle;
+            var slow = attemptTook < retry.AttemptTimeout + retry.AttemptTimeout ? attemptTook : retry.AttemptTimeout + retry.AttemptTimeout;
+            if (slow > settle) settle = slow;
             var first = retry.BaseDelay > TimeSpan.Zero ? retry.BaseDelay : TimeSpan.FromMilliseconds(100);
             var policy = new WaitPolicy
             {
-                FirstDelay = first < retry.ResendSettle ? first : retry.ResendSettle,
+                FirstDelay = first < settle ? first : settle,
                 Backoff = 2,
-                MaxDelay = retry.MaxBackoff > TimeSpan.Zero ? retry.MaxBackoff : retry.ResendSettle,
-                Timeout = retry.ResendSettle,
+                // At most a quarter of the settle time between looks: the Waiter gives up rather than sleep past its timeout,
+                // so a longer pause would leave the end of the settle time unwatched.
+                MaxDelay = retry.MaxBackoff > TimeSpan.Zero && retry.MaxBackoff.Ticks < settle.Ticks / 4 ? retry.MaxBackoff : TimeSpan.FromTicks(settle.Ticks / 4),
+                Timeout = settle,
             };
             try
             {

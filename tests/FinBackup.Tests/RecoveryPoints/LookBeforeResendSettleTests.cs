@@ -46,6 +46,26 @@ public sealed class LookBeforeResendSettleTests
     }
 
     [Fact]
+    public void After_a_slow_attempt_the_looks_go_on_as_long_as_the_attempt_took()
+    {
+        // The bench's duplicate at 20 %: the attempt timed out after 30 s and moto made the image 45 s after it was sent,
+        // later than a 20 s settle.
+        var clock = new FakeClock();
+        var start = clock.Now;
+        var appearsAt = clock.Now.AddSeconds(25);
+        var options = Options(TimeSpan.FromSeconds(20));
+        options.AttemptTimeout = TimeSpan.FromSeconds(30);
+        var found = LookBeforeResend.Settle(() => clock.Now >= appearsAt ? "ami-1" : null, "CreateImage", options, default, clock.Waiter(), TimeSpan.FromSeconds(30));
+        Assert.Equal("ami-1", found);
+
+        // Bounded: twice the attempt timeout at most, whatever the attempt took.
+        clock = new FakeClock();
+        start = clock.Now;
+        Assert.Null(LookBeforeResend.Settle<string>(() => null!, "CreateImage", options, default, clock.Waiter(), TimeSpan.FromHours(1)));
+        Assert.InRange(clock.Now - start, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public void A_zero_settle_looks_once()
     {
         var clock = new FakeClock();

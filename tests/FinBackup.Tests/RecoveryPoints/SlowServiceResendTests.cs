@@ -94,6 +94,30 @@ public sealed class SlowServiceResendTests
     }
 
     [Fact]
+    public void After_a_slow_attempt_a_CreateImage_the_service_acts_on_later_than_the_settle_time_still_makes_one_image()
+    {
+        // The bench's duplicate at 20 % (both images tagged, created in the same second): the attempt failed only after
+        // a long wait and moto made the image later than the settle time after that. The attempt fails after 4 s here,
+        // moto gets it after 6 s, the settle time is 1 s.
+        using (var seed = AwsTestContext.For(_moto.EndpointUrl)) MotoEstate.Seed(seed);
+        var faulted = 0;
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, req) =>
+            Action(req) == "CreateImage" && Interlocked.Increment(ref faulted) == 1 ? CannedResponse.LateDelivery(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(4)) : null);
+        using var ctx = AwsTestContext.For(proxy.EndpointUrl);
+        ctx.RetryOptions.ResendSettle = TimeSpan.FromSeconds(1);
+        var now = DateTime.UtcNow;
+        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
+        var errors = new List<string>();
+        var run = Assert.Single(new BackupCycle(runtime, r => new ProtectedResourceFinder(ctx, r)).Run(AmiOnly(false),
+            new BackupCycleCallbacks { Error = (ex, _) => errors.Add(ex.ErrorId + ": " + ex.Message) }, default));
+        Thread.Sleep(TimeSpan.FromSeconds(4));
+        Assert.Empty(errors);
+        Assert.Equal(1, run.Taken);
+        var images = Images(MotoEstate.Primary);
+        Assert.True(images.Length == 1, $"{images.Length} images after {proxy.Requests.Count(r => Action(r) == "CreateImage")} CreateImage request(s)");
+    }
+
+    [Fact]
     public void A_CopyImage_the_service_acts_on_after_the_client_gave_up_leaves_one_tagged_copy_and_nothing_untagged()
     {
         using var direct = AwsTestContext.For(_moto.EndpointUrl);
