@@ -87,6 +87,29 @@ public sealed class S3TransportFailureTests
         }
     }
     /// <summary>
+    /// The bench's FinUnexpectedError at 50 % (seed 2, logged with its stack): copying a point to DR reads its restore
+    /// metadata; that reply was cut short after its headers, and the body, read outside the mapped call, threw the raw
+    /// HttpIOException.
+    /// </summary>
+    [Fact]
+    public void A_restore_metadata_reply_cut_short_is_a_connection_failure_not_an_unexpected_error()
+    {
+        using var bed = new FilesTestBed(_moto);
+        new FinBackup.Aws.Restore.S3RestoreMetadataStore(bed.Context, FilesTestBed.Primary).Put(FilesTestBed.PrimaryBucket, FilesTestBed.PrimaryKey,
+            new FinBackup.Domain.Restore.RestoreMetadataDocument
+            {
+                Kind = FinBackup.Domain.RecoveryPoints.RecoveryPointKind.Ami, RecoveryPointId = "ami-0123456789abcdef0", ResourceId = "i-0123456789abcdef0",
+                Region = FilesTestBed.Primary, CapturedAt = DateTime.UtcNow, Metadata = { ["InstanceType"] = "t3.micro" },
+            }, default);
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, req) => req.Method == "GET" && req.PathAndQuery.Contains("/restore-metadata/") ? CannedResponse.LostReply : null);
+        using var ctx = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), FilesTestBed.Primary, proxy.EndpointUrl);
+
+        var ex = Record.Exception(() => new FinBackup.Aws.Restore.S3RestoreMetadataStore(ctx, FilesTestBed.Primary)
+            .Get(FilesTestBed.PrimaryBucket, FinBackup.Domain.RecoveryPoints.RecoveryPointKind.Ami, "ami-0123456789abcdef0", default));
+        Assert.True(ex is FinBackupException { Kind: FinErrorKind.ConnectionError }, $"{ex?.GetType().FullName}: {(ex as FinBackupException)?.ErrorId} {ex?.Message}");
+    }
+
+    /// <summary>
     /// The bench's FinFileManifestInvalid (20 %, seed 1, logged with its stack): copying a file backup to DR first GETs
     /// the manifest in the DR bucket (not there yet: S3 answers 404 with an XML body); that reply was cut short, the
     /// parse failed on its first byte ('<') before the cut was noticed, and a connection failure was reported as an
