@@ -25,8 +25,20 @@ public sealed record CannedResponse(int Status, string Body, string ContentType 
     /// <summary>A connection reset before the request reaches the service (nothing happens there).</summary>
     public static readonly CannedResponse Reset = new(-2, string.Empty);
 
+    /// <summary>
+    /// The "slow service" fault: the client's connection is dropped at once (it sees a failure without a reply, as after
+    /// its attempt timed out), and the request reaches the service only after <paramref name="after"/>, as when the
+    /// service works on an attempt the client already gave up on.
+    /// </summary>
+    /// <param name="failAfter">How long the client waits before its connection drops (an attempt that took that long).</param>
+    public static CannedResponse LateDelivery(TimeSpan after, TimeSpan failAfter = default) => new(-3, string.Empty, Delay: after) { FailAfter = failAfter };
+
+    /// <summary>For <see cref="LateDelivery"/>: when the client's connection is dropped.</summary>
+    public TimeSpan FailAfter { get; init; }
+
     public bool IsLostReply => Status == -1;
     public bool IsReset => Status == -2;
+    public bool IsLateDelivery => Status == -3;
 }
 
 /// <summary>
@@ -84,7 +96,17 @@ public sealed class LoopbackProxy : IDisposable
 
             var canned = _fault(number, req);
             if (canned == null && _upstream == null) canned = new CannedResponse(200, "{}", "application/json");
-            if (canned != null && canned.IsReset)
+            if (canned != null && canned.IsLateDelivery && _upstream != null)
+            {
+                var delay = canned.Delay;
+                _ = Task.Run(async () =>
+                {
+                    await Task.Delay(delay);
+                    try { using var m = Forward(req, headers); using var _r = await _forward.SendAsync(m); } catch (Exception) { }
+                });
+            }
+            if (canned != null && canned.IsLateDelivery && canned.FailAfter > TimeSpan.Zero) await Task.Delay(canned.FailAfter);
+            if (canned != null && (canned.IsReset || canned.IsLateDelivery))
             {
                 // Nothing reaches the service; the client sees the connection end without a usable reply.
                 ctx.Response.StatusCode = 200;
@@ -106,17 +128,7 @@ public sealed class LoopbackProxy : IDisposable
                 return;
             }
 
-            using var forward = new HttpRequestMessage(new HttpMethod(req.Method), _upstream + req.PathAndQuery);
-            if (req.Body.Length > 0 || req.Method is "POST" or "PUT")
-            {
-                forward.Content = new ByteArrayContent(req.Body);
-            }
-            foreach (var h in headers)
-            {
-                if (h.Key.Equals("Host", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
-                if (h.Key.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)) forward.Content?.Headers.TryAddWithoutValidation(h.Key, h.Value);
-                else forward.Headers.TryAddWithoutValidation(h.Key, h.Value);
-            }
+            using var forward = Forward(req, headers);
             using var response = await _forward.SendAsync(forward);
             if (loseReply)
             {
@@ -146,6 +158,22 @@ public sealed class LoopbackProxy : IDisposable
         {
             try { ctx.Response.Abort(); } catch (Exception) { }
         }
+    }
+
+    private HttpRequestMessage Forward(ProxiedRequest req, IReadOnlyDictionary<string, string> headers)
+    {
+        var forward = new HttpRequestMessage(new HttpMethod(req.Method), _upstream + req.PathAndQuery);
+        if (req.Body.Length > 0 || req.Method is "POST" or "PUT")
+        {
+            forward.Content = new ByteArrayContent(req.Body);
+        }
+        foreach (var h in headers)
+        {
+            if (h.Key.Equals("Host", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
+            if (h.Key.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)) forward.Content?.Headers.TryAddWithoutValidation(h.Key, h.Value);
+            else forward.Headers.TryAddWithoutValidation(h.Key, h.Value);
+        }
+        return forward;
     }
 
     public void Dispose()

@@ -70,7 +70,7 @@ namespace FinBackup.Aws.Audit
             {
                 throw S3FileBackupStore.Translate(ex, bucket, key);
             }
-            catch (AmazonClientException ex)
+            catch (Exception ex) when (ex is AmazonClientException || S3FileBackupStore.IsTransport(ex))
             {
                 throw Connection(bucket, key, ex);
             }
@@ -95,7 +95,7 @@ namespace FinBackup.Aws.Audit
             {
                 throw S3FileBackupStore.Translate(ex, bucket, key);
             }
-            catch (AmazonClientException ex)
+            catch (Exception ex) when (ex is AmazonClientException || S3FileBackupStore.IsTransport(ex))
             {
                 throw Connection(bucket, key, ex);
             }
@@ -146,7 +146,7 @@ namespace FinBackup.Aws.Audit
             {
                 throw S3FileBackupStore.Translate(ex, bucket, key);
             }
-            catch (AmazonClientException ex)
+            catch (Exception ex) when (ex is AmazonClientException || S3FileBackupStore.IsTransport(ex))
             {
                 throw Connection(bucket, key, ex);
             }
@@ -168,7 +168,7 @@ namespace FinBackup.Aws.Audit
             {
                 throw RecoveryPointAwsErrors.Map(ex, $"KMS GenerateDataKey with '{kmsKeyId}' in {Region} (kms:GenerateDataKey)", "kms");
             }
-            catch (AmazonClientException ex)
+            catch (Exception ex) when (ex is AmazonClientException || S3FileBackupStore.IsTransport(ex))
             {
                 throw new FinBackupException("FinAwsConnectionFailed", FinErrorKind.ConnectionError, $"Could not reach KMS in {Region}: {ex.Message}", null, ex);
             }
@@ -194,7 +194,7 @@ namespace FinBackup.Aws.Audit
             {
                 throw RecoveryPointAwsErrors.Map(ex, $"KMS Decrypt in {Region} (kms:Decrypt)", "kms");
             }
-            catch (AmazonClientException ex)
+            catch (Exception ex) when (ex is AmazonClientException || S3FileBackupStore.IsTransport(ex))
             {
                 throw new FinBackupException("FinAwsConnectionFailed", FinErrorKind.ConnectionError, $"Could not reach KMS in {Region}: {ex.Message}", null, ex);
             }
@@ -204,7 +204,7 @@ namespace FinBackup.Aws.Audit
         {
             try { return call(); }
             catch (AmazonServiceException ex) { throw S3FileBackupStore.Translate(ex, bucket, key); }
-            catch (AmazonClientException ex) { throw Connection(bucket, key, ex); }
+            catch (Exception ex) when (ex is AmazonClientException || S3FileBackupStore.IsTransport(ex)) { throw Connection(bucket, key, ex); }
         }
 
         private FinBackupException Connection(string bucket, string key, Exception ex) =>

@@ -102,11 +102,18 @@ namespace FinBackup.Aws.Files
             using (var stream = response.ResponseStream)
             {
                 var total = 0;
-                while (total < length)
+                try
                 {
-                    var n = stream.ReadAsync(destination, destinationOffset + total, length - total, ct).GetAwaiter().GetResult();
-                    if (n <= 0) break;
-                    total += n;
+                    while (total < length)
+                    {
+                        var n = stream.ReadAsync(destination, destinationOffset + total, length - total, ct).GetAwaiter().GetResult();
+                        if (n <= 0) break;
+                        total += n;
+                    }
+                }
+                catch (Exception ex) when (IsTransport(ex))
+                {
+                    throw ConnectionFailed(ex, bucket, key); // the reply was cut short: not a short object
                 }
                 if (total != length)
                     throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData,
@@ -154,15 +161,32 @@ namespace FinBackup.Aws.Files
         {
             FileManifest m;
             using (var response = Run(() => _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct), bucket, key))
-            using (var stream = response.ResponseStream)
+            using (var stream = new CountingStream(response.ResponseStream))
             {
                 try
                 {
                     m = FileManifestJson.Deserialize(stream, key);
                 }
-                catch (IOException ex)
+                catch (Exception ex) when (IsTransport(ex))
                 {
-                    throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError, $"Reading s3://{bucket}/{key} failed: {ex.Message}", FinErrorIds.ActionFor(FinErrorIds.S3ConnectionFailed), ex);
+                    throw ReplyCutShort(bucket, key, ex);
+                }
+                catch (FinBackupException invalid) when (invalid.ErrorId == FinErrorIds.FileManifestInvalid)
+                {
+                    // The parse stops at the first byte that is not a manifest, which may come before the point where the
+                    // reply was cut off (a reply cut short can even carry another answer's body). "Invalid" is an alarm
+                    // for an auditor (was the object modified?), so it is reported only for a body that arrived whole.
+                    try
+                    {
+                        stream.CopyTo(Stream.Null);
+                    }
+                    catch (Exception ex) when (IsTransport(ex) || ex is AmazonClientException)
+                    {
+                        throw ReplyCutShort(bucket, key, ex);
+                    }
+                    if (response.ContentLength > 0 && stream.BytesRead < response.ContentLength)
+                        throw ReplyCutShort(bucket, key, new IOException($"{stream.BytesRead} of {response.ContentLength} bytes arrived"));
+                    throw;
                 }
             }
             m.Key = key;
@@ -247,10 +271,54 @@ namespace FinBackup.Aws.Files
             }
             catch (AmazonClientException ex)
             {
-                throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError,
-                    $"Could not reach S3 in {Region} for s3://{bucket}/{key}: {ex.Message}", FinErrorIds.ActionFor(FinErrorIds.S3ConnectionFailed), ex);
+                throw ConnectionFailed(ex, bucket, key);
+            }
+            catch (Exception ex) when (IsTransport(ex))
+            {
+                // When every attempt lost its connection the SDK gives up with the transport's own exception (HttpIOException,
+                // HttpRequestException, SocketException), not an AmazonClientException: a connection failure as well.
+                throw ConnectionFailed(ex, bucket, key);
             }
         }
+
+        private static FinBackupException ReplyCutShort(string bucket, string key, Exception ex) =>
+            new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError, $"Reading s3://{bucket}/{key} failed: {ex.Message}", FinErrorIds.ActionFor(FinErrorIds.S3ConnectionFailed), ex);
+
+        /// <summary>A read-only pass-through that counts the bytes read (did the whole body arrive?).</summary>
+        private sealed class CountingStream : Stream
+        {
+            private readonly Stream _inner;
+            public CountingStream(Stream inner) { _inner = inner; }
+            public long BytesRead { get; private set; }
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                var n = _inner.Read(buffer, offset, count);
+                if (n > 0) BytesRead += n;
+                return n;
+            }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) _inner.Dispose();
+                base.Dispose(disposing);
+            }
+        }
+
+        private FinBackupException ConnectionFailed(Exception ex, string bucket, string key) =>
+            new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError,
+                $"Could not reach S3 in {Region} for s3://{bucket}/{key}: {ex.Message}", FinErrorIds.ActionFor(FinErrorIds.S3ConnectionFailed), ex);
+
+        /// <summary>A transport failure the SDK did not wrap (its last attempt's own exception): the connection failed.</summary>
+        internal static bool IsTransport(Exception ex) =>
+            ex is IOException || ex is System.Net.Http.HttpRequestException || ex is System.Net.Sockets.SocketException || ex is TimeoutException;
 
         /// <summary>
         /// An S3 error as a FinBackupException: the id, kind and advice come from the one AWS error table

@@ -18,6 +18,12 @@ namespace FinBackup.Aws.Protocol
         public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(20);
         /// <summary>Time allowed for one attempt (connect, send, read the whole response): 30 s.</summary>
         public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>
+        /// After an ambiguous failure of a create or copy AWS does not deduplicate (a timeout, a connection lost, a 5xx): how
+        /// long FinBackup keeps looking (with back-off) for what the attempt would have made before sending it again, since
+        /// a slow service may still act on an attempt the client gave up on. 20 s; zero looks once.
+        /// </summary>
+        public TimeSpan ResendSettle { get; set; } = TimeSpan.FromSeconds(20);
         /// <summary>Time allowed to open a TCP connection (where the runtime supports it): 10 s.</summary>
         public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 

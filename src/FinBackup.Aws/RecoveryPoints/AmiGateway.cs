@@ -89,17 +89,18 @@ namespace FinBackup.Aws.RecoveryPoints
                     .FirstOrDefault(p => p.State != RecoveryPointState.Failed);
                 if (existing != null) return existing;
             }
-            // A copy an interrupted run made but never tagged carries FinBackup's copy name: adopt it (tag it, with
-            // fin:adopted-at as the audit record) instead of copying again. Looked for on every copy: the caller's listing
-            // only sees tagged copies.
+            // A copy an interrupted run made but never tagged carries FinBackup's copy name and description: adopt it (tag
+            // it, with fin:adopted-at as the audit record) instead of copying again. Looked for on every copy: the caller's
+            // listing only sees tagged copies.
             var name = CopyName(source);
+            var description = CopyDescription(source);
             var tags = new Dictionary<string, string>(request.Tags);
-            var left = FindByName(name, null, cancellationToken);
+            var left = FindCopy(name, description, cancellationToken);
             if (left != null && Ec2RecoveryPointTags.ToDictionary(left.Tags).TryGetValue(FinTags.SourceId, out var sid) && sid == source.RecoveryPointId)
                 return ToPoint(left);
             string imageId;
             if (left != null && !Ec2RecoveryPointTags.ToDictionary(left.Tags).ContainsKey(FinTags.ManagedBy)
-                && string.Equals(left.Description, CopyDescription(source), StringComparison.Ordinal))
+                && string.Equals(left.Description, description, StringComparison.Ordinal))
             {
                 tags[FinTags.AdoptedAt] = RecoveryPointTagCodec.FormatTimestamp(DateTime.UtcNow);
                 imageId = left.ImageId;
@@ -107,13 +108,14 @@ namespace FinBackup.Aws.RecoveryPoints
             else
             {
                 // ClientToken: AWS returns the first copy for a retry with the same token. Endpoints that ignore it (moto) are
-                // covered by sending without SDK retries and looking for the copy by name before sending again.
+                // covered by sending without SDK retries and looking for the copy (by name, else untagged by description)
+                // before sending again.
                 imageId = LookBeforeResend.Send(() => _context.Ec2Once(_region).CopyImageAsync(new CopyImageRequest
                 {
                     SourceImageId = source.RecoveryPointId,
                     SourceRegion = source.Region,
                     Name = name,
-                    Description = CopyDescription(source),
+                    Description = description,
                     Encrypted = true,
                     KmsKeyId = request.KmsKeyId,
                     ClientToken = ClientToken(source),
@@ -121,7 +123,7 @@ namespace FinBackup.Aws.RecoveryPoints
                     {
                         new TagSpecification { ResourceType = ResourceType.Image, Tags = Ec2RecoveryPointTags.ToTags(tags) },
                     },
-                }, cancellationToken), () => FindByName(name, null, cancellationToken) is Image i ? new CopyImageResponse { ImageId = i.ImageId } : null,
+                }, cancellationToken), () => FindCopy(name, description, cancellationToken) is Image i ? new CopyImageResponse { ImageId = i.ImageId } : null,
                     $"CopyImage {source.RecoveryPointId} from {source.Region} to {_region}", _context.RetryOptions, cancellationToken).ImageId;
             }
             var r = new CopyImageResponse { ImageId = imageId };
@@ -251,6 +253,23 @@ namespace FinBackup.Aws.RecoveryPoints
                 var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(source.RecoveryPointId + "|" + source.Region + "|" + _region));
                 return "fin-" + BitConverter.ToString(hash, 0, 16).Replace("-", string.Empty).ToLowerInvariant();
             }
+        }
+
+        /// <summary>
+        /// The copy of a source in this region: the image with FinBackup's copy name, else an untagged image whose
+        /// description is FinBackup's copy description (an endpoint that names copies its own way, or a renamed one), the
+        /// oldest first. Null when there is none.
+        /// </summary>
+        private Image FindCopy(string name, string description, CancellationToken ct)
+        {
+            var byName = FindByName(name, null, ct);
+            if (byName != null) return byName;
+            // DescribeImages has no description filter on every endpoint: this account's images, matched here.
+            return DescribeAll(new DescribeImagesRequest { Owners = new List<string> { "self" } }, ct)
+                .Where(i => i.State?.Value != "deregistered" && i.State?.Value != "failed"
+                    && string.Equals(i.Description, description, StringComparison.Ordinal)
+                    && !Ec2RecoveryPointTags.ToDictionary(i.Tags).ContainsKey(FinTags.ManagedBy))
+                .OrderBy(i => i.CreationDate, StringComparer.Ordinal).FirstOrDefault();
         }
 
         /// <summary>

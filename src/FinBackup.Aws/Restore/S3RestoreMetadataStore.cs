@@ -56,7 +56,17 @@ namespace FinBackup.Aws.Restore
                 using (var response = Call(() => S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken), $"GetObject s3://{bucket}/{key}"))
                 using (var reader = new StreamReader(response.ResponseStream, Encoding.UTF8))
                 {
-                    return Deserialize(reader.ReadToEnd(), $"s3://{bucket}/{key}");
+                    string body;
+                    try
+                    {
+                        body = reader.ReadToEnd();
+                    }
+                    catch (Exception ex) when (!(ex is OperationCanceledException) && RecoveryPoints.LookBeforeResend.IsTransport(ex))
+                    {
+                        // The reply was cut short after its headers (the body is read here, outside Call): a lost connection.
+                        throw Transport(ex, $"GetObject s3://{bucket}/{key}");
+                    }
+                    return Deserialize(body, $"s3://{bucket}/{key}");
                 }
             }
             catch (FinBackupException ex) when (ex.InnerException is AmazonS3Exception s3 && (s3.StatusCode == System.Net.HttpStatusCode.NotFound || s3.ErrorCode == "NoSuchKey"))

@@ -131,7 +131,7 @@ namespace FinBackup.Aws.Restore
             {
                 throw S3FileBackupStore.Translate(ex, bucket, key);
             }
-            catch (AmazonClientException ex)
+            catch (Exception ex) when (ex is AmazonClientException || S3FileBackupStore.IsTransport(ex))
             {
                 throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError,
                     $"Could not reach S3 in {Region} for s3://{bucket}/{key}: {ex.Message}", "Check the network, the endpoint and the region.", ex);

@@ -18,6 +18,9 @@ internal static class AwsTestContext
                 BaseDelay = TimeSpan.FromMilliseconds(20),
                 MaxBackoff = TimeSpan.FromMilliseconds(200),
                 AttemptTimeout = TimeSpan.FromSeconds(20),
+                // Looks after an ambiguous failure (a reset, a 5xx) before sending again: short, so a fault that never
+                // reached moto costs a test seconds, not the production 20 s.
+                ResendSettle = TimeSpan.FromSeconds(3),
             },
         };
 }

@@ -164,6 +164,11 @@ public sealed class FaultBench
             analysis.Observe(seen);
             if (n == 1) analysis.PlaceLegalHold(seen, moto.EndpointUrl);
             _o.Log($"cycle {n,3}{(isFaulty ? "" : " (clean)")}: {(record.Ended - record.Started).TotalSeconds,5:0.0}s  taken {record.Summaries.Sum(s => s.Taken)}  already {record.Summaries.Sum(s => s.AlreadyTaken)}  copied {record.Summaries.Sum(s => s.Copied)}  removed {record.Summaries.Sum(s => s.Removed)}  failed {record.Summaries.Sum(s => s.Failed)}  errors {record.Errors.Count}{(record.FileBackupFailed ? " (file backup failed)" : "")}");
+            // The rare ids (an unexpected exception, an unreadable manifest, anything not a Fin id) with their message, so
+            // the path that produced them can be found from the log.
+            foreach (var e in record.Errors.Where(e => e.Item2.StartsWith("FinUnexpectedError", StringComparison.Ordinal)
+                || e.Item2.StartsWith("FinFileManifestInvalid", StringComparison.Ordinal) || !e.Item2.StartsWith("Fin", StringComparison.Ordinal)))
+                _o.Log($"    {e.Item1}: {e.Item2} ({e.Item3}): {e.Item4}");
         }
         var final = observer.Sweep();
         analysis.Observe(final);
@@ -207,7 +212,14 @@ public sealed class FaultBench
         var errors = new List<(string, string, string, string)>();
         void Collect(string command, IReadOnlyList<ErrorRecord> records, RuntimeException? terminating)
         {
-            foreach (var e in records) errors.Add((command, e.FullyQualifiedErrorId ?? string.Empty, e.Exception?.GetType().FullName ?? string.Empty, e.Exception?.Message ?? string.Empty));
+            foreach (var e in records)
+            {
+                var id = e.FullyQualifiedErrorId ?? string.Empty;
+                // The rare ids keep the whole exception (inner exceptions and stacks): the log shows where they came from.
+                var rare = id.StartsWith("FinUnexpectedError", StringComparison.Ordinal) || id.StartsWith("FinFileManifestInvalid", StringComparison.Ordinal) || !id.StartsWith("Fin", StringComparison.Ordinal);
+                var text = rare ? e.Exception?.ToString() ?? string.Empty : e.Exception?.Message ?? string.Empty;
+                errors.Add((command, id, e.Exception?.GetType().FullName ?? string.Empty, text.Length > 4000 ? text.Substring(0, 4000) : text));
+            }
             if (terminating != null)
             {
                 var er = terminating.ErrorRecord;
