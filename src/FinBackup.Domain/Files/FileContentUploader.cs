@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.RecoveryPoints;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -82,6 +83,7 @@ namespace FinBackup.Domain.Files
         /// Content of a previous manifest's file that may be referenced again: every part is in this run's listing and the
         /// object is long enough for it (absent keys go to <paramref name="missing"/>). When it may, its content is known.
         /// </summary>
+        [MethodImpl(JitHints.Hot)]
         public bool TryReuse(ManifestFile f, HashSet<string> missing)
         {
             EnsureContentListing();
@@ -97,6 +99,7 @@ namespace FinBackup.Domain.Files
             return true;
         }
 
+        [MethodImpl(JitHints.Hot)]
         private bool ContentPresent(IList<ManifestPart> parts, HashSet<string> missing)
         {
             var present = true;
@@ -139,6 +142,7 @@ namespace FinBackup.Domain.Files
         }
 
         // ---- packing and chunking ------------------------------------------------------------------------------------
+        [MethodImpl(JitHints.Hot)]
         public ManifestFile ReadSmall(SourceFile info, string rel, FileStat before, int attempt)
         {
             var size = (int)before.Size;

@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using FinBackup.Domain.Ports;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -91,6 +92,7 @@ namespace FinBackup.Domain.Files
             _store = store ?? throw new ArgumentNullException(nameof(store));
         }
 
+        [MethodImpl(JitHints.Hot)]
         public FileRestoreSummary Run(FileRestoreRequest request, IFileRestoreObserver observer, CancellationToken ct)
         {
             if (request?.Manifest == null) throw new ArgumentNullException(nameof(request));
@@ -301,6 +303,7 @@ namespace FinBackup.Domain.Files
                 }
             }
 
+            [MethodImpl(JitHints.Hot)]
             private void RunItems()
             {
                 // Work items: segments of packs (many small files per GET), and whole large or multi-part files.
@@ -351,6 +354,7 @@ namespace FinBackup.Domain.Files
                     new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _request.Parallelism), CancellationToken = _ct }, a => a());
             }
 
+            [MethodImpl(JitHints.Hot)]
             private void RestoreSegment(string key, long start, int length, List<KeyValuePair<ManifestFile, string>> files)
             {
                 // Pooled: at most Parallelism buffers live, whatever the number of segments and files.
@@ -448,6 +452,7 @@ namespace FinBackup.Domain.Files
                     "Restore this file from another recovery point or the DR copy.");
             }
 
+            [MethodImpl(JitHints.Hot)]
             private void Write(ManifestFile file, string target, Action<Stream, IncrementalHash> fill)
             {
                 _rawTargets.TryGetValue(file, out var raw);
