@@ -48,6 +48,7 @@ namespace FinBackup.Domain.Files
         private long _objectsTouched;
         private long _bytesRead;
 
+        private readonly IncrementalHash _smallHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private byte[] _pack;
         private int _packLength;
         private List<ManifestPart> _packParts = new List<ManifestPart>();
@@ -162,11 +163,9 @@ namespace FinBackup.Domain.Files
             _s.AfterFileRead?.Invoke(rel, attempt);
             var after = info.Stat();
             if (read != size || !after.Equals(before)) return null;
-            string sha;
-            using (var h = SHA256.Create())
-            {
-                sha = FileBackupLayout.Hex(h.ComputeHash(_pack, _packLength, size));
-            }
+            // One hash object for every small file of the run (ReadSmall runs on the caller's thread only).
+            _smallHash.AppendData(_pack, _packLength, size);
+            var sha = FileBackupLayout.Hex(_smallHash.GetHashAndReset());
             var entry = new ManifestFile { Path = rel, Size = size, Mode = before.Mode, ModifiedAt = before.ModifiedAt, Sha256 = sha };
             if (_knownFiles.TryGetValue(sha, out var parts))
             {
@@ -379,6 +378,7 @@ namespace FinBackup.Domain.Files
             try { Task.WaitAll(_uploads.ToArray()); } catch (AggregateException) { }
             if (_pack != null) { BufferPool.Return(_pack); _pack = null; }
             _requests.Dispose();
+            _smallHash.Dispose();
         }
 
         private static int ReadFully(Stream s, byte[] buffer, int offset, int count)

@@ -242,6 +242,8 @@ namespace FinBackup.Domain.Files
         private sealed class Execution
         {
 
+            [ThreadStatic] private static IncrementalHash WorkerHash;
+
             private readonly IFileBackupStore _store;
             private readonly FileRestoreRequest _request;
             private readonly List<KeyValuePair<ManifestFile, string>> _plan;
@@ -468,7 +470,9 @@ namespace FinBackup.Domain.Files
                         if (_batched) RegisterFileSystem(d);
                         return true;
                     })).Value;
-                    using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+                    // One hash object per worker thread, reset after every file (GetHashAndReset, or Reset on a failure).
+                    var hash = WorkerHash ?? (WorkerHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256));
+                    try
                     {
                         // Unbuffered: every write is a whole part or a whole small file.
                         using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
@@ -490,6 +494,13 @@ namespace FinBackup.Domain.Files
                                 stream.Flush(true);
                             }
                         }
+                    }
+                    catch
+                    {
+                        // Part of a file may be in it: this thread takes a new one for its next file.
+                        WorkerHash = null;
+                        hash.Dispose();
+                        throw;
                     }
                     if (!_batched)
                     {
