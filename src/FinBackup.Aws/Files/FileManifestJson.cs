@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using FinBackup.Domain;
 using FinBackup.Domain.Files;
@@ -15,6 +17,21 @@ namespace FinBackup.Aws.Files
     /// </summary>
     public static class FileManifestJson
     {
+        // Every run is a fresh process: the loops over 50,000 entries would otherwise run as unoptimised (tier-0) code for
+        // most of their first pass. AggressiveOptimization (512; not in netstandard2.0's enum) compiles them optimised at once.
+        internal const MethodImplOptions Hot = (MethodImplOptions)512;
+
+        // Property names of the per-file entries, encoded once (not per entry).
+        private static readonly JsonEncodedText PathName = JsonEncodedText.Encode("path");
+        private static readonly JsonEncodedText PathBytesName = JsonEncodedText.Encode("pathBytes");
+        private static readonly JsonEncodedText SizeName = JsonEncodedText.Encode("size");
+        private static readonly JsonEncodedText ModeName = JsonEncodedText.Encode("mode");
+        private static readonly JsonEncodedText MtimeName = JsonEncodedText.Encode("mtime");
+        private static readonly JsonEncodedText Sha256Name = JsonEncodedText.Encode("sha256");
+        private static readonly JsonEncodedText PartsName = JsonEncodedText.Encode("parts");
+        private static readonly JsonEncodedText KeyName = JsonEncodedText.Encode("key");
+        private static readonly JsonEncodedText OffsetName = JsonEncodedText.Encode("offset");
+        private static readonly JsonEncodedText LengthName = JsonEncodedText.Encode("length");
         public static byte[] Serialize(FileManifest m)
         {
             using (var ms = SerializeToStream(m)) return ms.ToArray();
@@ -30,6 +47,7 @@ namespace FinBackup.Aws.Files
         }
 
         /// <summary>Writes the manifest's JSON to <paramref name="ms"/> (flushed every 64 KiB, so memory stays small).</summary>
+        [MethodImpl(Hot)]
         public static void SerializeTo(FileManifest m, Stream ms)
         {
             {
@@ -56,23 +74,28 @@ namespace FinBackup.Aws.Files
                     Array(w, "include", m.Include);
                     Array(w, "exclude", m.Exclude);
                     w.WriteStartArray("files");
-                    foreach (var f in m.Files)
+                    var chars = new char[32];
+                    var files = m.Files;
+                    for (var i = 0; i < files.Count; i++)
                     {
+                        var f = files[i];
                         w.WriteStartObject();
-                        w.WriteString("path", f.Path);
-                        Str(w, "pathBytes", f.PathBytes);
-                        w.WriteNumber("size", f.Size);
-                        w.WriteString("mode", "0" + Convert.ToString(f.Mode, 8));
-                        w.WriteString("mtime", Time(f.ModifiedAt));
-                        w.WriteString("sha256", f.Sha256);
-                        w.WriteStartArray("parts");
-                        foreach (var p in f.Parts)
+                        w.WriteString(PathName, f.Path);
+                        if (f.PathBytes != null) w.WriteString(PathBytesName, f.PathBytes);
+                        w.WriteNumber(SizeName, f.Size);
+                        w.WriteString(ModeName, new ReadOnlySpan<char>(chars, 0, FormatMode(f.Mode, chars)));
+                        w.WriteString(MtimeName, new ReadOnlySpan<char>(chars, 0, FormatTime(f.ModifiedAt, chars)));
+                        w.WriteString(Sha256Name, f.Sha256);
+                        w.WriteStartArray(PartsName);
+                        var parts = f.Parts;
+                        for (var j = 0; j < parts.Count; j++)
                         {
+                            var p = parts[j];
                             w.WriteStartObject();
-                            w.WriteString("key", p.Key);
-                            w.WriteNumber("offset", p.Offset);
-                            w.WriteNumber("length", p.Length);
-                            w.WriteString("sha256", p.Sha256);
+                            w.WriteString(KeyName, p.Key);
+                            w.WriteNumber(OffsetName, p.Offset);
+                            w.WriteNumber(LengthName, p.Length);
+                            w.WriteString(Sha256Name, p.Sha256);
                             w.WriteEndObject();
                         }
                         w.WriteEndArray();
@@ -115,6 +138,7 @@ namespace FinBackup.Aws.Files
         /// Streaming parse (Utf8JsonReader over a 64 KiB window of <paramref name="stream"/>, no DOM, no whole-body buffer):
         /// a manifest of 50,000 files is read with memory for its objects only; repeated object keys and hashes share one string.
         /// </summary>
+        [MethodImpl(Hot)]
         public static FileManifest Deserialize(Stream stream, string keyHint)
         {
             try
@@ -166,6 +190,7 @@ namespace FinBackup.Aws.Files
             }
         }
 
+        [MethodImpl(Hot)]
         private static IList<ManifestFile> Files(JsonTokenPump r, Dictionary<string, string> strings)
         {
             var list = new List<ManifestFile>();
@@ -183,8 +208,8 @@ namespace FinBackup.Aws.Files
                         case "path": f.Path = Str(r); break;
                         case "pathBytes": f.PathBytes = Str(r); break;
                         case "size": f.Size = r.Int64(); size = true; break;
-                        case "mode": f.Mode = ParseMode(Str(r)); break;
-                        case "mtime": f.ModifiedAt = ParseTime(Str(r)) ?? DateTime.MinValue; break;
+                        case "mode": f.Mode = r.Mode(); break;
+                        case "mtime": f.ModifiedAt = r.Time() ?? DateTime.MinValue; break;
                         case "sha256": f.Sha256 = Intern(strings, Str(r)); break;
                         case "parts": f.Parts = Parts(r, strings); break;
                         default: r.Skip(); break;
@@ -196,6 +221,7 @@ namespace FinBackup.Aws.Files
             return list;
         }
 
+        [MethodImpl(Hot)]
         private static IList<ManifestPart> Parts(JsonTokenPump r, Dictionary<string, string> strings)
         {
             var list = new List<ManifestPart>(1);
@@ -294,8 +320,51 @@ namespace FinBackup.Aws.Files
 
             public JsonTokenPump(Stream stream) { _stream = stream; }
 
+            // A plain (unescaped) string value is left in the buffer until asked for: times and modes are parsed from its bytes.
+            private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false, true);
+            private string _text;
+            private int _valueStart = -1;
+            private int _valueLength;
+
             public JsonTokenType TokenType { get; private set; }
-            public string Text { get; private set; }
+
+            public string Text
+            {
+                get
+                {
+                    if (_text == null && _valueStart >= 0) _text = Utf8.GetString(_buffer, _valueStart, _valueLength);
+                    return _text;
+                }
+            }
+
+            /// <summary>The current string token as a time (what Time() writes is read from the bytes; anything else is parsed).</summary>
+            public DateTime? Time()
+            {
+                if (TokenType == JsonTokenType.Null) return null;
+                if (TokenType != JsonTokenType.String) throw new FormatException("expected a string, found " + TokenType);
+                if (_text == null && _valueStart >= 0 && _valueLength == 28 && TryTime(_buffer, _valueStart, out var t)) return t;
+                return ParseTime(Text);
+            }
+
+            /// <summary>The current string token as an octal mode ("0644").</summary>
+            public int Mode()
+            {
+                if (TokenType == JsonTokenType.Null) return 0;
+                if (TokenType != JsonTokenType.String) throw new FormatException("expected a string, found " + TokenType);
+                if (_text == null && _valueStart >= 0 && _valueLength > 0 && _valueLength <= 11)
+                {
+                    long v = 0;
+                    for (var i = 0; i < _valueLength; i++)
+                    {
+                        var c = _buffer[_valueStart + i] - '0';
+                        if (c < 0 || c > 7) return ParseMode(Text); // the general parser says what is wrong
+                        v = v * 8 + c;
+                    }
+                    if (v > int.MaxValue) return ParseMode(Text);
+                    return (int)v;
+                }
+                return ParseMode(Text);
+            }
 
             public long Int64()
             {
@@ -303,6 +372,7 @@ namespace FinBackup.Aws.Files
                 return _number;
             }
 
+            [MethodImpl(Hot)]
             public bool Read()
             {
                 while (true)
@@ -311,8 +381,21 @@ namespace FinBackup.Aws.Files
                     if (reader.Read())
                     {
                         TokenType = reader.TokenType;
-                        Text = TokenType == JsonTokenType.PropertyName ? KnownName(ref reader)
-                            : TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        _valueStart = -1;
+                        _text = null;
+                        if (TokenType == JsonTokenType.PropertyName) _text = KnownName(ref reader);
+                        else if (TokenType == JsonTokenType.String)
+                        {
+                            if (!reader.HasValueSequence && !reader.ValueIsEscaped)
+                            {
+                                _valueStart = _start + (int)reader.TokenStartIndex + 1;
+                                _valueLength = reader.ValueSpan.Length;
+                            }
+                            else
+                            {
+                                _text = reader.GetString();
+                            }
+                        }
                         _isInteger = TokenType == JsonTokenType.Number && reader.TryGetInt64(out _number);
                         _start += (int)reader.BytesConsumed;
                         _state = reader.CurrentState;
@@ -339,6 +422,7 @@ namespace FinBackup.Aws.Files
             };
             private static readonly byte[][] NameBytes = Names.Select(n => System.Text.Encoding.UTF8.GetBytes(n)).ToArray();
 
+            [MethodImpl(Hot)]
             private static string KnownName(ref Utf8JsonReader reader)
             {
                 if (!reader.HasValueSequence && !reader.ValueIsEscaped)
@@ -367,6 +451,62 @@ namespace FinBackup.Aws.Files
         }
 
         private static string Time(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+        /// <summary>yyyy-MM-ddTHH:mm:ss.fffffffZ (28 ASCII bytes at <paramref name="at"/>), or false.</summary>
+        private static bool TryTime(byte[] b, int at, out DateTime time)
+        {
+            time = default;
+            if (b[at + 4] != '-' || b[at + 7] != '-' || b[at + 10] != 'T' || b[at + 13] != ':' || b[at + 16] != ':' || b[at + 19] != '.' || b[at + 27] != 'Z') return false;
+            if (!Digits(b, at, 4, out var year) || !Digits(b, at + 5, 2, out var month) || !Digits(b, at + 8, 2, out var day) ||
+                !Digits(b, at + 11, 2, out var hour) || !Digits(b, at + 14, 2, out var minute) || !Digits(b, at + 17, 2, out var second) ||
+                !Digits(b, at + 20, 7, out var fraction)) return false;
+            if (year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour >= 24 || minute >= 60 || second >= 60) return false;
+            time = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fraction);
+            return true;
+        }
+
+        private static bool Digits(byte[] b, int start, int count, out int value)
+        {
+            value = 0;
+            for (var i = start; i < start + count; i++)
+            {
+                var c = b[i] - '0';
+                if (c < 0 || c > 9) return false;
+                value = value * 10 + c;
+            }
+            return true;
+        }
+
+        /// <summary>What <see cref="Time(DateTime)"/> writes, into <paramref name="c"/> (28 chars); returns the length.</summary>
+        private static int FormatTime(DateTime t, char[] c)
+        {
+            var ticks = t.Ticks % TimeSpan.TicksPerSecond;
+            Put(c, 0, t.Year, 4); c[4] = '-'; Put(c, 5, t.Month, 2); c[7] = '-'; Put(c, 8, t.Day, 2); c[10] = 'T';
+            Put(c, 11, t.Hour, 2); c[13] = ':'; Put(c, 14, t.Minute, 2); c[16] = ':'; Put(c, 17, t.Second, 2); c[19] = '.';
+            Put(c, 20, (int)ticks, 7); c[27] = 'Z';
+            return 28;
+        }
+
+        private static void Put(char[] c, int at, int value, int width)
+        {
+            for (var i = at + width - 1; i >= at; i--)
+            {
+                c[i] = (char)('0' + value % 10);
+                value /= 10;
+            }
+        }
+
+        /// <summary>"0" and the octal digits of the mode (as "0" + Convert.ToString(mode, 8)); returns the length.</summary>
+        private static int FormatMode(int mode, char[] c)
+        {
+            if (mode <= 0) { var s = "0" + Convert.ToString(mode, 8); s.CopyTo(0, c, 0, s.Length); return s.Length; }
+            var n = 1;
+            for (var v = mode; v > 0; v >>= 3) n++;
+            c[0] = '0';
+            var i = n - 1;
+            for (var v = mode; v > 0; v >>= 3) c[i--] = (char)('0' + (v & 7));
+            return n;
+        }
 
         private static DateTime? ParseTime(string s)
         {

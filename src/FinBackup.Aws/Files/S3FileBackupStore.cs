@@ -85,6 +85,7 @@ namespace FinBackup.Aws.Files
                 ChecksumSHA256 = Convert.ToBase64String(sha256),
                 UseChunkEncoding = false,
             };
+            PayloadHash(request, sha256);
             Apply(request, options);
             Run(() => _s3.PutObjectAsync(request, ct), bucket, key);
         }
@@ -99,7 +100,7 @@ namespace FinBackup.Aws.Files
             if (length == 0) return;
             var request = new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(offset, offset + length - 1) };
             using (var response = Run(() => _s3.GetObjectAsync(request, ct), bucket, key))
-            using (var stream = response.ResponseStream)
+            using (var stream = ContentStream(response.ResponseStream))
             {
                 var total = 0;
                 try
@@ -147,6 +148,7 @@ namespace FinBackup.Aws.Files
                         UseChunkEncoding = false,
                         TagSet = tags?.Select(kv => new Tag { Key = kv.Key, Value = kv.Value }).ToList(),
                     };
+                    PayloadHash(request, sha);
                     Apply(request, options);
                     Run(() => _s3.PutObjectAsync(request, ct), bucket, manifest.Key);
                 }
@@ -247,6 +249,22 @@ namespace FinBackup.Aws.Files
             }
             Run(() => _s3.CopyObjectAsync(request, ct), destinationBucket, key);
         }
+
+        /// <summary>
+        /// The body's SHA-256 (already computed for x-amz-checksum-sha256) as the SigV4 payload hash: without it the SDK
+        /// hashes every uploaded byte a second time to sign the request (S3 still checks both against the body).
+        /// </summary>
+        private static void PayloadHash(PutObjectRequest request, byte[] sha256)
+        {
+            request.Headers["x-amz-content-sha256"] = FileBackupLayout.Hex(sha256);
+        }
+
+        /// <summary>
+        /// The body of a ranged content read without the SDK's checksum wrapper: the SDK would hash every byte (and can only
+        /// check whole objects); FinBackup checks the SHA-256 of every part and file it reads (restore, verification) itself.
+        /// </summary>
+        private static Stream ContentStream(Stream response) =>
+            response is Amazon.Runtime.Internal.Util.WrapperStream wrapper ? wrapper.GetNonWrapperBaseStream() ?? response : response;
 
         private static void Apply(PutObjectRequest request, ObjectWriteOptions options)
         {

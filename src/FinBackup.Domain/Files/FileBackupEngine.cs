@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.RecoveryPoints;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -256,6 +257,7 @@ namespace FinBackup.Domain.Files
             /// The previous manifest's files whose content may be reused, by path (empty when there is none or it may not be
             /// reused); their content becomes known to the uploader.
             /// </summary>
+            [MethodImpl(JitHints.Hot)]
             private Dictionary<string, ManifestFile> LoadPrevious()
             {
                 var byPath = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -52,6 +53,7 @@ namespace FinBackup.Domain.Files
         }
 
         /// <summary>Reads the cache; an absent or unreadable file gives an empty cache (never an error).</summary>
+        [MethodImpl(JitHints.Hot)]
         public static FileChangeCache Load(string directory)
         {
             var cache = new FileChangeCache();
@@ -93,6 +95,7 @@ namespace FinBackup.Domain.Files
         }
 
         /// <summary>Writes the cache atomically (temp file + rename). Failures are ignored: the cache is an optimisation.</summary>
+        [MethodImpl(JitHints.Hot)]
         public bool Save(string directory)
         {
             try

@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.RecoveryPoints;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -47,6 +48,7 @@ namespace FinBackup.Domain.Files
         private long _objectsTouched;
         private long _bytesRead;
 
+        private readonly IncrementalHash _smallHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private byte[] _pack;
         private int _packLength;
         private List<ManifestPart> _packParts = new List<ManifestPart>();
@@ -82,6 +84,7 @@ namespace FinBackup.Domain.Files
         /// Content of a previous manifest's file that may be referenced again: every part is in this run's listing and the
         /// object is long enough for it (absent keys go to <paramref name="missing"/>). When it may, its content is known.
         /// </summary>
+        [MethodImpl(JitHints.Hot)]
         public bool TryReuse(ManifestFile f, HashSet<string> missing)
         {
             EnsureContentListing();
@@ -97,6 +100,7 @@ namespace FinBackup.Domain.Files
             return true;
         }
 
+        [MethodImpl(JitHints.Hot)]
         private bool ContentPresent(IList<ManifestPart> parts, HashSet<string> missing)
         {
             var present = true;
@@ -139,6 +143,7 @@ namespace FinBackup.Domain.Files
         }
 
         // ---- packing and chunking ------------------------------------------------------------------------------------
+        [MethodImpl(JitHints.Hot)]
         public ManifestFile ReadSmall(SourceFile info, string rel, FileStat before, int attempt)
         {
             var size = (int)before.Size;
@@ -158,11 +163,9 @@ namespace FinBackup.Domain.Files
             _s.AfterFileRead?.Invoke(rel, attempt);
             var after = info.Stat();
             if (read != size || !after.Equals(before)) return null;
-            string sha;
-            using (var h = SHA256.Create())
-            {
-                sha = FileBackupLayout.Hex(h.ComputeHash(_pack, _packLength, size));
-            }
+            // One hash object for every small file of the run (ReadSmall runs on the caller's thread only).
+            _smallHash.AppendData(_pack, _packLength, size);
+            var sha = FileBackupLayout.Hex(_smallHash.GetHashAndReset());
             var entry = new ManifestFile { Path = rel, Size = size, Mode = before.Mode, ModifiedAt = before.ModifiedAt, Sha256 = sha };
             if (_knownFiles.TryGetValue(sha, out var parts))
             {
@@ -375,6 +378,7 @@ namespace FinBackup.Domain.Files
             try { Task.WaitAll(_uploads.ToArray()); } catch (AggregateException) { }
             if (_pack != null) { BufferPool.Return(_pack); _pack = null; }
             _requests.Dispose();
+            _smallHash.Dispose();
         }
 
         private static int ReadFully(Stream s, byte[] buffer, int offset, int count)

@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using FinBackup.Domain.Ports;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -91,6 +92,7 @@ namespace FinBackup.Domain.Files
             _store = store ?? throw new ArgumentNullException(nameof(store));
         }
 
+        [MethodImpl(JitHints.Hot)]
         public FileRestoreSummary Run(FileRestoreRequest request, IFileRestoreObserver observer, CancellationToken ct)
         {
             if (request?.Manifest == null) throw new ArgumentNullException(nameof(request));
@@ -240,6 +242,8 @@ namespace FinBackup.Domain.Files
         private sealed class Execution
         {
 
+            [ThreadStatic] private static IncrementalHash WorkerHash;
+
             private readonly IFileBackupStore _store;
             private readonly FileRestoreRequest _request;
             private readonly List<KeyValuePair<ManifestFile, string>> _plan;
@@ -301,6 +305,7 @@ namespace FinBackup.Domain.Files
                 }
             }
 
+            [MethodImpl(JitHints.Hot)]
             private void RunItems()
             {
                 // Work items: segments of packs (many small files per GET), and whole large or multi-part files.
@@ -351,6 +356,7 @@ namespace FinBackup.Domain.Files
                     new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _request.Parallelism), CancellationToken = _ct }, a => a());
             }
 
+            [MethodImpl(JitHints.Hot)]
             private void RestoreSegment(string key, long start, int length, List<KeyValuePair<ManifestFile, string>> files)
             {
                 // Pooled: at most Parallelism buffers live, whatever the number of segments and files.
@@ -448,6 +454,7 @@ namespace FinBackup.Domain.Files
                     "Restore this file from another recovery point or the DR copy.");
             }
 
+            [MethodImpl(JitHints.Hot)]
             private void Write(ManifestFile file, string target, Action<Stream, IncrementalHash> fill)
             {
                 _rawTargets.TryGetValue(file, out var raw);
@@ -463,7 +470,9 @@ namespace FinBackup.Domain.Files
                         if (_batched) RegisterFileSystem(d);
                         return true;
                     })).Value;
-                    using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+                    // One hash object per worker thread, reset after every file (GetHashAndReset, or Reset on a failure).
+                    var hash = WorkerHash ?? (WorkerHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256));
+                    try
                     {
                         // Unbuffered: every write is a whole part or a whole small file.
                         using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
@@ -485,6 +494,13 @@ namespace FinBackup.Domain.Files
                                 stream.Flush(true);
                             }
                         }
+                    }
+                    catch
+                    {
+                        // Part of a file may be in it: this thread takes a new one for its next file.
+                        WorkerHash = null;
+                        hash.Dispose();
+                        throw;
                     }
                     if (!_batched)
                     {

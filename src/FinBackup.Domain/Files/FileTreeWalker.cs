@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FinBackup.Domain.Ports;
 using FinBackup.Domain.RecoveryPoints;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -111,6 +112,7 @@ namespace FinBackup.Domain.Files
 
         private const int MaxDepth = 2048;
 
+        [MethodImpl(JitHints.Hot)]
         private void WalkDirectory(int dirfd, string rel, byte[] relBytes, bool relExact, List<ManifestFile> entries, int depth)
         {
             _ct.ThrowIfCancellationRequested();
@@ -326,6 +328,7 @@ namespace FinBackup.Domain.Files
         // ---- one file ------------------------------------------------------------------------------------------
 
         /// <param name="walked">The lstat the walk just took of this very name (Linux), so it is not taken twice.</param>
+        [MethodImpl(JitHints.Hot)]
         private void BackupFile(SourceFile info, string rel, List<ManifestFile> entries, FileStat? walked = null)
         {
             _ct.ThrowIfCancellationRequested();
@@ -390,6 +393,7 @@ namespace FinBackup.Domain.Files
                 "Back it up when it is quiet (or from a snapshot), or exclude it if it is scratch data."), rel);
         }
 
+        [MethodImpl(JitHints.Hot)]
         private bool TryUnchanged(string rel, FileStat stat, out ManifestFile entry)
         {
             entry = null;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -163,12 +164,14 @@ namespace FinBackup.Domain.Files
 
         public bool HasIncludes => _include.Count > 0;
 
+        [MethodImpl(JitHints.Hot)]
         public bool IsExcluded(string relativePath)
         {
             foreach (var e in _exclude) if (e.Matches(relativePath)) return true;
             return false;
         }
 
+        [MethodImpl(JitHints.Hot)]
         public bool IsSelected(string relativePath)
         {
             if (IsExcluded(relativePath)) return false;

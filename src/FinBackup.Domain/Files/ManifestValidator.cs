@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using FinBackup.Domain.Ports;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -23,6 +24,7 @@ namespace FinBackup.Domain.Files
         public const long MaxObjectSize = 5L << 40;
 
         /// <summary>Every problem found (empty when the manifest is sound), each naming the entry (files[3].parts[0].key) and the value.</summary>
+        [MethodImpl(JitHints.Hot)]
         public static IReadOnlyList<string> Problems(FileManifest manifest, IReadOnlyDictionary<string, long> objectSizes = null, int max = 50)
         {
             var problems = new List<string>();

@@ -4,6 +4,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -145,6 +146,7 @@ namespace FinBackup.Domain.Files
         }
 
         /// <summary>A name as text: UTF-8 when valid (<paramref name="exact"/> true), else with each invalid byte shown as \xNN.</summary>
+        [MethodImpl(JitHints.Hot)]
         public static string Display(byte[] name, out bool exact)
         {
             try
@@ -159,6 +161,7 @@ namespace FinBackup.Domain.Files
             }
         }
 
+        [MethodImpl(JitHints.Hot)]
         public static NativeStatResult? StatAt(int dirfd, byte[] terminatedName, bool follow, out int errno)
         {
             var buf = new byte[256];
@@ -253,6 +256,7 @@ namespace FinBackup.Domain.Files
         }
 
         /// <summary>The entries of an open directory (not . and ..), as raw names.</summary>
+        [MethodImpl(JitHints.Hot)]
         public static List<byte[]> ReadDirectory(int dirfd, out int errno)
         {
             var copy = dup(dirfd);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 
 namespace FinBackup.Domain.Files
 {
@@ -186,6 +187,7 @@ namespace FinBackup.Domain.Files
         }
 
         /// <summary>The full target path, or null with <paramref name="reason"/>; <paramref name="state"/>: what is there now.</summary>
+        [MethodImpl(JitHints.Hot)]
         public string Resolve(string relativePath, out string reason, out RestoreTargetState state)
         {
             state = RestoreTargetState.Absent;

@@ -204,6 +204,86 @@ public sealed class FileManifestJsonTests
         Assert.Same(back.Files[5].Sha256, back.Files[5].Parts[0].Sha256);
     }
 
+    [Fact]
+    public void Modes_and_times_are_written_as_the_general_formatters_write_them_and_read_back()
+    {
+        // The writer formats mode and mtime itself and the reader parses them from the bytes: both must agree with
+        // "0" + Convert.ToString(mode, 8) and the round-trip ISO form, which is what manifests already in buckets hold.
+        var modes = new[] { 0, 1, 7, 8, Convert.ToInt32("644", 8), Convert.ToInt32("7777", 8), Convert.ToInt32("100755", 8), int.MaxValue };
+        var times = new[]
+        {
+            DateTime.MinValue, new DateTime(1, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(1), new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            new DateTime(2026, 2, 28, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_999), new DateTime(2028, 2, 29, 12, 0, 0, DateTimeKind.Utc).AddTicks(1),
+            new DateTime(9999, 12, 31, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_999),
+        };
+        var m = new FileManifest { Key = "k", Application = "A", CreatedAt = times[3] };
+        var i = 0;
+        foreach (var mode in modes)
+        foreach (var t in times)
+        {
+            m.Files.Add(new ManifestFile { Path = $"f{i++}", Size = 0, Mode = mode, ModifiedAt = t, Sha256 = new string('e', 64) });
+        }
+        var json = FileManifestJson.Serialize(m);
+        var text = System.Text.Encoding.UTF8.GetString(json);
+        using (var doc = System.Text.Json.JsonDocument.Parse(json))
+        {
+            var files = doc.RootElement.GetProperty("files").EnumerateArray().ToList();
+            for (var k = 0; k < m.Files.Count; k++)
+            {
+                Assert.Equal("0" + Convert.ToString(m.Files[k].Mode, 8), files[k].GetProperty("mode").GetString());
+                Assert.Equal(m.Files[k].ModifiedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                    files[k].GetProperty("mtime").GetString());
+            }
+        }
+        var back = FileManifestJson.Deserialize(json, "k");
+        Assert.Equal(m.Files.Select(f => f.Mode), back.Files.Select(f => f.Mode));
+        Assert.Equal(m.Files.Select(f => f.ModifiedAt), back.Files.Select(f => f.ModifiedAt));
+        Assert.All(back.Files, f => Assert.Equal(DateTimeKind.Utc, f.ModifiedAt.Kind));
+        // Writing what was read gives the same bytes (a manifest is not rewritten differently by a newer FinBackup).
+        Assert.Equal(json, FileManifestJson.Serialize(back));
+        Assert.Contains("\"mode\":\"00\"", text);
+    }
+
+    [Theory]
+    [InlineData("\"mode\":\"\\u0030644\",\"mtime\":\"\\u0032026-11-01T01:02:03.1234567Z\"", 420, "2026-11-01T01:02:03.1234567Z")]
+    [InlineData("\"mode\":\"644\",\"mtime\":\"2026-11-01T01:02:03Z\"", 420, "2026-11-01T01:02:03.0000000Z")]
+    [InlineData("\"mode\":\"\",\"mtime\":\"2026-11-01T01:02:03.5+01:00\"", 0, "2026-11-01T00:02:03.5000000Z")]
+    [InlineData("\"mode\":null,\"mtime\":null", 0, "0001-01-01T00:00:00.0000000Z")]
+    public void Escaped_or_other_forms_of_mode_and_mtime_go_through_the_general_parsers(string fields, int mode, string mtime)
+    {
+        var json = "{\"format\":\"finbackup-manifest/1\",\"files\":[{\"path\":\"a\",\"size\":0," + fields + ",\"sha256\":\"" + new string('e', 64) + "\",\"parts\":[]}]}";
+        var f = Assert.Single(FileManifestJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(json), "k").Files);
+        Assert.Equal(mode, f.Mode);
+        Assert.Equal(DateTime.Parse(mtime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal), f.ModifiedAt);
+    }
+
+    [Theory]
+    [InlineData("\"mode\":\"0648\"")]                                 // not octal
+    [InlineData("\"mode\":\"077777777777777\"")]                      // too large
+    [InlineData("\"mode\":420")]                                       // a number, not the octal string
+    [InlineData("\"mtime\":\"2026-13-01T01:02:03.1234567Z\"")]       // month 13, in the fast form's shape
+    [InlineData("\"mtime\":\"2026-02-30T01:02:03.1234567Z\"")]       // no such day
+    [InlineData("\"mtime\":\"2026-11-01T24:02:03.1234567Z\"")]       // hour 24
+    [InlineData("\"mtime\":\"2026-11-01T01:02:03.12345x7Z\"")]       // a letter among the digits
+    [InlineData("\"mtime\":12345")]                                    // a number
+    public void Hostile_modes_and_times_are_FinFileManifestInvalid(string field)
+    {
+        var json = "{\"format\":\"finbackup-manifest/1\",\"files\":[{\"path\":\"a\",\"size\":0," + field + ",\"sha256\":\"" + new string('e', 64) + "\",\"parts\":[]}]}";
+        var ex = Assert.Throws<FinBackupException>(() => FileManifestJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(json), "k"));
+        Assert.Equal("FinFileManifestInvalid", ex.ErrorId);
+        Assert.Equal(FinErrorKind.InvalidData, ex.Kind);
+    }
+
+    [Fact]
+    public void A_path_that_is_not_UTF8_is_FinFileManifestInvalid()
+    {
+        var head = System.Text.Encoding.UTF8.GetBytes("{\"format\":\"finbackup-manifest/1\",\"files\":[{\"path\":\"a");
+        var tail = System.Text.Encoding.UTF8.GetBytes("b\",\"size\":0,\"parts\":[]}]}");
+        var json = head.Concat(new byte[] { 0xC3, 0x28 }).Concat(tail).ToArray();
+        var ex = Assert.Throws<FinBackupException>(() => FileManifestJson.Deserialize(json, "k"));
+        Assert.Equal("FinFileManifestInvalid", ex.ErrorId);
+    }
+
     /// <summary>Returns at most n bytes per Read, like a slow network stream.</summary>
     private sealed class TrickleStream(byte[] data, int n) : MemoryStream(data)
     {
