@@ -52,7 +52,8 @@ internal static class RetentionBench
         alloc = GC.GetAllocatedBytesForCurrentThread() - alloc;
         Console.WriteLine($"Retention planning, {points.Count:N0} points ({resources:N0} resources x 2 regions):");
         Console.WriteLine($"  median {times[times.Count / 2]:F1} ms, min {times[0]:F1} ms, max {times[^1]:F1} ms over {times.Count} runs; {alloc / 1024.0 / 1024.0:F1} MiB allocated per run");
-        foreach (var g in decisions.GroupBy(d => (d.Action, d.Reason)).OrderBy(g => g.Key.ToString()))
-            Console.WriteLine($"  {g.Key.Action,-6} {g.Key.Reason,-36} {g.Count(),7:N0}");
+        // Action is internal to the domain; the reason says it (only Expired removes).
+        foreach (var g in decisions.GroupBy(d => d.Reason).OrderBy(g => g.Key == RetentionReason.Expired).ThenBy(g => g.Key.ToString()))
+            Console.WriteLine($"  {(g.Key == RetentionReason.Expired ? "Remove" : "Keep"),-6} {g.Key,-36} {g.Count(),7:N0}");
     }
 }
