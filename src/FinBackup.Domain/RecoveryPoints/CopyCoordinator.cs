@@ -41,6 +41,12 @@ namespace FinBackup.Domain.RecoveryPoints
         public Func<FinRecoveryPoint, string, bool> ConfirmStart { get; set; }
         /// <summary>Told about problems that do not fail a copy (restore metadata not copied).</summary>
         public Action<string> Warning { get; set; }
+        /// <summary>
+        /// What the destination holds, per kind, as the caller has just listed it (FinBackup's points of every policy, the
+        /// listing the coordinator itself makes): the first planning round uses it instead of listing those kinds again.
+        /// Kinds not in it (or null) are listed; later rounds (with wait) always list.
+        /// </summary>
+        public IDictionary<RecoveryPointKind, IReadOnlyList<FinRecoveryPoint>> DestinationPoints { get; set; }
     }
 
     /// <summary>
@@ -112,6 +118,7 @@ namespace FinBackup.Domain.RecoveryPoints
                 }
             }
 
+            var firstRound = true;
             // One planning round per poll of the one waiter: it starts at the runtime's first delay and backs off to the
             // service's pace (PollInterval), and starts again from the first delay whenever a round finishes a copy.
             bool Round(CancellationToken ct)
@@ -119,10 +126,17 @@ namespace FinBackup.Domain.RecoveryPoints
                 var remaining = pending.Where(s => !outcomes.ContainsKey(s)).ToList();
                 if (remaining.Count == 0) return true;
 
-                // What the destination holds now, per kind involved: one paged listing per kind.
+                // What the destination holds now, per kind involved: one paged listing per kind (the caller's, first round).
                 var destPoints = new List<FinRecoveryPoint>();
+                var listedByCaller = firstRound ? request.DestinationPoints : null;
+                firstRound = false;
                 foreach (var kind in remaining.Select(s => s.Kind).Distinct())
                 {
+                    if (listedByCaller != null && listedByCaller.TryGetValue(kind, out var known) && known != null)
+                    {
+                        destPoints.AddRange(known);
+                        continue;
+                    }
                     try
                     {
                         destPoints.AddRange(_runtime.Provider(dest, kind).List(new RecoveryPointQuery(), ct));
