@@ -17,7 +17,7 @@ namespace FinBackup.Aws.RecoveryPoints
     /// DescribeImages tag filters (paged); copied with CopyImage in the destination region, encrypted with the destination
     /// key; removed by deregistering the image and then deleting its snapshots.
     /// </summary>
-    public sealed class AmiGateway : Ec2RecoveryPointGateway, IRecoveryPointTagger
+    public sealed class AmiGateway : Ec2RecoveryPointGateway, IRecoveryPointTagger, ICopyLeftoverCheck
     {
         public AmiGateway(AwsClientContext context, string region) : base(context, region) { }
 
@@ -94,7 +94,8 @@ namespace FinBackup.Aws.RecoveryPoints
             // only sees tagged copies.
             var name = CopyName(source);
             var tags = new Dictionary<string, string>(request.Tags);
-            var left = FindByName(name, null, cancellationToken);
+            // Unless the caller's batch check (SourcesWithLeftovers) just found no image with this name.
+            var left = request.DestinationCheckedForLeftovers ? null : FindByName(name, null, cancellationToken);
             if (left != null && Ec2RecoveryPointTags.ToDictionary(left.Tags).TryGetValue(FinTags.SourceId, out var sid) && sid == source.RecoveryPointId)
                 return ToPoint(left);
             string imageId;
@@ -124,21 +125,65 @@ namespace FinBackup.Aws.RecoveryPoints
                 }, cancellationToken), () => FindByName(name, null, cancellationToken) is Image i ? new CopyImageResponse { ImageId = i.ImageId } : null,
                     $"CopyImage {source.RecoveryPointId} from {source.Region} to {_region}", _context.RetryOptions, cancellationToken).ImageId;
             }
-            var r = new CopyImageResponse { ImageId = imageId };
             // Tag explicitly as well: not every endpoint honours TagSpecifications on CopyImage, and the lineage tag is
-            // what makes the copy idempotent.
-            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest
+            // what makes the copy idempotent. One CreateTags for the image and its snapshots (the same tags), after the
+            // describe that names the snapshots; if that describe fails, the image is tagged alone before the error goes up.
+            FinRecoveryPoint copy;
+            try
             {
-                Resources = new List<string> { r.ImageId },
-                Tags = Ec2RecoveryPointTags.ToTags(tags),
-            }, cancellationToken), $"CreateTags on {r.ImageId} in {_region}");
-            var copy = Describe(r.ImageId, cancellationToken);
-            if (copy.SnapshotIds.Count > 0)
-            {
-                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = copy.SnapshotIds.ToList(), Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
-                    $"CreateTags on the snapshots of {r.ImageId}");
+                copy = Describe(imageId, cancellationToken);
             }
-            return copy;
+            catch (FinBackupException)
+            {
+                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = new List<string> { imageId }, Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
+                    $"CreateTags on {imageId} in {_region}");
+                throw;
+            }
+            var tagged = new List<string> { imageId };
+            tagged.AddRange(copy.SnapshotIds.Where(id => !string.IsNullOrEmpty(id) && id != imageId));
+            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = tagged.Distinct(StringComparer.Ordinal).ToList(), Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
+                $"CreateTags on {imageId} and its snapshots in {_region}");
+            // The point as the image is now: described, with the tags just set (the describe may predate them).
+            var now = new Dictionary<string, string>(copy.Tags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            foreach (var kv in Ec2RecoveryPointTags.ToTags(tags)) now[kv.Key] = kv.Value;
+            return RecoveryPointTagCodec.Decode(now, copy);
+        }
+
+        /// <summary>
+        /// The sources of which this region has an image with FinBackup's copy name (not deregistered or failed), the
+        /// leftover <see cref="Copy"/> would otherwise look for by name one source at a time: one DescribeImages for the
+        /// batch (name filter, up to <see cref="FilterValuesPerCall"/> names a call).
+        /// </summary>
+        public ISet<string> SourcesWithLeftovers(IReadOnlyCollection<FinRecoveryPoint> sources, CancellationToken cancellationToken)
+        {
+            var byName = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var s in sources ?? new List<FinRecoveryPoint>())
+            {
+                if (s == null || string.IsNullOrEmpty(s.RecoveryPointId)) continue;
+                var name = CopyName(s);
+                if (!byName.TryGetValue(name, out var ids)) byName[name] = ids = new List<string>();
+                ids.Add(s.RecoveryPointId);
+            }
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in Chunks(byName.Keys.ToList(), FilterValuesPerCall))
+            {
+                var images = DescribeAll(new DescribeImagesRequest
+                {
+                    Owners = new List<string> { "self" },
+                    Filters = new List<Filter> { new Filter("name", chunk) },
+                }, cancellationToken);
+                foreach (var i in images.Where(i => i.State?.Value != "deregistered" && i.State?.Value != "failed" && i.Name != null))
+                    if (byName.TryGetValue(i.Name, out var ids)) found.UnionWith(ids);
+            }
+            return found;
+        }
+
+        /// <summary>At most this many values in one EC2 filter.</summary>
+        internal const int FilterValuesPerCall = 100;
+
+        internal static IEnumerable<List<string>> Chunks(List<string> values, int size)
+        {
+            for (var i = 0; i < values.Count; i += size) yield return values.GetRange(i, Math.Min(size, values.Count - i));
         }
 
         public void SetTags(FinRecoveryPoint point, IDictionary<string, string> tags, CancellationToken cancellationToken)

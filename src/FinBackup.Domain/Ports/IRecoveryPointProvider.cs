@@ -59,6 +59,25 @@ namespace FinBackup.Domain.Ports
         /// provider may skip its own idempotency lookup. Providers that cannot rely on it may ignore it.
         /// </summary>
         public bool DestinationCheckedForCopies { get; set; }
+        /// <summary>
+        /// The caller asked the destination's <see cref="ICopyLeftoverCheck"/> about this source moments ago and it found no
+        /// copy an interrupted run left untagged: the provider may skip its own lookup for one. False: look as usual.
+        /// </summary>
+        public bool DestinationCheckedForLeftovers { get; set; }
+    }
+
+    /// <summary>
+    /// Optional on a provider whose copies an interrupted run can leave untagged, so that the tag listing does not show
+    /// them (EC2 finds them by the name or description FinBackup gives every copy): which of a batch of sources may have
+    /// such a copy in this (the destination) region, found with one call for the whole batch instead of one per copy. A
+    /// source named here is looked for again, alone, by the copy itself.
+    /// </summary>
+    public interface ICopyLeftoverCheck
+    {
+        RecoveryPointKind Kind { get; }
+
+        /// <summary>The ids of the sources of which this region holds a copy FinBackup made but may not have tagged.</summary>
+        ISet<string> SourcesWithLeftovers(IReadOnlyCollection<FinRecoveryPoint> sources, CancellationToken cancellationToken);
     }
 
     /// <summary>

@@ -174,6 +174,7 @@ namespace FinBackup.Domain.RecoveryPoints
                     }
                     outcomes[kv.Key] = new CopyOutcome { Source = kv.Key, Copy = copy, Status = started.Contains(kv.Key) ? CopyStatus.Copied : CopyStatus.AlreadyCopied };
                 }
+                var leftovers = LeftoversOf(plan.StartNow.Where(s => !outcomes.ContainsKey(s)).ToList(), dest, ct);
                 foreach (var s in plan.StartNow)
                 {
                     ct.ThrowIfCancellationRequested();
@@ -192,6 +193,7 @@ namespace FinBackup.Domain.RecoveryPoints
                             Tags = RecoveryPointTagCodec.ForCopy(s),
                             DestinationBucket = request.Policy?.BucketFor(dest),
                             DestinationCheckedForCopies = !destPoints.Any(d => string.Equals(d.SourceRecoveryPointId, s.RecoveryPointId, StringComparison.Ordinal)),
+                            DestinationCheckedForLeftovers = leftovers.TryGetValue(s.Kind, out var maybeLeft) && maybeLeft != null && !maybeLeft.Contains(s.RecoveryPointId),
                         }, ct);
                         started.Add(s);
                         _runtime.Audit.RecordPoint(Audit.AuditActions.RecoveryPointCopied, copy, extra: new Dictionary<string, string>
@@ -244,6 +246,29 @@ namespace FinBackup.Domain.RecoveryPoints
                         "Run the copy again later; copies already started continue in AWS.");
             }
             return pending.Select(s => outcomes[s]).ToList();
+        }
+
+        /// <summary>
+        /// Per kind whose destination provider can tell (<see cref="ICopyLeftoverCheck"/>): the sources that may have an
+        /// untagged copy there, one call per kind for all the copies about to start. A kind missing (or a check that failed)
+        /// leaves each copy to look for itself.
+        /// </summary>
+        private Dictionary<RecoveryPointKind, ISet<string>> LeftoversOf(List<FinRecoveryPoint> starting, string dest, CancellationToken ct)
+        {
+            var result = new Dictionary<RecoveryPointKind, ISet<string>>();
+            foreach (var group in starting.GroupBy(s => s.Kind))
+            {
+                try
+                {
+                    if (_runtime.Provider(dest, group.Key) is ICopyLeftoverCheck check)
+                        result[group.Key] = check.SourcesWithLeftovers(group.ToList(), ct) ?? throw new InvalidOperationException("no answer");
+                }
+                catch (Exception e) when (!FinBackupException.IsCancellation(e))
+                {
+                    // Unknown: each copy looks for its own leftovers, as without the check.
+                }
+            }
+            return result;
         }
 
         private List<FinRecoveryPoint> RefreshSources(List<FinRecoveryPoint> remaining, CancellationToken ct, Outcomes outcomes)
