@@ -118,35 +118,27 @@ namespace FinBackup.Aws.RecoveryPoints
                     Encrypted = true,
                     KmsKeyId = request.KmsKeyId,
                     ClientToken = ClientToken(source),
+                    // The copy and its new snapshots tagged at creation (CopyImage tags both).
                     TagSpecifications = new List<TagSpecification>
                     {
                         new TagSpecification { ResourceType = ResourceType.Image, Tags = Ec2RecoveryPointTags.ToTags(tags) },
+                        new TagSpecification { ResourceType = ResourceType.Snapshot, Tags = Ec2RecoveryPointTags.ToTags(tags) },
                     },
                 }, cancellationToken), () => FindByName(name, null, cancellationToken) is Image i ? new CopyImageResponse { ImageId = i.ImageId } : null,
                     $"CopyImage {source.RecoveryPointId} from {source.Region} to {_region}", _context.RetryOptions, cancellationToken).ImageId;
             }
-            // Tag explicitly as well: not every endpoint honours TagSpecifications on CopyImage, and the lineage tag is
-            // what makes the copy idempotent. One CreateTags for the image and its snapshots (the same tags), after the
-            // describe that names the snapshots; if that describe fails, the image is tagged alone before the error goes up.
-            FinRecoveryPoint copy;
-            try
+            // The image tagged explicitly as well: not every endpoint honours TagSpecifications on CopyImage (moto ignores
+            // them), and the lineage tag is what makes the copy idempotent. A pending copy's snapshots are often not in
+            // its description yet: they are tagged by the TagSpecification above, not described and tagged here.
+            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = new List<string> { imageId }, Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
+                $"CreateTags on {imageId} in {_region}");
+            // The copy is pending: the point is built from what was sent (no describe call); state, snapshots and sizes come
+            // with the next listing (the cycle refreshes the copies it made before it measures the RPO).
+            return RecoveryPointTagCodec.Decode(tags, new FinRecoveryPoint
             {
-                copy = Describe(imageId, cancellationToken);
-            }
-            catch (FinBackupException)
-            {
-                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = new List<string> { imageId }, Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
-                    $"CreateTags on {imageId} in {_region}");
-                throw;
-            }
-            var tagged = new List<string> { imageId };
-            tagged.AddRange(copy.SnapshotIds.Where(id => !string.IsNullOrEmpty(id) && id != imageId));
-            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = tagged.Distinct(StringComparer.Ordinal).ToList(), Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
-                $"CreateTags on {imageId} and its snapshots in {_region}");
-            // The point as the image is now: described, with the tags just set (the describe may predate them).
-            var now = new Dictionary<string, string>(copy.Tags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-            foreach (var kv in Ec2RecoveryPointTags.ToTags(tags)) now[kv.Key] = kv.Value;
-            return RecoveryPointTagCodec.Decode(now, copy);
+                RecoveryPointId = imageId, Kind = Kind, Region = _region, CreatedAt = DateTime.UtcNow, State = RecoveryPointState.Pending,
+                Encrypted = true, KmsKeyId = request.KmsKeyId, SizeGiB = source.SizeGiB,
+            });
         }
 
         /// <summary>
