@@ -17,7 +17,7 @@ namespace FinBackup.Aws.RecoveryPoints
     /// DescribeImages tag filters (paged); copied with CopyImage in the destination region, encrypted with the destination
     /// key; removed by deregistering the image and then deleting its snapshots.
     /// </summary>
-    public sealed class AmiGateway : Ec2RecoveryPointGateway, IRecoveryPointTagger, ICopyLeftoverCheck
+    public sealed class AmiGateway : Ec2RecoveryPointGateway, IRecoveryPointTagger, ICopyLeftoverCheck, ICreationFinisher
     {
         public AmiGateway(AwsClientContext context, string region) : base(context, region) { }
 
@@ -58,14 +58,68 @@ namespace FinBackup.Aws.RecoveryPoints
                 r = new CreateImageResponse { ImageId = i.ImageId };
             }
             // The backing snapshots are tagged with CreateTags rather than a snapshot TagSpecification on CreateImage, which
-            // not every endpoint implements. Untagged they would only be invisible to FinBackup, never deleted by it.
+            // not every endpoint implements. Untagged they would only be invisible to FinBackup, never deleted by it. When the
+            // caller finishes its new images in one batch (the cycle), the describe and the tagging are left to Finish.
+            if (request.CallerFinishes)
+                return RecoveryPointTagCodec.Decode(request.Tags, new FinRecoveryPoint
+                {
+                    RecoveryPointId = r.ImageId, Kind = Kind, Region = _region, CreatedAt = DateTime.UtcNow, State = RecoveryPointState.Pending,
+                });
             var image = Describe(r.ImageId, cancellationToken);
-            if (image.SnapshotIds.Count > 0)
-            {
-                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = image.SnapshotIds.ToList(), Tags = tags }, cancellationToken),
-                    $"CreateTags on the snapshots of {r.ImageId}");
-            }
+            TagSnapshots(image, tags, cancellationToken);
             return image;
+        }
+
+        private void TagSnapshots(FinRecoveryPoint image, List<Tag> tags, CancellationToken cancellationToken)
+        {
+            if (image.SnapshotIds.Count == 0) return;
+            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = image.SnapshotIds.ToList(), Tags = tags }, cancellationToken),
+                $"CreateTags on the snapshots of {image.RecoveryPointId}");
+        }
+
+        /// <summary>
+        /// The images created with <see cref="CreateRecoveryPointRequest.CallerFinishes"/>: described in one DescribeImages
+        /// (state, snapshots, size, encryption), then each image's snapshots tagged with the image's tags, as Create does for
+        /// a single image. If the batch describe fails, each image is finished alone.
+        /// </summary>
+        public void Finish(IReadOnlyList<FinRecoveryPoint> created, CancellationToken cancellationToken)
+        {
+            var points = (created ?? new List<FinRecoveryPoint>()).Where(p => p != null && !string.IsNullOrEmpty(p.RecoveryPointId)).ToList();
+            if (points.Count == 0) return;
+            var described = new Dictionary<string, FinRecoveryPoint>(StringComparer.Ordinal);
+            try
+            {
+                foreach (var chunk in Chunks(points.Select(p => p.RecoveryPointId).Distinct(StringComparer.Ordinal).ToList(), FilterValuesPerCall))
+                    foreach (var i in DescribeAll(new DescribeImagesRequest { ImageIds = chunk, Owners = new List<string> { "self" } }, cancellationToken))
+                        described[i.ImageId] = ToPoint(i);
+            }
+            catch (FinBackupException)
+            {
+                foreach (var p in points) described[p.RecoveryPointId] = Describe(p.RecoveryPointId, cancellationToken);
+            }
+            var failures = new List<string>();
+            foreach (var p in points)
+            {
+                if (!described.TryGetValue(p.RecoveryPointId, out var d)) continue;
+                p.State = d.State;
+                p.CreatedAt = d.CreatedAt;
+                p.SnapshotIds = d.SnapshotIds;
+                p.SizeGiB = d.SizeGiB;
+                p.Encrypted = d.Encrypted;
+                p.KmsKeyId = d.KmsKeyId;
+                try
+                {
+                    TagSnapshots(p, Ec2RecoveryPointTags.ToTags(p.Tags), cancellationToken);
+                }
+                catch (FinBackupException ex)
+                {
+                    failures.Add(p.RecoveryPointId + ": " + ex.Message);
+                }
+            }
+            if (failures.Count > 0)
+                throw new FinBackupException(FinErrorIds.AmiSnapshotsUntagged, FinErrorKind.WriteError,
+                    $"Some new images' snapshots were not tagged in {_region} (the images are fine): {string.Join("; ", failures)}",
+                    "Tag them with the image's fin:* tags (aws ec2 create-tags), or leave them: untagged they are only invisible to FinBackup.");
         }
 
         public override IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
@@ -127,18 +181,28 @@ namespace FinBackup.Aws.RecoveryPoints
                 }, cancellationToken), () => FindByName(name, null, cancellationToken) is Image i ? new CopyImageResponse { ImageId = i.ImageId } : null,
                     $"CopyImage {source.RecoveryPointId} from {source.Region} to {_region}", _context.RetryOptions, cancellationToken).ImageId;
             }
-            // The image tagged explicitly as well: not every endpoint honours TagSpecifications on CopyImage (moto ignores
-            // them), and the lineage tag is what makes the copy idempotent. A pending copy's snapshots are often not in
-            // its description yet: they are tagged by the TagSpecification above, not described and tagged here.
-            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = new List<string> { imageId }, Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
-                $"CreateTags on {imageId} in {_region}");
-            // The copy is pending: the point is built from what was sent (no describe call); state, snapshots and sizes come
-            // with the next listing (the cycle refreshes the copies it made before it measures the RPO).
-            return RecoveryPointTagCodec.Decode(tags, new FinRecoveryPoint
+            // Tag explicitly as well: not every endpoint honours TagSpecifications on CopyImage, and the lineage tag is
+            // what makes the copy idempotent. One CreateTags for the image and its snapshots (the same tags), after the
+            // describe that names the snapshots; if that describe fails, the image is tagged alone before the error goes up.
+            FinRecoveryPoint copy;
+            try
             {
-                RecoveryPointId = imageId, Kind = Kind, Region = _region, CreatedAt = DateTime.UtcNow, State = RecoveryPointState.Pending,
-                Encrypted = true, KmsKeyId = request.KmsKeyId, SizeGiB = source.SizeGiB,
-            });
+                copy = Describe(imageId, cancellationToken);
+            }
+            catch (FinBackupException)
+            {
+                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = new List<string> { imageId }, Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
+                    $"CreateTags on {imageId} in {_region}");
+                throw;
+            }
+            var tagged = new List<string> { imageId };
+            tagged.AddRange(copy.SnapshotIds.Where(id => !string.IsNullOrEmpty(id) && id != imageId));
+            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = tagged.Distinct(StringComparer.Ordinal).ToList(), Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
+                $"CreateTags on {imageId} and its snapshots in {_region}");
+            // The point as the image is now: described, with the tags just set (the describe may predate them).
+            var now = new Dictionary<string, string>(copy.Tags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            foreach (var kv in Ec2RecoveryPointTags.ToTags(tags)) now[kv.Key] = kv.Value;
+            return RecoveryPointTagCodec.Decode(now, copy);
         }
 
         /// <summary>

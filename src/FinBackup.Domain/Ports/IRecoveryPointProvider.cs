@@ -117,6 +117,25 @@ namespace FinBackup.Domain.Ports
         /// each member snapshot). The taker stores it beside the point.
         /// </summary>
         public IDictionary<string, string> RestoreMetadata { get; set; } = new Dictionary<string, string>();
+        /// <summary>
+        /// The caller hands every point it creates in this region to <see cref="ICreationFinisher.Finish"/> once it has
+        /// created them all (the backup cycle): a creator that implements it may return the new point as sent, and leave what
+        /// needs a describe call to that one batch.
+        /// </summary>
+        public bool CallerFinishes { get; set; }
+    }
+
+    /// <summary>
+    /// Optional on a creator whose new points need a describe call before they are complete (an AMI: its backing snapshots
+    /// are only known from DescribeImages, and are tagged from it): the describe made once for every point of the batch
+    /// instead of once per point. Only for points created with <see cref="CreateRecoveryPointRequest.CallerFinishes"/>.
+    /// </summary>
+    public interface ICreationFinisher
+    {
+        RecoveryPointKind Kind { get; }
+
+        /// <summary>Completes the points (state, snapshots, size) and does what their creation left to do (tagging).</summary>
+        void Finish(IReadOnlyList<FinRecoveryPoint> created, CancellationToken cancellationToken);
     }
 
     /// <summary>EC2 creators: the volumes with pending snapshots in the region, for the 5-per-volume limit, in one call.</summary>

@@ -178,6 +178,7 @@ namespace FinBackup.Domain.RecoveryPoints
                 pendingByRegion[region] = found;
                 return found;
             }
+            var created = new List<Tuple<string, string, FinRecoveryPoint>>();
             foreach (var item in work)
             {
                 ct.ThrowIfCancellationRequested();
@@ -198,8 +199,14 @@ namespace FinBackup.Domain.RecoveryPoints
                         ResourceId = res.ResourceId, ResourceType = res.ResourceType, Region = region,
                         Application = app.Name, Policy = policy, VolumeIds = res.VolumeIds, RestoreMetadata = res.RestoreMetadata,
                         PendingSnapshotVolumeIds = res.ResourceType == FinResourceType.Ec2Instance && res.VolumeIds != null && res.VolumeIds.Count > 0 ? PendingVolumes(region) : null,
+                        CallerFinishes = true,
                     }, kind, ct, windowKnownEmpty: primaryFailures.Count == 0);
-                    if (result.AlreadyExisted) s.AlreadyTaken++; else s.Taken++;
+                    if (result.AlreadyExisted) s.AlreadyTaken++;
+                    else
+                    {
+                        s.Taken++;
+                        if (result.Point != null) created.Add(Tuple.Create(app.Name, region, result.Point));
+                    }
                     primaryPoints.Add(result.Point);
                     primaryListing.Add(result.Point);
                 }
@@ -218,6 +225,8 @@ namespace FinBackup.Domain.RecoveryPoints
                     else Fail(app.Name, fin, res.ResourceId);
                 }
             }
+
+            FinishCreated(created, Warn, ct);
 
             // 4. Copy to DR what lacks a copy (unexpired primary points of the policy's applications).
             callbacks.Progress?.Invoke("Copying to the DR region", 2, 3);
@@ -376,6 +385,29 @@ namespace FinBackup.Domain.RecoveryPoints
                 if (WantsFiles(a)) kinds.Add(RecoveryPointKind.FileBackup);
             }
             return kinds;
+        }
+
+        /// <summary>
+        /// The points this run created, finished by their creator once per region and kind (<see cref="ICreationFinisher"/>:
+        /// an AMI's snapshots described and tagged for all the new images at once). A failure is a warning: the points exist.
+        /// </summary>
+        private void FinishCreated(List<Tuple<string, string, FinRecoveryPoint>> created, Action<string, string> warn, CancellationToken ct)
+        {
+            foreach (var group in created.GroupBy(c => Tuple.Create(c.Item2.ToLowerInvariant(), c.Item3.Kind)))
+            {
+                var region = group.First().Item2;
+                if (!(_runtime.Providers(region)?.Creator(group.Key.Item2) is ICreationFinisher finisher)) continue;
+                try
+                {
+                    finisher.Finish(group.Select(c => c.Item3).ToList(), ct);
+                }
+                catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
+                {
+                    var fin = FinBackupException.From(ex, $"Finishing the new {group.Key.Item2} points in {region}");
+                    foreach (var app in group.Select(c => c.Item1).Distinct(StringComparer.OrdinalIgnoreCase))
+                        warn(app, $"{string.Join(", ", group.Where(c => c.Item1 == app).Select(c => c.Item3.RecoveryPointId))} were taken but not finished: {fin.ErrorId}: {fin.Message}");
+                }
+            }
         }
 
         /// <summary>The window's point of a resource, if one exists (after a create that reported an error); null when none or unknown.</summary>
