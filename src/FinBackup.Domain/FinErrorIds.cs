@@ -27,6 +27,7 @@ namespace FinBackup.Domain
     public static class FinErrorIds
     {
         public const string AmiNameTaken = "FinAmiNameTaken";
+        public const string AmiSnapshotsUntagged = "FinAmiSnapshotsUntagged";
         public const string ApplicationNotInPolicy = "FinApplicationNotInPolicy";
         public const string AwsAccessDenied = "FinAwsAccessDenied";
         public const string AwsAlreadyExists = "FinAwsAlreadyExists";
@@ -256,6 +257,7 @@ namespace FinBackup.Domain
         private static readonly Dictionary<string, FinErrorInfo> Registry = new Dictionary<string, FinErrorInfo>(StringComparer.Ordinal)
         {
             [AmiNameTaken] = new FinErrorInfo(FinErrorKind.ResourceExists, "Rename or deregister that image; FinBackup names its images fin-<instance>-<policy hash>-<window>."),
+            [AmiSnapshotsUntagged] = new FinErrorInfo(FinErrorKind.WriteError, "Tag the snapshots with the image's fin:* tags (aws ec2 create-tags), or leave them: untagged they are only invisible to FinBackup."),
             [ApplicationNotInPolicy] = new FinErrorInfo(FinErrorKind.ObjectNotFound, "Use an application name from the policy (Import-FinBackupPolicy ... | Select-Object -ExpandProperty Applications)."),
             [CompliancePeriodInvalid] = new FinErrorInfo(FinErrorKind.InvalidArgument, "Give a period whose -From is before its -To (both in the past or now)."),
             [ComplianceReportExists] = new FinErrorInfo(FinErrorKind.ResourceExists, "Add -Force to replace the report, or give another -Path."),

@@ -17,7 +17,7 @@ namespace FinBackup.Aws.RecoveryPoints
     /// DescribeImages tag filters (paged); copied with CopyImage in the destination region, encrypted with the destination
     /// key; removed by deregistering the image and then deleting its snapshots.
     /// </summary>
-    public sealed class AmiGateway : Ec2RecoveryPointGateway, IRecoveryPointTagger
+    public sealed class AmiGateway : Ec2RecoveryPointGateway, IRecoveryPointTagger, ICopyLeftoverCheck, ICreationFinisher
     {
         public AmiGateway(AwsClientContext context, string region) : base(context, region) { }
 
@@ -58,14 +58,68 @@ namespace FinBackup.Aws.RecoveryPoints
                 r = new CreateImageResponse { ImageId = i.ImageId };
             }
             // The backing snapshots are tagged with CreateTags rather than a snapshot TagSpecification on CreateImage, which
-            // not every endpoint implements. Untagged they would only be invisible to FinBackup, never deleted by it.
+            // not every endpoint implements. Untagged they would only be invisible to FinBackup, never deleted by it. When the
+            // caller finishes its new images in one batch (the cycle), the describe and the tagging are left to Finish.
+            if (request.CallerFinishes)
+                return RecoveryPointTagCodec.Decode(request.Tags, new FinRecoveryPoint
+                {
+                    RecoveryPointId = r.ImageId, Kind = Kind, Region = _region, CreatedAt = DateTime.UtcNow, State = RecoveryPointState.Pending,
+                });
             var image = Describe(r.ImageId, cancellationToken);
-            if (image.SnapshotIds.Count > 0)
-            {
-                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = image.SnapshotIds.ToList(), Tags = tags }, cancellationToken),
-                    $"CreateTags on the snapshots of {r.ImageId}");
-            }
+            TagSnapshots(image, tags, cancellationToken);
             return image;
+        }
+
+        private void TagSnapshots(FinRecoveryPoint image, List<Tag> tags, CancellationToken cancellationToken)
+        {
+            if (image.SnapshotIds.Count == 0) return;
+            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = image.SnapshotIds.ToList(), Tags = tags }, cancellationToken),
+                $"CreateTags on the snapshots of {image.RecoveryPointId}");
+        }
+
+        /// <summary>
+        /// The images created with <see cref="CreateRecoveryPointRequest.CallerFinishes"/>: described in one DescribeImages
+        /// (state, snapshots, size, encryption), then each image's snapshots tagged with the image's tags, as Create does for
+        /// a single image. If the batch describe fails, each image is finished alone.
+        /// </summary>
+        public void Finish(IReadOnlyList<FinRecoveryPoint> created, CancellationToken cancellationToken)
+        {
+            var points = (created ?? new List<FinRecoveryPoint>()).Where(p => p != null && !string.IsNullOrEmpty(p.RecoveryPointId)).ToList();
+            if (points.Count == 0) return;
+            var described = new Dictionary<string, FinRecoveryPoint>(StringComparer.Ordinal);
+            try
+            {
+                foreach (var chunk in Chunks(points.Select(p => p.RecoveryPointId).Distinct(StringComparer.Ordinal).ToList(), FilterValuesPerCall))
+                    foreach (var i in DescribeAll(new DescribeImagesRequest { ImageIds = chunk, Owners = new List<string> { "self" } }, cancellationToken))
+                        described[i.ImageId] = ToPoint(i);
+            }
+            catch (FinBackupException)
+            {
+                foreach (var p in points) described[p.RecoveryPointId] = Describe(p.RecoveryPointId, cancellationToken);
+            }
+            var failures = new List<string>();
+            foreach (var p in points)
+            {
+                if (!described.TryGetValue(p.RecoveryPointId, out var d)) continue;
+                p.State = d.State;
+                p.CreatedAt = d.CreatedAt;
+                p.SnapshotIds = d.SnapshotIds;
+                p.SizeGiB = d.SizeGiB;
+                p.Encrypted = d.Encrypted;
+                p.KmsKeyId = d.KmsKeyId;
+                try
+                {
+                    TagSnapshots(p, Ec2RecoveryPointTags.ToTags(p.Tags), cancellationToken);
+                }
+                catch (FinBackupException ex)
+                {
+                    failures.Add(p.RecoveryPointId + ": " + ex.Message);
+                }
+            }
+            if (failures.Count > 0)
+                throw new FinBackupException(FinErrorIds.AmiSnapshotsUntagged, FinErrorKind.WriteError,
+                    $"Some new images' snapshots were not tagged in {_region} (the images are fine): {string.Join("; ", failures)}",
+                    "Tag them with the image's fin:* tags (aws ec2 create-tags), or leave them: untagged they are only invisible to FinBackup.");
         }
 
         public override IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
@@ -95,7 +149,9 @@ namespace FinBackup.Aws.RecoveryPoints
             var name = CopyName(source);
             var description = CopyDescription(source);
             var tags = new Dictionary<string, string>(request.Tags);
-            var left = FindCopy(name, description, cancellationToken);
+            // Unless the caller's batch check (SourcesWithLeftovers, by name: AWS and moto both keep CopyImage's name) just
+            // found no image with this name; otherwise by name, then by FinBackup's copy description.
+            var left = request.DestinationCheckedForLeftovers ? null : FindCopy(name, description, cancellationToken);
             if (left != null && Ec2RecoveryPointTags.ToDictionary(left.Tags).TryGetValue(FinTags.SourceId, out var sid) && sid == source.RecoveryPointId)
                 return ToPoint(left);
             string imageId;
@@ -119,28 +175,74 @@ namespace FinBackup.Aws.RecoveryPoints
                     Encrypted = true,
                     KmsKeyId = request.KmsKeyId,
                     ClientToken = ClientToken(source),
+                    // The copy and its new snapshots tagged at creation (CopyImage tags both).
                     TagSpecifications = new List<TagSpecification>
                     {
                         new TagSpecification { ResourceType = ResourceType.Image, Tags = Ec2RecoveryPointTags.ToTags(tags) },
+                        new TagSpecification { ResourceType = ResourceType.Snapshot, Tags = Ec2RecoveryPointTags.ToTags(tags) },
                     },
                 }, cancellationToken), () => FindCopy(name, description, cancellationToken) is Image i ? new CopyImageResponse { ImageId = i.ImageId } : null,
                     $"CopyImage {source.RecoveryPointId} from {source.Region} to {_region}", _context.RetryOptions, cancellationToken).ImageId;
             }
-            var r = new CopyImageResponse { ImageId = imageId };
             // Tag explicitly as well: not every endpoint honours TagSpecifications on CopyImage, and the lineage tag is
-            // what makes the copy idempotent.
-            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest
+            // what makes the copy idempotent. One CreateTags for the image and its snapshots (the same tags), after the
+            // describe that names the snapshots; if that describe fails, the image is tagged alone before the error goes up.
+            FinRecoveryPoint copy;
+            try
             {
-                Resources = new List<string> { r.ImageId },
-                Tags = Ec2RecoveryPointTags.ToTags(tags),
-            }, cancellationToken), $"CreateTags on {r.ImageId} in {_region}");
-            var copy = Describe(r.ImageId, cancellationToken);
-            if (copy.SnapshotIds.Count > 0)
-            {
-                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = copy.SnapshotIds.ToList(), Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
-                    $"CreateTags on the snapshots of {r.ImageId}");
+                copy = Describe(imageId, cancellationToken);
             }
-            return copy;
+            catch (FinBackupException)
+            {
+                Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = new List<string> { imageId }, Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
+                    $"CreateTags on {imageId} in {_region}");
+                throw;
+            }
+            var tagged = new List<string> { imageId };
+            tagged.AddRange(copy.SnapshotIds.Where(id => !string.IsNullOrEmpty(id) && id != imageId));
+            Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = tagged.Distinct(StringComparer.Ordinal).ToList(), Tags = Ec2RecoveryPointTags.ToTags(tags) }, cancellationToken),
+                $"CreateTags on {imageId} and its snapshots in {_region}");
+            // The point as the image is now: described, with the tags just set (the describe may predate them).
+            var now = new Dictionary<string, string>(copy.Tags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            foreach (var kv in Ec2RecoveryPointTags.ToTags(tags)) now[kv.Key] = kv.Value;
+            return RecoveryPointTagCodec.Decode(now, copy);
+        }
+
+        /// <summary>
+        /// The sources of which this region has an image with FinBackup's copy name (not deregistered or failed), the
+        /// leftover <see cref="Copy"/> would otherwise look for by name one source at a time: one DescribeImages for the
+        /// batch (name filter, up to <see cref="FilterValuesPerCall"/> names a call).
+        /// </summary>
+        public ISet<string> SourcesWithLeftovers(IReadOnlyCollection<FinRecoveryPoint> sources, CancellationToken cancellationToken)
+        {
+            var byName = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var s in sources ?? new List<FinRecoveryPoint>())
+            {
+                if (s == null || string.IsNullOrEmpty(s.RecoveryPointId)) continue;
+                var name = CopyName(s);
+                if (!byName.TryGetValue(name, out var ids)) byName[name] = ids = new List<string>();
+                ids.Add(s.RecoveryPointId);
+            }
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in Chunks(byName.Keys.ToList(), FilterValuesPerCall))
+            {
+                var images = DescribeAll(new DescribeImagesRequest
+                {
+                    Owners = new List<string> { "self" },
+                    Filters = new List<Filter> { new Filter("name", chunk) },
+                }, cancellationToken);
+                foreach (var i in images.Where(i => i.State?.Value != "deregistered" && i.State?.Value != "failed" && i.Name != null))
+                    if (byName.TryGetValue(i.Name, out var ids)) found.UnionWith(ids);
+            }
+            return found;
+        }
+
+        /// <summary>At most this many values in one EC2 filter.</summary>
+        internal const int FilterValuesPerCall = 100;
+
+        internal static IEnumerable<List<string>> Chunks(List<string> values, int size)
+        {
+            for (var i = 0; i < values.Count; i += size) yield return values.GetRange(i, Math.Min(size, values.Count - i));
         }
 
         public void SetTags(FinRecoveryPoint point, IDictionary<string, string> tags, CancellationToken cancellationToken)

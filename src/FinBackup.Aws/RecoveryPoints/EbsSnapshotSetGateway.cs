@@ -17,7 +17,7 @@ namespace FinBackup.Aws.RecoveryPoints
     /// member snapshot carries the set's fin:set-id and the fin:* tags; a set is listed by tag filters (DescribeSnapshots,
     /// paged) and grouped by fin:set-id into one recovery point.
     /// </summary>
-    public sealed class EbsSnapshotSetGateway : Ec2RecoveryPointGateway, IPendingSnapshotSource, IRecoveryPointTagger
+    public sealed class EbsSnapshotSetGateway : Ec2RecoveryPointGateway, IPendingSnapshotSource, IRecoveryPointTagger, ICopyLeftoverCheck
     {
         /// <summary>EBS allows at most this many pending snapshots per volume.</summary>
         public const int PendingSnapshotsPerVolume = PendingSnapshotLimit.PerVolume;
@@ -106,8 +106,9 @@ namespace FinBackup.Aws.RecoveryPoints
             // Members already copied by an earlier run, found by the description FinBackup gives every copy (so copies whose
             // tagging never happened are found too): tagged ones are reused with their set id, untagged ones are adopted by
             // tagging them (fin:adopted-at records it). Nothing is copied twice.
+            // (Unless the caller's batch check, SourcesWithLeftovers, just found none for this source.)
             var descriptions = source.SnapshotIds.Distinct(StringComparer.Ordinal).ToDictionary(m => CopyDescription(m, source), m => m, StringComparer.Ordinal);
-            var earlier = DescribeAll(new DescribeSnapshotsRequest
+            var earlier = request.DestinationCheckedForLeftovers ? new List<Snapshot>() : DescribeAll(new DescribeSnapshotsRequest
             {
                 OwnerIds = new List<string> { "self" },
                 Filters = new List<Filter> { new Filter("description", descriptions.Keys.ToList()) },
@@ -163,6 +164,38 @@ namespace FinBackup.Aws.RecoveryPoints
             var point = Group(copiedMembers).First();
             point.SizeGiB = source.SizeGiB;
             return point;
+        }
+
+        /// <summary>
+        /// The sources of which this region has a member copy with FinBackup's copy description (not in error), what
+        /// <see cref="Copy"/> would otherwise look for one source at a time: one DescribeSnapshots for the batch
+        /// (description filter, up to <see cref="AmiGateway.FilterValuesPerCall"/> descriptions a call).
+        /// </summary>
+        public ISet<string> SourcesWithLeftovers(IReadOnlyCollection<FinRecoveryPoint> sources, CancellationToken cancellationToken)
+        {
+            var byDescription = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var s in sources ?? new List<FinRecoveryPoint>())
+            {
+                if (s == null || string.IsNullOrEmpty(s.RecoveryPointId)) continue;
+                foreach (var m in (s.SnapshotIds ?? new List<string>()).Distinct(StringComparer.Ordinal))
+                {
+                    var d = CopyDescription(m, s);
+                    if (!byDescription.TryGetValue(d, out var ids)) byDescription[d] = ids = new List<string>();
+                    ids.Add(s.RecoveryPointId);
+                }
+            }
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in AmiGateway.Chunks(byDescription.Keys.ToList(), AmiGateway.FilterValuesPerCall))
+            {
+                var snapshots = DescribeAll(new DescribeSnapshotsRequest
+                {
+                    OwnerIds = new List<string> { "self" },
+                    Filters = new List<Filter> { new Filter("description", chunk) },
+                }, cancellationToken);
+                foreach (var x in snapshots.Where(x => x.State != SnapshotState.Error && x.Description != null))
+                    if (byDescription.TryGetValue(x.Description, out var ids)) found.UnionWith(ids);
+            }
+            return found;
         }
 
         private static string CopyDescription(string member, FinRecoveryPoint source) =>

@@ -12,7 +12,8 @@ namespace FinBackup.Aws.RecoveryPoints
 {
     /// <summary>
     /// The instances and DB instances of the policy's applications in one region: one tag-filtered, paged
-    /// DescribeInstances and one paged DescribeDBInstances (its TagList is in the response), whatever the number of applications.
+    /// DescribeInstances and one paged DescribeDBInstances (its TagList is in the response), whatever the number of applications. A DB
+    /// instance's restore metadata comes from the same response.
     /// </summary>
     [Gateway(typeof(IProtectedResourceFinder))]
     public sealed class ProtectedResourceFinder : IProtectedResourceFinder
@@ -67,6 +68,8 @@ namespace FinBackup.Aws.RecoveryPoints
                 {
                     Application = app, ResourceType = FinResourceType.RdsDbInstance, ResourceId = db.Identifier, Arn = db.Arn, Region = _region,
                     Name = db.Identifier, SizeGiB = db.AllocatedStorageGiB, Encrypted = db.StorageEncrypted, Tags = db.Tags,
+                    // From this same describe: the snapshot taker then needs no DescribeDBInstances per DB for it.
+                    RestoreMetadata = Restore.RestoreMetadataCapture.FromDbInstance(db),
                 });
             }
             return result;

@@ -59,6 +59,25 @@ namespace FinBackup.Domain.Ports
         /// provider may skip its own idempotency lookup. Providers that cannot rely on it may ignore it.
         /// </summary>
         public bool DestinationCheckedForCopies { get; set; }
+        /// <summary>
+        /// The caller asked the destination's <see cref="ICopyLeftoverCheck"/> about this source moments ago and it found no
+        /// copy an interrupted run left untagged: the provider may skip its own lookup for one. False: look as usual.
+        /// </summary>
+        public bool DestinationCheckedForLeftovers { get; set; }
+    }
+
+    /// <summary>
+    /// Optional on a provider whose copies an interrupted run can leave untagged, so that the tag listing does not show
+    /// them (EC2 finds them by the name or description FinBackup gives every copy): which of a batch of sources may have
+    /// such a copy in this (the destination) region, found with one call for the whole batch instead of one per copy. A
+    /// source named here is looked for again, alone, by the copy itself.
+    /// </summary>
+    public interface ICopyLeftoverCheck
+    {
+        RecoveryPointKind Kind { get; }
+
+        /// <summary>The ids of the sources of which this region holds a copy FinBackup made but may not have tagged.</summary>
+        ISet<string> SourcesWithLeftovers(IReadOnlyCollection<FinRecoveryPoint> sources, CancellationToken cancellationToken);
     }
 
     /// <summary>
@@ -98,6 +117,25 @@ namespace FinBackup.Domain.Ports
         /// each member snapshot). The taker stores it beside the point.
         /// </summary>
         public IDictionary<string, string> RestoreMetadata { get; set; } = new Dictionary<string, string>();
+        /// <summary>
+        /// The caller hands every point it creates in this region to <see cref="ICreationFinisher.Finish"/> once it has
+        /// created them all (the backup cycle): a creator that implements it may return the new point as sent, and leave what
+        /// needs a describe call to that one batch.
+        /// </summary>
+        public bool CallerFinishes { get; set; }
+    }
+
+    /// <summary>
+    /// Optional on a creator whose new points need a describe call before they are complete (an AMI: its backing snapshots
+    /// are only known from DescribeImages, and are tagged from it): the describe made once for every point of the batch
+    /// instead of once per point. Only for points created with <see cref="CreateRecoveryPointRequest.CallerFinishes"/>.
+    /// </summary>
+    public interface ICreationFinisher
+    {
+        RecoveryPointKind Kind { get; }
+
+        /// <summary>Completes the points (state, snapshots, size) and does what their creation left to do (tagging).</summary>
+        void Finish(IReadOnlyList<FinRecoveryPoint> created, CancellationToken cancellationToken);
     }
 
     /// <summary>EC2 creators: the volumes with pending snapshots in the region, for the 5-per-volume limit, in one call.</summary>

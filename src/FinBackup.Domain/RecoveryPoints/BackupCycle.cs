@@ -151,8 +151,11 @@ namespace FinBackup.Domain.RecoveryPoints
                     }
                 }
             }
-            var primaryPoints = ListKinds(primary, wantedKinds, policy.Name, ct, out var primaryFailures);
-            foreach (var f in primaryFailures) foreach (var a in apps) Fail(a.Name, f, primary);
+            // The policy's points there, listed once for the cycle: taking, copying and expiring all use this listing.
+            var primaryListing = CycleListing.Of(_runtime, primary, wantedKinds, new RecoveryPointQuery { PolicyName = policy.Name }, ct);
+            var primaryPoints = primaryListing.Points;
+            var primaryFailures = primaryListing.Failures;
+            foreach (var f in primaryFailures) foreach (var a in apps) Fail(a.Name, f.Item3, primary);
 
             // 3. Take what the window lacks.
             callbacks.Progress?.Invoke("Taking recovery points", 1, 3);
@@ -175,6 +178,7 @@ namespace FinBackup.Domain.RecoveryPoints
                 pendingByRegion[region] = found;
                 return found;
             }
+            var created = new List<Tuple<string, string, FinRecoveryPoint>>();
             foreach (var item in work)
             {
                 ct.ThrowIfCancellationRequested();
@@ -195,9 +199,16 @@ namespace FinBackup.Domain.RecoveryPoints
                         ResourceId = res.ResourceId, ResourceType = res.ResourceType, Region = region,
                         Application = app.Name, Policy = policy, VolumeIds = res.VolumeIds, RestoreMetadata = res.RestoreMetadata,
                         PendingSnapshotVolumeIds = res.ResourceType == FinResourceType.Ec2Instance && res.VolumeIds != null && res.VolumeIds.Count > 0 ? PendingVolumes(region) : null,
+                        CallerFinishes = true,
                     }, kind, ct, windowKnownEmpty: primaryFailures.Count == 0);
-                    if (result.AlreadyExisted) s.AlreadyTaken++; else s.Taken++;
+                    if (result.AlreadyExisted) s.AlreadyTaken++;
+                    else
+                    {
+                        s.Taken++;
+                        if (result.Point != null) created.Add(Tuple.Create(app.Name, region, result.Point));
+                    }
                     primaryPoints.Add(result.Point);
+                    primaryListing.Add(result.Point);
                 }
                 catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
                 {
@@ -208,18 +219,26 @@ namespace FinBackup.Domain.RecoveryPoints
                     {
                         s.Taken++;
                         primaryPoints.Add(made);
+                        primaryListing.Add(made);
                         Warn(app.Name, $"{kind} of {res.ResourceId} for window {window.Id} exists ({made.RecoveryPointId}) although its creation reported: {fin.ErrorId}: {fin.Message}");
                     }
                     else Fail(app.Name, fin, res.ResourceId);
                 }
             }
 
+            FinishCreated(created, Warn, ct);
+
             // 4. Copy to DR what lacks a copy (unexpired primary points of the policy's applications).
             callbacks.Progress?.Invoke("Copying to the DR region", 2, 3);
             var now = _runtime.UtcNow();
             var dr = policy.DrRegion;
+            CycleListing drListing = null;
             if (!string.IsNullOrEmpty(dr) && !string.Equals(dr, primary, StringComparison.OrdinalIgnoreCase))
             {
+                // The DR region listed once for the cycle, as the copy coordinator lists a destination (FinBackup's points of
+                // every policy: copies in flight count against the copy limits whoever made them); the expiry keeps this
+                // policy's points of it.
+                drListing = CycleListing.Of(_runtime, dr, wantedKinds, new RecoveryPointQuery(), ct);
                 var toCopy = primaryPoints.Where(p => !p.IsCopy && p.State != RecoveryPointState.Failed && (!p.ExpiresAt.HasValue || p.ExpiresAt > now))
                     .Where(p => apps.Any(a => a.CopyToDrRegion && string.Equals(a.Name, p.Application, StringComparison.OrdinalIgnoreCase)))
                     .ToList();
@@ -230,12 +249,14 @@ namespace FinBackup.Domain.RecoveryPoints
                         var outcomes = new CopyCoordinator(_runtime).Copy(toCopy, new CopyToRegionRequest
                         {
                             DestinationRegion = dr, Policy = policy, Wait = false,
+                            DestinationPoints = wantedKinds.Where(k => drListing.OfKind(k) != null).ToDictionary(k => k, k => drListing.OfKind(k)),
                             ConfirmStart = (p, dest) => callbacks.ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Application}, {p.Region})", $"Copy to {dest}"),
                         }, null, ct);
                         var failedCopies = outcomes.Where(o => o.Status == CopyStatus.Failed).ToList();
                         var existingCopies = CopiesIn(dr, failedCopies.Where(o => o.Error == null || o.Error.ErrorId != FinErrorIds.KmsKeyNotFound).Select(o => o.Source), ct);
                         foreach (var o in outcomes)
                         {
+                            if (o.Copy != null && (o.Status == CopyStatus.Copied || o.Status == CopyStatus.AlreadyCopied)) drListing.Add(o.Copy);
                             if (!summaries.TryGetValue(o.Source.Application ?? string.Empty, out var s)) continue;
                             if (o.Status == CopyStatus.Copied) s.Copied++;
                             else if (o.Status == CopyStatus.NotStarted) s.CopiesPending++;
@@ -244,6 +265,7 @@ namespace FinBackup.Domain.RecoveryPoints
                                 if (existingCopies.TryGetValue(o.Source.RecoveryPointId, out var copy))
                                 {
                                     s.Copied++;
+                                    drListing.Add(copy);
                                     Warn(s.Application, $"The copy of {o.Source.RecoveryPointId} in {dr} exists ({copy.RecoveryPointId}, {copy.State}) although copying reported: {o.Error?.ErrorId}: {o.Error?.Message}");
                                 }
                                 else Fail(s.Application, o.Error, o.Source.RecoveryPointId);
@@ -263,7 +285,7 @@ namespace FinBackup.Domain.RecoveryPoints
             var expiry = new ExpiryRunner(_runtime);
             var scope = new ExpiryScope { Policy = policy };
             foreach (var k in wantedKinds) scope.Kinds.Add(k);
-            var listing = expiry.List(scope, ct);
+            var listing = ExpiryListingOf(expiry, scope, primaryListing, drListing, ct);
             foreach (var f in listing.Failures) foreach (var a in apps) Fail(a.Name, f.Item3, f.Item1);
             var decisions = expiry.Plan(listing, _runtime.UtcNow())
                 .Where(d => d.Application != null && summaries.ContainsKey(d.Application)).ToList();
@@ -365,6 +387,29 @@ namespace FinBackup.Domain.RecoveryPoints
             return kinds;
         }
 
+        /// <summary>
+        /// The points this run created, finished by their creator once per region and kind (<see cref="ICreationFinisher"/>:
+        /// an AMI's snapshots described and tagged for all the new images at once). A failure is a warning: the points exist.
+        /// </summary>
+        private void FinishCreated(List<Tuple<string, string, FinRecoveryPoint>> created, Action<string, string> warn, CancellationToken ct)
+        {
+            foreach (var group in created.GroupBy(c => Tuple.Create(c.Item2.ToLowerInvariant(), c.Item3.Kind)))
+            {
+                var region = group.First().Item2;
+                if (!(_runtime.Providers(region)?.Creator(group.Key.Item2) is ICreationFinisher finisher)) continue;
+                try
+                {
+                    finisher.Finish(group.Select(c => c.Item3).ToList(), ct);
+                }
+                catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
+                {
+                    var fin = FinBackupException.From(ex, $"Finishing the new {group.Key.Item2} points in {region}");
+                    foreach (var app in group.Select(c => c.Item1).Distinct(StringComparer.OrdinalIgnoreCase))
+                        warn(app, $"{string.Join(", ", group.Where(c => c.Item1 == app).Select(c => c.Item3.RecoveryPointId))} were taken but not finished: {fin.ErrorId}: {fin.Message}");
+                }
+            }
+        }
+
         /// <summary>The window's point of a resource, if one exists (after a create that reported an error); null when none or unknown.</summary>
         private FinRecoveryPoint LookForPoint(string region, RecoveryPointKind kind, string resourceId, string window, string policyName, CancellationToken ct)
         {
@@ -399,16 +444,37 @@ namespace FinBackup.Domain.RecoveryPoints
             return found;
         }
 
-        private List<FinRecoveryPoint> ListKinds(string region, IEnumerable<RecoveryPointKind> kinds, string policyName, CancellationToken ct, out List<FinBackupException> failures)
+        /// <summary>
+        /// What the expiry plans from: the cycle's own listings of the primary and DR regions (kept up to date with what it
+        /// made, failed kinds listed again, the state of the points it made refreshed), with only this policy's points of
+        /// the DR listing; any other region of the policy is listed as Remove-FinExpiredBackup lists it.
+        /// </summary>
+        private static ExpiryListing ExpiryListingOf(ExpiryRunner expiry, ExpiryScope scope, CycleListing primary, CycleListing dr, CancellationToken ct)
         {
-            failures = new List<FinBackupException>();
-            var points = new List<FinRecoveryPoint>();
-            foreach (var k in kinds)
+            if (scope.Kinds.Count == 0) return expiry.List(scope, ct);
+            var result = new ExpiryListing();
+            var policyName = scope.Policy?.Name;
+            var expiryQuery = new RecoveryPointQuery { PolicyName = policyName };
+            foreach (var region in ExpiryRunner.RegionsOf(scope))
             {
-                try { points.AddRange(_runtime.Provider(region, k).List(new RecoveryPointQuery { PolicyName = policyName }, ct)); }
-                catch (Exception ex) when (!FinBackupException.IsCancellation(ex)) { failures.Add(FinBackupException.From(ex, $"Listing {k} in {region}")); }
+                var known = string.Equals(region, primary.Region, StringComparison.OrdinalIgnoreCase) ? primary
+                    : dr != null && string.Equals(region, dr.Region, StringComparison.OrdinalIgnoreCase) ? dr : null;
+                if (known == null)
+                {
+                    var other = expiry.List(new ExpiryScope { Policy = scope.Policy, Regions = { region }, Kinds = scope.Kinds }, ct);
+                    result.Points.AddRange(other.Points);
+                    result.Failures.AddRange(other.Failures);
+                    continue;
+                }
+                known.RetryFailed(ct);
+                known.RefreshMade(ct);
+                // The DR listing has every policy's points: this policy's only, its name matched exactly as the EC2 tag
+                // filter of a policy listing matches it (never more than a policy listing would return).
+                result.Points.AddRange(known.Points.Where(p => expiryQuery.Matches(p)
+                    && (known == primary || string.Equals(p.PolicyName, policyName, StringComparison.Ordinal))));
+                result.Failures.AddRange(known.Failures);
             }
-            return points;
+            return result;
         }
 
         private static bool KindFits(RecoveryPointKind k, FinResourceType t) =>

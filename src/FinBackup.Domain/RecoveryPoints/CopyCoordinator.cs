@@ -41,6 +41,12 @@ namespace FinBackup.Domain.RecoveryPoints
         public Func<FinRecoveryPoint, string, bool> ConfirmStart { get; set; }
         /// <summary>Told about problems that do not fail a copy (restore metadata not copied).</summary>
         public Action<string> Warning { get; set; }
+        /// <summary>
+        /// What the destination holds, per kind, as the caller has just listed it (FinBackup's points of every policy, the
+        /// listing the coordinator itself makes): the first planning round uses it instead of listing those kinds again.
+        /// Kinds not in it (or null) are listed; later rounds (with wait) always list.
+        /// </summary>
+        public IDictionary<RecoveryPointKind, IReadOnlyList<FinRecoveryPoint>> DestinationPoints { get; set; }
     }
 
     /// <summary>
@@ -112,6 +118,7 @@ namespace FinBackup.Domain.RecoveryPoints
                 }
             }
 
+            var firstRound = true;
             // One planning round per poll of the one waiter: it starts at the runtime's first delay and backs off to the
             // service's pace (PollInterval), and starts again from the first delay whenever a round finishes a copy.
             bool Round(CancellationToken ct)
@@ -119,10 +126,17 @@ namespace FinBackup.Domain.RecoveryPoints
                 var remaining = pending.Where(s => !outcomes.ContainsKey(s)).ToList();
                 if (remaining.Count == 0) return true;
 
-                // What the destination holds now, per kind involved: one paged listing per kind.
+                // What the destination holds now, per kind involved: one paged listing per kind (the caller's, first round).
                 var destPoints = new List<FinRecoveryPoint>();
+                var listedByCaller = firstRound ? request.DestinationPoints : null;
+                firstRound = false;
                 foreach (var kind in remaining.Select(s => s.Kind).Distinct())
                 {
+                    if (listedByCaller != null && listedByCaller.TryGetValue(kind, out var known) && known != null)
+                    {
+                        destPoints.AddRange(known);
+                        continue;
+                    }
                     try
                     {
                         destPoints.AddRange(_runtime.Provider(dest, kind).List(new RecoveryPointQuery(), ct));
@@ -160,6 +174,7 @@ namespace FinBackup.Domain.RecoveryPoints
                     }
                     outcomes[kv.Key] = new CopyOutcome { Source = kv.Key, Copy = copy, Status = started.Contains(kv.Key) ? CopyStatus.Copied : CopyStatus.AlreadyCopied };
                 }
+                var leftovers = LeftoversOf(plan.StartNow.Where(s => !outcomes.ContainsKey(s)).ToList(), dest, ct);
                 foreach (var s in plan.StartNow)
                 {
                     ct.ThrowIfCancellationRequested();
@@ -178,6 +193,7 @@ namespace FinBackup.Domain.RecoveryPoints
                             Tags = RecoveryPointTagCodec.ForCopy(s),
                             DestinationBucket = request.Policy?.BucketFor(dest),
                             DestinationCheckedForCopies = !destPoints.Any(d => string.Equals(d.SourceRecoveryPointId, s.RecoveryPointId, StringComparison.Ordinal)),
+                            DestinationCheckedForLeftovers = leftovers.TryGetValue(s.Kind, out var maybeLeft) && maybeLeft != null && !maybeLeft.Contains(s.RecoveryPointId),
                         }, ct);
                         started.Add(s);
                         _runtime.Audit.RecordPoint(Audit.AuditActions.RecoveryPointCopied, copy, extra: new Dictionary<string, string>
@@ -230,6 +246,29 @@ namespace FinBackup.Domain.RecoveryPoints
                         "Run the copy again later; copies already started continue in AWS.");
             }
             return pending.Select(s => outcomes[s]).ToList();
+        }
+
+        /// <summary>
+        /// Per kind whose destination provider can tell (<see cref="ICopyLeftoverCheck"/>): the sources that may have an
+        /// untagged copy there, one call per kind for all the copies about to start. A kind missing (or a check that failed)
+        /// leaves each copy to look for itself.
+        /// </summary>
+        private Dictionary<RecoveryPointKind, ISet<string>> LeftoversOf(List<FinRecoveryPoint> starting, string dest, CancellationToken ct)
+        {
+            var result = new Dictionary<RecoveryPointKind, ISet<string>>();
+            foreach (var group in starting.GroupBy(s => s.Kind))
+            {
+                try
+                {
+                    if (_runtime.Provider(dest, group.Key) is ICopyLeftoverCheck check)
+                        result[group.Key] = check.SourcesWithLeftovers(group.ToList(), ct) ?? throw new InvalidOperationException("no answer");
+                }
+                catch (Exception e) when (!FinBackupException.IsCancellation(e))
+                {
+                    // Unknown: each copy looks for its own leftovers, as without the check.
+                }
+            }
+            return result;
         }
 
         private List<FinRecoveryPoint> RefreshSources(List<FinRecoveryPoint> remaining, CancellationToken ct, Outcomes outcomes)

@@ -28,6 +28,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public IList<string> PendingSnapshotVolumeIds { get; set; }
         /// <summary>The resource's restore metadata when discovery has it (FinResource.RestoreMetadata); else the creator captures it.</summary>
         public IDictionary<string, string> RestoreMetadata { get; set; }
+        /// <summary>The caller finishes the new point with the creator's <see cref="ICreationFinisher"/> (see CreateRecoveryPointRequest).</summary>
+        public bool CallerFinishes { get; set; }
     }
 
     public sealed class TakeRecoveryPointResult
@@ -134,6 +136,7 @@ namespace FinBackup.Domain.RecoveryPoints
                     VolumeIds = request.VolumeIds != null && request.VolumeIds.Count > 0 ? request.VolumeIds : null,
                     PendingSnapshotVolumeIds = request.PendingSnapshotVolumeIds,
                     RestoreMetadata = createMetadata,
+                    CallerFinishes = request.CallerFinishes && creator is ICreationFinisher,
                 }, cancellationToken);
             }
             catch (FinBackupException ex)

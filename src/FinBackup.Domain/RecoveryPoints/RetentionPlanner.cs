@@ -84,42 +84,64 @@ namespace FinBackup.Domain.RecoveryPoints
     /// a point under legal hold, a point whose copy is still in progress, the newest available point of a resource (per kind)
     /// in a region, a point still being created, or a point with no expiry. Pure: no AWS, no clock.
     /// </summary>
+    /// <remarks>
+    /// Two passes over the points, no sort and no LINQ: the first collects the sources of pending copies and keeps, per
+    /// (resource, region, kind), the best candidate so far for "newest" (<see cref="IsNewer"/>); the second decides. A
+    /// full tie keeps the earlier point, as the stable descending sort this replaces did.
+    /// </remarks>
     public sealed class RetentionPlanner
     {
         /// <summary>One decision per point, in the order given.</summary>
         public IReadOnlyList<RetentionDecision> Plan(IEnumerable<FinRecoveryPoint> points, DateTime utcNow)
         {
-            var all = (points ?? Enumerable.Empty<FinRecoveryPoint>()).Where(p => p != null).ToList();
+            var all = points is ICollection<FinRecoveryPoint> known ? new List<FinRecoveryPoint>(known.Count) : new List<FinRecoveryPoint>();
+            if (points != null)
+                foreach (var p in points)
+                    if (p != null) all.Add(p);
 
-            var sourcesWithPendingCopy = new HashSet<string>(
-                all.Where(p => p.State == RecoveryPointState.Pending && !string.IsNullOrEmpty(p.SourceRecoveryPointId))
-                   .Select(p => p.SourceRecoveryPointId),
-                StringComparer.Ordinal);
-
+            var sourcesWithPendingCopy = new HashSet<string>(StringComparer.Ordinal);
             // The newest available MANAGED point per (resource, kind, region) (unmanaged ones are kept anyway and may vanish
             // without us), ties broken by id so the choice is stable. Points without a resource id group under "".
-            var newest = new HashSet<FinRecoveryPoint>(
-                all.Where(p => p.State == RecoveryPointState.Available && p.ManagedByFinBackup)
-                   .GroupBy(p => GroupKey(p))
-                   .Select(g => g.OrderByDescending(p => p.CreatedAt)
-                                 // ties (services report creation to the second): the later expiry, then the later window, wins
-                                 .ThenByDescending(p => p.ExpiresAt ?? DateTime.MinValue)
-                                 .ThenByDescending(p => p.Window ?? string.Empty, StringComparer.Ordinal)
-                                 .ThenByDescending(p => p.RecoveryPointId, StringComparer.Ordinal).First()));
+            var newestByGroup = new Dictionary<GroupKey, FinRecoveryPoint>();
+            for (var i = 0; i < all.Count; i++)
+            {
+                var p = all[i];
+                if (p.State == RecoveryPointState.Pending && !string.IsNullOrEmpty(p.SourceRecoveryPointId))
+                    sourcesWithPendingCopy.Add(p.SourceRecoveryPointId);
+                if (p.State != RecoveryPointState.Available || !p.ManagedByFinBackup) continue;
+                var key = GroupKey.Of(p);
+                if (!newestByGroup.TryGetValue(key, out var best) || IsNewer(p, best)) newestByGroup[key] = p;
+            }
+            var newest = new HashSet<FinRecoveryPoint>(newestByGroup.Values);
 
             var decisions = new List<RetentionDecision>(all.Count);
-            foreach (var p in all)
+            for (var i = 0; i < all.Count; i++)
             {
-                decisions.Add(Decide(p, utcNow, sourcesWithPendingCopy, newest));
+                decisions.Add(Decide(all[i], utcNow, sourcesWithPendingCopy, newest));
             }
             return decisions;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="p"/> is newer than <paramref name="best"/>: the later creation; on a tie (services report
+        /// creation to the second) the later expiry, then the later window, then the greater id (ordinal). Equal: false.
+        /// </summary>
+        private static bool IsNewer(FinRecoveryPoint p, FinRecoveryPoint best)
+        {
+            var c = p.CreatedAt.CompareTo(best.CreatedAt);
+            if (c != 0) return c > 0;
+            c = (p.ExpiresAt ?? DateTime.MinValue).CompareTo(best.ExpiresAt ?? DateTime.MinValue);
+            if (c != 0) return c > 0;
+            c = string.CompareOrdinal(p.Window ?? string.Empty, best.Window ?? string.Empty);
+            if (c != 0) return c > 0;
+            return string.CompareOrdinal(p.RecoveryPointId, best.RecoveryPointId) > 0;
         }
 
         private static RetentionDecision Decide(FinRecoveryPoint p, DateTime utcNow, HashSet<string> pendingCopySources, HashSet<FinRecoveryPoint> newest)
         {
             if (!p.ManagedByFinBackup) return Keep(p, RetentionReason.NotManagedByFinBackup);
             if (p.LegalHold) return Keep(p, RetentionReason.LegalHold);
-            if (p.RecoveryPointId != null && pendingCopySources.Contains(p.RecoveryPointId)) return Keep(p, RetentionReason.CopyInProgress);
+            if (p.RecoveryPointId != null && pendingCopySources.Count > 0 && pendingCopySources.Contains(p.RecoveryPointId)) return Keep(p, RetentionReason.CopyInProgress);
             if (newest.Contains(p)) return Keep(p, RetentionReason.NewestAvailableForResourceInRegion);
             if (p.State == RecoveryPointState.Pending || p.State == RecoveryPointState.Deleting || p.State == RecoveryPointState.Unknown)
                 return Keep(p, RetentionReason.NotAvailable);
@@ -130,7 +152,59 @@ namespace FinBackup.Domain.RecoveryPoints
 
         private static RetentionDecision Keep(FinRecoveryPoint p, RetentionReason reason) => new RetentionDecision(p, RetentionAction.Keep, reason);
 
-        private static string GroupKey(FinRecoveryPoint p) =>
-            (p.ResourceId ?? string.Empty).ToLowerInvariant() + "|" + (p.Region ?? string.Empty).ToLowerInvariant() + "|" + p.Kind;
+        /// <summary>
+        /// The "newest" group of a point: its resource id and region compared as their invariant lower case (ordinal), and its
+        /// kind. The same groups as the key string resource|region|kind it replaces, without building that string per point:
+        /// lower case is only computed for an id that has a character outside ASCII a-z, 0-9 and punctuation, and an id or
+        /// region with a '|' (where the joined string could make two different pairs equal) groups by the joined string.
+        /// </summary>
+        private readonly struct GroupKey : IEquatable<GroupKey>
+        {
+            private readonly string _resource;
+            private readonly string _region;
+            private readonly RecoveryPointKind _kind;
+
+            private GroupKey(string resource, string region, RecoveryPointKind kind)
+            {
+                _resource = resource;
+                _region = region;
+                _kind = kind;
+            }
+
+            internal static GroupKey Of(FinRecoveryPoint p)
+            {
+                var resource = Lower(p.ResourceId ?? string.Empty);
+                var region = Lower(p.Region ?? string.Empty);
+                if (resource.IndexOf('|') >= 0 || region.IndexOf('|') >= 0)
+                    return new GroupKey(resource + "|" + region + "|" + p.Kind, null, default(RecoveryPointKind));
+                return new GroupKey(resource, region, p.Kind);
+            }
+
+            /// <summary>The string itself when lowering cannot change it (ASCII without A-Z), else ToLowerInvariant.</summary>
+            private static string Lower(string s)
+            {
+                for (var i = 0; i < s.Length; i++)
+                {
+                    var c = s[i];
+                    if (c > 0x7F || (c >= 'A' && c <= 'Z')) return s.ToLowerInvariant();
+                }
+                return s;
+            }
+
+            public bool Equals(GroupKey other) =>
+                _kind == other._kind && string.Equals(_resource, other._resource, StringComparison.Ordinal) && string.Equals(_region, other._region, StringComparison.Ordinal);
+
+            public override bool Equals(object obj) => obj is GroupKey k && Equals(k);
+
+            public override int GetHashCode()
+            {
+                unchecked
+                {
+                    var h = StringComparer.Ordinal.GetHashCode(_resource);
+                    h = h * 31 + (_region == null ? 0 : StringComparer.Ordinal.GetHashCode(_region));
+                    return h * 31 + (int)_kind;
+                }
+            }
+        }
     }
 }
