@@ -27,6 +27,8 @@ public sealed class PortAdapterTests
         [typeof(IRecoveryPointVerifier)] = "one per kind, found by RecoveryPointVerifierCatalog",
         [typeof(IResourceInventory)] = "the common base of IEc2ResourceInventory and IRdsResourceInventory",
         [typeof(IRecoveryPointTagger)] = "an extra face of the providers whose points take new tags (legal holds)",
+        [typeof(ICopyLeftoverCheck)] = "an extra face of the EC2 providers: one look for untagged copies per batch",
+        [typeof(ICreationFinisher)] = "an extra face of the AMI creator: the cycle finishes its new images in one batch",
     };
 
     /// <summary>Kinds the model knows that no provider lists yet, and why (kept exact: a kind that gains a provider fails here).</summary>
