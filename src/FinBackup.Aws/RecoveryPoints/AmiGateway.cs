@@ -149,8 +149,8 @@ namespace FinBackup.Aws.RecoveryPoints
             var name = CopyName(source);
             var description = CopyDescription(source);
             var tags = new Dictionary<string, string>(request.Tags);
-            // Unless the caller's batch check (SourcesWithLeftovers, by name: AWS and moto both keep CopyImage's name) just
-            // found no image with this name; otherwise by name, then by FinBackup's copy description.
+            // Unless the caller's batch check (SourcesWithLeftovers, by FinBackup's copy description, which every endpoint
+            // seen keeps) just found none; otherwise by name, then by that description.
             var left = request.DestinationCheckedForLeftovers ? null : FindCopy(name, description, cancellationToken);
             if (left != null && Ec2RecoveryPointTags.ToDictionary(left.Tags).TryGetValue(FinTags.SourceId, out var sid) && sid == source.RecoveryPointId)
                 return ToPoint(left);
@@ -209,32 +209,43 @@ namespace FinBackup.Aws.RecoveryPoints
         }
 
         /// <summary>
-        /// The sources of which this region has an image with FinBackup's copy name (not deregistered or failed), the
-        /// leftover <see cref="Copy"/> would otherwise look for by name one source at a time: one DescribeImages for the
-        /// batch (name filter, up to <see cref="FilterValuesPerCall"/> names a call).
+        /// The sources of which this region has an image carrying FinBackup's copy description (not deregistered or failed):
+        /// the leftovers <see cref="Copy"/> would otherwise look for one source at a time. One DescribeImages for the batch
+        /// (description filter, up to <see cref="FilterValuesPerCall"/> values a call). By description, not name: an endpoint
+        /// may name a copy its own way (an interrupted run's copy, reply lost), but keeps the description FinBackup set; a
+        /// found image is matched by its description or its name.
         /// </summary>
         public ISet<string> SourcesWithLeftovers(IReadOnlyCollection<FinRecoveryPoint> sources, CancellationToken cancellationToken)
         {
+            var byDescription = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             var byName = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var s in sources ?? new List<FinRecoveryPoint>())
             {
                 if (s == null || string.IsNullOrEmpty(s.RecoveryPointId)) continue;
-                var name = CopyName(s);
-                if (!byName.TryGetValue(name, out var ids)) byName[name] = ids = new List<string>();
-                ids.Add(s.RecoveryPointId);
+                Add(byDescription, CopyDescription(s), s.RecoveryPointId);
+                Add(byName, CopyName(s), s.RecoveryPointId);
             }
             var found = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var chunk in Chunks(byName.Keys.ToList(), FilterValuesPerCall))
+            foreach (var chunk in Chunks(byDescription.Keys.ToList(), FilterValuesPerCall))
             {
                 var images = DescribeAll(new DescribeImagesRequest
                 {
                     Owners = new List<string> { "self" },
-                    Filters = new List<Filter> { new Filter("name", chunk) },
+                    Filters = new List<Filter> { new Filter("description", chunk) },
                 }, cancellationToken);
-                foreach (var i in images.Where(i => i.State?.Value != "deregistered" && i.State?.Value != "failed" && i.Name != null))
-                    if (byName.TryGetValue(i.Name, out var ids)) found.UnionWith(ids);
+                foreach (var i in images.Where(i => i.State?.Value != "deregistered" && i.State?.Value != "failed"))
+                {
+                    if (i.Description != null && byDescription.TryGetValue(i.Description, out var ids)) found.UnionWith(ids);
+                    if (i.Name != null && byName.TryGetValue(i.Name, out var named)) found.UnionWith(named);
+                }
             }
             return found;
+        }
+
+        private static void Add(Dictionary<string, List<string>> map, string key, string id)
+        {
+            if (!map.TryGetValue(key, out var ids)) map[key] = ids = new List<string>();
+            ids.Add(id);
         }
 
         /// <summary>At most this many values in one EC2 filter.</summary>
