@@ -31,6 +31,10 @@ public static class AwsCli
         return string.IsNullOrWhiteSpace(stdout) ? default : JsonDocument.Parse(stdout).RootElement.Clone();
     }
 
+    /// <summary>The account's own AMIs in a region, as the AWS CLI lists them.</summary>
+    public static JsonElement[] Images(string endpointUrl, string region) =>
+        Run(endpointUrl, region, "ec2", "describe-images", "--owners", "self").GetProperty("Images").EnumerateArray().ToArray();
+
     /// <summary>The value of tag <paramref name="key"/> in an EC2 "Tags" array (null when absent).</summary>
     public static string? Tag(JsonElement resource, string key)
     {

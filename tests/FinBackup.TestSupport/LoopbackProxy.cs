@@ -9,6 +9,18 @@ namespace FinBackup.Tests.Aws;
 public sealed record ProxiedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body)
 {
     public string BodyText => Encoding.UTF8.GetString(Body);
+    /// <summary>The Action= of a form-encoded (EC2/RDS query protocol) request body; empty for other protocols.</summary>
+    public string QueryAction
+    {
+        get
+        {
+            var body = BodyText;
+            var i = body.IndexOf("Action=", StringComparison.Ordinal);
+            if (i < 0) return string.Empty;
+            var end = body.IndexOf('&', i);
+            return end < 0 ? body[(i + 7)..] : body[(i + 7)..end];
+        }
+    }
     /// <summary>The client's end of the connection (address:port), to tell connections apart.</summary>
     public string Remote { get; init; } = string.Empty;
 }

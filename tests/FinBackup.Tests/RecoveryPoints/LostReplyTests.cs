@@ -24,14 +24,7 @@ public sealed class LostReplyTests
         moto.Reset();
     }
 
-    private static string Action(ProxiedRequest req)
-    {
-        var body = Encoding.UTF8.GetString(req.Body);
-        var i = body.IndexOf("Action=", StringComparison.Ordinal);
-        if (i < 0) return string.Empty;
-        var end = body.IndexOf('&', i);
-        return end < 0 ? body[(i + 7)..] : body[(i + 7)..end];
-    }
+    private static string Action(ProxiedRequest req) => req.QueryAction;
 
     private static BackupPolicy AllKindsPolicy()
     {
@@ -40,8 +33,7 @@ public sealed class LostReplyTests
         return p;
     }
 
-    private JsonElement[] Images(string region) =>
-        AwsCli.Run(_moto.EndpointUrl, region, "ec2", "describe-images", "--owners", "self").GetProperty("Images").EnumerateArray().ToArray();
+    private JsonElement[] Images(string region) => AwsCli.Images(_moto.EndpointUrl, region);
 
     private JsonElement[] Snapshots(string region) =>
         AwsCli.Run(_moto.EndpointUrl, region, "ec2", "describe-snapshots", "--owner-ids", "self").GetProperty("Snapshots").EnumerateArray().ToArray();

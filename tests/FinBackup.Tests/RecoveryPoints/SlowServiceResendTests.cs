@@ -27,17 +27,9 @@ public sealed class SlowServiceResendTests
         moto.Reset();
     }
 
-    private static string Action(ProxiedRequest req)
-    {
-        var body = Encoding.UTF8.GetString(req.Body);
-        var i = body.IndexOf("Action=", StringComparison.Ordinal);
-        if (i < 0) return string.Empty;
-        var end = body.IndexOf('&', i);
-        return end < 0 ? body[(i + 7)..] : body[(i + 7)..end];
-    }
+    private static string Action(ProxiedRequest req) => req.QueryAction;
 
-    private JsonElement[] Images(string region) =>
-        AwsCli.Run(_moto.EndpointUrl, region, "ec2", "describe-images", "--owners", "self").GetProperty("Images").EnumerateArray().ToArray();
+    private JsonElement[] Images(string region) => AwsCli.Images(_moto.EndpointUrl, region);
 
     /// <summary>A context whose looks after an ambiguous failure last long enough for the late delivery (and a loaded machine).</summary>
     private static AwsClientContext Context(string endpoint)
