@@ -98,7 +98,17 @@ measure() {
 }
 
 bucket() { aws --endpoint-url "$EP" s3api create-bucket --bucket "$1" > /dev/null; }
-fresh_dir() { rm -rf "$1"; mkdir -p "$1"; sync; }
+# Restores go to new directories, never to one just emptied: on an ext4 without a journal (this machine's /), every
+# file created in the 30 s after a large delete scans the recently deleted inodes (the kernel's recently_deleted()),
+# so a restore measured right after `rm -rf` of the previous one pays for that delete (perf: 60 % of the samples in
+# ext4_create -> recently_deleted; a 50,000-file restore's sys time 7.4 s -> 18.8 s). A real restore goes to a fresh
+# volume. Leftovers of earlier runs are removed at the start (then a 35 s pause), this run's at the end.
+RESTORES="$WORK/restores-$RUNID"
+clear_old_restores() {
+  local old; old="$(find "$WORK" -maxdepth 1 \( -name 'restores-*' -o -name 'restore-fin' -o -name 'restore-restic' \) 2>/dev/null)"
+  if [ -n "$old" ]; then log "removing earlier restores, then 35 s for ext4 to forget them"; rm -rf $old; sync; sleep 35; fi
+}
+fresh_dir() { mkdir -p "$1"; sync; }
 
 # FinBackup, as a user runs it (one pwsh per run, including its start and the module import): the script to run.
 PS_HEAD="\$ErrorActionPreference='Stop'; \$PSStyle.OutputRendering='PlainText'; \$ProgressPreference='SilentlyContinue'; Import-Module '$MODULE/FinBackup.psd1';"
@@ -113,6 +123,7 @@ restic_repo() { echo "s3:$EP/$1"; }
 
 printf "tool\trun\trep\tcpu_s\twall_s\tpeak_MB\texit\tload1\n" > "$RESULTS"
 log "machine: $(nproc) cores; load $(cat /proc/loadavg); pwsh $("$PWSH" -NoProfile -c '$PSVersionTable.PSVersion.ToString()'); restic $(restic version | awk '{print $2}')"
+clear_old_restores
 start_moto
 
 # A bare pwsh: the floor under FinBackup's memory and start-up.
@@ -134,13 +145,12 @@ if [[ " $PHASES " == *" main "* ]]; then
     RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic nochange "$k" restic backup --quiet "$DATA"
   done
   for k in $(seq 1 "$REPEAT"); do
-    fresh_dir "$WORK/restore-fin"; measure finbackup restore "$k" "${FIN[@]}" "$(fin_restore "Bench$k" "$WORK/restore-fin")"
-    fresh_dir "$WORK/restore-restic"; RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic restore "$k" restic restore latest --quiet --target "$WORK/restore-restic"
+    fresh_dir "$RESTORES/fin-$k"; measure finbackup restore "$k" "${FIN[@]}" "$(fin_restore "Bench$k" "$RESTORES/fin-$k")"
+    fresh_dir "$RESTORES/restic-$k"; RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic restore "$k" restic restore latest --quiet --target "$RESTORES/restic-$k"
   done
   # Spot check: the restored tree equals the source (FinBackup stores each path under its own name).
-  if diff -rq "$DATA" "$WORK/restore-fin/$(basename "$DATA")" > "$WORK/diff-fin.txt" 2>&1; then log "FinBackup restore identical to the source"
+  if diff -rq "$DATA" "$RESTORES/fin-1/$(basename "$DATA")" > "$WORK/diff-fin.txt" 2>&1; then log "FinBackup restore identical to the source"
   else log "FinBackup restore DIFFERS from the source: $(head -3 "$WORK/diff-fin.txt")"; fi
-  rm -rf "$WORK/restore-fin" "$WORK/restore-restic"
   for peer in $SYNC_PEERS; do
     case "$peer" in
       aws-s3-sync)
@@ -169,14 +179,14 @@ if [[ " $PHASES " == *" big "* ]] && [ "$BIG_GIB" != 0 ]; then
     RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" measure restic "big-${BIG_GIB}GiB-backup" "$k" restic backup --quiet "$BIG/src"
   done
   for k in $(seq 1 "$REPEAT"); do
-    fresh_dir "$WORK/restore-fin"; measure finbackup "big-${BIG_GIB}GiB-restore" "$k" "${FIN[@]}" "$(fin_restore "Big$k" "$WORK/restore-fin")"
-    fresh_dir "$WORK/restore-restic"; RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" measure restic "big-${BIG_GIB}GiB-restore" "$k" restic restore latest --quiet --target "$WORK/restore-restic"
+    fresh_dir "$RESTORES/fin-big-$k"; measure finbackup "big-${BIG_GIB}GiB-restore" "$k" "${FIN[@]}" "$(fin_restore "Big$k" "$RESTORES/fin-big-$k")"
+    fresh_dir "$RESTORES/restic-big-$k"; RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" measure restic "big-${BIG_GIB}GiB-restore" "$k" restic restore latest --quiet --target "$RESTORES/restic-big-$k"
   done
-  cmp -s "$BIG/src/one.bin" "$WORK/restore-fin/src/one.bin" && log "big file restored identical" || log "big file restore DIFFERS"
-  rm -rf "$WORK/restore-fin" "$WORK/restore-restic"
+  cmp -s "$BIG/src/one.bin" "$RESTORES/fin-big-1/src/one.bin" && log "big file restored identical" || log "big file restore DIFFERS"
   reset_moto
 fi
 
+rm -rf "$RESTORES"   # after every measurement (see fresh_dir)
 log "raw results: $RESULTS"
 column -t -s $'\t' "$RESULTS"
 echo

@@ -86,8 +86,9 @@ namespace FinBackup.Domain.RecoveryPoints
     /// </summary>
     /// <remarks>
     /// Two passes over the points, no sort and no LINQ: the first collects the sources of pending copies and keeps, per
-    /// (resource, region, kind), the best candidate so far for "newest" (<see cref="IsNewer"/>); the second decides. A
-    /// full tie keeps the earlier point, as the stable descending sort this replaces did.
+    /// (resource, region, kind), the best candidate so far for "newest" (<see cref="IsNewer"/>) and each point's group
+    /// number; the second decides, comparing each point with its group's best by reference (no set of points to hash). A full tie keeps the earlier point, as
+    /// the stable descending sort this replaces did.
     /// </remarks>
     public sealed class RetentionPlanner
     {
@@ -102,22 +103,36 @@ namespace FinBackup.Domain.RecoveryPoints
             var sourcesWithPendingCopy = new HashSet<string>(StringComparer.Ordinal);
             // The newest available MANAGED point per (resource, kind, region) (unmanaged ones are kept anyway and may vanish
             // without us), ties broken by id so the choice is stable. Points without a resource id group under "".
-            var newestByGroup = new Dictionary<GroupKey, FinRecoveryPoint>();
+            // Groups are numbered as they are met; best[group] is its newest point so far.
+            // groupAt[i] is the group of all[i] (-1: not a candidate); a point is the newest when it IS (by reference) its
+            // group's best, so the same point listed twice is newest at both places.
+            var groupOf = new Dictionary<GroupKey, int>();
+            var best = new List<FinRecoveryPoint>();
+            var groupAt = new int[all.Count];
             for (var i = 0; i < all.Count; i++)
             {
                 var p = all[i];
+                groupAt[i] = -1;
                 if (p.State == RecoveryPointState.Pending && !string.IsNullOrEmpty(p.SourceRecoveryPointId))
                     sourcesWithPendingCopy.Add(p.SourceRecoveryPointId);
                 if (p.State != RecoveryPointState.Available || !p.ManagedByFinBackup) continue;
                 var key = GroupKey.Of(p);
-                if (!newestByGroup.TryGetValue(key, out var best) || IsNewer(p, best)) newestByGroup[key] = p;
+                if (!groupOf.TryGetValue(key, out var group))
+                {
+                    group = best.Count;
+                    groupOf.Add(key, group);
+                    best.Add(p);
+                }
+                else if (IsNewer(p, best[group])) best[group] = p;
+                groupAt[i] = group;
             }
-            var newest = new HashSet<FinRecoveryPoint>(newestByGroup.Values);
 
             var decisions = new List<RetentionDecision>(all.Count);
             for (var i = 0; i < all.Count; i++)
             {
-                decisions.Add(Decide(all[i], utcNow, sourcesWithPendingCopy, newest));
+                var p = all[i];
+                var g = groupAt[i];
+                decisions.Add(Decide(p, g >= 0 && ReferenceEquals(best[g], p), utcNow, sourcesWithPendingCopy));
             }
             return decisions;
         }
@@ -137,12 +152,12 @@ namespace FinBackup.Domain.RecoveryPoints
             return string.CompareOrdinal(p.RecoveryPointId, best.RecoveryPointId) > 0;
         }
 
-        private static RetentionDecision Decide(FinRecoveryPoint p, DateTime utcNow, HashSet<string> pendingCopySources, HashSet<FinRecoveryPoint> newest)
+        private static RetentionDecision Decide(FinRecoveryPoint p, bool newest, DateTime utcNow, HashSet<string> pendingCopySources)
         {
             if (!p.ManagedByFinBackup) return Keep(p, RetentionReason.NotManagedByFinBackup);
             if (p.LegalHold) return Keep(p, RetentionReason.LegalHold);
             if (p.RecoveryPointId != null && pendingCopySources.Count > 0 && pendingCopySources.Contains(p.RecoveryPointId)) return Keep(p, RetentionReason.CopyInProgress);
-            if (newest.Contains(p)) return Keep(p, RetentionReason.NewestAvailableForResourceInRegion);
+            if (newest) return Keep(p, RetentionReason.NewestAvailableForResourceInRegion);
             if (p.State == RecoveryPointState.Pending || p.State == RecoveryPointState.Deleting || p.State == RecoveryPointState.Unknown)
                 return Keep(p, RetentionReason.NotAvailable);
             if (!p.ExpiresAt.HasValue) return Keep(p, RetentionReason.NoExpiry);
@@ -173,22 +188,28 @@ namespace FinBackup.Domain.RecoveryPoints
 
             internal static GroupKey Of(FinRecoveryPoint p)
             {
-                var resource = Lower(p.ResourceId ?? string.Empty);
-                var region = Lower(p.Region ?? string.Empty);
-                if (resource.IndexOf('|') >= 0 || region.IndexOf('|') >= 0)
+                var resource = Lower(p.ResourceId ?? string.Empty, out var barInResource);
+                var region = Lower(p.Region ?? string.Empty, out var barInRegion);
+                if (barInResource || barInRegion)
                     return new GroupKey(resource + "|" + region + "|" + p.Kind, null, default(RecoveryPointKind));
                 return new GroupKey(resource, region, p.Kind);
             }
 
-            /// <summary>The string itself when lowering cannot change it (ASCII without A-Z), else ToLowerInvariant.</summary>
-            private static string Lower(string s)
+            /// <summary>
+            /// The string itself when lowering cannot change it (ASCII without A-Z), else ToLowerInvariant; one pass, which
+            /// also says whether it holds a '|' (lowering never makes or removes one).
+            /// </summary>
+            private static string Lower(string s, out bool hasBar)
             {
+                hasBar = false;
+                var lower = false;
                 for (var i = 0; i < s.Length; i++)
                 {
                     var c = s[i];
-                    if (c > 0x7F || (c >= 'A' && c <= 'Z')) return s.ToLowerInvariant();
+                    if (c > 0x7F || (c >= 'A' && c <= 'Z')) lower = true;
+                    else if (c == '|') hasBar = true;
                 }
-                return s;
+                return lower ? s.ToLowerInvariant() : s;
             }
 
             public bool Equals(GroupKey other) =>

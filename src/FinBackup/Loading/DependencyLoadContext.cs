@@ -15,13 +15,35 @@ namespace FinBackup.Loading
     {
         private readonly string _moduleDirectory;
         private readonly string _dependencyDirectory;
+        private readonly string _readyToRunDirectory;
         private readonly HashSet<string> _platformAssemblies;
 
         internal DependencyLoadContext(string moduleDirectory, string dependencyDirectory)
         {
             _moduleDirectory = moduleDirectory;
             _dependencyDirectory = dependencyDirectory;
+            _readyToRunDirectory = ReadyToRunImages.FolderFor(dependencyDirectory);
             _platformAssemblies = ReadPlatformAssemblies();
+        }
+
+        /// <summary>The folder of precompiled images in use, or null (IL only).</summary>
+        internal string ReadyToRunDirectory => _readyToRunDirectory;
+
+        /// <summary>
+        /// FinBackup.Domain, shared with the default context: its precompiled image when there is one, unless the default
+        /// context already has the assembly (loaded by PowerShell from the module folder before the hook was installed).
+        /// </summary>
+        internal Assembly LoadShared(AssemblyLoadContext into, string name)
+        {
+            foreach (var loaded in AppDomain.CurrentDomain.GetAssemblies())
+            {
+                if (string.Equals(loaded.GetName().Name, name, StringComparison.OrdinalIgnoreCase) &&
+                    GetLoadContext(loaded) == into) return loaded;
+            }
+            var path = string.Equals(name, "FinBackup.Domain", StringComparison.OrdinalIgnoreCase)
+                ? ReadyToRunImages.PathOf(_readyToRunDirectory, _moduleDirectory, name)
+                : Path.Combine(_moduleDirectory, name + ".dll");
+            return into.LoadFromAssemblyPath(path);
         }
 
         internal static readonly string[] SharedAssemblies = { "FinBackup", "FinBackup.Domain" };
@@ -31,13 +53,13 @@ namespace FinBackup.Loading
             var name = assemblyName.Name;
             if (Array.IndexOf(SharedAssemblies, name) >= 0)
             {
-                return Default.LoadFromAssemblyPath(Path.Combine(_moduleDirectory, name + ".dll"));
+                return LoadShared(Default, name);
             }
             if (_platformAssemblies.Contains(name))
             {
                 return null; // the runtime's own copy, in the default context
             }
-            var candidate = Path.Combine(_dependencyDirectory, name + ".dll");
+            var candidate = ReadyToRunImages.PathOf(_readyToRunDirectory, _dependencyDirectory, name);
             return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
         }
 
@@ -70,7 +92,7 @@ namespace FinBackup.Loading
             {
                 if (string.Equals(name.Name, "FinBackup.Domain", StringComparison.OrdinalIgnoreCase))
                 {
-                    return ctx.LoadFromAssemblyPath(Path.Combine(moduleDirectory, "FinBackup.Domain.dll"));
+                    return _context.LoadShared(ctx, "FinBackup.Domain");
                 }
                 if (string.Equals(name.Name, "FinBackup.Aws", StringComparison.OrdinalIgnoreCase))
                 {
@@ -90,5 +112,8 @@ namespace FinBackup.Loading
 
         /// <summary>For tests and -Verbose: the context FinBackup.Aws lives in.</summary>
         internal static string ContextName => _context == null ? "(none)" : _context.GetType().Name;
+
+        /// <summary>For tests and -Verbose: the folder of precompiled images FinBackup loads, or null (IL only).</summary>
+        internal static string ReadyToRunDirectory => _context?.ReadyToRunDirectory;
     }
 }
