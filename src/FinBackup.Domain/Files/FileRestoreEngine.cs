@@ -244,6 +244,9 @@ namespace FinBackup.Domain.Files
 
             [ThreadStatic] private static IncrementalHash WorkerHash;
 
+            /// <summary>Files at least this large are handed to the kernel's write-out as soon as they are written.</summary>
+            private const long WritebackThreshold = 1 << 20;
+
             private readonly IFileBackupStore _store;
             private readonly FileRestoreRequest _request;
             private readonly List<KeyValuePair<ManifestFile, string>> _plan;
@@ -488,6 +491,10 @@ namespace FinBackup.Domain.Files
                             {
                                 var errno = NativeFileSystem.SetModeAndTime(stream.SafeFileHandle, ModeFor(file), file.ModifiedAt);
                                 if (errno != 0) throw NativeFileSystem.Error(errno, "set the mode and time of");
+                                // A large file's bytes start on their way to disk now, while the restore goes on downloading,
+                                // so the commit's syncfs waits only for the tail (it was a 3 s wait at the end of a 1.1 GB
+                                // restore). Small files are left to the batch: a write-out per 2 KiB file costs more than it saves.
+                                if (file.Size >= WritebackThreshold) NativeFileSystem.StartWriteback(stream.SafeFileHandle);
                             }
                             else
                             {

@@ -125,6 +125,7 @@ namespace FinBackup.Domain.Files
         [DllImport("libc", SetLastError = true)] private static extern int mkdirat(int dirfd, byte[] path, uint mode);
         [DllImport("libc", SetLastError = true)] private static extern int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath);
         [DllImport("libc", SetLastError = true)] private static extern int syncfs(int fd);
+        [DllImport("libc", SetLastError = true)] private static extern int sync_file_range(int fd, long offset, long nbytes, uint flags);
         [DllImport("libc", SetLastError = true)] private static extern int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, uint flags);
         [DllImport("libc", SetLastError = true)] private static extern int fchmod(int fd, uint mode);
         [DllImport("libc", SetLastError = true)] private static extern int futimens(int fd, long[] times);
@@ -329,6 +330,27 @@ namespace FinBackup.Domain.Files
             var times = new[] { 0, UtimeOmit, sec, nsec };
             return futimens(fd, times) == 0 ? 0 : Marshal.GetLastWin32Error();
         }
+
+        /// <summary>
+        /// Asks the kernel to start writing the file's dirty pages to disk now, without waiting (sync_file_range
+        /// SYNC_FILE_RANGE_WRITE). Only a head start: it guarantees nothing, so durability still comes from the later
+        /// syncfs (or fsync), which reports any error; a failure here is ignored.
+        /// </summary>
+        public static void StartWriteback(SafeFileHandle handle)
+        {
+            const uint SyncFileRangeWrite = 2;
+            if (_noWriteback) return;
+            try
+            {
+                _ = sync_file_range((int)handle.DangerousGetHandle(), 0, 0, SyncFileRangeWrite);
+            }
+            catch (EntryPointNotFoundException)
+            {
+                _noWriteback = true;
+            }
+        }
+
+        private static bool _noWriteback;
 
         public const int EINVAL = 22, ENOSYS = 38;
         private static bool _noReplaceUnsupported;
