@@ -14,7 +14,8 @@
 #   BIG_GIB=4         size of the single file (GiB)
 #   SYNC_PEERS="aws-s3-sync rclone"  backup-only peers, run once each ("" skips them)
 #   LARGE=16 SMALL=50000             data set: LARGE x 64 MiB + SMALL x 2 KiB
-#   PWSH=...          pwsh to use (default /tmp/pwsh-perf/pwsh if present, else pwsh on PATH)
+#   PWSH=...          pwsh to use (default /tmp/pwsh-packaged/pwsh, made by make-packaged-pwsh.sh from the dotnet-tool
+#                     pwsh in /tmp/pwsh-perf: PowerShell precompiled as Microsoft's packages ship it; else pwsh on PATH)
 #   PEER_TIMEOUT=900  seconds before a run is abandoned
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -29,7 +30,12 @@ SMALL="${SMALL:-50000}"
 PEER_TIMEOUT="${PEER_TIMEOUT:-900}"
 PORT="${PORT:-5631}"
 EP="http://127.0.0.1:$PORT"
-if [ -z "${PWSH:-}" ]; then if [ -x /tmp/pwsh-perf/pwsh ]; then PWSH=/tmp/pwsh-perf/pwsh; else PWSH=pwsh; fi; fi
+# pwsh: by default a stand-in for pwsh as Microsoft packages it (ReadyToRun, see make-packaged-pwsh.sh), made from the
+# dotnet-tool pwsh in /tmp/pwsh-perf when missing; PWSH=/tmp/pwsh-perf/pwsh measures under the IL-only tool itself.
+if [ -z "${PWSH:-}" ]; then
+  if [ ! -x /tmp/pwsh-packaged/pwsh ] && [ -x /tmp/pwsh-perf/pwsh ]; then bash "$HERE/make-packaged-pwsh.sh" /tmp/pwsh-perf /tmp/pwsh-packaged >&2 || true; fi
+  if [ -x /tmp/pwsh-packaged/pwsh ]; then PWSH=/tmp/pwsh-packaged/pwsh; elif [ -x /tmp/pwsh-perf/pwsh ]; then PWSH=/tmp/pwsh-perf/pwsh; else PWSH=pwsh; fi
+fi
 MODULE="${MODULE:-$REPO/out/FinBackup}"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 export POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -122,7 +128,7 @@ FIN=("$PWSH" -NoProfile -NonInteractive -c)
 restic_repo() { echo "s3:$EP/$1"; }
 
 printf "tool\trun\trep\tcpu_s\twall_s\tpeak_MB\texit\tload1\n" > "$RESULTS"
-log "machine: $(nproc) cores; load $(cat /proc/loadavg); pwsh $("$PWSH" -NoProfile -c '$PSVersionTable.PSVersion.ToString()'); restic $(restic version | awk '{print $2}')"
+log "machine: $(nproc) cores; load $(cat /proc/loadavg); pwsh $("$PWSH" -NoProfile -c '$PSVersionTable.PSVersion.ToString()') ($PWSH); restic $(restic version | awk '{print $2}')"
 clear_old_restores
 start_moto
 
