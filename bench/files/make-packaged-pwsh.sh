@@ -13,7 +13,8 @@ src="$(dirname "$(find "$TOOL/.store" -path '*/tools/net*/any/unix/pwsh.dll' | h
 [ -f "$src/pwsh.dll" ] || { echo "no pwsh tool under $TOOL (dotnet tool install PowerShell --version 7.6.9 --tool-path $TOOL)" >&2; exit 1; }
 cg="$(ls -d "$HOME"/.nuget/packages/microsoft.netcore.app.crossgen2.linux-x64/*/tools/crossgen2 2>/dev/null | sort -V | tail -1)"
 [ -x "$cg" ] || { echo "no crossgen2: build tools/FinBackup.ReadyToRun first (dotnet build FinBackup.sln -c Release)" >&2; exit 1; }
-fx="$(dirname "$(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/{v=$2; p=$3} END{gsub(/[\[\]]/,"",p); print p"/"v"/x"}')")"
+fx="$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" {v=$2; p=$3} END {gsub(/[][]/, "", p); print p "/" v}')"
+[ -f "$fx/System.Private.CoreLib.dll" ] || { echo "no .NET runtime found by dotnet --list-runtimes ($fx)" >&2; exit 1; }
 rm -rf "$OUT"; cp -r "$src" "$OUT"
 for a in System.Management.Automation Microsoft.PowerShell.ConsoleHost Microsoft.PowerShell.Commands.Utility \
          Microsoft.PowerShell.Commands.Management Microsoft.PowerShell.Security Microsoft.PowerShell.SDK pwsh \

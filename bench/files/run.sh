@@ -111,8 +111,11 @@ bucket() { aws --endpoint-url "$EP" s3api create-bucket --bucket "$1" > /dev/nul
 # volume. Leftovers of earlier runs are removed at the start (then a 35 s pause), this run's at the end.
 RESTORES="$WORK/restores-$RUNID"
 clear_old_restores() {
-  local old; old="$(find "$WORK" -maxdepth 1 \( -name 'restores-*' -o -name 'restore-fin' -o -name 'restore-restic' \) 2>/dev/null)"
-  if [ -n "$old" ]; then log "removing earlier restores, then 35 s for ext4 to forget them"; rm -rf $old; sync; sleep 35; fi
+  local old=(-maxdepth 1 \( -name 'restores-*' -o -name 'restore-fin' -o -name 'restore-restic' \))
+  if [ -n "$(find "$WORK" "${old[@]}" -print -quit 2>/dev/null)" ]; then
+    log "removing earlier restores, then 35 s for ext4 to forget them"
+    find "$WORK" "${old[@]}" -exec rm -rf {} +; sync; sleep 35
+  fi
 }
 fresh_dir() { mkdir -p "$1"; sync; }
 
