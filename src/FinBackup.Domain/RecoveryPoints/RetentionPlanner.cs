@@ -87,8 +87,8 @@ namespace FinBackup.Domain.RecoveryPoints
     /// <remarks>
     /// Two passes over the points, no sort and no LINQ: the first collects the sources of pending copies and keeps, per
     /// (resource, region, kind), the best candidate so far for "newest" (<see cref="IsNewer"/>) and each point's group
-    /// number; the second decides, comparing each point with its group's best by reference (no set of points to hash). A full tie keeps the earlier point, as
-    /// the stable descending sort this replaces did.
+    /// number; the second decides, comparing each point with its group's best by reference (no set of points to hash).
+    /// A full tie keeps the earlier point, as the stable descending sort this replaces did.
     /// </remarks>
     public sealed class RetentionPlanner
     {
@@ -103,9 +103,9 @@ namespace FinBackup.Domain.RecoveryPoints
             var sourcesWithPendingCopy = new HashSet<string>(StringComparer.Ordinal);
             // The newest available MANAGED point per (resource, kind, region) (unmanaged ones are kept anyway and may vanish
             // without us), ties broken by id so the choice is stable. Points without a resource id group under "".
-            // Groups are numbered as they are met; best[group] is its newest point so far.
-            // groupAt[i] is the group of all[i] (-1: not a candidate); a point is the newest when it IS (by reference) its
-            // group's best, so the same point listed twice is newest at both places.
+            // Groups are numbered as they are met: best[g] is group g's newest point so far, groupAt[i] the group of all[i]
+            // (-1: not a candidate). A point is the newest when it IS its group's best (by reference), so the same point
+            // listed twice is the newest at both places.
             var groupOf = new Dictionary<GroupKey, int>();
             var best = new List<FinRecoveryPoint>();
             var groupAt = new int[all.Count];
