@@ -134,10 +134,10 @@ namespace FinBackup.Aws.RecoveryPoints
 
         public override FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            if (string.IsNullOrEmpty(request.KmsKeyId))
+            if (string.IsNullOrEmpty(request.KmsKeyId) && !request.AdoptOnly)
                 throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
                     $"No KMS key for {_region}: FinBackup does not make unencrypted copies.", "Pass -KmsKeyId or a policy with a key for the destination region.");
-            if (!request.DestinationCheckedForCopies)
+            if (!request.DestinationCheckedForCopies && !request.AdoptOnly)
             {
                 var existing = List(new RecoveryPointQuery { SourceRecoveryPointId = source.RecoveryPointId }, cancellationToken)
                     .FirstOrDefault(p => p.State != RecoveryPointState.Failed);
@@ -160,6 +160,10 @@ namespace FinBackup.Aws.RecoveryPoints
             {
                 tags[FinTags.AdoptedAt] = RecoveryPointTagCodec.FormatTimestamp(DateTime.UtcNow);
                 imageId = left.ImageId;
+            }
+            else if (request.AdoptOnly)
+            {
+                return null; // nothing an interrupted run left (or it is another source's): no copy is started
             }
             else
             {

@@ -97,7 +97,7 @@ namespace FinBackup.Aws.RecoveryPoints
 
         public override FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)
         {
-            if (string.IsNullOrEmpty(request.KmsKeyId))
+            if (string.IsNullOrEmpty(request.KmsKeyId) && !request.AdoptOnly)
                 throw new FinBackupException("FinCopyUnencryptedRefused", FinErrorKind.SecurityError,
                     $"No KMS key for {_region}: FinBackup does not make unencrypted copies.", "Pass -KmsKeyId or a policy with a key for the destination region.");
             if (source.SnapshotIds == null || source.SnapshotIds.Count == 0)
@@ -108,7 +108,7 @@ namespace FinBackup.Aws.RecoveryPoints
             // tagging them (fin:adopted-at records it). Nothing is copied twice.
             // (Unless the caller's batch check, SourcesWithLeftovers, just found none for this source.)
             var descriptions = source.SnapshotIds.Distinct(StringComparer.Ordinal).ToDictionary(m => CopyDescription(m, source), m => m, StringComparer.Ordinal);
-            var earlier = request.DestinationCheckedForLeftovers ? new List<Snapshot>() : DescribeAll(new DescribeSnapshotsRequest
+            var earlier = request.DestinationCheckedForLeftovers && !request.AdoptOnly ? new List<Snapshot>() : DescribeAll(new DescribeSnapshotsRequest
             {
                 OwnerIds = new List<string> { "self" },
                 Filters = new List<Filter> { new Filter("description", descriptions.Keys.ToList()) },
@@ -141,6 +141,8 @@ namespace FinBackup.Aws.RecoveryPoints
                     copiedMembers.Add(already);
                     continue;
                 }
+                // Adopting only: a member no earlier run copied stays uncopied (the set adopted is partial, and shown so).
+                if (request.AdoptOnly) continue;
                 var description = CopyDescription(member, source);
                 var r = LookBeforeResend.Send(() => _context.Ec2Once(_region).CopySnapshotAsync(new CopySnapshotRequest
                 {
@@ -160,6 +162,7 @@ namespace FinBackup.Aws.RecoveryPoints
                     VolumeSize = 0, Tags = Ec2RecoveryPointTags.ToTags(tags),
                 });
             }
+            if (copiedMembers.Count == 0) return null;
             // The copies are pending: the point is built from what was sent (no describe call); sizes come with the next listing.
             var point = Group(copiedMembers).First();
             point.SizeGiB = source.SizeGiB;

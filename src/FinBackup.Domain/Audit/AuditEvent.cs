@@ -88,6 +88,8 @@ namespace FinBackup.Domain.Audit
         public const string ResourceId = "resourceId";
         public const string SourceRegion = "sourceRegion";
         public const string SourcePointId = "sourcePointId";
+        /// <summary>On RecoveryPoint.Copied: the copy was not made now but adopted (an interrupted run's untagged copy, now tagged).</summary>
+        public const string Adopted = "adopted";
         public const string PlanId = "planId";
         public const string PlanHash = "planHash";
         /// <summary>"Approved" (a valid approval was verified), "NotRequired" (the policy lists no approvers), "Missing".</summary>

@@ -64,6 +64,12 @@ namespace FinBackup.Domain.Ports
         /// copy an interrupted run left untagged: the provider may skip its own lookup for one. False: look as usual.
         /// </summary>
         public bool DestinationCheckedForLeftovers { get; set; }
+        /// <summary>
+        /// Only adopt the copy of this source an interrupted run left untagged (tag it with <see cref="Tags"/> and
+        /// fin:adopted-at); never start a copy. Null when there is none. Honoured by the providers that implement
+        /// <see cref="ICopyLeftoverCheck"/>, the only ones it is asked of (<see cref="RecoveryPoints.CopyCoordinator.AdoptLeftovers"/>).
+        /// </summary>
+        public bool AdoptOnly { get; set; }
     }
 
     /// <summary>

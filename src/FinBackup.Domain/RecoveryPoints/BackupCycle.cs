@@ -282,13 +282,18 @@ namespace FinBackup.Domain.RecoveryPoints
 
             // 5. Expire in every region of the policy, then measure the RPO from the same listing.
             callbacks.Progress?.Invoke("Expiring recovery points", 3, 3);
+            var expiryAt = _runtime.UtcNow();
+            var keepForLeftovers = AdoptCopyLeftovers(policy, apps, primaryPoints, drListing, expiryAt, callbacks, Warn, ct);
             var expiry = new ExpiryRunner(_runtime);
             var scope = new ExpiryScope { Policy = policy };
             foreach (var k in wantedKinds) scope.Kinds.Add(k);
             var listing = ExpiryListingOf(expiry, scope, primaryListing, drListing, ct);
             foreach (var f in listing.Failures) foreach (var a in apps) Fail(a.Name, f.Item3, f.Item1);
-            var decisions = expiry.Plan(listing, _runtime.UtcNow())
-                .Where(d => d.Application != null && summaries.ContainsKey(d.Application)).ToList();
+            var decisions = expiry.Plan(listing, expiryAt)
+                .Where(d => d.Application != null && summaries.ContainsKey(d.Application))
+                .Select(d => d.Action == RetentionAction.Remove && !d.RecoveryPoint.IsCopy && keepForLeftovers.Contains(d.RecoveryPointId)
+                    ? new RetentionDecision(d.RecoveryPoint, RetentionAction.Keep, RetentionReason.CopyLeftoverUnchecked) : d)
+                .ToList();
             expiry.Execute(decisions, d => (callbacks.ShouldRemove ?? callbacks.ShouldProcess)($"{d.RecoveryPointId} ({d.Kind}, {d.Region})", "Remove expired recovery point"), null, ct);
             foreach (var d in decisions)
             {
@@ -391,6 +396,38 @@ namespace FinBackup.Domain.RecoveryPoints
         /// The points this run created, finished by their creator once per region and kind (<see cref="ICreationFinisher"/>:
         /// an AMI's snapshots described and tagged for all the new images at once). A failure is a warning: the points exist.
         /// </summary>
+        /// <summary>
+        /// Before the expiry: the primary points that expire now without a tagged copy in the DR region (of applications
+        /// copied there) may have an untagged copy an interrupted copy left; once the source is gone nothing would look for
+        /// it again. Those copies are adopted (<see cref="CopyCoordinator.AdoptLeftovers"/>), so the expiry removes them like
+        /// any copy. Returns the sources to keep this time: their DR region could not be checked, or the adoption was
+        /// declined (-WhatIf) or failed.
+        /// </summary>
+        private ISet<string> AdoptCopyLeftovers(BackupPolicy policy, IReadOnlyCollection<ApplicationPolicy> apps, IEnumerable<FinRecoveryPoint> primaryPoints,
+            CycleListing drListing, DateTime at, BackupCycleCallbacks callbacks, Action<string, string> warn, CancellationToken ct)
+        {
+            var dr = policy.DrRegion;
+            if (drListing == null) return new HashSet<string>(StringComparer.Ordinal);
+            var copied = new HashSet<string>(drListing.Points.Where(p => p != null && p.IsCopy && !string.IsNullOrEmpty(p.SourceRecoveryPointId))
+                .Select(p => p.SourceRecoveryPointId), StringComparer.Ordinal);
+            var expiring = primaryPoints.Where(p => p != null && !p.IsCopy && p.State != RecoveryPointState.Failed && p.ExpiresAt.HasValue && p.ExpiresAt <= at
+                    && !copied.Contains(p.RecoveryPointId) && drListing.OfKind(p.Kind) != null
+                    && apps.Any(a => a.CopyToDrRegion && string.Equals(a.Name, p.Application, StringComparison.OrdinalIgnoreCase)))
+                .ToList();
+            if (expiring.Count == 0) return new HashSet<string>(StringComparer.Ordinal);
+            var result = new CopyCoordinator(_runtime).AdoptLeftovers(expiring, dr, policy,
+                s => callbacks.ShouldProcess($"the untagged copy of {s.Kind} {s.RecoveryPointId} in {dr}", "Adopt (tag) the copy an interrupted run left"), ct);
+            foreach (var copy in result.Adopted)
+            {
+                drListing.Add(copy);
+                warn(copy.Application, $"Adopted {copy.RecoveryPointId} in {dr}, an untagged copy of {copy.SourceRecoveryPointId} an interrupted run left; it is tagged fin:adopted-at and expires with its source.");
+            }
+            foreach (var e in result.Errors)
+                foreach (var a in expiring.Select(p => p.Application).Distinct(StringComparer.OrdinalIgnoreCase))
+                    warn(a, $"{e.ErrorId}: {e.Message} Their removal waits for a cycle that can look.");
+            return result.Unchecked;
+        }
+
         private void FinishCreated(List<Tuple<string, string, FinRecoveryPoint>> created, Action<string, string> warn, CancellationToken ct)
         {
             foreach (var group in created.GroupBy(c => Tuple.Create(c.Item2.ToLowerInvariant(), c.Item3.Kind)))

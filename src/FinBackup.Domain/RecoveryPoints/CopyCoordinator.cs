@@ -28,6 +28,16 @@ namespace FinBackup.Domain.RecoveryPoints
         public FinBackupException Error { get; set; }
     }
 
+    /// <summary>What <see cref="CopyCoordinator.AdoptLeftovers"/> found and did.</summary>
+    public sealed class LeftoverAdoption
+    {
+        /// <summary>The untagged copies now tagged as copies of their sources.</summary>
+        public List<FinRecoveryPoint> Adopted { get; } = new List<FinRecoveryPoint>();
+        /// <summary>Sources whose destination could not be checked or whose leftover was not adopted: not to be removed yet.</summary>
+        public HashSet<string> Unchecked { get; } = new HashSet<string>(StringComparer.Ordinal);
+        public List<FinBackupException> Errors { get; } = new List<FinBackupException>();
+    }
+
     /// <summary>Where and how to copy.</summary>
     public sealed class CopyToRegionRequest
     {
@@ -246,6 +256,63 @@ namespace FinBackup.Domain.RecoveryPoints
                         "Run the copy again later; copies already started continue in AWS.");
             }
             return pending.Select(s => outcomes[s]).ToList();
+        }
+
+        /// <summary>
+        /// For sources about to be removed without a tagged copy in <paramref name="dest"/>: the copies of them an interrupted
+        /// run left there untagged (a CopyImage or CopySnapshot whose reply or tagging was lost). The tag listing cannot see
+        /// them, and once the source is gone no copy looks for them again, so they would stay forever. Each found is adopted
+        /// (tagged as the copy it is, with the source's expiry and fin:adopted-at, and audited as a copy), so the expiry that
+        /// follows treats it like any copy. One <see cref="ICopyLeftoverCheck"/> call per kind; nothing new is copied.
+        /// </summary>
+        /// <param name="confirm">Asked before each adoption (the tagging): false leaves that copy as it is.</param>
+        public LeftoverAdoption AdoptLeftovers(IReadOnlyCollection<FinRecoveryPoint> sources, string dest, BackupPolicy policy,
+            Func<FinRecoveryPoint, bool> confirm, CancellationToken ct)
+        {
+            var result = new LeftoverAdoption();
+            var key = policy?.KmsKeyFor(dest);
+            foreach (var group in (sources ?? new List<FinRecoveryPoint>()).Where(s => s != null && !string.IsNullOrEmpty(s.RecoveryPointId)).GroupBy(s => s.Kind))
+            {
+                if (!(_runtime.Provider(dest, group.Key) is ICopyLeftoverCheck check)) continue;
+                ISet<string> found;
+                try
+                {
+                    found = check.SourcesWithLeftovers(group.ToList(), ct) ?? throw new InvalidOperationException("no answer");
+                }
+                catch (Exception e) when (!FinBackupException.IsCancellation(e))
+                {
+                    foreach (var s in group) result.Unchecked.Add(s.RecoveryPointId);
+                    result.Errors.Add(FinBackupException.From(e, $"Looking in {dest} for untagged copies of expiring {group.Key} points"));
+                    continue;
+                }
+                foreach (var s in group.Where(s => found.Contains(s.RecoveryPointId)))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (confirm != null && !confirm(s)) { result.Unchecked.Add(s.RecoveryPointId); continue; }
+                    try
+                    {
+                        var copy = _runtime.Provider(dest, s.Kind).Copy(s, new CopyRecoveryPointRequest
+                        {
+                            DestinationRegion = dest, KmsKeyId = key, Tags = RecoveryPointTagCodec.ForCopy(s), AdoptOnly = true,
+                            DestinationBucket = policy?.BucketFor(dest),
+                        }, ct);
+                        if (copy == null) continue;
+                        result.Adopted.Add(copy);
+                        _runtime.Audit.RecordPoint(Audit.AuditActions.RecoveryPointCopied, copy, extra: new Dictionary<string, string>
+                        {
+                            [Audit.AuditDetailKeys.SourceRegion] = s.Region,
+                            [Audit.AuditDetailKeys.SourcePointId] = s.RecoveryPointId,
+                            [Audit.AuditDetailKeys.Adopted] = "true",
+                        });
+                    }
+                    catch (Exception e) when (!FinBackupException.IsCancellation(e))
+                    {
+                        result.Unchecked.Add(s.RecoveryPointId);
+                        result.Errors.Add(FinBackupException.From(e, $"Adopting the untagged copy of {s.RecoveryPointId} in {dest}"));
+                    }
+                }
+            }
+            return result;
         }
 
         /// <summary>

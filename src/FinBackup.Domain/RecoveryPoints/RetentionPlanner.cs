@@ -31,6 +31,11 @@ namespace FinBackup.Domain.RecoveryPoints
         ListingIncomplete,
         /// <summary>Its expiry has passed and no rule keeps it.</summary>
         Expired,
+        /// <summary>
+        /// Expired, but whether the DR region holds an untagged copy of it (left by an interrupted copy) could not be checked:
+        /// kept until a cycle can check and adopt that copy, which would otherwise outlive it untracked.
+        /// </summary>
+        CopyLeftoverUnchecked,
     }
 
     /// <summary>What happened to a decision when it was carried out.</summary>

@@ -139,4 +139,99 @@ public sealed class LostReplyTests
         Assert.Contains(drSetSnapshots, s => s.GetProperty("SnapshotId").GetString() == leftoverSnapshot && AwsCli.Tag(s, "fin:adopted-at") != null);
         Assert.Single(drSetSnapshots.Select(s => AwsCli.Tag(s, "fin:set-id")).Distinct());
     }
+
+    /// <summary>
+    /// What an interrupted copy leaves in the DR region (copy made, tags lost), as the 20 % fault run found it: the untagged
+    /// image and snapshot copies of points whose copy was not retried before they expired.
+    /// </summary>
+    private (string Image, string Snapshot, FinRecoveryPoint Ami, FinRecoveryPoint Set) LeaveUntaggedCopies(FinBackup.Aws.AwsClientContext direct)
+    {
+        var ami = new AmiGateway(direct, MotoEstate.Primary).List(new RecoveryPointQuery(), default).Single();
+        var set = new EbsSnapshotSetGateway(direct, MotoEstate.Primary).List(new RecoveryPointQuery(), default).Single();
+        var dr = direct.Ec2(MotoEstate.Dr);
+        var image = dr.CopyImageAsync(new CopyImageRequest
+        {
+            SourceImageId = ami.RecoveryPointId, SourceRegion = MotoEstate.Primary, Name = $"{ami.RecoveryPointId}-{MotoEstate.Primary}-copy",
+            Description = $"FinBackup copy of {ami.RecoveryPointId} from {MotoEstate.Primary}",
+        }).GetAwaiter().GetResult().ImageId;
+        var snapshot = dr.CopySnapshotAsync(new CopySnapshotRequest
+        {
+            SourceRegion = MotoEstate.Primary, SourceSnapshotId = set.SnapshotIds[0],
+            Description = $"FinBackup copy of {set.SnapshotIds[0]} ({set.RecoveryPointId}) from {MotoEstate.Primary}",
+        }).GetAwaiter().GetResult().SnapshotId;
+        return (image, snapshot, ami, set);
+    }
+
+    private static bool IsUntaggedFinCopy(JsonElement e) =>
+        AwsCli.Tag(e, "fin:managed-by") == null
+        && (e.TryGetProperty("Description", out var d) && (d.GetString() ?? string.Empty).StartsWith("FinBackup copy of", StringComparison.Ordinal));
+
+    [Fact]
+    public void An_untagged_DR_copy_of_a_point_that_expires_before_its_copy_is_retried_is_adopted_and_expires_with_it()
+    {
+        using var direct = AwsTestContext.For(_moto.EndpointUrl);
+        MotoEstate.Seed(direct);
+        var now = DateTime.UtcNow;
+        var policy = AllKindsPolicy();
+        policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.RdsSnapshot);
+        policy.Applications[0].CopyToDrRegion = false;
+        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(direct, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
+        var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(direct, r));
+        Assert.Equal(2, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks(), default)).Taken);
+        var left = LeaveUntaggedCopies(direct);
+
+        // Past the retention: the first points expire now and their copies are not retried (only unexpired points are).
+        policy.Applications[0].CopyToDrRegion = true;
+        now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
+        var warnings = new List<string>();
+        var run = Assert.Single(cycle.Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default));
+        Assert.Equal(0, run.Failed);
+        Assert.Contains(warnings, w => w.Contains("Adopted " + left.Image, StringComparison.Ordinal));
+
+        // From outside: no untagged FinBackup copy is left in the DR region; the leftover image is either gone (expired with
+        // its source) or tagged as the copy of it.
+        var drImages = Images(MotoEstate.Dr);
+        Assert.DoesNotContain(drImages, IsUntaggedFinCopy);
+        Assert.DoesNotContain(Snapshots(MotoEstate.Dr), IsUntaggedFinCopy);
+        var adopted = drImages.FirstOrDefault(i => i.GetProperty("ImageId").GetString() == left.Image);
+        if (adopted.ValueKind != JsonValueKind.Undefined)
+        {
+            Assert.Equal(left.Ami.RecoveryPointId, AwsCli.Tag(adopted, "fin:source-id"));
+            Assert.NotNull(AwsCli.Tag(adopted, "fin:adopted-at"));
+        }
+        // The next cycle, once the new copies are the newest in the DR region: the adopted (expired) copies are removed.
+        now += TimeSpan.FromHours(1);
+        Assert.Equal(0, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks(), default)).Failed);
+        Assert.DoesNotContain(Images(MotoEstate.Dr), i => i.GetProperty("ImageId").GetString() == left.Image);
+        Assert.DoesNotContain(Snapshots(MotoEstate.Dr), s => s.GetProperty("SnapshotId").GetString() == left.Snapshot);
+    }
+
+    [Fact]
+    public void A_point_whose_DR_region_cannot_be_checked_for_untagged_copies_is_not_expired()
+    {
+        using var direct = AwsTestContext.For(_moto.EndpointUrl);
+        MotoEstate.Seed(direct);
+        var now = DateTime.UtcNow;
+        var policy = AllKindsPolicy();
+        policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.RdsSnapshot);
+        policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.EbsSnapshotSet);
+        policy.Applications[0].CopyToDrRegion = false;
+        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(direct, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
+        Assert.Equal(1, Assert.Single(new BackupCycle(runtime, r => new ProtectedResourceFinder(direct, r)).Run(policy, new BackupCycleCallbacks(), default)).Taken);
+        var ami = new AmiGateway(direct, MotoEstate.Primary).List(new RecoveryPointQuery(), default).Single();
+
+        // The DR region answers every look by description (the leftover check) with a 500.
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, req) =>
+            req.QueryAction == "DescribeImages" && req.BodyText.Contains("=description", StringComparison.Ordinal)
+                ? new CannedResponse(500, "<Response><Errors><Error><Code>InternalError</Code><Message>fault</Message></Error></Errors><RequestID>t</RequestID></Response>")
+                : null);
+        using var ctx = AwsTestContext.For(proxy.EndpointUrl);
+        var faulty = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
+        policy.Applications[0].CopyToDrRegion = true;
+        now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
+        var warnings = new List<string>();
+        Assert.Single(new BackupCycle(faulty, r => new ProtectedResourceFinder(ctx, r)).Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default));
+        Assert.Contains(warnings, w => w.Contains("waits for a cycle that can look", StringComparison.Ordinal));
+        Assert.Contains(Images(MotoEstate.Primary), i => i.GetProperty("ImageId").GetString() == ami.RecoveryPointId);
+    }
 }

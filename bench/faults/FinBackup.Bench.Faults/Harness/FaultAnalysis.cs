@@ -195,6 +195,11 @@ public sealed class FaultReport
     public int CleanRuns { get; set; }
     public int ProxiedRequests { get; set; }
     public Dictionary<FaultType, int> Injected { get; } = new();
+    /// <summary>CreateImage/CopyImage answered as AWS would for a taken name (<see cref="AmiNameRule"/>): refused, same token.</summary>
+    public int AmiNamesRefused { get; set; }
+    public int AmiSameToken { get; set; }
+    /// <summary>The AMI requests' trace lines of the windows that have a duplicate (to find their path).</summary>
+    public List<string> AmiTrace { get; } = new();
     public List<string> Duplicates { get; } = new();
     public List<string> Untagged { get; } = new();
     public int MaxUntaggedDuringRun { get; set; }
@@ -227,6 +232,7 @@ public sealed class FaultReport
         sb.AppendLine($"Fault bench: {Cycles} cycles at {Options.FaultRate:P0} faults (seed {Options.Seed}), then {CleanRuns} clean; window {Options.Frequency.TotalSeconds:0}s, retention {Options.Retention.TotalSeconds:0}s");
         sb.AppendLine($"Duration: faulty cycles {FaultyDuration:hh\\:mm\\:ss}, total {TotalDuration:hh\\:mm\\:ss} ({(Cycles > 0 ? FaultyDuration.TotalSeconds / Cycles : 0):0.0} s/cycle); {ProxiedRequests} requests through the proxy; {CliCalls} AWS CLI calls");
         sb.AppendLine($"Faults injected: throttling {Injected.GetValueOrDefault(FaultType.Throttle)}, 5xx {Injected.GetValueOrDefault(FaultType.ServerError)}, resets {Injected.GetValueOrDefault(FaultType.Reset)}, lost replies {Injected.GetValueOrDefault(FaultType.LostReply)}");
+        sb.AppendLine($"AMI names (AWS's rule, moto lacks it): {AmiNamesRefused} CreateImage/CopyImage refused InvalidAMIName.Duplicate, {AmiSameToken} CopyImage answered by ClientToken");
         sb.AppendLine($"Cycle summaries: taken {Taken}, copied {Copied}, removed {Removed}, failed {Failed}; file backups failed {FileBackupsFailed}; windows run {WindowsRun}; points seen {PointsSeen}, seen removed {PointsRemovedSeen}, at the end {PointsAtEnd}");
         sb.AppendLine();
         sb.AppendLine("| Count (from outside, AWS CLI)                  | Value | Must be 0 |");
@@ -252,6 +258,7 @@ public sealed class FaultReport
             if (l.Count > 20) sb.AppendLine($"  ... {l.Count - 20} more");
         }
         List("Duplicates", Duplicates);
+        List("AMI requests of the duplicated names", AmiTrace);
         List("Untagged leftovers", Untagged);
         List("Partial sets", PartialSets);
         List("Lost", Lost);

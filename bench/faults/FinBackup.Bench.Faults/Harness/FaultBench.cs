@@ -115,7 +115,8 @@ public sealed class FaultBench
 
         using var moto = new MotoServer();
         var injector = new FaultInjector(_o.Seed, 0);
-        using var proxy = new LoopbackProxy(moto.EndpointUrl, injector.Decide);
+        var amiNames = new AmiNameRule(moto.EndpointUrl);
+        using var proxy = new LoopbackProxy(moto.EndpointUrl, amiNames.Around(injector.Decide));
         var manifest = _o.ModuleManifest ?? RepoPaths.ModuleManifest;
         using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         runspace.Open();
@@ -173,6 +174,11 @@ public sealed class FaultBench
         var final = observer.Sweep();
         analysis.Observe(final);
         var report = analysis.Report(cycles, final, injector, _o, faulty.Elapsed, total.Elapsed, observer.CliCalls);
+        report.AmiNamesRefused = amiNames.Refused;
+        report.AmiSameToken = amiNames.SameToken;
+        // The AMI requests behind each duplicate image name, so its path can be read from the log.
+        foreach (var line in amiNames.Trace)
+            if (report.Duplicates.Any(d => AmiNameRule.NamesIn(d).Any(n => line.Contains(" " + n + ":", StringComparison.Ordinal)))) report.AmiTrace.Add(line);
         try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         return report;
     }
