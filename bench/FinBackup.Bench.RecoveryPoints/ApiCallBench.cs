@@ -74,6 +74,6 @@ internal static class ApiCallBench
         Console.WriteLine($"minimum = 2 discovery + {kinds * regions} listings ({kinds} kinds x {regions} regions) + 1 DescribeKey when copying + one call per create, copy, deregister and delete made.");
         Console.WriteLine("Extra calls: ListBuckets + a manifest probe per region (file-backup bucket discovery), one pending-snapshot query,");
         Console.WriteLine("one refresh of the new sets before copying and one of the DR copies before the RPO, one leftover-copy check per kind copied,");
-        Console.WriteLine("DescribeImages + CreateTags after CreateImage and CreateTags after CopyImage (moto ignores those TagSpecifications).");
+        Console.WriteLine("one DescribeImages per batch of new images and one per batch of new image copies, and CreateTags on each (moto ignores those TagSpecifications; on AWS the copies carry their tags and are not tagged again).");
     }
 }

@@ -17,7 +17,7 @@ namespace FinBackup.Aws.Files
 {
     /// <summary>File-backup objects in S3 for one region: SSE-KMS and x-amz-checksum-sha256 on every write.</summary>
     [Gateway(typeof(IFileBackupStore))]
-    public sealed class S3FileBackupStore : IFileBackupStore
+    public sealed class S3FileBackupStore : IFileBackupStore, IFileRangeStreams
     {
         private readonly AwsClientContext _context;
         private readonly IAmazonS3 _s3;
@@ -121,6 +121,71 @@ namespace FinBackup.Aws.Files
                         $"s3://{bucket}/{key} returned {total} bytes at offset {offset}, not {length}.",
                         "The object is shorter than the manifest says; restore from another recovery point.");
             }
+        }
+
+        public Stream OpenRange(string bucket, string key, long offset, long length, CancellationToken ct)
+        {
+            if (length <= 0) return Stream.Null;
+            var request = new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(offset, offset + length - 1) };
+            var response = Run(() => _s3.GetObjectAsync(request, ct), bucket, key);
+            return new RangeStream(this, response, ContentStream(response.ResponseStream), bucket, key, offset, length, ct);
+        }
+
+        /// <summary>
+        /// One ranged GET's body, read front to back: exactly the range's bytes, a reply cut short (the connection) or an
+        /// object shorter than the range reported as FinBackup errors, as <see cref="ReadRange"/> reports them.
+        /// </summary>
+        private sealed class RangeStream : Stream
+        {
+            private readonly S3FileBackupStore _owner;
+            private readonly GetObjectResponse _response;
+            private readonly Stream _body;
+            private readonly string _bucket, _key;
+            private readonly long _offset, _length;
+            private readonly CancellationToken _ct;
+            private long _read;
+
+            internal RangeStream(S3FileBackupStore owner, GetObjectResponse response, Stream body, string bucket, string key, long offset, long length, CancellationToken ct)
+            {
+                _owner = owner; _response = response; _body = body; _bucket = bucket; _key = key; _offset = offset; _length = length; _ct = ct;
+            }
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                var left = _length - _read;
+                if (left <= 0 || count == 0) return 0;
+                int n;
+                try
+                {
+                    n = _body.ReadAsync(buffer, offset, (int)Math.Min(count, left), _ct).GetAwaiter().GetResult();
+                }
+                catch (Exception ex) when (IsTransport(ex))
+                {
+                    throw _owner.ConnectionFailed(ex, _bucket, _key); // the reply was cut short: not a short object
+                }
+                if (n <= 0)
+                    throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData,
+                        $"s3://{_bucket}/{_key} returned {_read} bytes at offset {_offset}, not {_length}.",
+                        "The object is shorter than the manifest says; restore from another recovery point.");
+                _read += n;
+                return n;
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) { _body.Dispose(); _response.Dispose(); }
+                base.Dispose(disposing);
+            }
+
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => _length;
+            public override long Position { get => _read; set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
 
         public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct)

@@ -17,7 +17,7 @@ namespace FinBackup.Aws.RecoveryPoints
     /// DescribeImages tag filters (paged); copied with CopyImage in the destination region, encrypted with the destination
     /// key; removed by deregistering the image and then deleting its snapshots.
     /// </summary>
-    public sealed class AmiGateway : Ec2RecoveryPointGateway, IRecoveryPointTagger, ICopyLeftoverCheck, ICreationFinisher
+    public sealed class AmiGateway : Ec2RecoveryPointGateway, IRecoveryPointTagger, ICopyLeftoverCheck, ICreationFinisher, ICopyFinisher
     {
         public AmiGateway(AwsClientContext context, string region) : base(context, region) { }
 
@@ -122,6 +122,55 @@ namespace FinBackup.Aws.RecoveryPoints
                     "Tag them with the image's fin:* tags (aws ec2 create-tags), or leave them: untagged they are only invisible to FinBackup.");
         }
 
+        /// <summary>
+        /// The copies started with <see cref="CopyRecoveryPointRequest.CallerFinishes"/>: described in one DescribeImages
+        /// (state, snapshots, size, encryption, tags); a copy whose image lacks its lineage tag (the endpoint ignored the
+        /// CopyImage TagSpecifications) is tagged with one CreateTags for the image and its snapshots, as Copy does for a
+        /// single copy. A copy the describe does not show yet (AWS may list a new image a moment later) is tagged alone.
+        /// </summary>
+        public void FinishCopies(IReadOnlyList<FinRecoveryPoint> copies, CancellationToken cancellationToken)
+        {
+            var points = (copies ?? new List<FinRecoveryPoint>()).Where(p => p != null && !string.IsNullOrEmpty(p.RecoveryPointId)).ToList();
+            if (points.Count == 0) return;
+            var described = new Dictionary<string, Image>(StringComparer.Ordinal);
+            foreach (var chunk in Chunks(points.Select(p => p.RecoveryPointId).Distinct(StringComparer.Ordinal).ToList(), FilterValuesPerCall))
+                foreach (var i in DescribeAll(new DescribeImagesRequest { ImageIds = chunk, Owners = new List<string> { "self" } }, cancellationToken))
+                    described[i.ImageId] = i;
+            var failures = new List<string>();
+            foreach (var p in points)
+            {
+                var wanted = Ec2RecoveryPointTags.ToTags(p.Tags);
+                var resources = new List<string> { p.RecoveryPointId };
+                if (described.TryGetValue(p.RecoveryPointId, out var image))
+                {
+                    var d = ToPoint(image);
+                    p.State = d.State;
+                    p.CreatedAt = d.CreatedAt;
+                    p.SnapshotIds = d.SnapshotIds;
+                    p.SizeGiB = d.SizeGiB;
+                    p.Encrypted = d.Encrypted;
+                    p.KmsKeyId = d.KmsKeyId ?? p.KmsKeyId;
+                    var has = Ec2RecoveryPointTags.ToDictionary(image.Tags);
+                    // The CopyImage TagSpecifications were honoured (the image and its snapshots carry the tags): done.
+                    if (has.TryGetValue(FinTags.SourceId, out var sid) && sid == p.SourceRecoveryPointId && has.ContainsKey(FinTags.ManagedBy)) continue;
+                    resources.AddRange(d.SnapshotIds.Where(id => !string.IsNullOrEmpty(id)));
+                }
+                try
+                {
+                    Call(() => Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = resources.Distinct(StringComparer.Ordinal).ToList(), Tags = wanted }, cancellationToken),
+                        $"CreateTags on {p.RecoveryPointId} and its snapshots in {_region}");
+                }
+                catch (FinBackupException ex)
+                {
+                    failures.Add(p.RecoveryPointId + ": " + ex.Message);
+                }
+            }
+            if (failures.Count > 0)
+                throw new FinBackupException(FinErrorIds.AmiSnapshotsUntagged, FinErrorKind.WriteError,
+                    $"Some new image copies were not tagged in {_region} (the copies are fine, and are adopted by the next copy or cycle): {string.Join("; ", failures)}",
+                    "Run the copy again: FinBackup finds its untagged copies by name and description and tags them.");
+        }
+
         public override IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
         {
             var request = new DescribeImagesRequest
@@ -188,6 +237,13 @@ namespace FinBackup.Aws.RecoveryPoints
                 }, cancellationToken), () => FindCopy(name, description, cancellationToken) is Image i ? new CopyImageResponse { ImageId = i.ImageId } : null,
                     $"CopyImage {source.RecoveryPointId} from {source.Region} to {_region}", _context.RetryOptions, cancellationToken).ImageId;
             }
+            // The caller finishes its batch of copies with one describe (FinishCopies): the copy as started, pending.
+            if (request.CallerFinishes)
+                return RecoveryPointTagCodec.Decode(tags, new FinRecoveryPoint
+                {
+                    RecoveryPointId = imageId, Kind = Kind, Region = _region, CreatedAt = DateTime.UtcNow, State = RecoveryPointState.Pending,
+                    Encrypted = true, KmsKeyId = request.KmsKeyId,
+                });
             // Tag explicitly as well: not every endpoint honours TagSpecifications on CopyImage, and the lineage tag is
             // what makes the copy idempotent. One CreateTags for the image and its snapshots (the same tags), after the
             // describe that names the snapshots; if that describe fails, the image is tagged alone before the error goes up.

@@ -359,9 +359,107 @@ namespace FinBackup.Domain.Files
                     new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _request.Parallelism), CancellationToken = _ct }, a => a());
             }
 
+            /// <summary>Bytes of the read buffer when content is streamed (<see cref="IFileRangeStreams"/>): per worker, whatever the sizes.</summary>
+            internal const int StreamBuffer = 256 << 10;
+
+            /// <summary>
+            /// A segment streamed: one ranged GET read front to back through a small buffer, each file's bytes written and
+            /// hashed as they arrive (the file is verified before it is moved into place, as always). A file whose bytes
+            /// start before the stream's position (two files sharing content) is fetched alone. After a failed read, the
+            /// segment's remaining files fail with that error.
+            /// </summary>
+            [MethodImpl(JitHints.Hot)]
+            private void StreamSegment(IFileRangeStreams streams, string key, long start, int length, List<KeyValuePair<ManifestFile, string>> files)
+            {
+                var buffer = BufferPool.Rent(StreamBuffer);
+                FinBackupException broken = null;
+                var position = start;
+                try
+                {
+                    Stream range;
+                    try
+                    {
+                        range = streams.OpenRange(_request.Bucket, key, start, length, _ct);
+                        Interlocked.Increment(ref Requests);
+                    }
+                    catch (FinBackupException ex)
+                    {
+                        foreach (var f in files) Outcomes.Enqueue(new Outcome { File = f.Key, Error = ex });
+                        return;
+                    }
+                    using (range)
+                    {
+                        foreach (var f in files)
+                        {
+                            _ct.ThrowIfCancellationRequested();
+                            var part = f.Key.Parts[0];
+                            if (broken != null) { Outcomes.Enqueue(new Outcome { File = f.Key, Error = broken }); continue; }
+                            if (part.Offset < position) { RestoreStreamed(f.Key, f.Value); continue; }
+                            try
+                            {
+                                Skip(range, part.Offset - position, buffer, ref position);
+                            }
+                            catch (FinBackupException ex)
+                            {
+                                broken = ex;
+                                Outcomes.Enqueue(new Outcome { File = f.Key, Error = ex });
+                                continue;
+                            }
+                            Write(f.Key, f.Value, (stream, hash) =>
+                            {
+                                try
+                                {
+                                    Pump(range, part.Length, stream, hash, buffer, _ct, ref position);
+                                }
+                                catch (FinBackupException ex)
+                                {
+                                    broken = ex; // the stream failed: what follows in it cannot be read
+                                    throw;
+                                }
+                            });
+                        }
+                    }
+                }
+                finally
+                {
+                    BufferPool.Return(buffer);
+                }
+            }
+
+            /// <summary>Copies exactly <paramref name="length"/> bytes of <paramref name="from"/> to the file and the hash.</summary>
+            [MethodImpl(JitHints.Hot)]
+            /// <paramref name="position"/> moves with every byte read from the stream, also when writing the file fails.
+            private static void Pump(Stream from, long length, Stream to, IncrementalHash hash, byte[] buffer, CancellationToken ct, ref long position)
+            {
+                while (length > 0)
+                {
+                    var n = from.Read(buffer, 0, (int)Math.Min(buffer.Length, length));
+                    if (n <= 0) throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData, "The stored object ended before the manifest's range did.",
+                        "The object is shorter than the manifest says; restore from another recovery point.");
+                    position += n;
+                    to.Write(buffer, 0, n);
+                    hash.AppendData(buffer, 0, n);
+                    length -= n;
+                    if (length > 0) ct.ThrowIfCancellationRequested();
+                }
+            }
+
+            private static void Skip(Stream from, long count, byte[] buffer, ref long position)
+            {
+                while (count > 0)
+                {
+                    var n = from.Read(buffer, 0, (int)Math.Min(buffer.Length, count));
+                    if (n <= 0) throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData, "The stored object ended before the manifest's range did.",
+                        "The object is shorter than the manifest says; restore from another recovery point.");
+                    position += n;
+                    count -= n;
+                }
+            }
+
             [MethodImpl(JitHints.Hot)]
             private void RestoreSegment(string key, long start, int length, List<KeyValuePair<ManifestFile, string>> files)
             {
+                if (_store is IFileRangeStreams streams) { StreamSegment(streams, key, start, length, files); return; }
                 // Pooled: at most Parallelism buffers live, whatever the number of segments and files.
                 var buffer = BufferPool.Rent(Math.Max(length, _request.MaxSegment));
                 try
@@ -396,6 +494,32 @@ namespace FinBackup.Domain.Files
 
             private void RestoreStreamed(ManifestFile file, string target)
             {
+                if (_store is IFileRangeStreams streams)
+                {
+                    // Each part streamed through a small buffer: memory per worker is StreamBuffer, not the chunk size.
+                    var small = BufferPool.Rent(StreamBuffer);
+                    try
+                    {
+                        Write(file, target, (stream, hash) =>
+                        {
+                            foreach (var part in file.Parts)
+                            {
+                                _ct.ThrowIfCancellationRequested();
+                                using (var range = streams.OpenRange(_request.Bucket, part.Key, part.Offset, part.Length, _ct))
+                                {
+                                    Interlocked.Increment(ref Requests);
+                                    long read = 0;
+                                    Pump(range, part.Length, stream, hash, small, _ct, ref read);
+                                }
+                            }
+                        });
+                    }
+                    finally
+                    {
+                        BufferPool.Return(small);
+                    }
+                    return;
+                }
                 var size = Math.Max(_request.MaxSegment, file.Parts.Count == 0 ? 0 : (int)file.Parts.Max(p => p.Length));
                 var buffer = BufferPool.Rent(size);
                 try

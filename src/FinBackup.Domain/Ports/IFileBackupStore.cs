@@ -9,6 +9,19 @@ namespace FinBackup.Domain.Ports
     /// The S3 side of file backups in ONE region: content objects (packs and chunks), manifests and their tags.
     /// Keys are relative to the bucket; every write is SSE-KMS with the given key and carries an S3 SHA-256 checksum.
     /// </summary>
+    /// <summary>
+    /// Optional on a <see cref="IFileBackupStore"/>: a range of an object as a stream read front to back (one ranged GET),
+    /// so a restore writes and hashes content as it arrives through a small buffer instead of holding each range whole.
+    /// </summary>
+    public interface IFileRangeStreams
+    {
+        /// <summary>
+        /// Bytes [offset, offset + length) of <paramref name="key"/>. Reading past them returns 0; a reply cut short throws
+        /// FinBackupException (the connection, or a short object). The caller disposes the stream.
+        /// </summary>
+        System.IO.Stream OpenRange(string bucket, string key, long offset, long length, CancellationToken cancellationToken);
+    }
+
     public interface IFileBackupStore
     {
         string Region { get; }

@@ -70,6 +70,29 @@ namespace FinBackup.Domain.Ports
         /// <see cref="ICopyLeftoverCheck"/>, the only ones it is asked of (<see cref="RecoveryPoints.CopyCoordinator.AdoptLeftovers"/>).
         /// </summary>
         public bool AdoptOnly { get; set; }
+        /// <summary>
+        /// The caller finishes the copies of its batch with <see cref="ICopyFinisher"/> (one describe for all of them): the
+        /// provider returns the copy as it was started, without describing or tagging it again. Only asked of providers that
+        /// implement <see cref="ICopyFinisher"/>.
+        /// </summary>
+        public bool CallerFinishes { get; set; }
+    }
+
+    /// <summary>
+    /// Optional on a provider whose new copies need a describe call before they are complete (an AMI copy: its snapshots
+    /// are only known from DescribeImages, and an endpoint may have ignored the copy's TagSpecifications): that describe
+    /// made once for a batch of copies instead of once per copy, and the tagging done only where it is missing.
+    /// </summary>
+    public interface ICopyFinisher
+    {
+        RecoveryPointKind Kind { get; }
+
+        /// <summary>
+        /// Completes the copies made with <see cref="CopyRecoveryPointRequest.CallerFinishes"/> (state, snapshots, size, tags)
+        /// and tags what the copy call did not. Throws FinBackupException when some could not be finished; the copies exist
+        /// (an untagged one is adopted by a later copy or cycle).
+        /// </summary>
+        void FinishCopies(IReadOnlyList<FinRecoveryPoint> copies, CancellationToken cancellationToken);
     }
 
     /// <summary>

@@ -248,7 +248,7 @@ namespace FinBackup.Domain.RecoveryPoints
                     {
                         var outcomes = new CopyCoordinator(_runtime).Copy(toCopy, new CopyToRegionRequest
                         {
-                            DestinationRegion = dr, Policy = policy, Wait = false,
+                            DestinationRegion = dr, Policy = policy, Wait = false, ApplicationWarning = Warn,
                             DestinationPoints = wantedKinds.Where(k => drListing.OfKind(k) != null).ToDictionary(k => k, k => drListing.OfKind(k)),
                             ConfirmStart = (p, dest) => callbacks.ShouldProcess($"{p.Kind} {p.RecoveryPointId} ({p.Application}, {p.Region})", $"Copy to {dest}"),
                         }, null, ct);

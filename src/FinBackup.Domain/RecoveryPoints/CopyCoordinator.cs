@@ -51,6 +51,8 @@ namespace FinBackup.Domain.RecoveryPoints
         public Func<FinRecoveryPoint, string, bool> ConfirmStart { get; set; }
         /// <summary>Told about problems that do not fail a copy (restore metadata not copied).</summary>
         public Action<string> Warning { get; set; }
+        /// <summary>When set, told instead of <see cref="Warning"/> about problems of one application's copies: (application, text).</summary>
+        public Action<string, string> ApplicationWarning { get; set; }
         /// <summary>
         /// What the destination holds, per kind, as the caller has just listed it (FinBackup's points of every policy, the
         /// listing the coordinator itself makes): the first planning round uses it instead of listing those kinds again.
@@ -185,6 +187,8 @@ namespace FinBackup.Domain.RecoveryPoints
                     outcomes[kv.Key] = new CopyOutcome { Source = kv.Key, Copy = copy, Status = started.Contains(kv.Key) ? CopyStatus.Copied : CopyStatus.AlreadyCopied };
                 }
                 var leftovers = LeftoversOf(plan.StartNow.Where(s => !outcomes.ContainsKey(s)).ToList(), dest, ct);
+                // Copies whose provider finishes a batch with one describe (ICopyFinisher): their outcomes wait for it.
+                var toFinish = new List<Tuple<FinRecoveryPoint, FinRecoveryPoint>>();
                 foreach (var s in plan.StartNow)
                 {
                     ct.ThrowIfCancellationRequested();
@@ -196,8 +200,11 @@ namespace FinBackup.Domain.RecoveryPoints
                     }
                     try
                     {
-                        var copy = _runtime.Provider(dest, s.Kind).Copy(s, new CopyRecoveryPointRequest
+                        var provider = _runtime.Provider(dest, s.Kind);
+                        var finishes = provider is ICopyFinisher;
+                        var copy = provider.Copy(s, new CopyRecoveryPointRequest
                         {
+                            CallerFinishes = finishes,
                             DestinationRegion = dest,
                             KmsKeyId = key,
                             Tags = RecoveryPointTagCodec.ForCopy(s),
@@ -214,7 +221,8 @@ namespace FinBackup.Domain.RecoveryPoints
                         // The restore metadata travels with the point (a warning only: the copy itself is fine).
                         var metadataWarning = Restore.RestoreMetadataRecorder.CopyWith(_runtime, request.Policy, s, dest, ct);
                         if (metadataWarning != null) request.Warning?.Invoke(metadataWarning);
-                        if (!request.Wait || copy.State != RecoveryPointState.Pending)
+                        if (finishes) toFinish.Add(Tuple.Create(s, copy));
+                        else if (!request.Wait || copy.State != RecoveryPointState.Pending)
                             outcomes[s] = new CopyOutcome { Source = s, Copy = copy, Status = CopyStatus.Copied };
                     }
                     catch (Exception e) when (!FinBackupException.IsCancellation(e))
@@ -225,6 +233,11 @@ namespace FinBackup.Domain.RecoveryPoints
                             new Dictionary<string, string> { [Audit.AuditDetailKeys.Kind] = s.Kind.ToString(), [Audit.AuditDetailKeys.SourceRegion] = s.Region, [Audit.AuditDetailKeys.SourcePointId] = s.RecoveryPointId }, ex.ErrorId);
                     }
                 }
+
+                FinishCopies(toFinish, dest, request, ct);
+                foreach (var f in toFinish)
+                    if (!request.Wait || f.Item2.State != RecoveryPointState.Pending)
+                        outcomes[f.Item1] = new CopyOutcome { Source = f.Item1, Copy = f.Item2, Status = CopyStatus.Copied };
 
                 var waitingOnSource = plan.SourceNotReady.Where(s => !outcomes.ContainsKey(s)).ToList();
                 var queued = plan.Queued.Where(s => !outcomes.ContainsKey(s)).ToList();
@@ -256,6 +269,32 @@ namespace FinBackup.Domain.RecoveryPoints
                         "Run the copy again later; copies already started continue in AWS.");
             }
             return pending.Select(s => outcomes[s]).ToList();
+        }
+
+        /// <summary>
+        /// The batch's new copies of kinds whose provider finishes them (<see cref="ICopyFinisher"/>): one call per kind. A
+        /// failure there is a warning: the copies exist and are reported, and an untagged one is adopted by a later run.
+        /// </summary>
+        private void FinishCopies(List<Tuple<FinRecoveryPoint, FinRecoveryPoint>> made, string dest, CopyToRegionRequest request, CancellationToken ct)
+        {
+            foreach (var group in made.GroupBy(m => m.Item2.Kind))
+            {
+                if (!(_runtime.Provider(dest, group.Key) is ICopyFinisher finisher)) continue;
+                try
+                {
+                    finisher.FinishCopies(group.Select(m => m.Item2).ToList(), ct);
+                }
+                catch (Exception e) when (!FinBackupException.IsCancellation(e))
+                {
+                    var ex = FinBackupException.From(e, $"Finishing the new {group.Key} copies in {dest}");
+                    foreach (var app in group.GroupBy(m => m.Item1.Application ?? string.Empty))
+                    {
+                        var text = $"{string.Join(", ", app.Select(m => m.Item2.RecoveryPointId))} were copied to {dest} but not finished: {ex.ErrorId}: {ex.Message}";
+                        if (request.ApplicationWarning != null) request.ApplicationWarning(app.Key, text);
+                        else request.Warning?.Invoke(text);
+                    }
+                }
+            }
         }
 
         /// <summary>

@@ -29,6 +29,7 @@ public sealed class PortAdapterTests
         [typeof(IRecoveryPointTagger)] = "an extra face of the providers whose points take new tags (legal holds)",
         [typeof(ICopyLeftoverCheck)] = "an extra face of the EC2 providers: one look for untagged copies per batch",
         [typeof(ICreationFinisher)] = "an extra face of the AMI creator: the cycle finishes its new images in one batch",
+        [typeof(ICopyFinisher)] = "an extra face of the AMI provider: a batch of new copies finished with one describe",
     };
 
     /// <summary>Kinds the model knows that no provider lists yet, and why (kept exact: a kind that gains a provider fails here).</summary>

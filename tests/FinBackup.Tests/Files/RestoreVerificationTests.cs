@@ -6,7 +6,7 @@ using FinBackup.Domain.Ports;
 namespace FinBackup.Tests.Files;
 
 /// <summary>Content objects in memory: ranged reads only (what a restore asks for).</summary>
-internal sealed class MemoryContentStore : IFileBackupStore
+internal class MemoryContentStore : IFileBackupStore
 {
     public Dictionary<string, byte[]> Objects { get; } = new(StringComparer.Ordinal);
     public string Region => "us-east-1";
@@ -24,15 +24,102 @@ internal sealed class MemoryContentStore : IFileBackupStore
 }
 
 /// <summary>
+/// The same objects read as S3 streams them (<see cref="IFileRangeStreams"/>): a range read front to back, and a reply that
+/// can be cut after <see cref="CutAfter"/> bytes of a range (the connection lost mid-body).
+/// </summary>
+internal sealed class StreamingMemoryContentStore : MemoryContentStore, IFileRangeStreams
+{
+    public long? CutAfter { get; set; }
+    public int Opened { get; private set; }
+
+    public Stream OpenRange(string bucket, string key, long offset, long length, CancellationToken ct)
+    {
+        Opened++;
+        var body = new MemoryStream(Objects[key], (int)offset, (int)length, false);
+        return CutAfter is long cut ? new CutStream(body, cut) : body;
+    }
+
+    private sealed class CutStream(Stream inner, long cut) : Stream
+    {
+        private long _read;
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_read >= cut) throw new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError, "The connection was lost mid-reply (test).");
+            var n = inner.Read(buffer, offset, (int)Math.Min(count, cut - _read));
+            _read += n;
+            return n;
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>Every restore-verification case again, with the content streamed through a small buffer (as from S3).</summary>
+public sealed class StreamedRestoreVerificationTests : RestoreVerificationTests
+{
+    private protected override MemoryContentStore CreateStore() => new StreamingMemoryContentStore();
+
+    private StreamingMemoryContentStore Streaming => (StreamingMemoryContentStore)_store;
+
+    [Fact]
+    public void Two_files_sharing_one_range_of_a_pack_are_both_restored()
+    {
+        var a = Packed("set/a.txt", 11);
+        var twin = _files[0];
+        _files.Add(new ManifestFile { Path = "set/a-copy.txt", Size = twin.Size, Mode = twin.Mode, ModifiedAt = MTime, Sha256 = twin.Sha256, Parts = twin.Parts.ToList() });
+        var b = Packed("set/b.txt", 12);
+
+        var (summary, observer) = Restore();
+
+        Assert.Empty(observer.Failures);
+        Assert.Equal(3, summary.FilesRestored);
+        Assert.Equal(a, File.ReadAllBytes(Path.Combine(_dest, "set", "a.txt")));
+        Assert.Equal(a, File.ReadAllBytes(Path.Combine(_dest, "set", "a-copy.txt")));
+        Assert.Equal(b, File.ReadAllBytes(Path.Combine(_dest, "set", "b.txt")));
+        NoTemporaryFilesLeft();
+    }
+
+    [Fact]
+    public void A_reply_cut_mid_segment_fails_the_file_it_cut_and_those_after_it_and_none_of_them_lands()
+    {
+        var a = Packed("set/a.txt", 21);
+        Packed("set/b.txt", 22);
+        Packed("set/c.txt", 23);
+        Streaming.CutAfter = 3000 + 1200; // inside b.txt
+
+        var (summary, observer) = Restore();
+
+        Assert.Equal(1, summary.FilesRestored);
+        Assert.Equal(new[] { "set/b.txt", "set/c.txt" }, observer.Failures.Select(f => f.Path).OrderBy(p => p, StringComparer.Ordinal));
+        Assert.All(observer.Failures, f => Assert.Equal("FinS3ConnectionFailed", f.Error.ErrorId));
+        Assert.Equal(a, File.ReadAllBytes(Path.Combine(_dest, "set", "a.txt")));
+        Assert.False(File.Exists(Path.Combine(_dest, "set", "b.txt")));
+        Assert.False(File.Exists(Path.Combine(_dest, "set", "c.txt")));
+        Assert.Equal(1, Streaming.Opened); // one GET for the segment
+        NoTemporaryFilesLeft();
+    }
+}
+
+/// <summary>
 /// Issue 14: the faster restore (one hash while writing, batched durable renames) still verifies every file before it is
 /// moved into place, names the damaged part, leaves no temporary file, and overwrites nothing without Force.
 /// </summary>
-public sealed class RestoreVerificationTests : IDisposable
+public class RestoreVerificationTests : IDisposable
 {
-    private static readonly DateTime MTime = new(2026, 11, 30, 8, 15, 30, DateTimeKind.Utc);
-    private readonly string _dest = Directory.CreateTempSubdirectory("fin-verify-").FullName;
-    private readonly MemoryContentStore _store = new();
-    private readonly List<ManifestFile> _files = new();
+    private protected static readonly DateTime MTime = new(2026, 11, 30, 8, 15, 30, DateTimeKind.Utc);
+    private protected readonly string _dest = Directory.CreateTempSubdirectory("fin-verify-").FullName;
+    private protected readonly MemoryContentStore _store;
+    private protected virtual MemoryContentStore CreateStore() => new();
+
+    public RestoreVerificationTests() => _store = CreateStore();
+    private protected readonly List<ManifestFile> _files = new();
     private readonly List<byte> _pack = new();
     private const string PackKey = "packs/ab/abababababababababababababababababababababababababababababababab";
 
@@ -50,7 +137,7 @@ public sealed class RestoreVerificationTests : IDisposable
         return b;
     }
 
-    private byte[] Packed(string path, int seed, int mode = 0x1A4)
+    private protected byte[] Packed(string path, int seed, int mode = 0x1A4)
     {
         var content = Bytes(seed, 3000);
         var sha = Hex(content);
@@ -81,7 +168,7 @@ public sealed class RestoreVerificationTests : IDisposable
         return content;
     }
 
-    private (FileRestoreSummary Summary, RecordingObserver Observer) Restore(bool force = false, int commitFiles = 100000)
+    private protected (FileRestoreSummary Summary, RecordingObserver Observer) Restore(bool force = false, int commitFiles = 100000)
     {
         _store.Objects[PackKey] = _pack.ToArray();
         var manifest = new FileManifest { Key = "manifests/app/20261130T0800Z/m.json", Application = "App", Files = _files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList() };
@@ -91,7 +178,7 @@ public sealed class RestoreVerificationTests : IDisposable
         return (summary, observer);
     }
 
-    private void NoTemporaryFilesLeft() =>
+    private protected void NoTemporaryFilesLeft() =>
         Assert.Empty(Directory.EnumerateFiles(_dest, "*.finrestore-*", SearchOption.AllDirectories));
 
     [Fact]

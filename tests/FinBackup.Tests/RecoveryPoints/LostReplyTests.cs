@@ -191,7 +191,7 @@ public sealed class LostReplyTests
         // From outside: no untagged FinBackup copy is left in the DR region; the leftover image is either gone (expired with
         // its source) or tagged as the copy of it.
         var drImages = Images(MotoEstate.Dr);
-        Assert.DoesNotContain(drImages, IsUntaggedFinCopy);
+        Assert.True(!drImages.Any(IsUntaggedFinCopy), $"untagged: {string.Join(", ", drImages.Where(IsUntaggedFinCopy).Select(i => i.GetProperty("ImageId").GetString()))}; leftover {left.Image} of {left.Ami.RecoveryPointId}; warnings: {string.Join(" | ", warnings)}");
         Assert.DoesNotContain(Snapshots(MotoEstate.Dr), IsUntaggedFinCopy);
         var adopted = drImages.FirstOrDefault(i => i.GetProperty("ImageId").GetString() == left.Image);
         if (adopted.ValueKind != JsonValueKind.Undefined)
