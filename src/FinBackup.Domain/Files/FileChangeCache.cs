@@ -17,7 +17,12 @@ namespace FinBackup.Domain.Files
     public sealed class FileChangeCache
     {
         private const string Header = "#finbackup-file-cache/1";
-        private readonly Dictionary<string, Entry> _entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        private readonly Dictionary<string, Entry> _entries;
+
+        public FileChangeCache() : this(0) { }
+
+        /// <summary>An empty cache with room for <paramref name="capacity"/> files (no rehashing on the way there).</summary>
+        public FileChangeCache(int capacity) { _entries = new Dictionary<string, Entry>(Math.Max(0, capacity), StringComparer.Ordinal); }
 
         public struct Entry
         {
@@ -56,42 +61,115 @@ namespace FinBackup.Domain.Files
         [MethodImpl(JitHints.Hot)]
         public static FileChangeCache Load(string directory)
         {
-            var cache = new FileChangeCache();
             var file = Path.Combine(directory, "files.tsv");
             try
             {
-                if (!File.Exists(file)) return cache;
+                if (!File.Exists(file)) return new FileChangeCache();
+                // Sized for the file (a line is ~100-150 bytes), so a 50,000-file cache is not rehashed on the way.
+                var cache = new FileChangeCache((int)Math.Min(new FileInfo(file).Length / 96 + 16, 4_000_000));
                 using (var reader = new StreamReader(file, Encoding.UTF8))
                 {
-                    if (reader.ReadLine() != Header) return cache;
+                    if (reader.ReadLine() != Header) return new FileChangeCache();
                     var manifestLine = reader.ReadLine();
                     if (manifestLine != null && manifestLine.StartsWith("manifest\t", StringComparison.Ordinal))
                     {
                         cache.LastManifestKey = manifestLine.Substring(9);
                     }
-                    string line;
-                    while ((line = reader.ReadLine()) != null)
+                    // The entries are parsed inside a reused char buffer, a line at a time: only the path and the hash
+                    // become strings (a ReadLine string and a Split per line were most of a no-change run's allocations).
+                    var lines = new CacheLineReader(reader);
+                    while (lines.Next(out var buf, out var at, out var end))
                     {
-                        var f = line.Split('\t');
-                        if (f.Length != 5) continue;
-                        cache._entries[f[0]] = new Entry
+                        // path \t size \t mtime ticks \t inode \t sha256
+                        var t1 = Array.IndexOf(buf, '\t', at, end - at);
+                        var t2 = t1 < 0 ? -1 : Array.IndexOf(buf, '\t', t1 + 1, end - t1 - 1);
+                        var t3 = t2 < 0 ? -1 : Array.IndexOf(buf, '\t', t2 + 1, end - t2 - 1);
+                        var t4 = t3 < 0 ? -1 : Array.IndexOf(buf, '\t', t3 + 1, end - t3 - 1);
+                        if (t4 < 0 || Array.IndexOf(buf, '\t', t4 + 1, end - t4 - 1) >= 0) continue;
+                        cache._entries[new string(buf, at, t1 - at)] = new Entry
                         {
                             Stat = new FileStat
                             {
-                                Size = long.Parse(f[1], CultureInfo.InvariantCulture),
-                                ModifiedTicks = long.Parse(f[2], CultureInfo.InvariantCulture),
-                                Inode = ulong.Parse(f[3], CultureInfo.InvariantCulture),
+                                Size = (long)Digits(buf, t1 + 1, t2),
+                                ModifiedTicks = (long)Digits(buf, t2 + 1, t3),
+                                Inode = Digits(buf, t3 + 1, t4),
                             },
-                            Sha256 = f[4],
+                            Sha256 = new string(buf, t4 + 1, end - t4 - 1),
                         };
                     }
                 }
+                return cache;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is FormatException || ex is OverflowException)
             {
                 return new FileChangeCache();
             }
-            return cache;
+        }
+
+        /// <summary>The unsigned decimal number in line[start, end); FormatException (an unreadable cache) otherwise.</summary>
+        private static ulong Digits(char[] line, int start, int end)
+        {
+            if (end <= start || end - start > 20) throw new FormatException("not a number in the file cache");
+            ulong value = 0;
+            for (var i = start; i < end; i++)
+            {
+                var d = (uint)(line[i] - '0');
+                if (d > 9) throw new FormatException("not a number in the file cache");
+                value = checked(value * 10 + d);
+            }
+            return value;
+        }
+
+        /// <summary>
+        /// The lines of the cache file in one reused buffer (grown for a longer line): each line is buf[at, end), without
+        /// its line break ('\n', or "\r\n").
+        /// </summary>
+        private sealed class CacheLineReader
+        {
+            private readonly TextReader _reader;
+            private char[] _buf = new char[64 << 10];
+            private int _start, _filled;
+            private bool _eof;
+
+            internal CacheLineReader(TextReader reader) { _reader = reader; }
+
+            internal bool Next(out char[] buf, out int at, out int end)
+            {
+                while (true)
+                {
+                    var nl = _filled > _start ? Array.IndexOf(_buf, '\n', _start, _filled - _start) : -1;
+                    if (nl >= 0 || (_eof && _filled > _start))
+                    {
+                        at = _start;
+                        end = nl >= 0 ? nl : _filled;
+                        _start = nl >= 0 ? nl + 1 : _filled;
+                        if (end > at && _buf[end - 1] == '\r') end--;
+                        buf = _buf;
+                        return true;
+                    }
+                    if (_eof) { buf = _buf; at = end = 0; return false; }
+                    // Keep the partial line, at the front; grow when a line fills the buffer.
+                    var keep = _filled - _start;
+                    if (keep == _buf.Length) Array.Resize(ref _buf, _buf.Length * 2);
+                    if (_start > 0) Array.Copy(_buf, _start, _buf, 0, keep);
+                    _start = 0;
+                    _filled = keep;
+                    var n = _reader.Read(_buf, _filled, _buf.Length - _filled);
+                    if (n <= 0) _eof = true; else _filled += n;
+                }
+            }
+        }
+
+        /// <summary>Writes <paramref name="value"/> in decimal through <paramref name="scratch"/> (no string per number).</summary>
+        private static void WriteDigits(TextWriter writer, ulong value, char[] scratch)
+        {
+            var i = scratch.Length;
+            do
+            {
+                scratch[--i] = (char)('0' + (int)(value % 10));
+                value /= 10;
+            } while (value != 0);
+            writer.Write(scratch, i, scratch.Length - i);
         }
 
         /// <summary>Writes the cache atomically (temp file + rename). Failures are ignored: the cache is an optimisation.</summary>
@@ -109,16 +187,19 @@ namespace FinBackup.Domain.Files
                     writer.Write('\n');
                     writer.Write("manifest\t" + (LastManifestKey ?? string.Empty));
                     writer.Write('\n');
+                    var scratch = new char[20];
                     foreach (var kv in _entries)
                     {
                         if (kv.Key.IndexOf('\t') >= 0 || kv.Key.IndexOf('\n') >= 0) continue;
+                        // Sizes and times before 0001 cannot be read back: such an entry is left out (its file is re-read).
+                        if (kv.Value.Stat.Size < 0 || kv.Value.Stat.ModifiedTicks < 0) continue;
                         writer.Write(kv.Key);
                         writer.Write('\t');
-                        writer.Write(kv.Value.Stat.Size.ToString(CultureInfo.InvariantCulture));
+                        WriteDigits(writer, (ulong)kv.Value.Stat.Size, scratch);
                         writer.Write('\t');
-                        writer.Write(kv.Value.Stat.ModifiedTicks.ToString(CultureInfo.InvariantCulture));
+                        WriteDigits(writer, (ulong)kv.Value.Stat.ModifiedTicks, scratch);
                         writer.Write('\t');
-                        writer.Write(kv.Value.Stat.Inode.ToString(CultureInfo.InvariantCulture));
+                        WriteDigits(writer, kv.Value.Stat.Inode, scratch);
                         writer.Write('\t');
                         writer.Write(kv.Value.Sha256);
                         writer.Write('\n');

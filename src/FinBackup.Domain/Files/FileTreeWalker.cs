@@ -32,7 +32,7 @@ namespace FinBackup.Domain.Files
         // size, time and hash. The new cache records what this run saw.
         private readonly FileChangeCache _oldCache;
         private readonly IReadOnlyDictionary<string, ManifestFile> _previousByPath;
-        private readonly FileChangeCache _newCache = new FileChangeCache();
+        private readonly FileChangeCache _newCache;
         private long _filesSeen, _filesRead, _bytesSeen;
         private TimeSpan _lastProgress = TimeSpan.FromDays(-1);
 
@@ -46,6 +46,8 @@ namespace FinBackup.Domain.Files
             _summary = summary;
             _observer = observer;
             _oldCache = oldCache;
+            // Room for as many files as last time: the new cache is not rehashed while it fills.
+            _newCache = new FileChangeCache(oldCache?.Count ?? 0);
             _previousByPath = previousByPath;
             _content = content;
             _watch = watch;

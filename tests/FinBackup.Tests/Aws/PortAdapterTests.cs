@@ -30,6 +30,7 @@ public sealed class PortAdapterTests
         [typeof(ICopyLeftoverCheck)] = "an extra face of the EC2 providers: one look for untagged copies per batch",
         [typeof(ICreationFinisher)] = "an extra face of the AMI creator: the cycle finishes its new images in one batch",
         [typeof(ICopyFinisher)] = "an extra face of the AMI provider: a batch of new copies finished with one describe",
+        [typeof(IFileRangeStreams)] = "an extra face of the S3 file-backup store: ranges streamed to a restore",
     };
 
     /// <summary>Kinds the model knows that no provider lists yet, and why (kept exact: a kind that gains a provider fails here).</summary>

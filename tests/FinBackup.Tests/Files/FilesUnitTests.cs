@@ -352,6 +352,39 @@ public sealed class FileBackupLayoutAndCacheTests
     }
 
     [Fact]
+    public void Cache_parsed_in_place_keeps_every_entry_across_buffer_refills_long_lines_and_CRLF()
+    {
+        var dir = Directory.CreateTempSubdirectory("fincache-").FullName;
+        try
+        {
+            var cache = new FileChangeCache();
+            for (var i = 0; i < 3000; i++)
+                cache.Set($"d{i % 7}/file-{i:D5}.dat", new FileStat { Size = i, ModifiedTicks = 638_000_000_000_000_000 + i, Inode = ulong.MaxValue - (ulong)i }, i.ToString("x64"));
+            var longPath = "deep/" + new string('p', 70_000); // longer than the 64 KiB parse buffer
+            cache.Set(longPath, new FileStat { Size = 7, ModifiedTicks = 1, Inode = 2 }, new string('e', 64));
+            Assert.True(cache.Save(dir));
+            var back = FileChangeCache.Load(dir);
+            Assert.Equal(3001, back.Count);
+            Assert.True(back.TryGet("d3/file-02999.dat", out var e));
+            Assert.Equal(2999, e.Stat.Size);
+            Assert.Equal(638_000_000_000_002_999, e.Stat.ModifiedTicks);
+            Assert.Equal(ulong.MaxValue - 2999, e.Stat.Inode);
+            Assert.Equal(2999.ToString("x64"), e.Sha256);
+            Assert.True(back.TryGet(longPath, out var l) && l.Stat.Size == 7);
+
+            // A file edited on Windows (CRLF) and one line with a field too many: the good line is read, the odd one skipped.
+            File.WriteAllText(Path.Combine(dir, "files.tsv"), "#finbackup-file-cache/1\r\nmanifest\tm\r\na.dat\t1\t2\t3\tsha\r\nb.dat\t1\t2\t3\tsha\textra\r\n");
+            var crlf = FileChangeCache.Load(dir);
+            Assert.Equal(1, crlf.Count);
+            Assert.True(crlf.TryGet("a.dat", out var a) && a.Sha256 == "sha" && a.Stat.Inode == 3);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void FileStat_reads_inode_and_mode_on_Linux()
     {
         if (!OperatingSystem.IsLinux()) return;
