@@ -50,9 +50,10 @@ try
         case "restore":
         {
             var manifest = store.GetManifest(One("bucket"), One("manifest"), CancellationToken.None);
+            var manifestAllocated = GC.GetTotalAllocatedBytes();
             var s = new FileRestoreEngine(store).Run(new FileRestoreRequest { Manifest = manifest, Bucket = One("bucket"), Destination = One("dest"), Force = true }, new NullRestoreObserver(), CancellationToken.None);
             allocations?.Print();
-            Console.WriteLine($"finbackup-restore files={s.FilesRestored} failed={s.FilesFailed} bytes={s.BytesRestored} requests={s.ObjectRequests} seconds={watch.Elapsed.TotalSeconds:F2}");
+            Console.WriteLine($"finbackup-restore files={s.FilesRestored} failed={s.FilesFailed} bytes={s.BytesRestored} requests={s.ObjectRequests} seconds={watch.Elapsed.TotalSeconds:F2} allocatedMiB={GC.GetTotalAllocatedBytes() / 1048576.0:F0} (manifest read {manifestAllocated / 1048576.0:F0})");
             break;
         }
         default:

@@ -252,7 +252,11 @@ namespace FinBackup.Domain.Files
             private readonly List<KeyValuePair<ManifestFile, string>> _plan;
             private readonly CancellationToken _ct;
             // One creation per directory; every writer waits until its directory exists (Lazy is thread-safe by default).
-            private readonly ConcurrentDictionary<string, Lazy<bool>> _dirs = new ConcurrentDictionary<string, Lazy<bool>>(StringComparer.Ordinal);
+            private readonly ConcurrentDictionary<string, bool> _dirs = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            private readonly object _dirGate = new object();
+            /// <summary>This run's temporary-file tag: random per run, a counter per file (no GUID string per file).</summary>
+            private readonly string _tempTag = ".finrestore-" + Guid.NewGuid().ToString("N").Substring(0, 8) + "-";
+            private long _tempCounter;
             public readonly ConcurrentQueue<Outcome> Outcomes = new ConcurrentQueue<Outcome>();
             public long Requests;
 
@@ -588,15 +592,10 @@ namespace FinBackup.Domain.Files
                 // A name that is not UTF-8 cannot be created through System.IO: its bytes are written to a temporary file in the
                 // destination (same file system) and renamed onto the exact bytes.
                 var dir = raw != null ? _destination : Path.GetDirectoryName(target);
-                var temp = Path.Combine(dir, "." + (raw != null ? "raw" : Path.GetFileName(target)) + ".finrestore-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+                var temp = TempFor(dir, raw != null ? "raw" : null, target);
                 try
                 {
-                    _ = _dirs.GetOrAdd(dir, d => new Lazy<bool>(() =>
-                    {
-                        if (raw == null) Directory.CreateDirectory(d);
-                        if (_batched) RegisterFileSystem(d);
-                        return true;
-                    })).Value;
+                    EnsureDirectory(dir, raw == null);
                     // One hash object per worker thread, reset after every file (GetHashAndReset, or Reset on a failure).
                     var hash = WorkerHash ?? (WorkerHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256));
                     try
@@ -654,6 +653,29 @@ namespace FinBackup.Domain.Files
                     TryDelete(temp);
                     if (ex is OperationCanceledException) throw;
                     Outcomes.Enqueue(new Outcome { File = file, Error = AsWriteError(ex, file, target) });
+                }
+            }
+
+            /// <summary>dir/.name.finrestore-tag-n, next to the target (same directory, so the rename is atomic).</summary>
+            private string TempFor(string dir, string name, string target)
+            {
+                var n = Interlocked.Increment(ref _tempCounter).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+                if (name != null) return Path.Combine(dir, "." + name + _tempTag + n);
+                // target is dir + separator + file name: "." goes in front of the name, in one string.
+                var cut = target.Length - Path.GetFileName(target).Length;
+                return string.Concat(target.Substring(0, cut), ".", target.Substring(cut), _tempTag + n);
+            }
+
+            /// <summary>The directory created (once per run) and its file system registered for the batched sync.</summary>
+            private void EnsureDirectory(string dir, bool create)
+            {
+                if (_dirs.ContainsKey(dir)) return;
+                lock (_dirGate)
+                {
+                    if (_dirs.ContainsKey(dir)) return;
+                    if (create) Directory.CreateDirectory(dir);
+                    if (_batched) RegisterFileSystem(dir);
+                    _dirs[dir] = true;
                 }
             }
 

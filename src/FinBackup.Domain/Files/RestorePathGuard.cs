@@ -19,11 +19,16 @@ namespace FinBackup.Domain.Files
             if (relativePath.IndexOf('\0') >= 0) return "the path contains a NUL character";
             if (relativePath[0] == '/' || relativePath[0] == '\\') return "the path is absolute";
             if (relativePath.Length >= 2 && relativePath[1] == ':') return "the path has a drive letter";
-            foreach (var segment in relativePath.Split('/', '\\'))
+            // Segment by segment, by index (no array, no strings per segment).
+            var start = 0;
+            for (var i = 0; i <= relativePath.Length; i++)
             {
-                if (segment.Length == 0) return "the path has an empty segment";
-                if (segment == "..") return "the path contains '..'";
-                if (segment == ".") return "the path contains '.'";
+                if (i < relativePath.Length && relativePath[i] != '/' && relativePath[i] != '\\') continue;
+                var length = i - start;
+                if (length == 0) return "the path has an empty segment";
+                if (length == 2 && relativePath[start] == '.' && relativePath[start + 1] == '.') return "the path contains '..'";
+                if (length == 1 && relativePath[start] == '.') return "the path contains '.'";
+                start = i + 1;
             }
             return null;
         }
@@ -187,31 +192,39 @@ namespace FinBackup.Domain.Files
         }
 
         /// <summary>The full target path, or null with <paramref name="reason"/>; <paramref name="state"/>: what is there now.</summary>
+        /// <remarks>
+        /// One string per file (the target) plus one per directory met for the first time: the segments are walked by index
+        /// in the relative path (which <see cref="RestorePathGuard.CheckSyntax"/> has just proven free of '.', '..', empty
+        /// segments and a root), each directory examined once, keyed by its full path. A target under a directory that does
+        /// not exist yet is not examined at all.
+        /// </remarks>
         [MethodImpl(JitHints.Hot)]
         public string Resolve(string relativePath, out string reason, out RestoreTargetState state)
         {
             state = RestoreTargetState.Absent;
             reason = RestorePathGuard.CheckSyntax(relativePath);
             if (reason != null) return null;
-            var segments = relativePath.Split('/', '\\');
-            var current = _root;
+            // root/relative, with either separator of the manifest written as this system's.
+            var full = Join(relativePath);
             var absent = false;
-            for (var i = 0; i < segments.Length - 1; i++)
+            var from = 0;
+            int sep;
+            while ((sep = relativePath.IndexOfAny(Separators, from)) >= 0)
             {
-                current = Path.Combine(current, segments[i]);
-                if (absent) continue;
-                if (!_dirs.TryGetValue(current, out var e)) _dirs[current] = e = Examine(current);
+                // The directory root/relative[0, sep): full[0, _rootWithSep.Length + sep).
+                var dir = full.Substring(0, _rootWithSep.Length + sep);
+                from = sep + 1;
+                if (!_dirs.TryGetValue(dir, out var e)) _dirs[dir] = e = Examine(dir);
                 if (e == Entry.Link)
                 {
-                    reason = "'" + string.Join("/", segments, 0, i + 1) + "' is a symbolic link that would leave the destination";
+                    reason = "'" + relativePath.Substring(0, sep).Replace('\\', '/') + "' is a symbolic link that would leave the destination";
                     return null;
                 }
-                if (e == Entry.Absent) absent = true;
+                if (e == Entry.Absent) { absent = true; break; }
             }
-            current = Path.Combine(current, segments[segments.Length - 1]);
             if (!absent)
             {
-                switch (Examine(current))
+                switch (Examine(full))
                 {
                     case Entry.Link:
                         reason = "the target is a symbolic link";
@@ -220,13 +233,27 @@ namespace FinBackup.Domain.Files
                     case Entry.Other: state = RestoreTargetState.File; break;
                 }
             }
-            var full = Path.GetFullPath(current);
             if (!full.StartsWith(_rootWithSep, StringComparison.Ordinal))
             {
                 reason = "the path leaves the destination";
                 return null;
             }
             return full;
+        }
+
+        private static readonly char[] Separators = { '/', '\\' };
+
+        /// <summary>The root, a separator, and the relative path with '/' and '\\' as the system's separator (one string).</summary>
+        private string Join(string relativePath)
+        {
+            var chars = new char[_rootWithSep.Length + relativePath.Length];
+            _rootWithSep.CopyTo(0, chars, 0, _rootWithSep.Length);
+            for (var i = 0; i < relativePath.Length; i++)
+            {
+                var c = relativePath[i];
+                chars[_rootWithSep.Length + i] = c == '/' || c == '\\' ? Path.DirectorySeparatorChar : c;
+            }
+            return new string(chars);
         }
 
         private static Entry Examine(string path)
