@@ -181,6 +181,7 @@ namespace FinBackup.Domain
         public const string FileChangedDuringBackup = "FinFileChangedDuringBackup";
         public const string FileManifestInvalid = "FinFileManifestInvalid";
         public const string FileObjectNotFound = "FinFileObjectNotFound";
+        public const string FileManifestNotStored = "FinFileManifestNotStored";
         public const string FileReadFailed = "FinFileReadFailed";
         public const string FileSourceNotFound = "FinFileSourceNotFound";
         public const string FileUploadFailed = "FinFileUploadFailed";
@@ -410,6 +411,7 @@ namespace FinBackup.Domain
             [FileBackupSourceNameClash] = new FinErrorInfo(FinErrorKind.InvalidArgument, "Back up their common parent directory with -Include, or run one backup per path."),
             [FileChangedDuringBackup] = new FinErrorInfo(FinErrorKind.ReadError, "Back it up when it is quiet (or from a snapshot), or exclude it if it is scratch data."),
             [FileManifestInvalid] = new FinErrorInfo(FinErrorKind.InvalidData, "Check that the object is a FinBackup manifest and was not modified."),
+            [FileManifestNotStored] = new FinErrorInfo(FinErrorKind.WriteError, "Check the bucket policy and any proxy between this host and S3, then run the backup again."),
             [FileObjectNotFound] = new FinErrorInfo(FinErrorKind.ObjectNotFound, "The object is not in the bucket. Check the recovery point id (Get-FinRecoveryPoint -Kind FileBackup); a missing content object means the point cannot be fully restored: run Test-FinRecoveryPoint and take a new backup."),
             [FileReadFailed] = new FinErrorInfo(FinErrorKind.ReadError, "Check the file system and retry."),
             [FileSourceNotFound] = new FinErrorInfo(FinErrorKind.ObjectNotFound, "Check the path on this host, or remove it from the file set."),

@@ -171,7 +171,7 @@ namespace FinBackup.Domain.Files
                 previousByPath = null;
                 _content.Forget();
                 var tags = FileBackupPoints.TagsFor(_manifest);
-                _engine._store.PutManifest(_request.Bucket, _manifest, tags, _writeOptions, _ct);
+                PutConfirmed(tags);
                 if (!_request.NoCache)
                 {
                     var newCache = _walker.NewCache;
@@ -249,6 +249,36 @@ namespace FinBackup.Domain.Files
                     };
                 }
                 return null;
+            }
+
+            /// <summary>
+            /// Writes the manifest and reads its tags back before the point is reported: a PUT answered 200 that the bucket
+            /// does not hold (a proxy or network path that cut the request, an endpoint that lost it) would otherwise be a
+            /// recovery point in the summary that does not exist. Missing or without its fin:* tags: written once more, then
+            /// FinFileManifestNotStored.
+            /// </summary>
+            private void PutConfirmed(IDictionary<string, string> tags)
+            {
+                for (var attempt = 1; ; attempt++)
+                {
+                    _engine._store.PutManifest(_request.Bucket, _manifest, tags, _writeOptions, _ct);
+                    string problem;
+                    try
+                    {
+                        var stored = _engine._store.GetTags(_request.Bucket, _manifest.Key, _ct);
+                        problem = tags.All(kv => stored.TryGetValue(kv.Key, out var v) && v == kv.Value) ? null : "it is stored without all of its fin:* tags";
+                    }
+                    catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.FileObjectNotFound)
+                    {
+                        problem = "the bucket does not hold it although the write was answered as done";
+                    }
+                    if (problem == null) return;
+                    if (attempt >= 2)
+                        throw new FinBackupException(FinErrorIds.FileManifestNotStored, FinErrorKind.WriteError,
+                            $"The manifest s3://{_request.Bucket}/{_manifest.Key} was written twice and {problem}; no recovery point was made.",
+                            "Check the bucket policy and any proxy between this host and S3, then run the backup again (its content is already uploaded).");
+                    _observer.Verbose($"The manifest {_manifest.Key} was written but {problem}: writing it again.");
+                }
             }
 
             // ---- previous manifest -------------------------------------------------------------------------------

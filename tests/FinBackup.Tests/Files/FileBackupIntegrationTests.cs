@@ -443,6 +443,47 @@ public sealed class FileBackupIntegrationTests : IDisposable
         Assert.Empty(r2.ObjectsDeleted);
     }
 
+    /// <summary>Answers the first <see cref="Drop"/> manifest writes as done without writing them (a PUT cut on its way).</summary>
+    private sealed class DroppingStore : IFileBackupStore
+    {
+        private readonly IFileBackupStore _inner;
+        public int Drop { get; set; }
+        public int ManifestPuts { get; private set; }
+        public DroppingStore(IFileBackupStore inner) { _inner = inner; }
+        public string Region => _inner.Region;
+        public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => _inner.DescribeBucket(bucket, ct);
+        public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) => _inner.List(bucket, prefix, ct);
+        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => _inner.PutContent(bucket, key, buffer, count, sha256, options, ct);
+        public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => _inner.Touch(bucket, key, options, ct);
+        public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) => _inner.ReadRange(bucket, key, offset, length, destination, destinationOffset, ct);
+        public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct)
+        {
+            if (++ManifestPuts <= Drop) return;
+            _inner.PutManifest(bucket, manifest, tags, options, ct);
+        }
+        public FileManifest GetManifest(string bucket, string key, CancellationToken ct) => _inner.GetManifest(bucket, key, ct);
+        public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct) => _inner.GetTags(bucket, key, ct);
+        public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct) => _inner.Delete(bucket, keys, ct);
+        public void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, ObjectWriteOptions options, CancellationToken ct) => _inner.CopyFrom(sourceRegion, sourceBucket, key, destinationBucket, options, ct);
+    }
+
+    [Fact]
+    public void A_manifest_write_answered_as_done_but_not_stored_is_written_again_and_never_reported_as_a_point_that_does_not_exist()
+    {
+        // Issue 13 (fault bench, 20 %): a file backup reported taken whose manifest the bucket did not hold.
+        var ledger = _bed.MakeLedger();
+        var once = new DroppingStore(_bed.Store) { Drop = 1 };
+        var result = new FileBackupEngine(once, FilesTestBed.SmallSettings()).Run(_bed.Request(ledger), new RecordingObserver(), CancellationToken.None);
+        Assert.Equal(2, once.ManifestPuts);
+        Assert.Equal("FinBackup", _bed.Store.GetTags(FilesTestBed.PrimaryBucket, result.Manifest.Key, CancellationToken.None)["fin:managed-by"]);
+
+        var always = new DroppingStore(_bed.Store) { Drop = int.MaxValue };
+        var ex = Assert.Throws<FinBackupException>(() => new FileBackupEngine(always, FilesTestBed.SmallSettings())
+            .Run(_bed.Request(ledger), new RecordingObserver(), CancellationToken.None));
+        Assert.Equal("FinFileManifestNotStored", ex.ErrorId);
+        Assert.Equal(2, always.ManifestPuts);
+    }
+
     /// <summary>Lets a "backup" write a manifest between the GC's two manifest listings.</summary>
     private sealed class RacingStore : IFileBackupStore
     {
