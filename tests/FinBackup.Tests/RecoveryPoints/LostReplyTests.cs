@@ -110,19 +110,7 @@ public sealed class LostReplyTests
 
         // What a run killed between CopyImage/CopySnapshot and tagging leaves: copies with FinBackup's name and
         // description but no tags.
-        var ami = new AmiGateway(direct, MotoEstate.Primary).List(new RecoveryPointQuery(), default).Single();
-        var set = new EbsSnapshotSetGateway(direct, MotoEstate.Primary).List(new RecoveryPointQuery(), default).Single();
-        var dr = direct.Ec2(MotoEstate.Dr);
-        var leftoverImage = dr.CopyImageAsync(new CopyImageRequest
-        {
-            SourceImageId = ami.RecoveryPointId, SourceRegion = MotoEstate.Primary, Name = $"{ami.RecoveryPointId}-{MotoEstate.Primary}-copy",
-            Description = $"FinBackup copy of {ami.RecoveryPointId} from {MotoEstate.Primary}",
-        }).GetAwaiter().GetResult().ImageId;
-        var leftoverSnapshot = dr.CopySnapshotAsync(new CopySnapshotRequest
-        {
-            SourceRegion = MotoEstate.Primary, SourceSnapshotId = set.SnapshotIds[0],
-            Description = $"FinBackup copy of {set.SnapshotIds[0]} ({set.RecoveryPointId}) from {MotoEstate.Primary}",
-        }).GetAwaiter().GetResult().SnapshotId;
+        var (leftoverImage, leftoverSnapshot, ami, _) = LeaveUntaggedCopies(direct);
 
         policy.Applications[0].CopyToDrRegion = true;
         var run = Assert.Single(cycle.Run(policy, new BackupCycleCallbacks(), default));
