@@ -101,12 +101,7 @@ namespace FinBackup.Aws.RecoveryPoints
             foreach (var p in points)
             {
                 if (!described.TryGetValue(p.RecoveryPointId, out var d)) continue;
-                p.State = d.State;
-                p.CreatedAt = d.CreatedAt;
-                p.SnapshotIds = d.SnapshotIds;
-                p.SizeGiB = d.SizeGiB;
-                p.Encrypted = d.Encrypted;
-                p.KmsKeyId = d.KmsKeyId;
+                TakeDescribed(p, d);
                 try
                 {
                     TagSnapshots(p, Ec2RecoveryPointTags.ToTags(p.Tags), cancellationToken);
@@ -144,12 +139,7 @@ namespace FinBackup.Aws.RecoveryPoints
                 if (described.TryGetValue(p.RecoveryPointId, out var image))
                 {
                     var d = ToPoint(image);
-                    p.State = d.State;
-                    p.CreatedAt = d.CreatedAt;
-                    p.SnapshotIds = d.SnapshotIds;
-                    p.SizeGiB = d.SizeGiB;
-                    p.Encrypted = d.Encrypted;
-                    p.KmsKeyId = d.KmsKeyId ?? p.KmsKeyId;
+                    TakeDescribed(p, d);
                     var has = Ec2RecoveryPointTags.ToDictionary(image.Tags);
                     // The CopyImage TagSpecifications were honoured (the image and its snapshots carry the tags): done.
                     if (has.TryGetValue(FinTags.SourceId, out var sid) && sid == p.SourceRecoveryPointId && has.ContainsKey(FinTags.ManagedBy)) continue;
@@ -169,6 +159,17 @@ namespace FinBackup.Aws.RecoveryPoints
                 throw new FinBackupException(FinErrorIds.AmiSnapshotsUntagged, FinErrorKind.WriteError,
                     $"Some new image copies were not tagged in {_region} (the copies are fine, and are adopted by the next copy or cycle): {string.Join("; ", failures)}",
                     "Run the copy again: FinBackup finds its untagged copies by name and description and tags them.");
+        }
+
+        /// <summary>What a describe says of a new image (state, creation, snapshots, size, encryption) onto its point.</summary>
+        private static void TakeDescribed(FinRecoveryPoint p, FinRecoveryPoint d)
+        {
+            p.State = d.State;
+            p.CreatedAt = d.CreatedAt;
+            p.SnapshotIds = d.SnapshotIds;
+            p.SizeGiB = d.SizeGiB;
+            p.Encrypted = d.Encrypted;
+            p.KmsKeyId = d.KmsKeyId ?? p.KmsKeyId;
         }
 
         public override IReadOnlyList<FinRecoveryPoint> List(RecoveryPointQuery query, CancellationToken cancellationToken)
