@@ -359,7 +359,7 @@ namespace FinBackup.Aws.RecoveryPoints
             if (failures.Count > 0)
                 throw new FinBackupException("FinDeleteFailed", FinErrorKind.WriteError,
                     $"AMI {point.RecoveryPointId} was deregistered but some of its snapshots were not deleted: {string.Join("; ", failures)}",
-                    "Delete the listed snapshots (aws ec2 delete-snapshot) once nothing uses them.");
+                    "Invoke-FinBackupCycle removes them on a later run when they carry the image's fin:* tags (it tags an image's snapshots before it deregisters it); otherwise delete them (aws ec2 delete-snapshot).");
         }
 
         private FinRecoveryPoint Describe(string imageId, CancellationToken ct) =>

@@ -17,7 +17,7 @@ namespace FinBackup.Aws.RecoveryPoints
     /// member snapshot carries the set's fin:set-id and the fin:* tags; a set is listed by tag filters (DescribeSnapshots,
     /// paged) and grouped by fin:set-id into one recovery point.
     /// </summary>
-    public sealed class EbsSnapshotSetGateway : Ec2RecoveryPointGateway, IPendingSnapshotSource, IRecoveryPointTagger, ICopyLeftoverCheck
+    public sealed class EbsSnapshotSetGateway : Ec2RecoveryPointGateway, IPendingSnapshotSource, IRecoveryPointTagger, ICopyLeftoverCheck, IImageSnapshotListing
     {
         /// <summary>EBS allows at most this many pending snapshots per volume.</summary>
         public const int PendingSnapshotsPerVolume = PendingSnapshotLimit.PerVolume;
@@ -93,6 +93,53 @@ namespace FinBackup.Aws.RecoveryPoints
             }
             // EC2 has no server-side time filter: CreatedAfter/CreatedBefore are applied locally (Matches).
             return Group(DescribeAll(request, cancellationToken)).Where(query.Matches).ToList();
+        }
+
+        /// <summary>
+        /// The sets and the image snapshots in one paged DescribeSnapshots: the query's tag filters with fin:kind matching
+        /// both kinds (EC2 ORs the values of one filter), split by that tag. Without the sets, fin:kind=Ami alone.
+        /// </summary>
+        public SnapshotListing ListWithImageSnapshots(RecoveryPointQuery query, bool includeSets, CancellationToken cancellationToken)
+        {
+            query = query ?? new RecoveryPointQuery();
+            var filters = Ec2RecoveryPointTags.Filters(new RecoveryPointQuery
+            {
+                Applications = query.Applications, ResourceIds = query.ResourceIds, PolicyName = query.PolicyName, Window = query.Window,
+            }, Kind, null);
+            var kindFilter = filters.First(f => f.Name == "tag:" + FinTags.Kind);
+            kindFilter.Values = includeSets ? new List<string> { Kind.ToString(), RecoveryPointKind.Ami.ToString() } : new List<string> { RecoveryPointKind.Ami.ToString() };
+            var all = DescribeAll(new DescribeSnapshotsRequest { OwnerIds = new List<string> { "self" }, Filters = filters }, cancellationToken);
+            var images = all.Where(x => Tag(x.Tags, FinTags.Kind) == RecoveryPointKind.Ami.ToString()).ToList();
+            return new SnapshotListing
+            {
+                Sets = includeSets ? Group(all.Where(x => Tag(x.Tags, FinTags.Kind) == Kind.ToString())).Where(query.Matches).ToList() : null,
+                ImageSnapshots = images.Select(x =>
+                {
+                    var p = RecoveryPointTagCodec.Decode(Ec2RecoveryPointTags.ToDictionary(x.Tags), new FinRecoveryPoint { RecoveryPointId = x.SnapshotId, Region = _region });
+                    return new ImageSnapshot
+                    {
+                        SnapshotId = x.SnapshotId, Region = _region, Application = p.Application, PolicyName = p.PolicyName, ResourceId = p.ResourceId,
+                        Window = p.Window, ExpiresAt = p.ExpiresAt, LegalHold = p.LegalHold, StartedAt = (x.StartTime ?? DateTime.UtcNow).ToUniversalTime(),
+                    };
+                }).ToList(),
+            };
+        }
+
+        public bool DeleteImageSnapshot(string snapshotId, CancellationToken cancellationToken)
+        {
+            try
+            {
+                Call(() => Ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = snapshotId }, cancellationToken), $"DeleteSnapshot {snapshotId} in {_region}");
+                return true;
+            }
+            catch (FinBackupException ex) when (ex.ErrorId == FinErrorIds.AwsNotFound)
+            {
+                return true;
+            }
+            catch (FinBackupException ex) when (AwsCode(ex) == "InvalidSnapshot.InUse")
+            {
+                return false;
+            }
         }
 
         public override FinRecoveryPoint Copy(FinRecoveryPoint source, CopyRecoveryPointRequest request, CancellationToken cancellationToken)

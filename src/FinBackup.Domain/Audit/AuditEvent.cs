@@ -45,6 +45,11 @@ namespace FinBackup.Domain.Audit
         public const string RecoveryPointCreated = "RecoveryPoint.Created";
         public const string RecoveryPointCopied = "RecoveryPoint.Copied";
         public const string RecoveryPointDeleted = "RecoveryPoint.Deleted";
+        /// <summary>
+        /// A piece of a recovery point that outlived it (a backing snapshot of a deregistered AMI whose deletion had failed),
+        /// removed by a later cycle. Not a recovery point: compliance does not count it as one.
+        /// </summary>
+        public const string LeftoverDeleted = "RecoveryPoint.LeftoverDeleted";
         public const string LegalHoldSet = "LegalHold.Set";
         public const string LegalHoldCleared = "LegalHold.Cleared";
         public const string RestorePlanned = "Restore.Planned";
@@ -59,7 +64,7 @@ namespace FinBackup.Domain.Audit
         /// <summary>Every action name, in the order above (Get-FinAuditEvent -Action completes these).</summary>
         public static IReadOnlyList<string> All { get; } = new[]
         {
-            RecoveryPointCreated, RecoveryPointCopied, RecoveryPointDeleted, LegalHoldSet, LegalHoldCleared, RestorePlanned, RestoreApproved,
+            RecoveryPointCreated, RecoveryPointCopied, RecoveryPointDeleted, LeftoverDeleted, LegalHoldSet, LegalHoldCleared, RestorePlanned, RestoreApproved,
             RestoreStarted, RestoreCompleted, RestoredResourceRemoved, FailoverStep, DrillRecorded, PolicyChanged,
         };
     }
@@ -90,6 +95,8 @@ namespace FinBackup.Domain.Audit
         public const string SourcePointId = "sourcePointId";
         /// <summary>On RecoveryPoint.Copied: the copy was not made now but adopted (an interrupted run's untagged copy, now tagged).</summary>
         public const string Adopted = "adopted";
+        /// <summary>On RecoveryPoint.LeftoverDeleted: what the removed piece was left by (e.g. "deregistered image").</summary>
+        public const string LeftoverOf = "leftoverOf";
         public const string PlanId = "planId";
         public const string PlanHash = "planHash";
         /// <summary>"Approved" (a valid approval was verified), "NotRequired" (the policy lists no approvers), "Missing".</summary>

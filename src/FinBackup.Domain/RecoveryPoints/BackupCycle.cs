@@ -289,10 +289,20 @@ namespace FinBackup.Domain.RecoveryPoints
             foreach (var k in wantedKinds) scope.Kinds.Add(k);
             var listing = ExpiryListingOf(expiry, scope, primaryListing, drListing, ct);
             foreach (var f in listing.Failures) foreach (var a in apps) Fail(a.Name, f.Item3, f.Item1);
+            // The AMIs' snapshots made findable (tagged) before any image is deregistered, and what deregistered images left
+            // removed: from the listings made anyway.
+            var keepForSnapshots = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var sweep = new ImageSnapshotSweep(_runtime);
+            foreach (var l in new[] { primaryListing, drListing }.Where(l => l != null))
+                keepForSnapshots.UnionWith(sweep.Run(l, policy.Name, expiryAt,
+                    (target, action) => callbacks.ShouldProcess(target, action),
+                    (target, action) => (callbacks.ShouldRemove ?? callbacks.ShouldProcess)(target, action), Warn, ct));
             var decisions = expiry.Plan(listing, expiryAt)
                 .Where(d => d.Application != null && summaries.ContainsKey(d.Application))
                 .Select(d => d.Action == RetentionAction.Remove && !d.RecoveryPoint.IsCopy && keepForLeftovers.Contains(d.RecoveryPointId)
                     ? new RetentionDecision(d.RecoveryPoint, RetentionAction.Keep, RetentionReason.CopyLeftoverUnchecked) : d)
+                .Select(d => d.Action == RetentionAction.Remove && d.Kind == RecoveryPointKind.Ami && keepForSnapshots.Contains(ImageSnapshotSweep.Key(d.Region, d.RecoveryPointId))
+                    ? new RetentionDecision(d.RecoveryPoint, RetentionAction.Keep, RetentionReason.ImageSnapshotsUntagged) : d)
                 .ToList();
             expiry.Execute(decisions, d => (callbacks.ShouldRemove ?? callbacks.ShouldProcess)($"{d.RecoveryPointId} ({d.Kind}, {d.Region})", "Remove expired recovery point"), null, ct);
             foreach (var d in decisions)

@@ -38,8 +38,20 @@ namespace FinBackup.Domain.RecoveryPoints
             if (runtime == null) throw new ArgumentNullException(nameof(runtime));
             var listing = new CycleListing(runtime, region, kinds ?? Enumerable.Empty<RecoveryPointKind>(), query);
             foreach (var k in listing._kinds) listing.ListKind(k, ct);
+            if (listing.ImageSnapshots == null && listing._kinds.Contains(RecoveryPointKind.Ami) && !listing._kinds.Contains(RecoveryPointKind.EbsSnapshotSet))
+                listing.ListImageSnapshots(false, ct);
             return listing;
         }
+
+        /// <summary>
+        /// The snapshots tagged as an image's (fin:kind=Ami) in this region, with the same query, when the cycle lists AMIs:
+        /// from the snapshot-set listing's own call (<see cref="Ports.IImageSnapshotListing"/>), or one listing of them alone
+        /// when the policy has no snapshot sets. Null when they could not be listed (or no provider can list them).
+        /// </summary>
+        public IReadOnlyList<ImageSnapshot> ImageSnapshots { get; private set; }
+
+        /// <summary>Whether the cycle made <paramref name="point"/> here (taken or copied by this run, not listed).</summary>
+        public bool Made(FinRecoveryPoint point) => point != null && _made.Contains(point);
 
         /// <summary>The query the listings make (and what is kept of the points the cycle adds).</summary>
         public RecoveryPointQuery Query => _query;
@@ -111,6 +123,7 @@ namespace FinBackup.Domain.RecoveryPoints
 
         private void ListKind(RecoveryPointKind k, CancellationToken ct)
         {
+            if (k == RecoveryPointKind.EbsSnapshotSet && _kinds.Contains(RecoveryPointKind.Ami) && ListImageSnapshots(true, ct)) return;
             try
             {
                 _byKind[k] = _runtime.Provider(Region, k).List(_query, ct).ToList();
@@ -121,6 +134,45 @@ namespace FinBackup.Domain.RecoveryPoints
                 _byKind.Remove(k);
                 _failed[k] = FinBackupException.From(ex, $"Listing {k} in {Region}");
             }
+        }
+
+        /// <summary>
+        /// The image snapshots, and with <paramref name="includeSets"/> the snapshot sets, from one listing. False when the
+        /// set provider cannot list image snapshots (the sets are then listed as usual). A failure leaves
+        /// <see cref="ImageSnapshots"/> null and, with the sets, marks the set listing failed.
+        /// </summary>
+        private bool ListImageSnapshots(bool includeSets, CancellationToken ct)
+        {
+            Ports.IImageSnapshotListing listing;
+            try
+            {
+                listing = _runtime.Provider(Region, RecoveryPointKind.EbsSnapshotSet) as Ports.IImageSnapshotListing;
+            }
+            catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
+            {
+                listing = null;
+            }
+            if (listing == null) return false;
+            try
+            {
+                var found = listing.ListWithImageSnapshots(_query, includeSets, ct);
+                ImageSnapshots = (found?.ImageSnapshots ?? new List<ImageSnapshot>()).ToList();
+                if (includeSets)
+                {
+                    _byKind[RecoveryPointKind.EbsSnapshotSet] = (found?.Sets ?? new List<FinRecoveryPoint>()).ToList();
+                    _failed.Remove(RecoveryPointKind.EbsSnapshotSet);
+                }
+            }
+            catch (Exception ex) when (!FinBackupException.IsCancellation(ex))
+            {
+                ImageSnapshots = null;
+                if (includeSets)
+                {
+                    _byKind.Remove(RecoveryPointKind.EbsSnapshotSet);
+                    _failed[RecoveryPointKind.EbsSnapshotSet] = FinBackupException.From(ex, $"Listing {RecoveryPointKind.EbsSnapshotSet} in {Region}");
+                }
+            }
+            return true;
         }
     }
 }

@@ -36,6 +36,12 @@ namespace FinBackup.Domain.RecoveryPoints
         /// kept until a cycle can check and adopt that copy, which would otherwise outlive it untracked.
         /// </summary>
         CopyLeftoverUnchecked,
+        /// <summary>
+        /// Expired, but an AMI some of whose snapshots could not be shown to carry FinBackup's tags (the snapshot listing
+        /// failed, or tagging them failed or was declined): kept, because once the image is deregistered an untagged
+        /// snapshot whose deletion fails would be found by nothing. A later cycle tags them and expires it.
+        /// </summary>
+        ImageSnapshotsUntagged,
     }
 
     /// <summary>What happened to a decision when it was carried out.</summary>

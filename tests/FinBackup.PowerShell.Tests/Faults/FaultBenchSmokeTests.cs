@@ -50,6 +50,10 @@ public sealed class FaultBenchSmokeTests
             new ObservedItem("us-east-1", "snapshot", "snap-seed", new Dictionary<string, string>()),
             Snap("snap-a1", "set-a", w, t0.AddMinutes(3)),
             new ObservedItem("us-east-1", "snapshot", "snap-orphan", new Dictionary<string, string>()),
+            // An AMI with its snapshot, and a tagged AMI snapshot no image uses (its image deregistered, its delete failed).
+            new ObservedItem("us-east-1", "ami", "ami-1", new Dictionary<string, string> { ["fin:managed-by"] = "FinBackup", ["fin:kind"] = "Ami" }) { Uses = new[] { "snap-img" } },
+            new ObservedItem("us-east-1", "snapshot", "snap-img", new Dictionary<string, string> { ["fin:managed-by"] = "FinBackup", ["fin:kind"] = "Ami" }),
+            new ObservedItem("us-east-1", "snapshot", "snap-left", new Dictionary<string, string> { ["fin:managed-by"] = "FinBackup", ["fin:kind"] = "Ami" }),
         }, [], []);
         analysis.Observe(second);
         var cycle = new CycleRecord(1, true, t0.AddSeconds(1), t0.AddSeconds(20),
@@ -61,6 +65,8 @@ public sealed class FaultBenchSmokeTests
         Assert.Contains(report.WrongDeletions, d => d.Contains("set-b"));    // deleted before its expiry
         Assert.Contains(report.Untagged, u => u.Contains("snap-orphan"));    // new and untagged (the seeded one is baseline)
         Assert.DoesNotContain(report.Untagged, u => u.Contains("snap-seed"));
+        Assert.Contains(report.OrphanedImageSnapshots, u => u.Contains("snap-left")); // tagged, but no image uses it
+        Assert.DoesNotContain(report.OrphanedImageSnapshots, u => u.Contains("snap-img"));
         Assert.Single(report.Unhandled);                                     // not a FinBackup error id
         Assert.Empty(report.Lost);                                           // the window has a point
         Assert.False(report.Passed);

@@ -30,6 +30,7 @@ public sealed class PortAdapterTests
         [typeof(ICopyLeftoverCheck)] = "an extra face of the EC2 providers: one look for untagged copies per batch",
         [typeof(ICreationFinisher)] = "an extra face of the AMI creator: the cycle finishes its new images in one batch",
         [typeof(ICopyFinisher)] = "an extra face of the AMI provider: a batch of new copies finished with one describe",
+        [typeof(IImageSnapshotListing)] = "an extra face of the snapshot-set provider: image snapshots in the same listing",
         [typeof(IFileRangeStreams)] = "an extra face of the S3 file-backup store: ranges streamed to a restore",
     };
 

@@ -222,4 +222,98 @@ public sealed class LostReplyTests
         Assert.Contains(warnings, w => w.Contains("waits for a cycle that can look", StringComparison.Ordinal));
         Assert.Contains(Images(MotoEstate.Primary), i => i.GetProperty("ImageId").GetString() == ami.RecoveryPointId);
     }
+
+    private static readonly CannedResponse Ec2InternalError =
+        new(500, "<Response><Errors><Error><Code>InternalError</Code><Message>fault</Message></Error></Errors><RequestID>t</RequestID></Response>");
+
+    /// <summary>The AMI policy of these tests: snapshot sets and AMIs, no copies.</summary>
+    private static BackupPolicy ImagePolicy()
+    {
+        var policy = AllKindsPolicy();
+        policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.RdsSnapshot);
+        policy.Applications[0].CopyToDrRegion = false;
+        return policy;
+    }
+
+    [Fact]
+    public void An_AMI_whose_snapshots_were_never_tagged_and_whose_snapshot_delete_failed_leaves_no_snapshot_behind()
+    {
+        using (var seed = AwsTestContext.For(_moto.EndpointUrl)) MotoEstate.Seed(seed);
+        var tagSnapshotsFails = true;
+        var failDelete = new HashSet<string>(StringComparer.Ordinal);
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, req) =>
+        {
+            // The image's snapshots are tagged alone after CreateImage (ResourceId.1 is a snapshot): that call fails.
+            if (tagSnapshotsFails && req.QueryAction == "CreateTags" && req.BodyText.Contains("ResourceId.1=snap-", StringComparison.Ordinal)) return Ec2InternalError;
+            if (req.QueryAction == "DeleteSnapshot") lock (failDelete) if (failDelete.Any(id => req.BodyText.Contains("SnapshotId=" + id, StringComparison.Ordinal))) return Ec2InternalError;
+            return null;
+        });
+        using var ctx = AwsTestContext.For(proxy.EndpointUrl);
+        var now = DateTime.UtcNow;
+        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
+        var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(ctx, r));
+        var policy = ImagePolicy();
+        var warnings = new List<string>();
+        Assert.Equal(2, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default)).Taken);
+        var ami = new AmiGateway(ctx, MotoEstate.Primary).List(new RecoveryPointQuery(), default).Single();
+        Assert.NotEmpty(ami.SnapshotIds);
+        Assert.All(Snapshots(MotoEstate.Primary).Where(s => ami.SnapshotIds.Contains(s.GetProperty("SnapshotId").GetString())),
+            s => Assert.Null(AwsCli.Tag(s, "fin:managed-by")));   // what the 50 % fault run left: untagged backing snapshots
+
+        // Past the retention, tagging works again but deleting the image's snapshots fails after the image is deregistered.
+        tagSnapshotsFails = false;
+        lock (failDelete) failDelete.UnionWith(ami.SnapshotIds);
+        now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
+        var errors = new List<string>();
+        cycle.Run(policy, new BackupCycleCallbacks { Warning = warnings.Add, Error = (ex, _) => errors.Add(ex.ErrorId) }, default);
+        Assert.Contains(warnings, w => w.Contains("Tagged the snapshots of AMI " + ami.RecoveryPointId, StringComparison.Ordinal));
+        Assert.DoesNotContain(Images(MotoEstate.Primary), i => i.GetProperty("ImageId").GetString() == ami.RecoveryPointId);
+        Assert.Contains("FinDeleteFailed", errors);
+        var left = Snapshots(MotoEstate.Primary).Where(s => ami.SnapshotIds.Contains(s.GetProperty("SnapshotId").GetString())).ToList();
+        Assert.NotEmpty(left);
+        Assert.All(left, s => Assert.Equal("Ami", AwsCli.Tag(s, "fin:kind")));   // findable: tagged before the image went
+
+        // The next cycle removes what the deregistered image left.
+        lock (failDelete) failDelete.Clear();
+        now += TimeSpan.FromHours(1);
+        var run = Assert.Single(cycle.Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default));
+        Assert.Equal(0, run.Failed);
+        Assert.DoesNotContain(Snapshots(MotoEstate.Primary), s => ami.SnapshotIds.Contains(s.GetProperty("SnapshotId").GetString()));
+        Assert.Contains(warnings, w => w.StartsWith("Removed snapshot " + ami.SnapshotIds[0], StringComparison.Ordinal));
+        // Nothing else was touched: the newest AMI and snapshot set are there, with every snapshot they use.
+        var images = Images(MotoEstate.Primary).Where(i => AwsCli.Tag(i, "fin:managed-by") == "FinBackup").ToList();
+        Assert.NotEmpty(images);
+        var snapshotIds = Snapshots(MotoEstate.Primary).Select(s => s.GetProperty("SnapshotId").GetString()).ToHashSet();
+        Assert.All(images, i => Assert.All(i.GetProperty("BlockDeviceMappings").EnumerateArray().Where(m => m.TryGetProperty("Ebs", out _)),
+            m => Assert.Contains(m.GetProperty("Ebs").GetProperty("SnapshotId").GetString(), snapshotIds)));
+    }
+
+    [Fact]
+    public void An_expired_AMI_whose_snapshots_cannot_be_tagged_is_kept_until_they_are()
+    {
+        using (var seed = AwsTestContext.For(_moto.EndpointUrl)) MotoEstate.Seed(seed);
+        var tagSnapshotsFails = true;
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, req) =>
+            tagSnapshotsFails && req.QueryAction == "CreateTags" && req.BodyText.Contains("=snap-", StringComparison.Ordinal) ? Ec2InternalError : null);
+        using var ctx = AwsTestContext.For(proxy.EndpointUrl);
+        var now = DateTime.UtcNow;
+        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
+        var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(ctx, r));
+        var policy = ImagePolicy();
+        policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.EbsSnapshotSet);   // the image snapshots listed alone
+        cycle.Run(policy, new BackupCycleCallbacks(), default);
+        var ami = new AmiGateway(ctx, MotoEstate.Primary).List(new RecoveryPointQuery(), default).Single();
+
+        now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
+        var warnings = new List<string>();
+        cycle.Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default);
+        Assert.Contains(warnings, w => w.Contains($"AMI {ami.RecoveryPointId} is kept past its expiry until its snapshots are tagged", StringComparison.Ordinal));
+        Assert.Contains(Images(MotoEstate.Primary), i => i.GetProperty("ImageId").GetString() == ami.RecoveryPointId);
+
+        tagSnapshotsFails = false;
+        now += TimeSpan.FromHours(1);
+        Assert.Equal(0, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks(), default)).Failed);
+        Assert.DoesNotContain(Images(MotoEstate.Primary), i => i.GetProperty("ImageId").GetString() == ami.RecoveryPointId);
+        Assert.DoesNotContain(Snapshots(MotoEstate.Primary), s => ami.SnapshotIds.Contains(s.GetProperty("SnapshotId").GetString()));
+    }
 }

@@ -9,6 +9,8 @@ public sealed record ObservedItem(string Region, string Type, string Id, IReadOn
 {
     /// <summary>Name, times, state: for the report only.</summary>
     public string Info { get; init; } = string.Empty;
+    /// <summary>For an AMI: the snapshots its block-device mappings use.</summary>
+    public IReadOnlyList<string> Uses { get; init; } = System.Array.Empty<string>();
     public string? Tag(string key) => Tags.TryGetValue(key, out var v) ? v : null;
     public bool Managed => Tag("fin:managed-by") == "FinBackup" || Tag("fin:policy") != null;
     public string Key => Region + "|" + Type + "|" + Id;
@@ -99,7 +101,12 @@ public sealed class EstateObserver
             {
                 var images = Cli(region, "ec2", "describe-images", "--owners", "self");
                 foreach (var i in Array(images, "Images"))
-                    items.Add(new ObservedItem(region, "ami", i.GetProperty("ImageId").GetString()!, Tags(i, "Tags")) { Info = Str(i, "Name") + " " + Str(i, "CreationDate") });
+                    items.Add(new ObservedItem(region, "ami", i.GetProperty("ImageId").GetString()!, Tags(i, "Tags"))
+                    {
+                        Info = Str(i, "Name") + " " + Str(i, "CreationDate"),
+                        Uses = Array(i, "BlockDeviceMappings").Where(m => m.TryGetProperty("Ebs", out var e) && e.TryGetProperty("SnapshotId", out _))
+                            .Select(m => m.GetProperty("Ebs").GetProperty("SnapshotId").GetString()!).ToList(),
+                    });
             }));
             jobs.Add(Task.Run(() =>
             {

@@ -118,6 +118,17 @@ public sealed class FaultAnalysis
         return list;
     }
 
+    /// <summary>
+    /// Snapshots tagged as an AMI's (fin:kind=Ami) that no image in their region uses: left by a deregistered image whose
+    /// snapshot deletion failed (untagged ones are counted in <see cref="Untagged"/>).
+    /// </summary>
+    public List<string> OrphanedImageSnapshots(Observation o)
+    {
+        var used = new HashSet<string>(o.Items.Where(i => i.Type == "ami").SelectMany(i => i.Uses.Select(s => i.Region + "|" + s)), StringComparer.Ordinal);
+        return o.Items.Where(i => i.Type == "snapshot" && !_baseline.Contains(i.Key) && i.Managed && i.Tag("fin:kind") == "Ami" && !used.Contains(i.Region + "|" + i.Id))
+            .Select(i => $"{i.Region} snapshot {i.Id} ({i.Info}) of window {i.Tag("fin:window")}, expires {i.Tag("fin:expires-at")}").ToList();
+    }
+
     private string WindowOf(DateTime t)
     {
         var f = _frequency.Ticks;
@@ -134,6 +145,7 @@ public sealed class FaultAnalysis
         var finalPoints = Points(final);
         r.Untagged.AddRange(Untagged(final));
         r.MaxUntaggedDuringRun = _maxUntaggedDuringRun;
+        r.OrphanedImageSnapshots.AddRange(OrphanedImageSnapshots(final));
         r.PartialSets.AddRange(finalPoints.Where(p => p.Kind == "EbsSnapshotSet" && p.SetSize.HasValue && p.Members < p.SetSize.Value)
             .Select(p => $"{p.Region} set {p.Id}: {p.Members} of {p.SetSize} members"));
         r.WrongDeletions.AddRange(_wrongDeletions);
@@ -203,6 +215,8 @@ public sealed class FaultReport
     public List<string> Duplicates { get; } = new();
     public List<string> Untagged { get; } = new();
     public int MaxUntaggedDuringRun { get; set; }
+    /// <summary>Tagged AMI snapshots no image uses, after the clean re-run.</summary>
+    public List<string> OrphanedImageSnapshots { get; } = new();
     public List<string> PartialSets { get; } = new();
     public HashSet<string> MissingKeys { get; } = new(StringComparer.Ordinal);
     public HashSet<string> ReportedMissing { get; } = new(StringComparer.Ordinal);
@@ -224,7 +238,7 @@ public sealed class FaultReport
     public TimeSpan TotalDuration { get; set; }
     public int CliCalls { get; set; }
 
-    public bool Passed => Duplicates.Count == 0 && Untagged.Count == 0 && PartialSets.Count == 0 && Lost.Count == 0 && WrongDeletions.Count == 0 && Unhandled.Count == 0 && CleanFailed == 0;
+    public bool Passed => Duplicates.Count == 0 && Untagged.Count == 0 && OrphanedImageSnapshots.Count == 0 && PartialSets.Count == 0 && Lost.Count == 0 && WrongDeletions.Count == 0 && Unhandled.Count == 0 && CleanFailed == 0;
 
     public string Table()
     {
@@ -241,6 +255,7 @@ public sealed class FaultReport
         Row("duplicate points (per resource and window)", Duplicates.Count, true);
         Row("untagged leftovers after the clean re-run", Untagged.Count, true);
         Row("untagged items, most seen during the run", MaxUntaggedDuringRun, false);
+        Row("image snapshots no image uses, at the end", OrphanedImageSnapshots.Count, true);
         Row("partial snapshot sets at the end", PartialSets.Count, true);
         Row("missing points, failure reported", ReportedMissing.Count, false);
         Row("lost points (missing, nothing reported)", Lost.Count, true);
@@ -260,6 +275,7 @@ public sealed class FaultReport
         List("Duplicates", Duplicates);
         List("AMI requests of the duplicated names", AmiTrace);
         List("Untagged leftovers", Untagged);
+        List("Image snapshots no image uses", OrphanedImageSnapshots);
         List("Partial sets", PartialSets);
         List("Lost", Lost);
         List("Missing (failure reported)", ReportedMissing);
