@@ -45,12 +45,21 @@ public sealed record CannedResponse(int Status, string Body, string ContentType 
     /// <param name="failAfter">How long the client waits before its connection drops (an attempt that took that long).</param>
     public static CannedResponse LateDelivery(TimeSpan after, TimeSpan failAfter = default) => new(-3, string.Empty, Delay: after) { FailAfter = failAfter };
 
+    /// <summary>
+    /// A connection reset before the request reaches the service, which no client can take for a success: HttpListener
+    /// always sends a status line before it drops a connection, and after "200" a client that reads no body (an S3 PUT)
+    /// would see a write that never happened as done. This one drops the connection after a "500" status line, with the
+    /// body cut short. (The fault bench's resets; <see cref="Reset"/> is kept for the tests written against it.)
+    /// </summary>
+    public static readonly CannedResponse ResetNeverSuccess = new(-4, string.Empty);
+
     /// <summary>For <see cref="LateDelivery"/>: when the client's connection is dropped.</summary>
     public TimeSpan FailAfter { get; init; }
 
     public bool IsLostReply => Status == -1;
     public bool IsReset => Status == -2;
     public bool IsLateDelivery => Status == -3;
+    public bool IsResetNeverSuccess => Status == -4;
 }
 
 /// <summary>
@@ -118,10 +127,10 @@ public sealed class LoopbackProxy : IDisposable
                 });
             }
             if (canned != null && canned.IsLateDelivery && canned.FailAfter > TimeSpan.Zero) await Task.Delay(canned.FailAfter);
-            if (canned != null && (canned.IsReset || canned.IsLateDelivery))
+            if (canned != null && (canned.IsReset || canned.IsLateDelivery || canned.IsResetNeverSuccess))
             {
                 // Nothing reaches the service; the client sees the connection end without a usable reply.
-                ctx.Response.StatusCode = 200;
+                ctx.Response.StatusCode = canned.IsResetNeverSuccess ? 500 : 200;
                 ctx.Response.ContentLength64 = 64;
                 await ctx.Response.OutputStream.FlushAsync();
                 ctx.Response.Abort();

@@ -79,7 +79,7 @@ public sealed class FaultInjector
     {
         switch (type)
         {
-            case FaultType.Reset: return CannedResponse.Reset;
+            case FaultType.Reset: return CannedResponse.ResetNeverSuccess;
             case FaultType.LostReply: return CannedResponse.LostReply;
         }
         var throttle = type == FaultType.Throttle;
