@@ -50,6 +50,9 @@ namespace FinBackup.Domain.RecoveryPoints
         /// </summary>
         public IReadOnlyList<ImageSnapshot> ImageSnapshots { get; private set; }
 
+        /// <summary>True when the region's snapshot-set provider cannot list image snapshots at all (nothing to check them by).</summary>
+        public bool ImageSnapshotsUnsupported { get; private set; }
+
         /// <summary>Whether the cycle made <paramref name="point"/> here (taken or copied by this run, not listed).</summary>
         public bool Made(FinRecoveryPoint point) => point != null && _made.Contains(point);
 
@@ -152,7 +155,11 @@ namespace FinBackup.Domain.RecoveryPoints
             {
                 listing = null;
             }
-            if (listing == null) return false;
+            if (listing == null)
+            {
+                ImageSnapshotsUnsupported = true;
+                return false;
+            }
             try
             {
                 var found = listing.ListWithImageSnapshots(_query, includeSets, ct);

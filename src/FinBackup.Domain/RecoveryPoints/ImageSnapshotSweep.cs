@@ -38,7 +38,7 @@ namespace FinBackup.Domain.RecoveryPoints
         {
             var keep = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var images = listing?.OfKind(RecoveryPointKind.Ami);
-            if (images == null) return keep; // not listed: the expiry leaves every AMI of the region alone anyway
+            if (images == null || listing.ImageSnapshotsUnsupported) return keep; // not listed: the expiry leaves every AMI alone anyway; or nothing to check by
             var region = listing.Region;
             var ours = images.Where(i => i != null && string.Equals(i.PolicyName, policyName, StringComparison.Ordinal)).ToList();
             var snapshots = listing.ImageSnapshots;
