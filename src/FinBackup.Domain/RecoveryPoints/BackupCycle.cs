@@ -283,7 +283,11 @@ namespace FinBackup.Domain.RecoveryPoints
             // 5. Expire in every region of the policy, then measure the RPO from the same listing.
             callbacks.Progress?.Invoke("Expiring recovery points", 3, 3);
             var expiryAt = _runtime.UtcNow();
-            var keepForLeftovers = AdoptCopyLeftovers(policy, apps, primaryPoints, drListing, expiryAt, callbacks, Warn, ct);
+            // Kinds whose listing failed are listed again first: a source the first listing missed would otherwise expire
+            // (the expiry lists it again) without its DR region being checked for an untagged copy of it.
+            primaryListing.RetryFailed(ct);
+            drListing?.RetryFailed(ct);
+            var keepForLeftovers = AdoptCopyLeftovers(policy, apps, primaryListing.Points, drListing, expiryAt, callbacks, Warn, ct);
             var expiry = new ExpiryRunner(_runtime);
             var scope = new ExpiryScope { Policy = policy };
             foreach (var k in wantedKinds) scope.Kinds.Add(k);

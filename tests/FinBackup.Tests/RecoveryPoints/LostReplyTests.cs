@@ -195,6 +195,37 @@ public sealed class LostReplyTests
     }
 
     [Fact]
+    public void An_untagged_DR_copy_is_adopted_when_its_source_was_missing_from_the_first_listing_and_expires_after_the_retry()
+    {
+        using var direct = AwsTestContext.For(_moto.EndpointUrl);
+        MotoEstate.Seed(direct);
+        var now = DateTime.UtcNow;
+        var policy = AllKindsPolicy();
+        policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.RdsSnapshot);
+        policy.Applications[0].CopyToDrRegion = false;
+        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(direct, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
+        Assert.Equal(2, Assert.Single(new BackupCycle(runtime, r => new ProtectedResourceFinder(direct, r)).Run(policy, new BackupCycleCallbacks(), default)).Taken);
+        var left = LeaveUntaggedCopies(direct);
+
+        // The cycle's first listing of the policy's AMIs fails (every SDK attempt); the expiry lists them again and the
+        // source expires then. What the 50 % fault run of round 7 left: the source's untagged DR copy, never adopted.
+        var failures = 0;
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, req) =>
+            req.QueryAction == "DescribeImages" && req.BodyText.Contains("tag%3Afin%3Apolicy", StringComparison.Ordinal) && Interlocked.Increment(ref failures) <= 3
+                ? Ec2InternalError : null);
+        using var ctx = AwsTestContext.For(proxy.EndpointUrl);
+        var faulty = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
+        policy.Applications[0].CopyToDrRegion = true;
+        now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
+        var warnings = new List<string>();
+        Assert.Single(new BackupCycle(faulty, r => new ProtectedResourceFinder(ctx, r)).Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default));
+        Assert.True(failures >= 3, $"the listing was faulted {failures} times");
+        Assert.DoesNotContain(Images(MotoEstate.Primary), i => i.GetProperty("ImageId").GetString() == left.Ami.RecoveryPointId);   // the source expired
+        var drImages = Images(MotoEstate.Dr);
+        Assert.True(!drImages.Any(IsUntaggedFinCopy), $"untagged: {string.Join(", ", drImages.Where(IsUntaggedFinCopy).Select(i => i.GetProperty("ImageId").GetString()))}; warnings: {string.Join(" | ", warnings)}");
+    }
+
+    [Fact]
     public void A_point_whose_DR_region_cannot_be_checked_for_untagged_copies_is_not_expired()
     {
         using var direct = AwsTestContext.For(_moto.EndpointUrl);
