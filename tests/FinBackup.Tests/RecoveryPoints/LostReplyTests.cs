@@ -101,9 +101,7 @@ public sealed class LostReplyTests
         using var direct = AwsTestContext.For(_moto.EndpointUrl);
         MotoEstate.Seed(direct);
         var now = DateTime.UtcNow;
-        var policy = AllKindsPolicy();
-        policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.RdsSnapshot);
-        policy.Applications[0].CopyToDrRegion = false;
+        var policy = ImagePolicy();
         var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(direct, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
         var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(direct, r));
         Assert.Equal(2, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks(), default)).Taken);
@@ -160,9 +158,7 @@ public sealed class LostReplyTests
         using var direct = AwsTestContext.For(_moto.EndpointUrl);
         MotoEstate.Seed(direct);
         var now = DateTime.UtcNow;
-        var policy = AllKindsPolicy();
-        policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.RdsSnapshot);
-        policy.Applications[0].CopyToDrRegion = false;
+        var policy = ImagePolicy();
         var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(direct, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
         var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(direct, r));
         Assert.Equal(2, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks(), default)).Taken);
@@ -200,9 +196,7 @@ public sealed class LostReplyTests
         using var direct = AwsTestContext.For(_moto.EndpointUrl);
         MotoEstate.Seed(direct);
         var now = DateTime.UtcNow;
-        var policy = AllKindsPolicy();
-        policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.RdsSnapshot);
-        policy.Applications[0].CopyToDrRegion = false;
+        var policy = ImagePolicy();
         var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(direct, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
         Assert.Equal(2, Assert.Single(new BackupCycle(runtime, r => new ProtectedResourceFinder(direct, r)).Run(policy, new BackupCycleCallbacks(), default)).Taken);
         var left = LeaveUntaggedCopies(direct);
