@@ -17,6 +17,8 @@
 #   PWSH=...          pwsh to use (default /tmp/pwsh-packaged/pwsh, made by make-packaged-pwsh.sh from the dotnet-tool
 #                     pwsh in /tmp/pwsh-perf: PowerShell precompiled as Microsoft's packages ship it; else pwsh on PATH)
 #   PEER_TIMEOUT=900  seconds before a run is abandoned
+#   FIN_ENV=""        VAR=value pairs set for FinBackup's pwsh and the bare pwsh only, e.g. FIN_ENV="DOTNET_TieredCompilation=0"
+#                     (what examples/schedule/finbackup-run.sh sets for scheduled runs: see the README "Runtime settings")
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -122,21 +124,24 @@ fresh_dir() { mkdir -p "$1"; sync; }
 # FinBackup, as a user runs it (one pwsh per run, including its start and the module import): the script to run.
 PS_HEAD="\$ErrorActionPreference='Stop'; \$PSStyle.OutputRendering='PlainText'; \$ProgressPreference='SilentlyContinue'; Import-Module '$MODULE/FinBackup.psd1';"
 fin_backup() { # bucket app path
-  echo "$PS_HEAD Backup-FinFile -Path '$3' -Application '$2' -Bucket '$1' -KmsKeyId alias/fin-backup -EndpointUrl '$EP' -Region us-east-1 | Select-Object -Last 1 | Format-List Files,FilesUnchanged,FilesFailed,BytesUploaded,ObjectsPut,Duration"
+  echo "$PS_HEAD Backup-FinFile -Path '$3' -Application '$2' -Bucket '$1' -KmsKeyId alias/fin-backup -EndpointUrl '$EP' -Region us-east-1 -Summary | Select-Object -Last 1 | Format-List Files,FilesUnchanged,FilesFailed,BytesUploaded,ObjectsPut,Duration"
 }
 fin_restore() { # app dest
   echo "$PS_HEAD Get-FinRecoveryPoint -Application '$1' -Kind FileBackup -Latest -EndpointUrl '$EP' -Region us-east-1 | Invoke-FinRestore -Destination '$2' -Confirm:\$false -EndpointUrl '$EP' -Region us-east-1 | Format-List Status,FilesRestored,FilesFailed,BytesRestored,Duration"
 }
-FIN=("$PWSH" -NoProfile -NonInteractive -c)
+FIN_ENV="${FIN_ENV:-}"
+# shellcheck disable=SC2206 # FIN_ENV is a list of VAR=value words
+FIN=(env $FIN_ENV "$PWSH" -NoProfile -NonInteractive -c)
 restic_repo() { echo "s3:$EP/$1"; }
 
 printf "tool\trun\trep\tcpu_s\twall_s\tpeak_MB\texit\tload1\n" > "$RESULTS"
-log "machine: $(nproc) cores; load $(cat /proc/loadavg); pwsh $("$PWSH" -NoProfile -c '$PSVersionTable.PSVersion.ToString()') ($PWSH); restic $(restic version | awk '{print $2}')"
+log "machine: $(nproc) cores; load $(cat /proc/loadavg); FIN_ENV='$FIN_ENV'; pwsh $("$PWSH" -NoProfile -c '$PSVersionTable.PSVersion.ToString()') ($PWSH); restic $(restic version | awk '{print $2}')"
 clear_old_restores
 start_moto
 
 # A bare pwsh: the floor under FinBackup's memory and start-up.
-for k in $(seq 1 "$REPEAT"); do measure pwsh-bare start "$k" "$PWSH" -NoProfile -c 1; done
+# shellcheck disable=SC2086
+for k in $(seq 1 "$REPEAT"); do measure pwsh-bare start "$k" env $FIN_ENV "$PWSH" -NoProfile -c 1; done
 
 if [[ " $PHASES " == *" main "* ]]; then
   make_data

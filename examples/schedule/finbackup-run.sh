@@ -18,4 +18,8 @@ if ! flock -n 9; then
     echo "finbackup-run: window '$window' is already running; skipping this start." >&2
     exit 0
 fi
+# A scheduled run is one short process: the runtime's tiered compilation (tier-0 code, then instrumented and optimised
+# re-compilations of what turns hot) spends more CPU than it saves before the process exits. Compiling each method once,
+# optimised, cut FinBackup's CPU in bench/files (README "Runtime settings"). Set it yourself to override.
+export DOTNET_TieredCompilation="${DOTNET_TieredCompilation:-0}"
 exec timeout --kill-after=60 "${FINBACKUP_TIMEOUT:-55m}" "$@"
