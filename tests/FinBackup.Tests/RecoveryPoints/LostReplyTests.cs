@@ -41,6 +41,24 @@ public sealed class LostReplyTests
     private JsonElement[] DbSnapshots(string region) =>
         AwsCli.Run(_moto.EndpointUrl, region, "rds", "describe-db-snapshots", "--snapshot-type", "manual").GetProperty("DBSnapshots").EnumerateArray().ToArray();
 
+    /// <summary>A backup cycle over <paramref name="ctx"/> on a clock the test moves (<see cref="ClockedCycle.Now"/>).</summary>
+    private sealed class ClockedCycle
+    {
+        public DateTime Now = DateTime.UtcNow;
+
+        public ClockedCycle(FinBackup.Aws.AwsClientContext ctx)
+        {
+            Cycle = Over(ctx);
+        }
+
+        public BackupCycle Cycle { get; }
+
+        /// <summary>Another cycle on the same clock, over another context (e.g. through a fault proxy).</summary>
+        public BackupCycle Over(FinBackup.Aws.AwsClientContext ctx) =>
+            new BackupCycle(new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => Now, PollInterval = TimeSpan.FromMilliseconds(10) },
+                r => new ProtectedResourceFinder(ctx, r));
+    }
+
     [Fact]
     public void A_lost_reply_on_every_create_and_copy_makes_no_duplicate_and_every_point_is_reported_as_taken()
     {
@@ -60,9 +78,8 @@ public sealed class LostReplyTests
             return CannedResponse.LostReply;
         });
         using var ctx = AwsTestContext.For(proxy.EndpointUrl);
-        var now = DateTime.UtcNow;
-        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
-        var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(ctx, r));
+        var clock = new ClockedCycle(ctx);
+        var cycle = clock.Cycle;
         var policy = AllKindsPolicy();
 
         var errors = new List<string>();
@@ -100,10 +117,9 @@ public sealed class LostReplyTests
     {
         using var direct = AwsTestContext.For(_moto.EndpointUrl);
         MotoEstate.Seed(direct);
-        var now = DateTime.UtcNow;
+        var clock = new ClockedCycle(direct);
         var policy = ImagePolicy();
-        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(direct, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
-        var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(direct, r));
+        var cycle = clock.Cycle;
         Assert.Equal(2, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks(), default)).Taken);
 
         // What a run killed between CopyImage/CopySnapshot and tagging leaves: copies with FinBackup's name and
@@ -157,16 +173,15 @@ public sealed class LostReplyTests
     {
         using var direct = AwsTestContext.For(_moto.EndpointUrl);
         MotoEstate.Seed(direct);
-        var now = DateTime.UtcNow;
+        var clock = new ClockedCycle(direct);
         var policy = ImagePolicy();
-        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(direct, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
-        var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(direct, r));
+        var cycle = clock.Cycle;
         Assert.Equal(2, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks(), default)).Taken);
         var left = LeaveUntaggedCopies(direct);
 
         // Past the retention: the first points expire now and their copies are not retried (only unexpired points are).
         policy.Applications[0].CopyToDrRegion = true;
-        now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
+        clock.Now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
         var warnings = new List<string>();
         var run = Assert.Single(cycle.Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default));
         Assert.Equal(0, run.Failed);
@@ -184,7 +199,7 @@ public sealed class LostReplyTests
             Assert.NotNull(AwsCli.Tag(adopted, "fin:adopted-at"));
         }
         // The next cycle, once the new copies are the newest in the DR region: the adopted (expired) copies are removed.
-        now += TimeSpan.FromHours(1);
+        clock.Now += TimeSpan.FromHours(1);
         Assert.Equal(0, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks(), default)).Failed);
         Assert.DoesNotContain(Images(MotoEstate.Dr), i => i.GetProperty("ImageId").GetString() == left.Image);
         Assert.DoesNotContain(Snapshots(MotoEstate.Dr), s => s.GetProperty("SnapshotId").GetString() == left.Snapshot);
@@ -195,10 +210,9 @@ public sealed class LostReplyTests
     {
         using var direct = AwsTestContext.For(_moto.EndpointUrl);
         MotoEstate.Seed(direct);
-        var now = DateTime.UtcNow;
+        var clock = new ClockedCycle(direct);
         var policy = ImagePolicy();
-        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(direct, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
-        Assert.Equal(2, Assert.Single(new BackupCycle(runtime, r => new ProtectedResourceFinder(direct, r)).Run(policy, new BackupCycleCallbacks(), default)).Taken);
+        Assert.Equal(2, Assert.Single(clock.Cycle.Run(policy, new BackupCycleCallbacks(), default)).Taken);
         var left = LeaveUntaggedCopies(direct);
 
         // The cycle's first listing of the policy's AMIs fails (every SDK attempt); the expiry lists them again and the
@@ -208,11 +222,10 @@ public sealed class LostReplyTests
             req.QueryAction == "DescribeImages" && req.BodyText.Contains("tag%3Afin%3Apolicy", StringComparison.Ordinal) && Interlocked.Increment(ref failures) <= 3
                 ? Ec2InternalError : null);
         using var ctx = AwsTestContext.For(proxy.EndpointUrl);
-        var faulty = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
         policy.Applications[0].CopyToDrRegion = true;
-        now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
+        clock.Now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
         var warnings = new List<string>();
-        Assert.Single(new BackupCycle(faulty, r => new ProtectedResourceFinder(ctx, r)).Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default));
+        Assert.Single(clock.Over(ctx).Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default));
         Assert.True(failures >= 3, $"the listing was faulted {failures} times");
         Assert.DoesNotContain(Images(MotoEstate.Primary), i => i.GetProperty("ImageId").GetString() == left.Ami.RecoveryPointId);   // the source expired
         var drImages = Images(MotoEstate.Dr);
@@ -224,13 +237,12 @@ public sealed class LostReplyTests
     {
         using var direct = AwsTestContext.For(_moto.EndpointUrl);
         MotoEstate.Seed(direct);
-        var now = DateTime.UtcNow;
+        var clock = new ClockedCycle(direct);
         var policy = AllKindsPolicy();
         policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.RdsSnapshot);
         policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.EbsSnapshotSet);
         policy.Applications[0].CopyToDrRegion = false;
-        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(direct, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
-        Assert.Equal(1, Assert.Single(new BackupCycle(runtime, r => new ProtectedResourceFinder(direct, r)).Run(policy, new BackupCycleCallbacks(), default)).Taken);
+        Assert.Equal(1, Assert.Single(clock.Cycle.Run(policy, new BackupCycleCallbacks(), default)).Taken);
         var ami = new AmiGateway(direct, MotoEstate.Primary).List(new RecoveryPointQuery(), default).Single();
 
         // The DR region answers every look by description (the leftover check) with a 500.
@@ -239,11 +251,10 @@ public sealed class LostReplyTests
                 ? new CannedResponse(500, "<Response><Errors><Error><Code>InternalError</Code><Message>fault</Message></Error></Errors><RequestID>t</RequestID></Response>")
                 : null);
         using var ctx = AwsTestContext.For(proxy.EndpointUrl);
-        var faulty = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
         policy.Applications[0].CopyToDrRegion = true;
-        now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
+        clock.Now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
         var warnings = new List<string>();
-        Assert.Single(new BackupCycle(faulty, r => new ProtectedResourceFinder(ctx, r)).Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default));
+        Assert.Single(clock.Over(ctx).Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default));
         Assert.Contains(warnings, w => w.Contains("waits for a cycle that can look", StringComparison.Ordinal));
         Assert.Contains(Images(MotoEstate.Primary), i => i.GetProperty("ImageId").GetString() == ami.RecoveryPointId);
     }
@@ -274,9 +285,8 @@ public sealed class LostReplyTests
             return null;
         });
         using var ctx = AwsTestContext.For(proxy.EndpointUrl);
-        var now = DateTime.UtcNow;
-        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
-        var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(ctx, r));
+        var clock = new ClockedCycle(ctx);
+        var cycle = clock.Cycle;
         var policy = ImagePolicy();
         var warnings = new List<string>();
         Assert.Equal(2, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default)).Taken);
@@ -288,7 +298,7 @@ public sealed class LostReplyTests
         // Past the retention, tagging works again but deleting the image's snapshots fails after the image is deregistered.
         tagSnapshotsFails = false;
         lock (failDelete) failDelete.UnionWith(ami.SnapshotIds);
-        now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
+        clock.Now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
         var errors = new List<string>();
         cycle.Run(policy, new BackupCycleCallbacks { Warning = warnings.Add, Error = (ex, _) => errors.Add(ex.ErrorId) }, default);
         Assert.Contains(warnings, w => w.Contains("Tagged the snapshots of AMI " + ami.RecoveryPointId, StringComparison.Ordinal));
@@ -300,7 +310,7 @@ public sealed class LostReplyTests
 
         // The next cycle removes what the deregistered image left.
         lock (failDelete) failDelete.Clear();
-        now += TimeSpan.FromHours(1);
+        clock.Now += TimeSpan.FromHours(1);
         var run = Assert.Single(cycle.Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default));
         Assert.Equal(0, run.Failed);
         Assert.DoesNotContain(Snapshots(MotoEstate.Primary), s => ami.SnapshotIds.Contains(s.GetProperty("SnapshotId").GetString()));
@@ -321,22 +331,21 @@ public sealed class LostReplyTests
         using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, req) =>
             tagSnapshotsFails && req.QueryAction == "CreateTags" && req.BodyText.Contains("=snap-", StringComparison.Ordinal) ? Ec2InternalError : null);
         using var ctx = AwsTestContext.For(proxy.EndpointUrl);
-        var now = DateTime.UtcNow;
-        var runtime = new RecoveryPointRuntime(r => new RecoveryPointProviderCatalog(ctx, r)) { UtcNow = () => now, PollInterval = TimeSpan.FromMilliseconds(10) };
-        var cycle = new BackupCycle(runtime, r => new ProtectedResourceFinder(ctx, r));
+        var clock = new ClockedCycle(ctx);
+        var cycle = clock.Cycle;
         var policy = ImagePolicy();
         policy.Applications[0].RecoveryPoints.Remove(RecoveryPointKindRequest.EbsSnapshotSet);   // the image snapshots listed alone
         cycle.Run(policy, new BackupCycleCallbacks(), default);
         var ami = new AmiGateway(ctx, MotoEstate.Primary).List(new RecoveryPointQuery(), default).Single();
 
-        now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
+        clock.Now += policy.Applications[0].Retention!.Value + TimeSpan.FromHours(1);
         var warnings = new List<string>();
         cycle.Run(policy, new BackupCycleCallbacks { Warning = warnings.Add }, default);
         Assert.Contains(warnings, w => w.Contains($"AMI {ami.RecoveryPointId} is kept past its expiry until its snapshots are tagged", StringComparison.Ordinal));
         Assert.Contains(Images(MotoEstate.Primary), i => i.GetProperty("ImageId").GetString() == ami.RecoveryPointId);
 
         tagSnapshotsFails = false;
-        now += TimeSpan.FromHours(1);
+        clock.Now += TimeSpan.FromHours(1);
         Assert.Equal(0, Assert.Single(cycle.Run(policy, new BackupCycleCallbacks(), default)).Failed);
         Assert.DoesNotContain(Images(MotoEstate.Primary), i => i.GetProperty("ImageId").GetString() == ami.RecoveryPointId);
         Assert.DoesNotContain(Snapshots(MotoEstate.Primary), s => ami.SnapshotIds.Contains(s.GetProperty("SnapshotId").GetString()));
