@@ -21,12 +21,14 @@ namespace FinBackup.Aws.Files
     {
         private readonly AwsClientContext _context;
         private readonly IAmazonS3 _s3;
+        private readonly S3RangedGetClient _ranges;
 
         public S3FileBackupStore(AwsClientContext context, string region)
         {
             _context = context;
             Region = context.Region(region);
             _s3 = context.S3(Region);
+            _ranges = context.S3RangedGets(Region);
         }
 
         public string Region { get; }
@@ -98,23 +100,14 @@ namespace FinBackup.Aws.Files
         public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct)
         {
             if (length == 0) return;
-            var request = new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(offset, offset + length - 1) };
-            using (var response = Run(() => _s3.GetObjectAsync(request, ct), bucket, key))
-            using (var stream = ContentStream(response.ResponseStream))
+            using (var stream = OpenRange(bucket, key, offset, length, ct))
             {
                 var total = 0;
-                try
+                while (total < length)
                 {
-                    while (total < length)
-                    {
-                        var n = stream.ReadAsync(destination, destinationOffset + total, length - total, ct).GetAwaiter().GetResult();
-                        if (n <= 0) break;
-                        total += n;
-                    }
-                }
-                catch (Exception ex) when (IsTransport(ex))
-                {
-                    throw ConnectionFailed(ex, bucket, key); // the reply was cut short: not a short object
+                    var n = stream.Read(destination, destinationOffset + total, length - total);
+                    if (n <= 0) break;
+                    total += n;
                 }
                 if (total != length)
                     throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData,
@@ -123,57 +116,68 @@ namespace FinBackup.Aws.Files
             }
         }
 
+        /// <summary>
+        /// One ranged GET (<see cref="S3RangedGetClient"/>: FinBackup's own signed request, not the SDK's pipeline), its body
+        /// read front to back: exactly the range's bytes; a reply cut short or stalled (the connection) and an object
+        /// shorter than the range are reported as FinBackup errors (FinS3ConnectionFailed, FinS3ShortRead).
+        /// </summary>
         public Stream OpenRange(string bucket, string key, long offset, long length, CancellationToken ct)
         {
             if (length <= 0) return Stream.Null;
-            var request = new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(offset, offset + length - 1) };
-            var response = Run(() => _s3.GetObjectAsync(request, ct), bucket, key);
-            return new RangeStream(this, response, ContentStream(response.ResponseStream), bucket, key, offset, length, ct);
+            Stream body;
+            try
+            {
+                body = _ranges.OpenAsync(bucket, key, offset, length, ct).GetAwaiter().GetResult();
+            }
+            catch (Protocol.AwsServiceException ex)
+            {
+                throw Translate(ex.ErrorCode, ex.StatusCode, ex.AwsMessage, ex, bucket, key);
+            }
+            catch (FinBackupException ex) when (ex.Kind == FinErrorKind.ConnectionError || ex.Kind == FinErrorKind.OperationTimeout)
+            {
+                throw ConnectionFailed(ex, bucket, key); // unreachable, lost or timed out after the protocol client's retries
+            }
+            catch (Exception ex) when (IsTransport(ex))
+            {
+                throw ConnectionFailed(ex, bucket, key);
+            }
+            return new RangeStream(this, body, bucket, key, offset, length);
         }
 
-        /// <summary>
-        /// One ranged GET's body, read front to back: exactly the range's bytes, a reply cut short (the connection) or an
-        /// object shorter than the range reported as FinBackup errors, as <see cref="ReadRange"/> reports them.
-        /// </summary>
+        /// <summary>The ranged GET's body with its failures as FinBackup errors, as <see cref="ReadRange"/> reports them.</summary>
         private sealed class RangeStream : Stream
         {
             private readonly S3FileBackupStore _owner;
-            private readonly GetObjectResponse _response;
             private readonly Stream _body;
             private readonly string _bucket, _key;
             private readonly long _offset, _length;
-            private readonly CancellationToken _ct;
-            private long _read;
 
-            internal RangeStream(S3FileBackupStore owner, GetObjectResponse response, Stream body, string bucket, string key, long offset, long length, CancellationToken ct)
+            internal RangeStream(S3FileBackupStore owner, Stream body, string bucket, string key, long offset, long length)
             {
-                _owner = owner; _response = response; _body = body; _bucket = bucket; _key = key; _offset = offset; _length = length; _ct = ct;
+                _owner = owner; _body = body; _bucket = bucket; _key = key; _offset = offset; _length = length;
             }
 
             public override int Read(byte[] buffer, int offset, int count)
             {
-                var left = _length - _read;
-                if (left <= 0 || count == 0) return 0;
-                int n;
                 try
                 {
-                    n = _body.ReadAsync(buffer, offset, (int)Math.Min(count, left), _ct).GetAwaiter().GetResult();
+                    return _body.Read(buffer, offset, count);
                 }
-                catch (Exception ex) when (IsTransport(ex))
+                catch (S3RangedGetClient.RangeShortException ex)
+                {
+                    throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData,
+                        $"s3://{_bucket}/{_key} returned {ex.Received} bytes at offset {_offset}, not {_length}.",
+                        "The object is shorter than the manifest says; restore from another recovery point.", ex);
+                }
+                catch (S3RangedGetClient.RangeBodyException ex)
                 {
                     throw _owner.ConnectionFailed(ex, _bucket, _key); // the reply was cut short: not a short object
                 }
-                if (n <= 0)
-                    throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData,
-                        $"s3://{_bucket}/{_key} returned {_read} bytes at offset {_offset}, not {_length}.",
-                        "The object is shorter than the manifest says; restore from another recovery point.");
-                _read += n;
-                return n;
             }
 
             protected override void Dispose(bool disposing)
             {
-                if (disposing) { _body.Dispose(); _response.Dispose(); }
+                if (disposing) _body.Dispose();
                 base.Dispose(disposing);
             }
 
@@ -181,7 +185,7 @@ namespace FinBackup.Aws.Files
             public override bool CanSeek => false;
             public override bool CanWrite => false;
             public override long Length => _length;
-            public override long Position { get => _read; set => throw new NotSupportedException(); }
+            public override long Position { get => _body.Position; set => throw new NotSupportedException(); }
             public override void Flush() { }
             public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
             public override void SetLength(long value) => throw new NotSupportedException();
@@ -324,13 +328,6 @@ namespace FinBackup.Aws.Files
             request.Headers["x-amz-content-sha256"] = FileBackupLayout.Hex(sha256);
         }
 
-        /// <summary>
-        /// The body of a ranged content read without the SDK's checksum wrapper: the SDK would hash every byte (and can only
-        /// check whole objects); FinBackup checks the SHA-256 of every part and file it reads (restore, verification) itself.
-        /// </summary>
-        private static Stream ContentStream(Stream response) =>
-            response is Amazon.Runtime.Internal.Util.WrapperStream wrapper ? wrapper.GetNonWrapperBaseStream() ?? response : response;
-
         private static void Apply(PutObjectRequest request, ObjectWriteOptions options)
         {
             request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
@@ -408,12 +405,15 @@ namespace FinBackup.Aws.Files
         /// (<see cref="Protocol.AwsErrorTable"/>); only the message (and, for a missing object, which kind of object it is) is
         /// S3's own. A 500/503 says the fault is on the service's side, not in the bucket, policy or key.
         /// </summary>
-        internal static FinBackupException Translate(AmazonServiceException ex, string bucket, string key)
+        internal static FinBackupException Translate(AmazonServiceException ex, string bucket, string key) =>
+            Translate(ex.ErrorCode, (int)ex.StatusCode, ex.Message, ex, bucket, key);
+
+        /// <summary>An S3 error (its code, HTTP status and S3's message) as a FinBackupException; see the overload above.</summary>
+        internal static FinBackupException Translate(string errorCode, int status, string awsMessage, Exception ex, string bucket, string key)
         {
             var what = key == null ? $"s3://{bucket}" : $"s3://{bucket}/{key}";
-            var status = (int)ex.StatusCode;
-            var code = ex.ErrorCode;
-            if (code == "InvalidRequest" && ex.StatusCode == HttpStatusCode.BadRequest && (ex.Message ?? string.Empty).IndexOf("checksum", StringComparison.OrdinalIgnoreCase) >= 0)
+            var code = errorCode;
+            if (code == "InvalidRequest" && status == (int)HttpStatusCode.BadRequest && (awsMessage ?? string.Empty).IndexOf("checksum", StringComparison.OrdinalIgnoreCase) >= 0)
                 code = "BadDigest"; // S3 reports some checksum mismatches as InvalidRequest with a checksum message
             if (string.IsNullOrEmpty(code) && status == 404) code = key == null ? "NoSuchBucket" : "NoSuchKey";
             var m = Protocol.AwsErrorTable.Classify(code, status, "s3");
@@ -430,15 +430,15 @@ namespace FinBackup.Aws.Files
                 case FinErrorIds.BucketNotFound: message = $"The bucket '{bucket}' does not exist."; break;
                 case FinErrorIds.S3ObjectLockNotConfigured: message = $"{what} has no Object Lock configuration."; break;
                 case FinErrorIds.AwsAccessDenied:
-                    message = $"Access denied to {what}: {ex.Message}";
+                    message = $"Access denied to {what}: {awsMessage}";
                     advice = "Grant the role s3:GetObject/PutObject/ListBucket on the bucket and kms:GenerateDataKey/Decrypt on its key.";
                     break;
                 case FinErrorIds.KmsKeyNotFound:
-                case FinErrorIds.KmsKeyUnusable: message = $"The KMS key for {what} cannot be used: {ex.Message}"; break;
+                case FinErrorIds.KmsKeyUnusable: message = $"The KMS key for {what} cannot be used: {awsMessage}"; break;
                 case FinErrorIds.AwsThrottled: message = $"S3 throttled requests for {what} (after retries)."; break;
                 case FinErrorIds.S3ChecksumRejected: message = $"S3 rejected the bytes of {what}: the checksum did not match."; break;
-                case FinErrorIds.AwsServiceUnavailable: message = $"S3 answered {status} {ex.ErrorCode} for {what} after retries: a fault on S3's side."; break;
-                default: message = $"S3 request on {what} failed: {ex.ErrorCode} {ex.Message}"; break;
+                case FinErrorIds.AwsServiceUnavailable: message = $"S3 answered {status} {errorCode} for {what} after retries: a fault on S3's side."; break;
+                default: message = $"S3 request on {what} failed: {errorCode} {awsMessage}"; break;
             }
             return new FinBackupException(m.ErrorId, m.Kind, message, advice, ex);
         }

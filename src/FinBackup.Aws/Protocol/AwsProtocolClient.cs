@@ -41,7 +41,25 @@ namespace FinBackup.Aws.Protocol
         protected abstract AwsErrorInfo ParseError(AwsResponse response);
 
         /// <summary>Send with signing and retries; returns a 2xx response or throws AwsServiceException / FinBackupException.</summary>
-        protected async Task<AwsResponse> SendAsync(AwsRequest request, CancellationToken cancellationToken)
+        protected async Task<AwsResponse> SendAsync(AwsRequest request, CancellationToken cancellationToken) =>
+            (await SendWithRetriesAsync(request, false, cancellationToken).ConfigureAwait(false)).Whole;
+
+        /// <summary>
+        /// As <see cref="SendAsync(AwsRequest, CancellationToken)"/>, with the same signing, retries and error mapping, but a 2xx
+        /// response is handed back with its body unread, for the caller to stream and dispose (an S3 ranged GET). Only what
+        /// comes before the body is retried: a body cut short is the caller's to report.
+        /// </summary>
+        protected async Task<HttpResponseMessage> SendForStreamAsync(AwsRequest request, CancellationToken cancellationToken) =>
+            (await SendWithRetriesAsync(request, true, cancellationToken).ConfigureAwait(false)).Streamed;
+
+        /// <summary>One attempt's answer: a response read whole, or (streaming) a 2xx response whose body is still to be read.</summary>
+        private struct Reply
+        {
+            public AwsResponse Whole;
+            public HttpResponseMessage Streamed;
+        }
+
+        private async Task<Reply> SendWithRetriesAsync(AwsRequest request, bool stream, CancellationToken cancellationToken)
         {
             var maxAttempts = Math.Max(1, Math.Min(10, Retry.MaxAttempts));
             var connectionRetries = 0;
@@ -52,7 +70,9 @@ namespace FinBackup.Aws.Protocol
                 AwsResponse response;
                 try
                 {
-                    response = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+                    var reply = await SendOnceAsync(request, stream, cancellationToken).ConfigureAwait(false);
+                    if (reply.Streamed != null) return reply;
+                    response = reply.Whole;
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -95,7 +115,7 @@ namespace FinBackup.Aws.Protocol
                     throw AwsErrorTable.ConnectionLost($"AWS {Endpoint.SigningService} {request.Operation} at {Endpoint.BaseUri}", ex);
                 }
 
-                if (response.IsSuccess) return response;
+                if (response.IsSuccess) return new Reply { Whole = response };
 
                 var error = ParseError(response);
                 var requestId = error.RequestId ?? response.RequestIdHeader;
@@ -108,12 +128,12 @@ namespace FinBackup.Aws.Protocol
             }
         }
 
-        private async Task<AwsResponse> SendOnceAsync(AwsRequest request, CancellationToken cancellationToken)
+        private async Task<Reply> SendOnceAsync(AwsRequest request, bool stream, CancellationToken cancellationToken)
         {
             using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 attemptCts.CancelAfter(Retry.AttemptTimeout);
-                var uri = Endpoint.Resolve(request.Path, request.Query);
+                var uri = Endpoint.Resolve(request.Path, request.Query, request.HostPrefix);
                 using (var message = new HttpRequestMessage(request.Method, uri))
                 {
                     var signed = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase);
@@ -130,10 +150,12 @@ namespace FinBackup.Aws.Protocol
                     message.Headers.TryAddWithoutValidation("User-Agent", "FinBackup/" + typeof(AwsProtocolClient).Assembly.GetName().Version);
                     await SigV4RequestSigner.SignAsync(message, request.Body, signed, Credentials, Endpoint.SigningRegion, Endpoint.SigningService, attemptCts.Token)
                         .ConfigureAwait(false);
-                    using (var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false))
+                    var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
+                    if (stream && response.IsSuccessStatusCode) return new Reply { Streamed = response };
+                    using (response)
                     {
                         var body = response.Content == null ? Array.Empty<byte>() : await ReadAllAsync(response.Content, attemptCts.Token).ConfigureAwait(false);
-                        return new AwsResponse((int)response.StatusCode, response.Headers, response.Content?.Headers, body);
+                        return new Reply { Whole = new AwsResponse((int)response.StatusCode, response.Headers, response.Content?.Headers, body) };
                     }
                 }
             }

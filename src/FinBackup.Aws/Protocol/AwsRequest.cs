@@ -23,6 +23,8 @@ namespace FinBackup.Aws.Protocol
         public string Path { get; }
         /// <summary>Already encoded query string without '?', or null.</summary>
         public string Query { get; }
+        /// <summary>Put in front of the endpoint's host name, e.g. "bucket." for an S3 virtual-hosted-style request; null for none.</summary>
+        public string HostPrefix { get; set; }
         public byte[] Body { get; set; }
         public string ContentType { get; set; }
         /// <summary>Headers that are sent and signed (e.g. X-Amz-Target).</summary>

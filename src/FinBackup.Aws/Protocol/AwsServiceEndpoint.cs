@@ -42,9 +42,13 @@ namespace FinBackup.Aws.Protocol
         }
 
         /// <summary>The absolute URI for a path ("/backup-vaults/x") and an encoded query string (without '?').</summary>
-        public Uri Resolve(string path, string query = null)
+        /// <param name="hostPrefix">Put in front of the host name (S3 virtual-hosted style: "bucket."), or null.</param>
+        public Uri Resolve(string path, string query = null, string hostPrefix = null)
         {
-            var root = BaseUri.GetLeftPart(UriPartial.Authority) + BaseUri.AbsolutePath.TrimEnd('/');
+            var authority = BaseUri.GetLeftPart(UriPartial.Authority);
+            if (!string.IsNullOrEmpty(hostPrefix))
+                authority = BaseUri.Scheme + "://" + hostPrefix + BaseUri.Authority;
+            var root = authority + BaseUri.AbsolutePath.TrimEnd('/');
             var text = root + (string.IsNullOrEmpty(path) ? "/" : path);
             if (!string.IsNullOrEmpty(query)) text += "?" + query;
             return new Uri(text);

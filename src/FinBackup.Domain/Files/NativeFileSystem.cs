@@ -251,6 +251,40 @@ namespace FinBackup.Domain.Files
             }
         }
 
+        /// <summary>
+        /// Creates a new file for writing (O_CREAT | O_EXCL, never through a symbolic link, mode 0600 until the caller sets the
+        /// manifest's). Throws IOException.
+        /// </summary>
+        public static NativeFileWriter CreateNewForWrite(string path)
+        {
+            const int O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80;
+            var fd = openat(AtFdCwd, Bytes(path), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0x180 /* 0600 */);
+            if (fd < 0) throw Error(Marshal.GetLastWin32Error(), "create");
+            return new NativeFileWriter(new SafeFileHandle((IntPtr)fd, true));
+        }
+
+        [DllImport("libc", SetLastError = true)] private static extern IntPtr write(int fd, ref byte buffer, IntPtr count);
+
+        /// <summary>write(2) of all <paramref name="count"/> bytes (short writes and EINTR continued); errno or 0.</summary>
+        internal static int WriteAll(SafeFileHandle handle, byte[] buffer, int offset, int count)
+        {
+            const int EINTR = 4;
+            var fd = (int)handle.DangerousGetHandle();
+            while (count > 0)
+            {
+                var n = (long)write(fd, ref buffer[offset], (IntPtr)count);
+                if (n < 0)
+                {
+                    var errno = Marshal.GetLastWin32Error();
+                    if (errno == EINTR) continue;
+                    return errno;
+                }
+                offset += (int)n;
+                count -= (int)n;
+            }
+            return 0;
+        }
+
         public static void Close(int fd)
         {
             if (fd >= 0) close(fd);
@@ -438,5 +472,43 @@ namespace FinBackup.Domain.Files
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A new file written front to back with write(2) on its descriptor: no FileStream under it, so no advisory lock and no
+    /// seeks per file (a FileStream opened by path takes two flock and two lseek calls, one made on a descriptor three
+    /// lseeks: 100,000-150,000 system calls in a 50,000-file restore). Writes are unbuffered: each is a whole part or file.
+    /// </summary>
+    internal sealed class NativeFileWriter : Stream
+    {
+        private long _written;
+
+        internal NativeFileWriter(SafeFileHandle handle) { Handle = handle; }
+
+        public SafeFileHandle Handle { get; }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (count <= 0) return;
+            var errno = NativeFileSystem.WriteAll(Handle, buffer, offset, count);
+            if (errno != 0) throw NativeFileSystem.Error(errno, "write");
+            _written += count;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) Handle.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _written;
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -50,6 +50,8 @@ public sealed class SigV4Tests
 
     public static IEnumerable<object?[]> ProductionShapes() => new[]
     {
+        // S3 ranged GET (restore, verification): virtual-hosted, no body; the Range header is sent but not signed
+        new object?[] { "GET", "https://fin-backup-use1.s3.us-east-1.amazonaws.com/packs/ab/abcdef0123", null, null, null, "s3", null },
         // query protocol (RDS)
         new object?[] { "POST", "https://rds.us-east-1.amazonaws.com/", "Action=DescribeDBSnapshots&Version=2014-10-31&DBSnapshotIdentifier=fin%2Da",
             "application/x-www-form-urlencoded; charset=utf-8", null, "rds", null },

@@ -1,0 +1,250 @@
+using System.Net;
+using System.Net.Http;
+using System.Security.Cryptography;
+using Amazon.Runtime;
+using Amazon.S3.Model;
+using FinBackup.Aws;
+using FinBackup.Aws.Files;
+using FinBackup.Aws.Protocol;
+using FinBackup.Domain;
+using FinBackup.Tests.Aws;
+using FinBackup.TestSupport;
+
+namespace FinBackup.Tests.Files;
+
+/// <summary>
+/// Issue 14: restore and verification read content objects with FinBackup's own signed ranged GET
+/// (<see cref="S3RangedGetClient"/>) instead of the SDK's GetObject. Its addressing, its retries (SlowDown, 5xx) and its
+/// error mapping must be what the SDK path gave: the same FinBackup error ids, through the one error table.
+/// </summary>
+public sealed class S3RangedGetWireTests
+{
+    private static S3RangedGetClient Client(string? endpoint, bool pathStyle) =>
+        new(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", endpoint), pathStyle);
+
+    [Fact]
+    public void On_AWS_a_bucket_that_is_a_host_label_is_addressed_virtual_hosted_with_the_range_header()
+    {
+        var client = Client(null, pathStyle: false);
+        var request = client.RequestFor("fin-backup-euw1", "packs/ab/abcdef", 10, 5);
+
+        Assert.Equal("GET", request.Method.Method);
+        Assert.Equal("bytes=10-14", request.Headers["Range"]);
+        Assert.Equal("https://fin-backup-euw1.s3.eu-west-1.amazonaws.com/packs/ab/abcdef",
+            client.Endpoint.Resolve(request.Path, request.Query, request.HostPrefix).ToString());
+    }
+
+    [Theory]
+    [InlineData("fin.backup.euw1")] // dots: the certificate's wildcard cannot cover it
+    [InlineData("Fin_Backup")]      // a legacy name that is not a DNS label
+    public void A_bucket_that_cannot_be_a_host_label_is_addressed_path_style(string bucket)
+    {
+        var client = Client(null, pathStyle: false);
+        var request = client.RequestFor(bucket, "chunks/0f/0f1e", 0, 1);
+
+        Assert.Null(request.HostPrefix);
+        Assert.Equal($"https://s3.eu-west-1.amazonaws.com/{bucket}/chunks/0f/0f1e", client.Endpoint.Resolve(request.Path, request.Query, request.HostPrefix).ToString());
+    }
+
+    [Fact]
+    public void A_custom_endpoint_is_addressed_path_style_and_key_segments_are_encoded()
+    {
+        var client = Client("http://127.0.0.1:5000", pathStyle: true);
+        var request = client.RequestFor("fin-backup-euw1", "packs/a b/c+d", 0, 100);
+
+        Assert.Equal("bytes=0-99", request.Headers["Range"]);
+        Assert.Equal("http://127.0.0.1:5000/fin-backup-euw1/packs/a%20b/c%2Bd",
+            client.Endpoint.Resolve(request.Path, request.Query, request.HostPrefix).AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task A_body_that_stalls_fails_within_the_attempt_timeout_as_a_reply_cut_short()
+    {
+        var handler = new StallingHandler();
+        var client = new S3RangedGetClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:1"),
+            pathStyle: true, new AwsRetryOptions { AttemptTimeout = TimeSpan.FromMilliseconds(300) }, new HttpClient(handler));
+
+        using var body = await client.OpenAsync("b", "packs/k", 0, 1000, default);
+        var buffer = new byte[1000];
+        Assert.Equal(10, body.Read(buffer, 0, buffer.Length)); // what arrived before the stall
+        var ex = Assert.Throws<S3RangedGetClient.RangeBodyException>(() => body.Read(buffer, 0, buffer.Length));
+        Assert.Contains("no byte arrived", ex.Message);
+        // The request was signed as S3 expects.
+        Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKID/", handler.Authorization);
+        Assert.Contains("/eu-west-1/s3/aws4_request", handler.Authorization);
+        Assert.Equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", handler.PayloadHash);
+        Assert.Equal("bytes=0-999", handler.Range);
+    }
+
+    /// <summary>Answers 206 with 10 bytes, then a body that never sends another (until the read is cancelled).</summary>
+    private sealed class StallingHandler : HttpMessageHandler
+    {
+        public string? Authorization, PayloadHash, Range;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Authorization = request.Headers.Authorization?.ToString() ?? string.Join(",", request.Headers.GetValues("Authorization"));
+            PayloadHash = request.Headers.GetValues("X-Amz-Content-SHA256").Single();
+            Range = request.Headers.GetValues("Range").Single();
+            var response = new HttpResponseMessage(HttpStatusCode.PartialContent) { Content = new StreamContent(new StallingStream()) };
+            response.Content.Headers.ContentLength = 1000;
+            return Task.FromResult(response);
+        }
+    }
+
+    private sealed class StallingStream : Stream
+    {
+        private bool _sent;
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            if (!_sent) { _sent = true; return 10; }
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_sent) { _sent = true; return 10; }
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>The ranged GET against moto, with faults put in its way by a proxy: what the restore and verification see.</summary>
+[Collection(MotoCollection.Name)]
+public sealed class S3RangedGetFaultTests
+{
+    private const string Key = "packs/ab/ranged-get-test";
+    private readonly MotoServer _moto;
+
+    public S3RangedGetFaultTests(MotoServer moto) => _moto = moto;
+
+    private static byte[] PutObject(FilesTestBed bed, int size)
+    {
+        var bytes = RandomNumberGenerator.GetBytes(size);
+        bed.Context.S3(FilesTestBed.Primary).PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = FilesTestBed.PrimaryBucket, Key = Key, InputStream = new MemoryStream(bytes),
+        }).GetAwaiter().GetResult();
+        return bytes;
+    }
+
+    private static S3FileBackupStore StoreThrough(LoopbackProxy proxy, out AwsClientContext context)
+    {
+        context = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), FilesTestBed.Primary, proxy.EndpointUrl)
+        {
+            RetryOptions = new AwsRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) },
+        };
+        return new S3FileBackupStore(context, FilesTestBed.Primary);
+    }
+
+    [Fact]
+    public void SlowDown_and_a_500_are_retried_and_each_attempt_is_signed_afresh_then_the_bytes_are_exact()
+    {
+        using var bed = new FilesTestBed(_moto);
+        var bytes = PutObject(bed, 4096);
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (n, _) => n switch
+        {
+            1 => new CannedResponse(503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>", "application/xml"),
+            2 => new CannedResponse(500, "<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>", "application/xml"),
+            _ => null,
+        });
+        var store = StoreThrough(proxy, out var ctx);
+        using (ctx)
+        {
+            var buffer = new byte[100];
+            store.ReadRange(FilesTestBed.PrimaryBucket, Key, 1000, 100, buffer, 0, default);
+
+            Assert.Equal(bytes.AsSpan(1000, 100).ToArray(), buffer);
+            var gets = proxy.Requests;
+            Assert.Equal(3, gets.Count);
+            Assert.All(gets, r =>
+            {
+                Assert.Equal("GET", r.Method);
+                Assert.Equal($"/{FilesTestBed.PrimaryBucket}/{Key}", r.PathAndQuery);
+                Assert.Equal("bytes=1000-1099", r.Headers["Range"]);
+                Assert.StartsWith("AWS4-HMAC-SHA256 Credential=testing/", r.Headers["Authorization"]);
+                Assert.Contains("/us-east-1/s3/aws4_request", r.Headers["Authorization"]);
+            });
+        }
+    }
+
+    public static TheoryData<int, string, string> Refusals => new()
+    {
+        { 404, "NoSuchKey", FinErrorIds.FileObjectNotFound },
+        { 403, "AccessDenied", FinErrorIds.AwsAccessDenied },
+        { 403, "KMS.DisabledException", FinErrorIds.KmsKeyUnusable },
+        { 503, "SlowDown", FinErrorIds.AwsThrottled },
+        { 500, "InternalError", FinErrorIds.AwsServiceUnavailable },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void An_S3_refusal_gets_the_FinBackup_id_of_the_one_error_table(int status, string code, string expectedId)
+    {
+        using var bed = new FilesTestBed(_moto);
+        PutObject(bed, 64);
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, _) =>
+            new CannedResponse(status, $"<Error><Code>{code}</Code><Message>refused by the test</Message><RequestId>R1</RequestId></Error>", "application/xml"));
+        var store = StoreThrough(proxy, out var ctx);
+        using (ctx)
+        {
+            var ex = Assert.Throws<FinBackupException>(() => store.ReadRange(FilesTestBed.PrimaryBucket, Key, 0, 8, new byte[8], 0, default));
+            Assert.Equal(expectedId, ex.ErrorId);
+            Assert.Equal(FinErrorIds.KindOf(expectedId), ex.Kind);
+            Assert.Contains($"s3://{FilesTestBed.PrimaryBucket}/{Key}", ex.Message);
+            // Retryable answers were retried (3 attempts), the others were not.
+            Assert.Equal(status >= 500 ? 3 : 1, proxy.Requests.Count);
+        }
+    }
+
+    [Fact]
+    public void A_range_past_the_end_of_the_object_is_a_short_read_not_a_connection_failure()
+    {
+        using var bed = new FilesTestBed(_moto);
+        PutObject(bed, 100);
+
+        var ex = Assert.Throws<FinBackupException>(() => bed.Store.ReadRange(FilesTestBed.PrimaryBucket, Key, 90, 20, new byte[20], 0, default));
+        Assert.Equal("FinS3ShortRead", ex.ErrorId);
+        Assert.Equal(FinErrorKind.InvalidData, ex.Kind);
+
+        using var stream = bed.Store.OpenRange(FilesTestBed.PrimaryBucket, Key, 90, 20, default);
+        var read = stream.Read(new byte[20], 0, 20);
+        Assert.Equal(10, read);
+        Assert.Equal("FinS3ShortRead", Assert.Throws<FinBackupException>(() => stream.Read(new byte[20], 0, 20)).ErrorId);
+    }
+
+    [Fact]
+    public void A_reply_cut_short_mid_body_is_a_connection_failure()
+    {
+        using var bed = new FilesTestBed(_moto);
+        PutObject(bed, 64 << 10);
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, _) => CannedResponse.LostReply);
+        var store = StoreThrough(proxy, out var ctx);
+        using (ctx)
+        {
+            // From byte 0 (the proxy's cut reply says 200, usable for a range that starts at 0) and from inside the object.
+            foreach (var offset in new[] { 0L, 4096L })
+            {
+                var ex = Record.Exception(() =>
+                {
+                    using var stream = store.OpenRange(FilesTestBed.PrimaryBucket, Key, offset, 32 << 10, default);
+                    stream.CopyTo(Stream.Null);
+                });
+                var fin = Assert.IsType<FinBackupException>(ex);
+                Assert.Equal(FinErrorIds.S3ConnectionFailed, fin.ErrorId);
+                Assert.Equal(FinErrorKind.ConnectionError, fin.Kind);
+            }
+        }
+    }
+}
