@@ -117,7 +117,10 @@ namespace FinBackup.Aws.Files
                 _announced = response.Content.Headers.ContentLength;
                 _stall = stall;
                 _ct = ct;
+                // Reads are synchronous (no task per read, no thread-pool hop); a stall or Ctrl-C ends the read by closing
+                // the connection under it.
                 _deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                _deadline.Token.Register(state => ((HttpResponseMessage)state).Dispose(), response);
             }
 
             public override int Read(byte[] buffer, int offset, int count)
@@ -128,20 +131,22 @@ namespace FinBackup.Aws.Files
                 try
                 {
                     _deadline.CancelAfter(_stall);
-                    n = _body.ReadAsync(buffer, offset, (int)Math.Min(count, left), _deadline.Token).GetAwaiter().GetResult();
+                    n = _body.Read(buffer, offset, (int)Math.Min(count, left));
                 }
-                catch (OperationCanceledException) when (_ct.IsCancellationRequested)
+                catch (Exception ex) when (_ct.IsCancellationRequested)
                 {
-                    throw;
+                    throw new OperationCanceledException("The read was cancelled.", ex, _ct);
                 }
-                catch (OperationCanceledException ex)
+                catch (Exception ex) when (_deadline.IsCancellationRequested)
                 {
                     throw new RangeBodyException($"no byte arrived for {_stall.TotalSeconds:0} s after {_read} of {_length}", ex);
                 }
-                catch (Exception ex) when (ex is IOException || ex is HttpRequestException || ex is System.Net.Sockets.SocketException)
+                catch (Exception ex) when (ex is IOException || ex is HttpRequestException || ex is System.Net.Sockets.SocketException || ex is ObjectDisposedException)
                 {
                     throw new RangeBodyException($"the reply was cut short after {_read} of {_length} bytes: {ex.Message}", ex);
                 }
+                if (_deadline.IsCancellationRequested && !_ct.IsCancellationRequested)
+                    throw new RangeBodyException($"no byte arrived for {_stall.TotalSeconds:0} s after {_read} of {_length}", null);
                 if (n <= 0)
                 {
                     // S3 said how many bytes it would send: fewer than the range is an object shorter than the manifest says;

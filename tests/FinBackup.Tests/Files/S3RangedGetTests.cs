@@ -76,6 +76,21 @@ public sealed class S3RangedGetWireTests
         Assert.Equal("bytes=0-999", handler.Range);
     }
 
+    [Fact]
+    public async Task Ctrl_C_during_a_stalled_body_ends_the_read_as_a_cancellation()
+    {
+        var client = new S3RangedGetClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:1"),
+            pathStyle: true, new AwsRetryOptions { AttemptTimeout = TimeSpan.FromMinutes(5) }, new HttpClient(new StallingHandler()));
+        using var cts = new CancellationTokenSource();
+        using var body = await client.OpenAsync("b", "packs/k", 0, 1000, cts.Token);
+        var buffer = new byte[1000];
+        body.Read(buffer, 0, buffer.Length);
+
+        cts.CancelAfter(200);
+        var ex = Record.Exception(() => body.Read(buffer, 0, buffer.Length));
+        Assert.IsAssignableFrom<OperationCanceledException>(ex);
+    }
+
     /// <summary>Answers 206 with 10 bytes, then a body that never sends another (until the read is cancelled).</summary>
     private sealed class StallingHandler : HttpMessageHandler
     {
@@ -92,22 +107,19 @@ public sealed class S3RangedGetWireTests
         }
     }
 
+    /// <summary>Sends 10 bytes, then blocks as a socket with nothing to read does, until it is closed (disposed).</summary>
     private sealed class StallingStream : Stream
     {
+        private readonly ManualResetEventSlim _closed = new();
         private bool _sent;
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        public override int Read(byte[] buffer, int offset, int count)
         {
             if (!_sent) { _sent = true; return 10; }
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            return 0;
+            _closed.Wait();
+            throw new ObjectDisposedException(nameof(StallingStream));
         }
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (!_sent) { _sent = true; return 10; }
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            return 0;
-        }
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.Run(() => Read(buffer, offset, count));
+        protected override void Dispose(bool disposing) { _closed.Set(); base.Dispose(disposing); }
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
