@@ -110,13 +110,14 @@ bucket() { aws --endpoint-url "$EP" s3api create-bucket --bucket "$1" > /dev/nul
 # file created in the 30 s after a large delete scans the recently deleted inodes (the kernel's recently_deleted()),
 # so a restore measured right after `rm -rf` of the previous one pays for that delete (perf: 60 % of the samples in
 # ext4_create -> recently_deleted; a 50,000-file restore's sys time 7.4 s -> 18.8 s). A real restore goes to a fresh
-# volume. Leftovers of earlier runs are removed at the start (then a 35 s pause), this run's at the end.
+# volume. Leftovers of earlier runs are removed at the start, then a 90 s pause (round 9: 35 s was not enough after a
+# 10 GB, 100,000-file delete on this machine; a restore 80 s after it still paid 2x its system time, restic's as well).
 RESTORES="$WORK/restores-$RUNID"
 clear_old_restores() {
   local old=(-maxdepth 1 \( -name 'restores-*' -o -name 'restore-fin' -o -name 'restore-restic' \))
   if [ -n "$(find "$WORK" "${old[@]}" -print -quit 2>/dev/null)" ]; then
-    log "removing earlier restores, then 35 s for ext4 to forget them"
-    find "$WORK" "${old[@]}" -exec rm -rf {} +; sync; sleep 35
+    log "removing earlier restores, then 90 s for ext4 to forget them"
+    find "$WORK" "${old[@]}" -exec rm -rf {} +; sync; sleep 90
   fi
 }
 fresh_dir() { mkdir -p "$1"; sync; }
@@ -200,7 +201,7 @@ if [[ " $PHASES " == *" big "* ]] && [ "$BIG_GIB" != 0 ]; then
   reset_moto
 fi
 
-# This run's restores are left for the next run's clear_old_restores, which removes them and then waits 35 s: removing
+# This run's restores are left for the next run's clear_old_restores, which removes them and then waits 90 s: removing
 # them here let a run started right after this one pay for the delete (round 8: a restore's system time 6.5 s -> 41 s).
 log "restores left in $RESTORES (the next run removes them, then pauses)"
 log "raw results: $RESULTS"
