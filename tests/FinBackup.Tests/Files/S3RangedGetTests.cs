@@ -7,6 +7,7 @@ using FinBackup.Aws;
 using FinBackup.Aws.Files;
 using FinBackup.Aws.Protocol;
 using FinBackup.Domain;
+using FinBackup.Domain.Files;
 using FinBackup.Tests.Aws;
 using FinBackup.TestSupport;
 
@@ -258,5 +259,70 @@ public sealed class S3RangedGetFaultTests
                 Assert.Equal(FinErrorKind.ConnectionError, fin.Kind);
             }
         }
+    }
+}
+
+/// <summary>
+/// A whole restore through the ranged GET with faults on a quarter of its content reads (SlowDown, 500, a reply cut
+/// short, a reset): each file is restored identical or reported with a FinBackup error, never restored wrong, and no
+/// temporary file is left. The fault bench (bench/faults) drives backups only; this is the restore's side of it.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class RestoreUnderFaultsTests
+{
+    private readonly MotoServer _moto;
+
+    public RestoreUnderFaultsTests(MotoServer moto) => _moto = moto;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Every_file_is_restored_identical_or_reported_never_wrong(int seed)
+    {
+        using var bed = new FilesTestBed(_moto);
+        var src = bed.MakeLedger(seed);
+        var backup = new FileBackupEngine(bed.Store, FilesTestBed.SmallSettings()).Run(bed.Request(src), null, default);
+        var manifest = bed.Store.GetManifest(FilesTestBed.PrimaryBucket, backup.RecoveryPoint.RecoveryPointId, default);
+
+        var random = new Random(seed);
+        var faultsSent = 0;
+        var faults = new[]
+        {
+            new CannedResponse(503, "<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>", "application/xml"),
+            new CannedResponse(500, "<Error><Code>InternalError</Code><Message>Internal error.</Message></Error>", "application/xml"),
+            CannedResponse.LostReply,
+            CannedResponse.ResetNeverSuccess,
+        };
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, req) =>
+        {
+            if (req.Method != "GET" || !req.Headers.ContainsKey("Range")) return null;
+            lock (random)
+            {
+                if (random.NextDouble() >= 0.25) return null;
+                faultsSent++;
+                return faults[random.Next(faults.Length)];
+            }
+        });
+        using var ctx = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), FilesTestBed.Primary, proxy.EndpointUrl)
+        {
+            RetryOptions = new AwsRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) },
+        };
+        var dest = bed.NewDir("faulty-restore");
+        var observer = new RecordingObserver();
+
+        var summary = new FileRestoreEngine(new S3FileBackupStore(ctx, FilesTestBed.Primary)).Run(
+            new FileRestoreRequest { Manifest = manifest, Bucket = FilesTestBed.PrimaryBucket, Destination = dest, Parallelism = 3 }, observer, default);
+
+        Assert.True(faultsSent > 0, "no fault was injected");
+        Assert.Equal(manifest.Files.Count, summary.FilesRestored + summary.FilesFailed);
+        Assert.All(observer.Failures, f => Assert.StartsWith("Fin", f.Error.ErrorId));
+        Assert.All(observer.Failures, f => Assert.Contains(f.Error.Kind, new[] { FinErrorKind.ConnectionError, FinErrorKind.LimitsExceeded, FinErrorKind.ResourceUnavailable }));
+        var source = FilesTestBed.HashTree(Path.GetDirectoryName(src)!);
+        var restored = FilesTestBed.HashTree(dest);
+        Assert.DoesNotContain(restored.Keys, k => k.Contains(".finrestore-"));
+        foreach (var (path, sha) in restored) Assert.True(source[path] == sha, $"{path} was restored with other bytes");
+        Assert.Equal(summary.FilesRestored, restored.Count);
+        Assert.Equal(observer.Failures.Count, (int)summary.FilesFailed);
     }
 }
