@@ -100,8 +100,16 @@ public sealed class ErrorIdRegistryTests
 
     private static FinBackupException S3Translate(string code, int status, string key = "data/ab/abcdef")
     {
-        var t = typeof(FinBackup.Aws.Files.S3FileBackupStore).GetMethod("Translate", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
-        return (FinBackupException)t.Invoke(null, new object?[] { new Amazon.S3.AmazonS3Exception("boom") { ErrorCode = code, StatusCode = (System.Net.HttpStatusCode)status }, "fin-backup-use1", key })!;
+        const System.Reflection.BindingFlags Internal = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static;
+        var store = typeof(FinBackup.Aws.Files.S3FileBackupStore);
+        // The SDK's exception (PUTs, listings, manifests) and FinBackup's ranged GET (restore, verification) take the same path.
+        var viaSdk = (FinBackupException)store.GetMethod("Translate", Internal, null, new[] { typeof(Amazon.Runtime.AmazonServiceException), typeof(string), typeof(string) }, null)!
+            .Invoke(null, new object?[] { new Amazon.S3.AmazonS3Exception("boom") { ErrorCode = code, StatusCode = (System.Net.HttpStatusCode)status }, "fin-backup-use1", key })!;
+        var viaRangedGet = (FinBackupException)store.GetMethod("Translate", Internal, null, new[] { typeof(string), typeof(int), typeof(string), typeof(Exception), typeof(string), typeof(string) }, null)!
+            .Invoke(null, new object?[] { code, status, "boom", null, "fin-backup-use1", key })!;
+        Assert.Equal(viaSdk.ErrorId, viaRangedGet.ErrorId);
+        Assert.Equal(viaSdk.Message, viaRangedGet.Message);
+        return viaSdk;
     }
 
     [Theory]
