@@ -96,7 +96,8 @@ namespace FinBackup.Aws.Files
 
         /// <summary>
         /// Exactly <c>length</c> bytes of the reply, each read bounded by the attempt timeout (a stalled connection fails
-        /// instead of hanging the restore); disposing it releases the connection.
+        /// instead of hanging the restore; the caller may take as long as it likes between reads); disposing it releases
+        /// the connection.
         /// </summary>
         private sealed class Body : Stream
         {
@@ -130,8 +131,10 @@ namespace FinBackup.Aws.Files
                 int n;
                 try
                 {
+                    // The stall clock runs only while a read waits: time the caller spends between reads is not the connection's.
                     _deadline.CancelAfter(_stall);
                     n = _body.Read(buffer, offset, (int)Math.Min(count, left));
+                    _deadline.CancelAfter(Timeout.Infinite);
                 }
                 catch (Exception ex) when (_ct.IsCancellationRequested)
                 {

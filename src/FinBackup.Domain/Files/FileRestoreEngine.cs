@@ -606,8 +606,9 @@ namespace FinBackup.Domain.Files
                     {
                         // Unbuffered: every write is a whole part or a whole small file.
                         // Linux: written with write(2) on the descriptor (no lock, no seeks); elsewhere a FileStream.
-                        Stream stream = _batched ? (Stream)NativeFileSystem.CreateNewForWrite(temp) : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-                        using (stream)
+                        var native = _batched ? NativeFileSystem.CreateNewForWrite(temp) : null;
+                        var managed = native == null ? new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1) : null;
+                        using (var stream = (Stream)native ?? managed)
                         {
                             fill(stream, hash);
                             var sha = FileBackupLayout.Hex(hash.GetHashAndReset());
@@ -618,17 +619,16 @@ namespace FinBackup.Domain.Files
                             }
                             if (_batched)
                             {
-                                var handle = ((NativeFileWriter)stream).Handle;
-                                var errno = NativeFileSystem.SetModeAndTime(handle, ModeFor(file), file.ModifiedAt);
+                                var errno = NativeFileSystem.SetModeAndTime(native.Handle, ModeFor(file), file.ModifiedAt);
                                 if (errno != 0) throw NativeFileSystem.Error(errno, "set the mode and time of");
                                 // A large file's bytes start on their way to disk now, while the restore goes on downloading,
                                 // so the commit's syncfs waits only for the tail (it was a 3 s wait at the end of a 1.1 GB
                                 // restore). Small files are left to the batch: a write-out per 2 KiB file costs more than it saves.
-                                if (file.Size >= WritebackThreshold) NativeFileSystem.StartWriteback(handle);
+                                if (file.Size >= WritebackThreshold) NativeFileSystem.StartWriteback(native.Handle);
                             }
                             else
                             {
-                                ((FileStream)stream).Flush(true);
+                                managed.Flush(true);
                             }
                         }
                     }
