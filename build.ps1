@@ -73,6 +73,16 @@ function Invoke-PesterSuite {
     $result = & { Set-StrictMode -Off; Invoke-Pester -Configuration $config }
     # One line in the form CI sums (.ci/run adds 'Passed: N' / 'Failed: N' / 'Skipped: N' over all runners).
     $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    # The failures again, last: CI keeps only the tail of a long run, and the tail must name what failed and why.
+    foreach ($test in $result.Failed) {
+        Write-Host ("FAILED: {0}" -f $test.ExpandedPath)
+        foreach ($err in $test.ErrorRecord) { Write-Host ("  {0}" -f (($err.Exception.Message -split "`n" | Select-Object -First 6) -join "`n  ")) }
+    }
+    foreach ($block in @($result.FailedBlocks) + @($result.FailedContainers)) {
+        if ($null -eq $block) { continue }
+        Write-Host ("FAILED (block or file): {0}" -f $(if ($block.ExpandedPath) { $block.ExpandedPath } else { $block.Item }))
+        foreach ($err in $block.ErrorRecord) { Write-Host ("  {0}" -f (($err.Exception.Message -split "`n" | Select-Object -First 6) -join "`n  ")) }
+    }
     Write-Host ("Pester {0}: Passed: {1}, Failed: {2}, Skipped: {3}, Total: {4}" -f $PesterVersion, $result.PassedCount, $failed, $result.SkippedCount, $result.TotalCount)
     if ($result.Result -ne 'Passed' -or $failed -gt 0) { throw "Pester: $failed failed (tests, blocks or files)." }
     if ($result.PassedCount -eq 0) { throw 'Pester ran no test.' }
