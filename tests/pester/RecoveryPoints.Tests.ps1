@@ -78,6 +78,13 @@ Describe 'New-FinSnapshot' {
             $some = @($script:Resources | Where-Object ResourceType -eq 'Ec2Instance' | Select-Object -First 1) + @($script:Resources | Where-Object ResourceType -eq 'RdsDbInstance' | Select-Object -First 1)
             $again = $some | New-FinSnapshot
             $expected = $script:Points | Where-Object { $some.ResourceId -contains $_.ResourceId }
+            # A window boundary (on the hour, or the half hour for a 30-minute RPO) between the two runs legitimately
+            # starts a new window and a new point: then the run after it is compared with it, in one window.
+            if (@(Compare-Object @($expected.Window | Sort-Object) @($again.Window | Sort-Object)).Count -gt 0) {
+                $expected = $again
+                $again = $some | New-FinSnapshot
+            }
+            @($again.Window | Sort-Object) | Should -Be @($expected.Window | Sort-Object)
             @($again.RecoveryPointId | Sort-Object) | Should -Be @($expected.RecoveryPointId | Sort-Object)
         }
     }

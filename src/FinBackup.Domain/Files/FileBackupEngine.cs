@@ -104,7 +104,8 @@ namespace FinBackup.Domain.Files
             private readonly FileManifest _manifest;
             private readonly FileBackupSummary _summary = new FileBackupSummary();
             private readonly ObjectWriteOptions _writeOptions;
-            private readonly FileChangeCache _oldCache;
+            /// <summary>The change cache as the last run left it: read after the previous manifest, whose strings it shares.</summary>
+            private FileChangeCache _oldCache;
             private readonly string _cacheDir;
             private readonly FileContentUploader _content;
             private FileTreeWalker _walker;
@@ -147,7 +148,7 @@ namespace FinBackup.Domain.Files
                     ObjectLockMode = protection != null && protection.ObjectLockEnabled ? protection.ObjectLockMode ?? "GOVERNANCE" : null,
                 };
                 _cacheDir = request.CacheDirectory ?? FileChangeCache.DefaultDirectory(request.Bucket, request.Application);
-                _oldCache = request.NoCache ? new FileChangeCache() : FileChangeCache.Load(_cacheDir);
+
                 _content = new FileContentUploader(engine._store, request.Bucket, _s, _writeOptions, observer, _now,
                     current => _walker?.ReportProgress(current, false), ct);
             }
@@ -157,6 +158,7 @@ namespace FinBackup.Domain.Files
                 var existing = ExistingInWindow();
                 if (existing != null) return existing;
                 var previousByPath = LoadPrevious();
+                _oldCache = _request.NoCache ? new FileChangeCache() : FileChangeCache.Load(_cacheDir, previousByPath);
                 _walker = new FileTreeWalker(_request, _s, _manifest, _summary, _observer, _oldCache, previousByPath, _content, _watch, _ct);
                 var entries = new List<ManifestFile>(previousByPath.Count + 16);
                 foreach (var source in _request.Paths)
@@ -292,9 +294,10 @@ namespace FinBackup.Domain.Files
             {
                 var byPath = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
                 FileManifest previous = null;
-                if (!string.IsNullOrEmpty(_oldCache.LastManifestKey))
+                var cachedKey = _request.NoCache ? null : FileChangeCache.ReadLastManifestKey(_cacheDir);
+                if (!string.IsNullOrEmpty(cachedKey))
                 {
-                    previous = TryGetManifest(_oldCache.LastManifestKey);
+                    previous = TryGetManifest(cachedKey);
                 }
                 if (previous == null)
                 {

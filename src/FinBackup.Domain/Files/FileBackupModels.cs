@@ -34,8 +34,10 @@ namespace FinBackup.Domain.Files
     {
         /// <summary>Files smaller than this are packed together.</summary>
         public int SmallFileThreshold { get; set; } = 1 << 20;
-        /// <summary>A pack is sealed and uploaded when adding the next small file would exceed this.</summary>
-        public int PackSize { get; set; } = 16 << 20;
+        /// <summary>A pack is sealed and uploaded when adding the next small file would exceed this. The default, 7 MiB, is
+        /// ChunkSize less SmallFileThreshold: a pack then fills a chunk-sized buffer, so packs and chunks share one set of
+        /// buffers, and as many packs as chunks are uploaded at once.</summary>
+        public int PackSize { get; set; } = 7 << 20;
         /// <summary>Large files are cut into chunks of this size; each chunk is its own object named by its SHA-256.</summary>
         public int ChunkSize { get; set; } = 8 << 20;
         /// <summary>Concurrent PUT requests.</summary>

@@ -57,9 +57,34 @@ namespace FinBackup.Domain.Files
             return Path.Combine(root, FileBackupLayout.Slug(bucket), FileBackupLayout.Slug(application));
         }
 
-        /// <summary>Reads the cache; an absent or unreadable file gives an empty cache (never an error).</summary>
+        /// <summary>The key of the manifest the cache was written with (its second line), without reading the entries; null when there is none.</summary>
+        public static string ReadLastManifestKey(string directory)
+        {
+            try
+            {
+                var file = Path.Combine(directory, "files.tsv");
+                if (!File.Exists(file)) return null;
+                using (var reader = new StreamReader(file, Encoding.UTF8))
+                {
+                    if (reader.ReadLine() != Header) return null;
+                    var manifestLine = reader.ReadLine();
+                    return manifestLine != null && manifestLine.StartsWith("manifest\t", StringComparison.Ordinal) ? manifestLine.Substring(9) : null;
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Reads the cache; an absent or unreadable file gives an empty cache (never an error). With
+        /// <paramref name="shareWith"/> (the previous manifest's files by path), an entry whose file is there takes that
+        /// file's path and, when equal, its SHA-256 string instead of strings of its own: on a no-change run every path
+        /// and hash is then held once, not twice (about 250 bytes a file).
+        /// </summary>
         [MethodImpl(JitHints.Hot)]
-        public static FileChangeCache Load(string directory)
+        public static FileChangeCache Load(string directory, IReadOnlyDictionary<string, ManifestFile> shareWith = null)
         {
             var file = Path.Combine(directory, "files.tsv");
             try
@@ -86,7 +111,14 @@ namespace FinBackup.Domain.Files
                         var t3 = t2 < 0 ? -1 : Array.IndexOf(buf, '\t', t2 + 1, end - t2 - 1);
                         var t4 = t3 < 0 ? -1 : Array.IndexOf(buf, '\t', t3 + 1, end - t3 - 1);
                         if (t4 < 0 || Array.IndexOf(buf, '\t', t4 + 1, end - t4 - 1) >= 0) continue;
-                        cache._entries[new string(buf, at, t1 - at)] = new Entry
+                        var path = new string(buf, at, t1 - at);
+                        string sha = null;
+                        if (shareWith != null && shareWith.TryGetValue(path, out var known))
+                        {
+                            path = known.Path;
+                            if (SameChars(known.Sha256, buf, t4 + 1, end - t4 - 1)) sha = known.Sha256;
+                        }
+                        cache._entries[path] = new Entry
                         {
                             Stat = new FileStat
                             {
@@ -94,7 +126,7 @@ namespace FinBackup.Domain.Files
                                 ModifiedTicks = (long)Digits(buf, t2 + 1, t3),
                                 Inode = Digits(buf, t3 + 1, t4),
                             },
-                            Sha256 = new string(buf, t4 + 1, end - t4 - 1),
+                            Sha256 = sha ?? new string(buf, t4 + 1, end - t4 - 1),
                         };
                     }
                 }
@@ -104,6 +136,16 @@ namespace FinBackup.Domain.Files
             {
                 return new FileChangeCache();
             }
+        }
+
+        private static bool SameChars(string value, char[] buf, int at, int length)
+        {
+            if (value == null || value.Length != length) return false;
+            for (var i = 0; i < length; i++)
+            {
+                if (value[i] != buf[at + i]) return false;
+            }
+            return true;
         }
 
         /// <summary>The unsigned decimal number in line[start, end); FormatException (an unreadable cache) otherwise.</summary>

@@ -40,6 +40,9 @@ namespace FinBackup.Domain.Files
         private Dictionary<string, long> _listedPacks;
 
         private readonly BufferBudget _budget;
+        private readonly BufferPool _buffers = new BufferPool();
+        /// <summary>A pack's buffer: chunk-sized when a pack fits one (the default), so packs reuse the chunks' buffers.</summary>
+        private readonly int _packBufferSize;
         private readonly SemaphoreSlim _requests;
         private readonly List<Task> _uploads = new List<Task>();
         private readonly ConcurrentQueue<Exception> _uploadErrors = new ConcurrentQueue<Exception>();
@@ -65,8 +68,9 @@ namespace FinBackup.Domain.Files
             _now = now;
             _progress = progress;
             _ct = ct;
+            _packBufferSize = Math.Max(_s.PackSize + _s.SmallFileThreshold, _s.ChunkSize);
             var budget = _s.MaxBufferedBytes > 0 ? _s.MaxBufferedBytes : (long)Math.Max(1, _s.Parallelism) * _s.ChunkSize;
-            _budget = new BufferBudget(Math.Max(budget, Math.Max(_s.PackSize + _s.SmallFileThreshold, _s.ChunkSize)));
+            _budget = new BufferBudget(Math.Max(budget, _packBufferSize));
             _requests = new SemaphoreSlim(Math.Max(1, _s.Parallelism));
         }
 
@@ -154,8 +158,8 @@ namespace FinBackup.Domain.Files
             if (_pack == null || _packLength + size > _s.PackSize) { SealPack(); }
             if (_pack == null)
             {
-                _budget.Acquire(_s.PackSize + _s.SmallFileThreshold, _ct);
-                _pack = BufferPool.Rent(_s.PackSize + _s.SmallFileThreshold);
+                _budget.Acquire(_packBufferSize, _ct);
+                _pack = _buffers.Rent(_packBufferSize);
                 _packLength = 0;
             }
             int read;
@@ -205,7 +209,7 @@ namespace FinBackup.Domain.Files
                     _ct.ThrowIfCancellationRequested();
                     ThrowIfUploadFailed();
                     _budget.Acquire(_s.ChunkSize, _ct);
-                    var buffer = BufferPool.Rent(_s.ChunkSize);
+                    var buffer = _buffers.Rent(_s.ChunkSize);
                     int n;
                     try
                     {
@@ -213,13 +217,13 @@ namespace FinBackup.Domain.Files
                     }
                     catch
                     {
-                        BufferPool.Return(buffer);
+                        _buffers.Return(buffer);
                         _budget.Release(_s.ChunkSize);
                         throw;
                     }
                     if (n == 0)
                     {
-                        BufferPool.Return(buffer);
+                        _buffers.Return(buffer);
                         _budget.Release(_s.ChunkSize);
                         break;
                     }
@@ -296,7 +300,7 @@ namespace FinBackup.Domain.Files
                 }
                 finally
                 {
-                    BufferPool.Return(buffer);
+                    _buffers.Return(buffer);
                     _budget.Release(_s.ChunkSize);
                 }
             }));
@@ -311,10 +315,10 @@ namespace FinBackup.Domain.Files
             _pack = null;
             _packLength = 0;
             _packParts = new List<ManifestPart>();
-            var reserved = _s.PackSize + _s.SmallFileThreshold;
+            var reserved = _packBufferSize;
             if (count == 0)
             {
-                BufferPool.Return(buffer);
+                _buffers.Return(buffer);
                 _budget.Release(reserved);
                 return;
             }
@@ -336,7 +340,7 @@ namespace FinBackup.Domain.Files
                 }
                 finally
                 {
-                    BufferPool.Return(buffer);
+                    _buffers.Return(buffer);
                     _budget.Release(reserved);
                 }
             }));
@@ -380,7 +384,7 @@ namespace FinBackup.Domain.Files
         public void Dispose()
         {
             try { Task.WaitAll(_uploads.ToArray()); } catch (AggregateException) { }
-            if (_pack != null) { BufferPool.Return(_pack); _pack = null; }
+            if (_pack != null) { _buffers.Return(_pack); _pack = null; }
             _requests.Dispose();
             _smallHash.Dispose();
         }
@@ -430,21 +434,25 @@ namespace FinBackup.Domain.Files
         }
     }
 
-    /// <summary>Reuses the large upload buffers (chunks and packs) so a long backup does not churn the large-object heap.</summary>
-    internal static class BufferPool
+    /// <summary>
+    /// Reuses large buffers (chunks, packs, restore segments) within one run, so a long run does not churn the large-object
+    /// heap; the pool belongs to the run and goes with it (a session that ran a backup does not keep its buffers).
+    /// </summary>
+    internal sealed class BufferPool
     {
-        private static readonly ConcurrentDictionary<int, ConcurrentBag<byte[]>> Bags = new ConcurrentDictionary<int, ConcurrentBag<byte[]>>();
+        private const int KeptPerSize = 16;
+        private readonly ConcurrentDictionary<int, ConcurrentBag<byte[]>> _bags = new ConcurrentDictionary<int, ConcurrentBag<byte[]>>();
 
-        public static byte[] Rent(int size)
+        public byte[] Rent(int size)
         {
-            var bag = Bags.GetOrAdd(size, _ => new ConcurrentBag<byte[]>());
+            var bag = _bags.GetOrAdd(size, _ => new ConcurrentBag<byte[]>());
             return bag.TryTake(out var b) ? b : new byte[size];
         }
 
-        public static void Return(byte[] buffer)
+        public void Return(byte[] buffer)
         {
-            var bag = Bags.GetOrAdd(buffer.Length, _ => new ConcurrentBag<byte[]>());
-            if (bag.Count < 16) bag.Add(buffer);
+            var bag = _bags.GetOrAdd(buffer.Length, _ => new ConcurrentBag<byte[]>());
+            if (bag.Count < KeptPerSize) bag.Add(buffer);
         }
     }
 }

@@ -251,6 +251,7 @@ namespace FinBackup.Domain.Files
             private readonly FileRestoreRequest _request;
             private readonly List<KeyValuePair<ManifestFile, string>> _plan;
             private readonly CancellationToken _ct;
+            private readonly BufferPool _buffers = new BufferPool();
             // One creation per directory; every writer waits until its directory exists (Lazy is thread-safe by default).
             private readonly ConcurrentDictionary<string, bool> _dirs = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             private readonly object _dirGate = new object();
@@ -376,7 +377,7 @@ namespace FinBackup.Domain.Files
             [MethodImpl(JitHints.Hot)]
             private void StreamSegment(IFileRangeStreams streams, string key, long start, int length, List<KeyValuePair<ManifestFile, string>> files)
             {
-                var buffer = BufferPool.Rent(StreamBuffer);
+                var buffer = _buffers.Rent(StreamBuffer);
                 FinBackupException broken = null;
                 var position = start;
                 try
@@ -429,7 +430,7 @@ namespace FinBackup.Domain.Files
                 }
                 finally
                 {
-                    BufferPool.Return(buffer);
+                    _buffers.Return(buffer);
                 }
             }
 
@@ -468,7 +469,7 @@ namespace FinBackup.Domain.Files
             {
                 if (_store is IFileRangeStreams streams) { StreamSegment(streams, key, start, length, files); return; }
                 // Pooled: at most Parallelism buffers live, whatever the number of segments and files.
-                var buffer = BufferPool.Rent(Math.Max(length, _request.MaxSegment));
+                var buffer = _buffers.Rent(Math.Max(length, _request.MaxSegment));
                 try
                 {
                     try
@@ -495,7 +496,7 @@ namespace FinBackup.Domain.Files
                 }
                 finally
                 {
-                    BufferPool.Return(buffer);
+                    _buffers.Return(buffer);
                 }
             }
 
@@ -504,7 +505,7 @@ namespace FinBackup.Domain.Files
                 if (_store is IFileRangeStreams streams)
                 {
                     // Each part streamed through a small buffer: memory per worker is StreamBuffer, not the chunk size.
-                    var small = BufferPool.Rent(StreamBuffer);
+                    var small = _buffers.Rent(StreamBuffer);
                     try
                     {
                         Write(file, target, (stream, hash) =>
@@ -523,12 +524,12 @@ namespace FinBackup.Domain.Files
                     }
                     finally
                     {
-                        BufferPool.Return(small);
+                        _buffers.Return(small);
                     }
                     return;
                 }
                 var size = Math.Max(_request.MaxSegment, file.Parts.Count == 0 ? 0 : (int)file.Parts.Max(p => p.Length));
-                var buffer = BufferPool.Rent(size);
+                var buffer = _buffers.Rent(size);
                 try
                 {
                     Write(file, target, (stream, hash) =>
@@ -545,7 +546,7 @@ namespace FinBackup.Domain.Files
                 }
                 finally
                 {
-                    BufferPool.Return(buffer);
+                    _buffers.Return(buffer);
                 }
             }
 

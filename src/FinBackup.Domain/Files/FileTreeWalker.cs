@@ -402,7 +402,10 @@ namespace FinBackup.Domain.Files
             if (!_oldCache.TryGet(rel, out var cached) || !cached.Stat.Equals(stat)) return false;
             if (!_previousByPath.TryGetValue(rel, out var prev)) return false;
             if (prev.Size != stat.Size || prev.ModifiedAt.Ticks != stat.ModifiedTicks || !string.Equals(prev.Sha256, cached.Sha256, StringComparison.Ordinal)) return false;
-            entry = new ManifestFile { Path = prev.Path, Size = stat.Size, Mode = stat.Mode, ModifiedAt = stat.ModifiedAt, Sha256 = prev.Sha256, Parts = prev.Parts };
+            // The previous manifest's entry becomes this manifest's (that manifest is not kept): one object per file, not two.
+            prev.Mode = stat.Mode;
+            prev.ModifiedAt = stat.ModifiedAt;
+            entry = prev;
             return true;
         }
         public void ReportProgress(string current, bool force)

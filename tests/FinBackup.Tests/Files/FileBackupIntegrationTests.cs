@@ -484,6 +484,60 @@ public sealed class FileBackupIntegrationTests : IDisposable
         Assert.Equal(2, always.ManifestPuts);
     }
 
+    /// <summary>Holds each pack PUT for a while (not forwarded: only the overlap is measured) and counts how many overlap.</summary>
+    private sealed class SlowPackStore : IFileBackupStore
+    {
+        private readonly IFileBackupStore _inner;
+        private int _inFlight;
+        public int MaxPacksInFlight { get; private set; }
+        public List<int> PackSizes { get; } = new();
+        public SlowPackStore(IFileBackupStore inner) { _inner = inner; }
+        public string Region => _inner.Region;
+        public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => _inner.DescribeBucket(bucket, ct);
+        public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) => _inner.List(bucket, prefix, ct);
+        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
+        {
+            if (!key.StartsWith(FileBackupLayout.PackPrefix, StringComparison.Ordinal)) { _inner.PutContent(bucket, key, buffer, count, sha256, options, ct); return; }
+            lock (PackSizes)
+            {
+                PackSizes.Add(count);
+                MaxPacksInFlight = Math.Max(MaxPacksInFlight, ++_inFlight);
+            }
+            Task.Delay(300, ct).Wait(ct); // blocks as the S3 adapter's PUT does (a task waited for on a pool thread)
+            lock (PackSizes) _inFlight--;
+        }
+        public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => _inner.Touch(bucket, key, options, ct);
+        public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) => _inner.ReadRange(bucket, key, offset, length, destination, destinationOffset, ct);
+        public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct) => _inner.PutManifest(bucket, manifest, tags, options, ct);
+        public FileManifest GetManifest(string bucket, string key, CancellationToken ct) => _inner.GetManifest(bucket, key, ct);
+        public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct) => _inner.GetTags(bucket, key, ct);
+        public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct) => _inner.Delete(bucket, keys, ct);
+        public void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, ObjectWriteOptions options, CancellationToken ct) => _inner.CopyFrom(sourceRegion, sourceBucket, key, destinationBucket, options, ct);
+    }
+
+    [Fact]
+    public void At_the_default_sizes_packs_fill_chunk_sized_buffers_and_upload_as_many_at_once_as_chunks()
+    {
+        // Issue 14: packs of 16 MiB in buffers of their own (17 MiB) left room in the 32 MiB budget for one pack at a time,
+        // so a tree of small files was uploaded one PUT after another (and held a second set of buffers).
+        var defaults = new FileBackupSettings();
+        Assert.Equal(defaults.ChunkSize, defaults.PackSize + defaults.SmallFileThreshold);
+        var root = Path.Combine(_bed.NewDir("src"), "small");
+        Directory.CreateDirectory(root);
+        var rnd = new Random(14);
+        var bytes = new byte[512 << 10];
+        for (var i = 0; i < 60; i++)
+        {
+            rnd.NextBytes(bytes);
+            File.WriteAllBytes(Path.Combine(root, $"f-{i:D2}.dat"), bytes);
+        }
+        var slow = new SlowPackStore(_bed.Store);
+        new FileBackupEngine(slow, defaults).Run(_bed.Request(root), new RecordingObserver(), CancellationToken.None);
+        Assert.Equal(5, slow.PackSizes.Count); // 30 MiB in packs of at most 7 MiB: 14 files (7 MiB) each, then 4
+        Assert.All(slow.PackSizes, size => Assert.InRange(size, 1, defaults.PackSize));
+        Assert.True(slow.MaxPacksInFlight >= 3, $"at most {slow.MaxPacksInFlight} pack PUTs overlapped; the budget allows {defaults.Parallelism}");
+    }
+
     /// <summary>Lets a "backup" write a manifest between the GC's two manifest listings.</summary>
     private sealed class RacingStore : IFileBackupStore
     {

@@ -352,6 +352,39 @@ public sealed class FileBackupLayoutAndCacheTests
     }
 
     [Fact]
+    public void Cache_read_after_the_previous_manifest_shares_its_path_and_hash_strings_and_keeps_its_own_when_they_differ()
+    {
+        var dir = Directory.CreateTempSubdirectory("fincache-").FullName;
+        try
+        {
+            var cache = new FileChangeCache { LastManifestKey = "manifests/a/b.json" };
+            cache.Set("set/same.dat", new FileStat { Size = 1, ModifiedTicks = 2, Inode = 3 }, new string('a', 64));
+            cache.Set("set/edited.dat", new FileStat { Size = 4, ModifiedTicks = 5, Inode = 6 }, new string('b', 64));
+            cache.Set("set/new.dat", new FileStat { Size = 7, ModifiedTicks = 8, Inode = 9 }, new string('c', 64));
+            Assert.True(cache.Save(dir));
+            Assert.Equal("manifests/a/b.json", FileChangeCache.ReadLastManifestKey(dir));
+            Assert.Null(FileChangeCache.ReadLastManifestKey(Path.Combine(dir, "absent")));
+
+            var same = new ManifestFile { Path = string.Concat("set/", "same.dat"), Sha256 = new string('a', 64) };
+            var edited = new ManifestFile { Path = string.Concat("set/", "edited.dat"), Sha256 = new string('e', 64) };
+            var previous = new Dictionary<string, ManifestFile>(StringComparer.Ordinal) { [same.Path] = same, [edited.Path] = edited };
+            var back = FileChangeCache.Load(dir, previous);
+            Assert.Equal(3, back.Count);
+            Assert.True(back.TryGet("set/same.dat", out var s) && ReferenceEquals(s.Sha256, same.Sha256));
+            Assert.True(back.TryGet("set/edited.dat", out var e) && e.Sha256 == new string('b', 64)); // its own hash, not the manifest's
+            Assert.True(back.TryGet("set/new.dat", out var n) && n.Sha256 == new string('c', 64) && n.Stat.Inode == 9);
+            var keys = ((Dictionary<string, FileChangeCache.Entry>)typeof(FileChangeCache)
+                .GetField("_entries", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(back)!).Keys;
+            Assert.Same(same.Path, keys.Single(k => k == "set/same.dat"));
+            Assert.Same(edited.Path, keys.Single(k => k == "set/edited.dat"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void Cache_parsed_in_place_keeps_every_entry_across_buffer_refills_long_lines_and_CRLF()
     {
         var dir = Directory.CreateTempSubdirectory("fincache-").FullName;
