@@ -177,7 +177,9 @@ namespace FinBackup.Domain.Files
                     summary.FilesNotWritten++;
                     continue;
                 }
-                plan.Add(new KeyValuePair<ManifestFile, string>(file, target));
+                // The target is the resolver's join of the destination and the path: made again when the file is written
+                // (Execution.TargetOf), not held for every file of the plan (about 8 MB for 50,000 files).
+                plan.Add(new KeyValuePair<ManifestFile, string>(file, null));
             }
             foreach (var p in plan) if ((p.Key.Mode & 0xE00) != 0 && !request.PreservePrivilegedModes) stripped++;
             if (stripped > 0)
@@ -187,7 +189,7 @@ namespace FinBackup.Domain.Files
                 summary.Duration = watch.Elapsed;
                 return summary;
             }
-            var execution = new Execution(_store, request, plan, rawTargets, summary.Destination, ct);
+            var execution = new Execution(_store, request, plan, rawTargets, summary.Destination, resolver, ct);
             var task = Task.Run(() => execution.Run());
             var total = new FileRestoreProgress { FilesTotal = plan.Count, BytesTotal = plan.Sum(p => p.Key.Size) };
             while (true)
@@ -262,6 +264,10 @@ namespace FinBackup.Domain.Files
             public long Requests;
 
             private readonly Dictionary<ManifestFile, byte[]> _rawTargets;
+            private readonly RestoreTargetResolver _resolver;
+
+            /// <summary>A plan entry's target: the one it holds (a raw-bytes name), else the resolver's join of the destination and its path.</summary>
+            private string TargetOf(KeyValuePair<ManifestFile, string> entry) => entry.Value ?? _resolver.Join(entry.Key.Path);
             private readonly string _destination;
 
             // Durability: batch commit through syncfs (Linux), else fsync per file.
@@ -274,8 +280,9 @@ namespace FinBackup.Domain.Files
             private readonly Dictionary<ulong, int> _fileSystems = new Dictionary<ulong, int>();
 
             public Execution(IFileBackupStore store, FileRestoreRequest request, List<KeyValuePair<ManifestFile, string>> plan,
-                Dictionary<ManifestFile, byte[]> rawTargets, string destination, CancellationToken ct)
+                Dictionary<ManifestFile, byte[]> rawTargets, string destination, RestoreTargetResolver resolver, CancellationToken ct)
             {
+                _resolver = resolver;
                 _store = store;
                 _request = request;
                 _plan = plan;
@@ -289,6 +296,7 @@ namespace FinBackup.Domain.Files
                 public ManifestFile File;
                 /// <summary>The temporary file's number; its name is made again when needed (<see cref="TempOf"/>), not held for every pending file.</summary>
                 public long TempNumber;
+                /// <summary>Only for a raw-bytes name (its display form); otherwise null and made again (<see cref="TargetOf(Pending)"/>).</summary>
                 public string Target;
                 public byte[] Raw;
             }
@@ -331,7 +339,7 @@ namespace FinBackup.Domain.Files
                     else
                     {
                         var item = p;
-                        items.Add(() => RestoreStreamed(item.Key, item.Value));
+                        items.Add(() => RestoreStreamed(item.Key, TargetOf(item)));
                     }
                 }
                 foreach (var kv in packed)
@@ -402,7 +410,7 @@ namespace FinBackup.Domain.Files
                             _ct.ThrowIfCancellationRequested();
                             var part = f.Key.Parts[0];
                             if (broken != null) { Outcomes.Enqueue(new Outcome { File = f.Key, Error = broken }); continue; }
-                            if (part.Offset < position) { RestoreStreamed(f.Key, f.Value); continue; }
+                            if (part.Offset < position) { RestoreStreamed(f.Key, TargetOf(f)); continue; }
                             try
                             {
                                 Skip(range, part.Offset - position, buffer, ref position);
@@ -413,7 +421,7 @@ namespace FinBackup.Domain.Files
                                 Outcomes.Enqueue(new Outcome { File = f.Key, Error = ex });
                                 continue;
                             }
-                            Write(f.Key, f.Value, (stream, hash) =>
+                            Write(f.Key, TargetOf(f), (stream, hash) =>
                             {
                                 try
                                 {
@@ -487,7 +495,7 @@ namespace FinBackup.Domain.Files
                         _ct.ThrowIfCancellationRequested();
                         var part = f.Key.Parts[0];
                         var offset = (int)(part.Offset - start);
-                        Write(f.Key, f.Value, (stream, hash) =>
+                        Write(f.Key, TargetOf(f), (stream, hash) =>
                         {
                             stream.Write(buffer, offset, (int)part.Length);
                             hash.AppendData(buffer, offset, (int)part.Length);
@@ -650,7 +658,8 @@ namespace FinBackup.Domain.Files
                     bool full;
                     lock (_pendingGate)
                     {
-                        _pending.Add(new Pending { File = file, TempNumber = tempNumber, Target = target, Raw = raw });
+                        // A pending file holds no target string (made again at its rename): 50,000 pending files are ~8 MB less.
+                        _pending.Add(new Pending { File = file, TempNumber = tempNumber, Target = raw != null ? target : null, Raw = raw });
                         _pendingBytes += file.Size;
                         full = _pending.Count >= _request.CommitFiles || _pendingBytes >= _request.CommitBytes;
                     }
@@ -664,7 +673,9 @@ namespace FinBackup.Domain.Files
                 }
             }
 
-            private string TempOf(Pending p) => TempName(p.TempNumber, p.Raw != null, p.Target);
+            private string TempOf(Pending p) => TempName(p.TempNumber, p.Raw != null, TargetOf(p));
+
+            private string TargetOf(Pending p) => p.Target ?? _resolver.Join(p.File.Path);
 
             /// <summary>
             /// dir/.name.finrestore-tag-n, next to the target (same directory, so the rename is atomic); for a name that is not
@@ -752,21 +763,22 @@ namespace FinBackup.Domain.Files
             /// <summary>Renames a verified temporary file onto its target: over an existing file only with Force.</summary>
             private Outcome MoveIntoPlace(Pending p)
             {
-                var temp = TempOf(p);
+                var target = TargetOf(p);
+                var temp = TempName(p.TempNumber, p.Raw != null, target);
                 try
                 {
                     if (p.Raw != null) RestorePathGuard.MoveToBytes(temp, _destination, p.Raw);
                     else
                     {
                         // Linux: one atomic rename, refused (EEXIST) over an existing file unless Force.
-                        var errno = _batched ? NativeFileSystem.Rename(temp, p.Target, _request.Force) : -1;
-                        if (errno == NativeFileSystem.EEXIST && !_request.Force) throw Exists(p.Target);
+                        var errno = _batched ? NativeFileSystem.Rename(temp, target, _request.Force) : -1;
+                        if (errno == NativeFileSystem.EEXIST && !_request.Force) throw Exists(target);
                         if (errno > 0) throw NativeFileSystem.Error(errno, "rename into place");
                         if (errno < 0)
                         {
-                            if (_request.Force && File.Exists(p.Target)) File.Replace(temp, p.Target, null);
-                            else if (!_request.Force && File.Exists(p.Target)) throw Exists(p.Target);
-                            else File.Move(temp, p.Target); // fails, never overwrites, when the target appeared meanwhile
+                            if (_request.Force && File.Exists(target)) File.Replace(temp, target, null);
+                            else if (!_request.Force && File.Exists(target)) throw Exists(target);
+                            else File.Move(temp, target); // fails, never overwrites, when the target appeared meanwhile
                         }
                     }
                     return new Outcome { File = p.File };
@@ -774,7 +786,7 @@ namespace FinBackup.Domain.Files
                 catch (Exception ex)
                 {
                     TryDelete(temp);
-                    return new Outcome { File = p.File, Error = AsWriteError(ex, p.File, p.Target) };
+                    return new Outcome { File = p.File, Error = AsWriteError(ex, p.File, target) };
                 }
             }
 

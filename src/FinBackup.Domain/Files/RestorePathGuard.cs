@@ -243,8 +243,9 @@ namespace FinBackup.Domain.Files
 
         private static readonly char[] Separators = { '/', '\\' };
 
-        /// <summary>The root, a separator, and the relative path with '/' and '\\' as the system's separator (one string).</summary>
-        private string Join(string relativePath)
+        /// <summary>The root, a separator, and the relative path with '/' and '\\' as the system's separator (one string):
+        /// what <see cref="Resolve"/> returns for a path it accepts.</summary>
+        internal string Join(string relativePath)
         {
             var chars = new char[_rootWithSep.Length + relativePath.Length];
             _rootWithSep.CopyTo(0, chars, 0, _rootWithSep.Length);
