@@ -148,7 +148,6 @@ namespace FinBackup.Domain.Files
                     ObjectLockMode = protection != null && protection.ObjectLockEnabled ? protection.ObjectLockMode ?? "GOVERNANCE" : null,
                 };
                 _cacheDir = request.CacheDirectory ?? FileChangeCache.DefaultDirectory(request.Bucket, request.Application);
-
                 _content = new FileContentUploader(engine._store, request.Bucket, _s, _writeOptions, observer, _now,
                     current => _walker?.ReportProgress(current, false), ct);
             }

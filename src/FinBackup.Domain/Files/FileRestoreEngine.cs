@@ -265,9 +265,6 @@ namespace FinBackup.Domain.Files
 
             private readonly Dictionary<ManifestFile, byte[]> _rawTargets;
             private readonly RestoreTargetResolver _resolver;
-
-            /// <summary>A plan entry's target: the one it holds (a raw-bytes name), else the resolver's join of the destination and its path.</summary>
-            private string TargetOf(KeyValuePair<ManifestFile, string> entry) => entry.Value ?? _resolver.Join(entry.Key.Path);
             private readonly string _destination;
 
             // Durability: batch commit through syncfs (Linux), else fsync per file.
@@ -296,7 +293,7 @@ namespace FinBackup.Domain.Files
                 public ManifestFile File;
                 /// <summary>The temporary file's number; its name is made again when needed (<see cref="TempOf"/>), not held for every pending file.</summary>
                 public long TempNumber;
-                /// <summary>Only for a raw-bytes name (its display form); otherwise null and made again (<see cref="TargetOf(Pending)"/>).</summary>
+                /// <summary>Only for a raw-bytes name (its display form); otherwise null and made again (<see cref="TargetOf(ManifestFile, string)"/>).</summary>
                 public string Target;
                 public byte[] Raw;
             }
@@ -673,9 +670,15 @@ namespace FinBackup.Domain.Files
                 }
             }
 
-            private string TempOf(Pending p) => TempName(p.TempNumber, p.Raw != null, TargetOf(p));
+            private string TempOf(Pending p) => TempName(p.TempNumber, p.Raw != null, TargetOf(p.File, p.Target));
 
-            private string TargetOf(Pending p) => p.Target ?? _resolver.Join(p.File.Path);
+            /// <summary>
+            /// A file's target: the one held for it (only a raw-bytes name holds one), else the resolver's join of the destination
+            /// and its path, made again each time rather than held for every file of the plan and every pending rename.
+            /// </summary>
+            private string TargetOf(ManifestFile file, string held) => held ?? _resolver.Join(file.Path);
+
+            private string TargetOf(KeyValuePair<ManifestFile, string> entry) => TargetOf(entry.Key, entry.Value);
 
             /// <summary>
             /// dir/.name.finrestore-tag-n, next to the target (same directory, so the rename is atomic); for a name that is not
@@ -763,7 +766,7 @@ namespace FinBackup.Domain.Files
             /// <summary>Renames a verified temporary file onto its target: over an existing file only with Force.</summary>
             private Outcome MoveIntoPlace(Pending p)
             {
-                var target = TargetOf(p);
+                var target = TargetOf(p.File, p.Target);
                 var temp = TempName(p.TempNumber, p.Raw != null, target);
                 try
                 {
