@@ -436,7 +436,7 @@ public sealed class FileBackupIntegrationTests : IDisposable
 
         // A second, unheld and expired point whose content would go, except that a backup finishes during the sweep
         // and references it: the re-listing of manifests spares that content.
-        var racing = new RacingStore(_bed.Store, held.Manifest);
+        var racing = new RacingStore(_bed.Store);
         var gc2 = new FileBackupGarbageCollector(racing, () => later) { GracePeriod = TimeSpan.FromMinutes(1) };
         var r2 = gc2.Collect(FilesTestBed.PrimaryBucket, new[] { held.Manifest.Key + ".unused" }, false, CancellationToken.None);
         Assert.True(racing.Raced);
@@ -444,27 +444,15 @@ public sealed class FileBackupIntegrationTests : IDisposable
     }
 
     /// <summary>Answers the first <see cref="Drop"/> manifest writes as done without writing them (a PUT cut on its way).</summary>
-    private sealed class DroppingStore : IFileBackupStore
+    private sealed class DroppingStore(IFileBackupStore inner) : ForwardingFileBackupStore(inner)
     {
-        private readonly IFileBackupStore _inner;
         public int Drop { get; set; }
         public int ManifestPuts { get; private set; }
-        public DroppingStore(IFileBackupStore inner) { _inner = inner; }
-        public string Region => _inner.Region;
-        public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => _inner.DescribeBucket(bucket, ct);
-        public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) => _inner.List(bucket, prefix, ct);
-        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => _inner.PutContent(bucket, key, buffer, count, sha256, options, ct);
-        public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => _inner.Touch(bucket, key, options, ct);
-        public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) => _inner.ReadRange(bucket, key, offset, length, destination, destinationOffset, ct);
-        public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct)
+        public override void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct)
         {
             if (++ManifestPuts <= Drop) return;
-            _inner.PutManifest(bucket, manifest, tags, options, ct);
+            Inner.PutManifest(bucket, manifest, tags, options, ct);
         }
-        public FileManifest GetManifest(string bucket, string key, CancellationToken ct) => _inner.GetManifest(bucket, key, ct);
-        public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct) => _inner.GetTags(bucket, key, ct);
-        public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct) => _inner.Delete(bucket, keys, ct);
-        public void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, ObjectWriteOptions options, CancellationToken ct) => _inner.CopyFrom(sourceRegion, sourceBucket, key, destinationBucket, options, ct);
     }
 
     [Fact]
@@ -485,19 +473,14 @@ public sealed class FileBackupIntegrationTests : IDisposable
     }
 
     /// <summary>Holds each pack PUT for a while (not forwarded: only the overlap is measured) and counts how many overlap.</summary>
-    private sealed class SlowPackStore : IFileBackupStore
+    private sealed class SlowPackStore(IFileBackupStore inner) : ForwardingFileBackupStore(inner)
     {
-        private readonly IFileBackupStore _inner;
         private int _inFlight;
         public int MaxPacksInFlight { get; private set; }
         public List<int> PackSizes { get; } = new();
-        public SlowPackStore(IFileBackupStore inner) { _inner = inner; }
-        public string Region => _inner.Region;
-        public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => _inner.DescribeBucket(bucket, ct);
-        public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) => _inner.List(bucket, prefix, ct);
-        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
+        public override void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
         {
-            if (!key.StartsWith(FileBackupLayout.PackPrefix, StringComparison.Ordinal)) { _inner.PutContent(bucket, key, buffer, count, sha256, options, ct); return; }
+            if (!key.StartsWith(FileBackupLayout.PackPrefix, StringComparison.Ordinal)) { Inner.PutContent(bucket, key, buffer, count, sha256, options, ct); return; }
             lock (PackSizes)
             {
                 PackSizes.Add(count);
@@ -506,13 +489,6 @@ public sealed class FileBackupIntegrationTests : IDisposable
             Task.Delay(300, ct).Wait(ct); // blocks as the S3 adapter's PUT does (a task waited for on a pool thread)
             lock (PackSizes) _inFlight--;
         }
-        public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => _inner.Touch(bucket, key, options, ct);
-        public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) => _inner.ReadRange(bucket, key, offset, length, destination, destinationOffset, ct);
-        public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct) => _inner.PutManifest(bucket, manifest, tags, options, ct);
-        public FileManifest GetManifest(string bucket, string key, CancellationToken ct) => _inner.GetManifest(bucket, key, ct);
-        public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct) => _inner.GetTags(bucket, key, ct);
-        public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct) => _inner.Delete(bucket, keys, ct);
-        public void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, ObjectWriteOptions options, CancellationToken ct) => _inner.CopyFrom(sourceRegion, sourceBucket, key, destinationBucket, options, ct);
     }
 
     [Fact]
@@ -539,16 +515,11 @@ public sealed class FileBackupIntegrationTests : IDisposable
     }
 
     /// <summary>Lets a "backup" write a manifest between the GC's two manifest listings.</summary>
-    private sealed class RacingStore : IFileBackupStore
+    private sealed class RacingStore(IFileBackupStore inner) : ForwardingFileBackupStore(inner)
     {
-        private readonly IFileBackupStore _inner;
-        private readonly FileManifest _template;
         private int _manifestLists;
         public bool Raced { get; private set; }
-        public RacingStore(IFileBackupStore inner, FileManifest template) { _inner = inner; _template = template; }
-        public string Region => _inner.Region;
-        public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => _inner.DescribeBucket(bucket, ct);
-        public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct)
+        public override IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct)
         {
             if (prefix == FileBackupLayout.ManifestPrefix && ++_manifestLists == 1)
             {
@@ -556,16 +527,8 @@ public sealed class FileBackupIntegrationTests : IDisposable
                 return new List<StoredObject>();
             }
             if (prefix == FileBackupLayout.ManifestPrefix && _manifestLists == 2) Raced = true;
-            return _inner.List(bucket, prefix, ct);
+            return Inner.List(bucket, prefix, ct);
         }
-        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => _inner.PutContent(bucket, key, buffer, count, sha256, options, ct);
-        public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => _inner.Touch(bucket, key, options, ct);
-        public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) => _inner.ReadRange(bucket, key, offset, length, destination, destinationOffset, ct);
-        public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct) => _inner.PutManifest(bucket, manifest, tags, options, ct);
-        public FileManifest GetManifest(string bucket, string key, CancellationToken ct) => _inner.GetManifest(bucket, key, ct);
-        public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct) => _inner.GetTags(bucket, key, ct);
-        public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct) => _inner.Delete(bucket, keys, ct);
-        public void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, ObjectWriteOptions options, CancellationToken ct) => _inner.CopyFrom(sourceRegion, sourceBucket, key, destinationBucket, options, ct);
     }
 
     [Fact]

@@ -52,20 +52,17 @@ public sealed class RecoveryPointCheckTests : IDisposable
     }
 
     /// <summary>Counts the requests the file-backup verifier makes (one LIST per content prefix, no HEAD per object).</summary>
-    private sealed class CountingStore(IFileBackupStore inner) : IFileBackupStore
+    private sealed class CountingStore(IFileBackupStore inner) : ForwardingFileBackupStore(inner)
     {
         public int Lists, Reads, Manifests;
-        public string Region => inner.Region;
-        public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => inner.DescribeBucket(bucket, ct);
-        public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) { Lists++; return inner.List(bucket, prefix, ct); }
-        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check writes nothing");
-        public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check writes nothing");
-        public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) { Reads++; inner.ReadRange(bucket, key, offset, length, destination, destinationOffset, ct); }
-        public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check writes nothing");
-        public FileManifest GetManifest(string bucket, string key, CancellationToken ct) { Manifests++; return inner.GetManifest(bucket, key, ct); }
-        public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct) => inner.GetTags(bucket, key, ct);
-        public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct) => throw new InvalidOperationException("a check deletes nothing");
-        public void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check copies nothing");
+        public override IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) { Lists++; return Inner.List(bucket, prefix, ct); }
+        public override void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check writes nothing");
+        public override void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check writes nothing");
+        public override void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) { Reads++; Inner.ReadRange(bucket, key, offset, length, destination, destinationOffset, ct); }
+        public override void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check writes nothing");
+        public override FileManifest GetManifest(string bucket, string key, CancellationToken ct) { Manifests++; return Inner.GetManifest(bucket, key, ct); }
+        public override IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct) => throw new InvalidOperationException("a check deletes nothing");
+        public override void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check copies nothing");
     }
 
     [Fact]
