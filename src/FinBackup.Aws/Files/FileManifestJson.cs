@@ -245,7 +245,8 @@ namespace FinBackup.Aws.Files
                 if (p.Key == null) throw new FormatException("a part has no key");
                 list.Add(p);
             }
-            return list;
+            // Most files are one part (a small file in a pack): an array of one holds it in half the memory of a list.
+            return list.Count == 1 ? new[] { list[0] } : (IList<ManifestPart>)list;
         }
 
         private static IList<ManifestMissingFile> Missing(JsonTokenPump r)

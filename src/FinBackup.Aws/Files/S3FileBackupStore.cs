@@ -74,19 +74,20 @@ namespace FinBackup.Aws.Files
             return result;
         }
 
-        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
+        public void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
         {
             var request = new PutObjectRequest
             {
                 BucketName = bucket,
                 Key = key,
-                InputStream = new MemoryStream(buffer, 0, count, false),
-                AutoCloseStream = true,
+                InputStream = content,
+                AutoCloseStream = false,
                 ContentType = "application/octet-stream",
                 ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
                 ChecksumSHA256 = Convert.ToBase64String(sha256),
                 UseChunkEncoding = false,
             };
+            request.Headers.ContentLength = length;
             PayloadHash(request, sha256);
             Apply(request, options);
             Run(() => _s3.PutObjectAsync(request, ct), bucket, key);

@@ -13,7 +13,8 @@ namespace FinBackup.Domain.Files
     /// <summary>
     /// Takes one file backup: walks the sources, recognises unchanged files (cache + previous manifest), hashes the rest
     /// with SHA-256, packs small files, cuts large ones into chunks, uploads only what the bucket does not hold (in
-    /// parallel, memory bounded by <see cref="FileBackupSettings.MaxBufferedBytes"/>), then writes the manifest.
+    /// parallel; packs in memory bounded by <see cref="FileBackupSettings.MaxBufferedBytes"/>, chunks read again from the
+    /// file by their uploads), then writes the manifest.
     /// Reading and hashing run on the calling thread; uploads on worker threads. Observer callbacks come on the calling thread.
     /// This class validates the request and orders the jobs (one point per window, the previous manifest, the manifest
     /// written last); the jobs live in <see cref="FileTreeWalker"/> (walk, change detection), <see cref="FileContentUploader"/>
@@ -165,7 +166,7 @@ namespace FinBackup.Domain.Files
                     _ct.ThrowIfCancellationRequested();
                     _walker.Walk(source, entries);
                 }
-                _content.Finish();
+                _walker.RereadChanged(_content.Finish(), entries);
                 entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
                 _manifest.Files = entries;
                 // The previous manifest and the content knowledge are no longer needed: let them go before the new manifest is serialised.

@@ -37,6 +37,8 @@ namespace FinBackup.Domain.Files
 
         public void Set(string path, FileStat stat, string sha256) => _entries[path] = new Entry { Stat = stat, Sha256 = sha256 };
 
+        public void Remove(string path) => _entries.Remove(path);
+
         public static string DefaultDirectory(string bucket, string application)
         {
             var root = Environment.GetEnvironmentVariable("FINBACKUP_CACHE_DIR");

@@ -16,8 +16,10 @@ namespace FinBackup.Domain.Files
     /// <summary>
     /// Packing and upload for one backup run: small files are packed into pack objects, large files cut into chunks named by
     /// their SHA-256; only what the bucket does not hold is uploaded, by worker tasks, at most <see cref="FileBackupSettings.Parallelism"/>
-    /// requests at once, the bytes in flight bounded by a <see cref="BufferBudget"/> over pooled buffers. Reading and hashing
-    /// run on the caller's thread; the listing of the bucket's content is taken once per run.
+    /// requests at once. Packs are the only content held in memory (pooled buffers, bounded by one <see cref="BufferBudget"/>);
+    /// a large file's chunks are read again from the open file by their uploads and checked against their hash
+    /// (<see cref="LargeFileSource"/>), at most Parallelism chunks ahead (another budget). Reading and hashing run on the
+    /// caller's thread; the listing of the bucket's content is taken once per run.
     /// </summary>
     internal sealed class FileContentUploader : IDisposable
     {
@@ -33,15 +35,21 @@ namespace FinBackup.Domain.Files
         // Content the bucket is known to hold: whole-file SHA-256 -> parts (previous manifest and this run),
         // chunk SHA-256 -> state.
         private readonly Dictionary<string, IList<ManifestPart>> _knownFiles = new Dictionary<string, IList<ManifestPart>>(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, bool> _knownChunks = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        // Chunks: SHA-256 -> whether the bucket holds it (a completed true), or its upload in this run (pending; false when it
+        // failed, by then removed from the table).
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _chunks = new ConcurrentDictionary<string, TaskCompletionSource<bool>>(StringComparer.Ordinal);
+        private static readonly TaskCompletionSource<bool> Held = Completed(true);
         // What the bucket holds, listed once per run: chunk SHA-256 -> object, pack key -> size. Nothing is reused
         // (from the previous manifest or the listing) unless the object is there and as long as the manifest needs.
         private Dictionary<string, StoredObject> _listedChunks;
         private Dictionary<string, long> _listedPacks;
 
-        private readonly BufferBudget _budget;
+        /// <summary>Bytes of packs in memory (filling or uploading).</summary>
+        private readonly BufferBudget _packMemory;
+        /// <summary>Bytes of chunks read and not yet uploaded (read again from the file by their uploads, not held).</summary>
+        private readonly BufferBudget _readAhead;
         private readonly BufferPool _buffers = new BufferPool();
-        /// <summary>A pack's buffer: chunk-sized when a pack fits one (the default), so packs reuse the chunks' buffers.</summary>
+        /// <summary>A pack's buffer: the pack and the largest small file that may end it.</summary>
         private readonly int _packBufferSize;
         private readonly SemaphoreSlim _requests;
         private readonly List<Task> _uploads = new List<Task>();
@@ -52,6 +60,12 @@ namespace FinBackup.Domain.Files
         private long _bytesRead;
 
         private readonly IncrementalHash _smallHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // Large files: read on the caller's thread in pieces of the read buffer into both hashes.
+        private const int ReadBufferSize = 1 << 20;
+        private byte[] _readBuffer;
+        private readonly IncrementalHash _fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly IncrementalHash _chunkHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly ConcurrentQueue<LargeFileSource> _changedSources = new ConcurrentQueue<LargeFileSource>();
         private byte[] _pack;
         private int _packLength;
         private List<ManifestPart> _packParts = new List<ManifestPart>();
@@ -68,9 +82,10 @@ namespace FinBackup.Domain.Files
             _now = now;
             _progress = progress;
             _ct = ct;
-            _packBufferSize = Math.Max(_s.PackSize + _s.SmallFileThreshold, _s.ChunkSize);
-            var budget = _s.MaxBufferedBytes > 0 ? _s.MaxBufferedBytes : (long)Math.Max(1, _s.Parallelism) * _s.ChunkSize;
-            _budget = new BufferBudget(Math.Max(budget, _packBufferSize));
+            _packBufferSize = _s.PackSize + _s.SmallFileThreshold;
+            var packMemory = _s.MaxBufferedBytes > 0 ? _s.MaxBufferedBytes : FileBackupSettings.DefaultPacksInMemory * (long)_packBufferSize;
+            _packMemory = new BufferBudget(Math.Max(packMemory, _packBufferSize));
+            _readAhead = new BufferBudget((long)Math.Max(1, _s.Parallelism) * _s.ChunkSize);
             _requests = new SemaphoreSlim(Math.Max(1, _s.Parallelism));
         }
 
@@ -101,7 +116,7 @@ namespace FinBackup.Domain.Files
                 var p = fileParts[i];
                 if (p.Key != null && p.Key.StartsWith(FileBackupLayout.DataPrefix, StringComparison.Ordinal) && p.Sha256 != null)
                 {
-                    _knownChunks[p.Sha256] = true;
+                    _chunks[p.Sha256] = Held;
                 }
             }
             return true;
@@ -134,18 +149,30 @@ namespace FinBackup.Domain.Files
             return present;
         }
 
-        /// <summary>Seals the last pack and waits for every upload; throws the first upload failure.</summary>
-        public void Finish()
+        /// <summary>
+        /// Seals the last pack and waits for every upload; throws the first upload failure. Returns the large files whose
+        /// bytes changed after they were read (their chunks are not all stored): read them again with <see cref="ReadLargeAgain"/>
+        /// and finish again, or drop them from the manifest.
+        /// </summary>
+        public IReadOnlyList<LargeFileSource> Finish()
         {
             SealPack();
             WaitUploads();
+            return TakeChanged();
+        }
+
+        private static TaskCompletionSource<bool> Completed(bool value)
+        {
+            var t = new TaskCompletionSource<bool>();
+            t.SetResult(value);
+            return t;
         }
 
         /// <summary>Lets the run's content knowledge go (before the manifest is serialised).</summary>
         public void Forget()
         {
             _knownFiles.Clear();
-            _knownChunks.Clear();
+            _chunks.Clear();
             _listedChunks = null;
             _listedPacks = null;
         }
@@ -158,7 +185,7 @@ namespace FinBackup.Domain.Files
             if (_pack == null || _packLength + size > _s.PackSize) { SealPack(); }
             if (_pack == null)
             {
-                _budget.Acquire(_packBufferSize, _ct);
+                _packMemory.Acquire(_packBufferSize, _ct);
                 _pack = _buffers.Rent(_packBufferSize);
                 _packLength = 0;
             }
@@ -180,70 +207,117 @@ namespace FinBackup.Domain.Files
                 entry.Parts = parts;
                 return entry;
             }
-            var part = new ManifestPart { Offset = _packLength, Length = size, Sha256 = sha };
-            entry.Parts = new List<ManifestPart> { part };
-            _knownFiles[sha] = entry.Parts;
-            if (size > 0)
+            if (size == 0)
             {
-                _packParts.Add(part);
-                _packLength += size;
-            }
-            else
-            {
-                entry.Parts = new List<ManifestPart>();
+                entry.Parts = Array.Empty<ManifestPart>();
                 _knownFiles[sha] = entry.Parts;
+                return entry;
             }
+            var part = new ManifestPart { Offset = _packLength, Length = size, Sha256 = sha };
+            // An array of one, not a list: half the memory, for each of a tree's many small files.
+            entry.Parts = new[] { part };
+            _knownFiles[sha] = entry.Parts;
+            _packParts.Add(part);
+            _packLength += size;
             return entry;
         }
 
+        /// <summary>
+        /// Reads a large file once: hashes it whole and chunk by chunk, and starts an upload for each chunk the bucket does not
+        /// hold. The chunks are not kept in memory: each upload reads its chunk again from the open file and checks it against
+        /// the hash (<see cref="LargeFileSource"/>). Null when the file changed while it was read (its stat or size).
+        /// </summary>
         public ManifestFile ReadLarge(SourceFile info, string rel, FileStat before, int attempt)
         {
             EnsureChunkListing();
+            var source = new LargeFileSource(info, rel, info.OpenRead(sequential: true), _changedSources.Enqueue);
+            return ReadChunks(source, before, attempt, () => info.Stat());
+        }
+
+        /// <summary>
+        /// Reads once more a file that changed after it was read (<see cref="Finish"/> returned it), through the handle it was
+        /// read with, and updates its entry; <paramref name="stat"/> is the handle's stat before the read. Null when it changed
+        /// while read again (the entry is then left as it was).
+        /// </summary>
+        public ManifestFile ReadLargeAgain(LargeFileSource changed, out FileStat stat)
+        {
+            var before = changed.File.StatOf(changed.Stream);
+            stat = before;
+            var source = new LargeFileSource(changed.File, changed.Rel, changed.Stream, _changedSources.Enqueue);
+            return ReadChunks(source, before, 2, () => changed.File.StatOf(changed.Stream), changed.Entry);
+        }
+
+        /// <param name="existing">The entry to update (a file read again: its entry is already in the manifest), else null for a new one.</param>
+        private ManifestFile ReadChunks(LargeFileSource source, FileStat before, int attempt, Func<FileStat> statAfter, ManifestFile existing = null)
+        {
+            if (_readBuffer == null) _readBuffer = new byte[(int)Math.Min(ReadBufferSize, _s.ChunkSize)];
             var parts = new List<ManifestPart>();
             long total = 0;
-            using (var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            using (var fs = info.OpenRead(sequential: true))
+            ManifestFile entry = null;
+            try
             {
                 while (true)
                 {
                     _ct.ThrowIfCancellationRequested();
                     ThrowIfUploadFailed();
-                    _budget.Acquire(_s.ChunkSize, _ct);
-                    var buffer = _buffers.Rent(_s.ChunkSize);
-                    int n;
-                    try
-                    {
-                        n = ReadFully(fs, buffer, 0, _s.ChunkSize);
-                    }
-                    catch
-                    {
-                        _buffers.Return(buffer);
-                        _budget.Release(_s.ChunkSize);
-                        throw;
-                    }
-                    if (n == 0)
-                    {
-                        _buffers.Return(buffer);
-                        _budget.Release(_s.ChunkSize);
-                        break;
-                    }
-                    fileHash.AppendData(buffer, 0, n);
-                    var part = new ManifestPart { Offset = 0, Length = n };
+                    var n = ReadChunk(source, total);
+                    if (n == 0) break;
+                    var chunkSha = _chunkHash.GetHashAndReset();
+                    var hex = FileBackupLayout.Hex(chunkSha);
+                    var part = new ManifestPart { Offset = 0, Length = n, Sha256 = hex, Key = FileBackupLayout.ChunkKey(hex) };
                     parts.Add(part);
+                    StartChunkUpload(source, total, n, chunkSha, part.Key, hex);
                     total += n;
                     _bytesRead += n;
-                    StartChunkUpload(buffer, n, part);
-                    _progress(rel);
+                    _progress(source.Rel);
                     if (n < _s.ChunkSize) break;
                 }
-                _s.AfterFileRead?.Invoke(rel, attempt);
-                var after = info.Stat();
+                _s.AfterFileRead?.Invoke(source.Rel, attempt);
+                var after = statAfter();
                 if (total != before.Size || !after.Equals(before)) return null;
-                var sha = FileBackupLayout.Hex(fileHash.GetHashAndReset());
-                // Chunks are named by their content, so identical large files already share their objects.
-                _knownFiles[sha] = parts;
-                return new ManifestFile { Path = rel, Size = total, Mode = before.Mode, ModifiedAt = before.ModifiedAt, Sha256 = sha, Parts = parts };
+                var sha = FileBackupLayout.Hex(_fileHash.GetHashAndReset());
+                var made = existing ?? new ManifestFile { Path = source.Rel };
+                made.Size = total;
+                made.Mode = before.Mode;
+                made.ModifiedAt = before.ModifiedAt;
+                made.Sha256 = sha;
+                made.Parts = parts;
+                source.Entry = entry = made;
+                return entry;
             }
+            finally
+            {
+                if (entry == null)
+                {
+                    source.Abandon();
+                    _fileHash.GetHashAndReset();
+                    _chunkHash.GetHashAndReset();
+                }
+                source.Release();
+            }
+        }
+
+        /// <summary>Reads up to a chunk at <paramref name="position"/> into both hashes (the file's, the chunk's); the bytes read.</summary>
+        private int ReadChunk(LargeFileSource source, long position)
+        {
+            var total = 0;
+            while (total < _s.ChunkSize)
+            {
+                var n = source.ReadAt(position + total, _readBuffer, 0, Math.Min(_readBuffer.Length, _s.ChunkSize - total));
+                if (n <= 0) break;
+                _fileHash.AppendData(_readBuffer, 0, n);
+                _chunkHash.AppendData(_readBuffer, 0, n);
+                total += n;
+            }
+            return total;
+        }
+
+        /// <summary>Files that changed after they were read, for <see cref="ReadLargeAgain"/> (each with its handle still open).</summary>
+        private List<LargeFileSource> TakeChanged()
+        {
+            var changed = new List<LargeFileSource>();
+            while (_changedSources.TryDequeue(out var source)) changed.Add(source);
+            return changed;
         }
 
         private void EnsureChunkListing()
@@ -267,43 +341,74 @@ namespace FinBackup.Domain.Files
             foreach (var o in _store.List(_bucket, FileBackupLayout.PackPrefix, _ct)) _listedPacks[o.Key] = o.Size;
         }
 
-        private void StartChunkUpload(byte[] buffer, int count, ManifestPart part)
+        /// <summary>
+        /// Makes sure the bucket gets a chunk: nothing when it holds it already (the previous manifest, the listing, or this
+        /// run); a wait when another file's upload of the same bytes is in flight (it may yet fail, its file having changed);
+        /// else an upload of its own from <paramref name="source"/>.
+        /// </summary>
+        private void StartChunkUpload(LargeFileSource source, long offset, int count, byte[] sha, string key, string hex)
         {
-            var listed = _listedChunks;
-            var refreshBefore = _now - TimeSpan.FromTicks(_s.GracePeriod.Ticks / 2);
-            _uploads.Add(Task.Run(() =>
+            while (true)
             {
-                try
+                if (_chunks.TryGetValue(hex, out var existing))
                 {
-                    byte[] hash;
-                    using (var h = SHA256.Create()) hash = h.ComputeHash(buffer, 0, count);
-                    var sha = FileBackupLayout.Hex(hash);
-                    part.Sha256 = sha;
-                    part.Key = FileBackupLayout.ChunkKey(sha);
-                    if (!_knownChunks.TryAdd(sha, true)) return; // in the previous manifest, or already handled in this run
-                    if (listed.TryGetValue(sha, out var stored) && stored.Size == count)
+                    if (!existing.Task.IsCompleted) WaitFor(existing.Task);
+                    if (existing.Task.Result) return;
+                    continue; // its upload failed (removed from the table first): take it over
+                }
+                _readAhead.Acquire(count, _ct);
+                var mine = new TaskCompletionSource<bool>();
+                if (!_chunks.TryAdd(hex, mine))
+                {
+                    _readAhead.Release(count);
+                    continue;
+                }
+                source.Hold();
+                var listed = _listedChunks;
+                var refreshBefore = _now - TimeSpan.FromTicks(_s.GracePeriod.Ticks / 2);
+                _uploads.Add(Task.Run(() =>
+                {
+                    var stored = false;
+                    try
                     {
-                        if (stored.LastModified < refreshBefore)
+                        if (listed.TryGetValue(hex, out var o) && o.Size == count && string.Equals(o.Key, key, StringComparison.Ordinal))
                         {
-                            WithRequestSlot(() => _store.Touch(_bucket, part.Key, _writeOptions, _ct));
-                            Interlocked.Increment(ref _objectsTouched);
+                            if (o.LastModified < refreshBefore)
+                            {
+                                WithRequestSlot(() => _store.Touch(_bucket, key, _writeOptions, _ct));
+                                Interlocked.Increment(ref _objectsTouched);
+                            }
+                            stored = true;
+                            return;
                         }
-                        return;
+                        using (var body = source.OpenChunk(offset, count, sha))
+                        {
+                            WithRequestSlot(() => _store.PutContent(_bucket, key, body, count, sha, _writeOptions, _ct));
+                        }
+                        Interlocked.Add(ref _bytesUploaded, count);
+                        Interlocked.Increment(ref _objectsPut);
+                        stored = true;
                     }
-                    WithRequestSlot(() => _store.PutContent(_bucket, part.Key, buffer, count, hash, _writeOptions, _ct));
-                    Interlocked.Add(ref _bytesUploaded, count);
-                    Interlocked.Increment(ref _objectsPut);
-                }
-                catch (Exception ex)
-                {
-                    _uploadErrors.Enqueue(ex);
-                }
-                finally
-                {
-                    _buffers.Return(buffer);
-                    _budget.Release(_s.ChunkSize);
-                }
-            }));
+                    catch (Exception ex)
+                    {
+                        // A file rewritten since it was read is read again (Finish); any other failure fails the run.
+                        if (!source.Changed) _uploadErrors.Enqueue(ex);
+                    }
+                    finally
+                    {
+                        if (!stored) ((ICollection<KeyValuePair<string, TaskCompletionSource<bool>>>)_chunks).Remove(new KeyValuePair<string, TaskCompletionSource<bool>>(hex, mine));
+                        mine.TrySetResult(stored);
+                        _readAhead.Release(count);
+                        source.Release();
+                    }
+                }));
+                return;
+            }
+        }
+
+        private void WaitFor(Task task)
+        {
+            while (!task.Wait(100, _ct)) _progress(null);
         }
 
         private void SealPack()
@@ -319,7 +424,7 @@ namespace FinBackup.Domain.Files
             if (count == 0)
             {
                 _buffers.Return(buffer);
-                _budget.Release(reserved);
+                _packMemory.Release(reserved);
                 return;
             }
             byte[] hash;
@@ -330,7 +435,10 @@ namespace FinBackup.Domain.Files
             {
                 try
                 {
-                    WithRequestSlot(() => _store.PutContent(_bucket, key, buffer, count, hash, _writeOptions, _ct));
+                    using (var body = new MemoryStream(buffer, 0, count, false))
+                    {
+                        WithRequestSlot(() => _store.PutContent(_bucket, key, body, count, hash, _writeOptions, _ct));
+                    }
                     Interlocked.Add(ref _bytesUploaded, count);
                     Interlocked.Increment(ref _objectsPut);
                 }
@@ -341,7 +449,7 @@ namespace FinBackup.Domain.Files
                 finally
                 {
                     _buffers.Return(buffer);
-                    _budget.Release(reserved);
+                    _packMemory.Release(reserved);
                 }
             }));
         }
@@ -368,6 +476,7 @@ namespace FinBackup.Domain.Files
                     _progress(null);
                 }
             }
+            _uploads.Clear();
             if (_uploadErrors.TryPeek(out var error)) Rethrow(error);
         }
 
@@ -385,8 +494,11 @@ namespace FinBackup.Domain.Files
         {
             try { Task.WaitAll(_uploads.ToArray()); } catch (AggregateException) { }
             if (_pack != null) { _buffers.Return(_pack); _pack = null; }
+            foreach (var source in TakeChanged()) source.Close();
             _requests.Dispose();
             _smallHash.Dispose();
+            _fileHash.Dispose();
+            _chunkHash.Dispose();
         }
 
         private static int ReadFully(Stream s, byte[] buffer, int offset, int count)

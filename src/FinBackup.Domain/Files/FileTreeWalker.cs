@@ -390,9 +390,66 @@ namespace FinBackup.Domain.Files
                 }
                 if (attempt == 1) _observer.Verbose($"'{rel}' changed while it was read; reading it again.");
             }
-            Fail(new FinBackupException("FinFileChangedDuringBackup", FinErrorKind.ReadError,
+            Fail(KeptChanging(rel), rel);
+        }
+
+        private static FinBackupException KeptChanging(string rel) =>
+            new FinBackupException("FinFileChangedDuringBackup", FinErrorKind.ReadError,
                 $"The file '{rel}' kept changing while it was read; it was not backed up (no torn copy is stored).",
-                "Back it up when it is quiet (or from a snapshot), or exclude it if it is scratch data."), rel);
+                "Back it up when it is quiet (or from a snapshot), or exclude it if it is scratch data.");
+
+        /// <summary>
+        /// After the uploads: large files rewritten in place between their read and the upload of their chunks (the uploads
+        /// found other bytes than those hashed, so not all their chunks are stored). Each is read once more, through the handle
+        /// it was read with, and its entry updated in place; one that changes again is dropped from the manifest and reported as a file
+        /// that kept changing (FinFileChangedDuringBackup), as one that changes twice while it is read.
+        /// </summary>
+        public void RereadChanged(IReadOnlyList<LargeFileSource> changed, List<ManifestFile> entries)
+        {
+            var dropped = new HashSet<ManifestFile>();
+            for (var round = 1; changed.Count > 0; round++)
+            {
+                foreach (var source in changed)
+                {
+                    var entry = source.Entry;
+                    if (round > 1)
+                    {
+                        source.Close();
+                        Drop(entry, KeptChanging(source.Rel), dropped);
+                        continue;
+                    }
+                    _observer.Verbose($"'{source.Rel}' changed after it was read (its bytes no longer match their hash); reading it again.");
+                    ManifestFile again;
+                    FileStat stat;
+                    try
+                    {
+                        again = _content.ReadLargeAgain(source, out stat);
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                    {
+                        source.Close();
+                        Drop(entry, ReadError(ex, source.Rel), dropped);
+                        continue;
+                    }
+                    if (again == null)
+                    {
+                        source.Close();
+                        Drop(entry, KeptChanging(source.Rel), dropped);
+                        continue;
+                    }
+                    _newCache.Set(entry.Path, stat, again.Sha256); // again is entry, updated
+                }
+                changed = _content.Finish();
+            }
+            if (dropped.Count > 0) entries.RemoveAll(dropped.Contains);
+        }
+
+        private void Drop(ManifestFile entry, FinBackupException error, HashSet<ManifestFile> dropped)
+        {
+            dropped.Add(entry);
+            _newCache.Remove(entry.Path);
+            _manifest.Missing.Add(new ManifestMissingFile { Path = entry.Path, PathBytes = entry.PathBytes, ErrorId = error.ErrorId, Reason = error.Message });
+            _observer.Failed(error, entry.Path);
         }
 
         [MethodImpl(JitHints.Hot)]
@@ -433,6 +490,8 @@ namespace FinBackup.Domain.Files
         public string PathBytes { get; protected set; }
         public abstract FileStat Stat();
         public abstract Stream OpenRead(bool sequential);
+        /// <summary>The stat of the file as opened by <see cref="OpenRead"/> (by descriptor where it can be, else by path).</summary>
+        public virtual FileStat StatOf(Stream opened) => Stat();
     }
 
     internal sealed class ManagedSourceFile : SourceFile
@@ -466,5 +525,14 @@ namespace FinBackup.Domain.Files
         }
 
         public override Stream OpenRead(bool sequential) => NativeFileSystem.OpenRegularFile(_dirfd, _name, sequential);
+
+        /// <summary>fstat of the open file: the inode that was read, wherever its name now points.</summary>
+        public override FileStat StatOf(Stream opened)
+        {
+            var handle = ((FileStream)opened).SafeFileHandle;
+            var st = NativeFileSystem.StatFd((int)handle.DangerousGetHandle(), out var errno);
+            if (st == null) throw NativeFileSystem.Error(errno, "stat");
+            return st.Value.Stat;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Collections.Generic;
 using System.Threading;
 using FinBackup.Domain.Files;
@@ -33,10 +34,11 @@ namespace FinBackup.Domain.Ports
         IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken cancellationToken);
 
         /// <summary>
-        /// Writes <paramref name="count"/> bytes of <paramref name="buffer"/> as <paramref name="key"/>, with S3 verifying
-        /// <paramref name="sha256"/> (x-amz-checksum-sha256). Thread-safe.
+        /// Writes the <paramref name="length"/> bytes <paramref name="content"/> holds from its current position as
+        /// <paramref name="key"/>, with S3 verifying <paramref name="sha256"/> (x-amz-checksum-sha256). A retried request
+        /// seeks the content back to where it started, so it may be read more than once; it is not disposed. Thread-safe.
         /// </summary>
-        void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken cancellationToken);
+        void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken cancellationToken);
 
         /// <summary>Re-writes an existing object onto itself server-side (fresh LastModified, the given key and retention).</summary>
         void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken cancellationToken);

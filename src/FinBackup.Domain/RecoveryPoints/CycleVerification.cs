@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -151,8 +152,11 @@ namespace FinBackup.Domain.RecoveryPoints
                 {
                     var store = _stores(region);
                     var prefix = ApplicationPrefix(policy.Name, app);
-                    store.PutContent(bucket, prefix + LatestName, bytes, bytes.Length, sha, options, ct);
-                    if (dataRead.Contains(entry.Key)) store.PutContent(bucket, prefix + DataReadName, bytes, bytes.Length, sha, options, ct);
+                    using (var body = new MemoryStream(bytes, false)) store.PutContent(bucket, prefix + LatestName, body, bytes.Length, sha, options, ct);
+                    if (dataRead.Contains(entry.Key))
+                    {
+                        using (var body = new MemoryStream(bytes, false)) store.PutContent(bucket, prefix + DataReadName, body, bytes.Length, sha, options, ct);
+                    }
                 }
                 catch (FinBackupException ex)
                 {

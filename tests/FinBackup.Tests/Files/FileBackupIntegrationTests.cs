@@ -388,7 +388,7 @@ public sealed class FileBackupIntegrationTests : IDisposable
 
         // An unreferenced object written just now (as by a backup in progress) must survive.
         var inFlight = FileBackupLayout.ChunkKey(new string('a', 64));
-        _bed.Store.PutContent(FilesTestBed.PrimaryBucket, inFlight, new byte[] { 1 }, 1, System.Security.Cryptography.SHA256.HashData(new byte[] { 1 }),
+        _bed.Store.PutContent(FilesTestBed.PrimaryBucket, inFlight, new MemoryStream(new byte[] { 1 }), 1, System.Security.Cryptography.SHA256.HashData(new byte[] { 1 }),
             new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey }, CancellationToken.None);
 
         // Now + 20 min: A expired; with a 6 h grace nothing young is touched; with 1 min grace A's own chunk goes.
@@ -478,12 +478,12 @@ public sealed class FileBackupIntegrationTests : IDisposable
         private int _inFlight;
         public int MaxPacksInFlight { get; private set; }
         public List<int> PackSizes { get; } = new();
-        public override void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
+        public override void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
         {
-            if (!key.StartsWith(FileBackupLayout.PackPrefix, StringComparison.Ordinal)) { Inner.PutContent(bucket, key, buffer, count, sha256, options, ct); return; }
+            if (!key.StartsWith(FileBackupLayout.PackPrefix, StringComparison.Ordinal)) { Inner.PutContent(bucket, key, content, length, sha256, options, ct); return; }
             lock (PackSizes)
             {
-                PackSizes.Add(count);
+                PackSizes.Add((int)length);
                 MaxPacksInFlight = Math.Max(MaxPacksInFlight, ++_inFlight);
             }
             Task.Delay(300, ct).Wait(ct); // blocks as the S3 adapter's PUT does (a task waited for on a pool thread)
@@ -492,12 +492,12 @@ public sealed class FileBackupIntegrationTests : IDisposable
     }
 
     [Fact]
-    public void At_the_default_sizes_packs_fill_chunk_sized_buffers_and_upload_as_many_at_once_as_chunks()
+    public void At_the_default_sizes_packs_are_3_MiB_and_two_are_in_memory_at_once()
     {
-        // Issue 14: packs of 16 MiB in buffers of their own (17 MiB) left room in the 32 MiB budget for one pack at a time,
-        // so a tree of small files was uploaded one PUT after another (and held a second set of buffers).
+        // Issue 14: packs are the only content in memory (chunks are read again from the file), so the default keeps two:
+        // one filling while the last uploads. 30 MiB of 512 KiB files: 10 packs of 6 files (3 MiB).
         var defaults = new FileBackupSettings();
-        Assert.Equal(defaults.ChunkSize, defaults.PackSize + defaults.SmallFileThreshold);
+        Assert.Equal(3 << 20, defaults.PackSize);
         var root = Path.Combine(_bed.NewDir("src"), "small");
         Directory.CreateDirectory(root);
         var rnd = new Random(14);
@@ -509,9 +509,161 @@ public sealed class FileBackupIntegrationTests : IDisposable
         }
         var slow = new SlowPackStore(_bed.Store);
         new FileBackupEngine(slow, defaults).Run(_bed.Request(root), new RecordingObserver(), CancellationToken.None);
-        Assert.Equal(5, slow.PackSizes.Count); // 30 MiB in packs of at most 7 MiB: 14 files (7 MiB) each, then 4
-        Assert.All(slow.PackSizes, size => Assert.InRange(size, 1, defaults.PackSize));
-        Assert.True(slow.MaxPacksInFlight >= 3, $"at most {slow.MaxPacksInFlight} pack PUTs overlapped; the budget allows {defaults.Parallelism}");
+        Assert.Equal(10, slow.PackSizes.Count);
+        Assert.All(slow.PackSizes, size => Assert.Equal(3 << 20, size));
+        Assert.Equal(FileBackupSettings.DefaultPacksInMemory, slow.MaxPacksInFlight); // one uploads while the next fills; never more
+    }
+
+    /// <summary>
+    /// Reads each chunk's body itself and, for the first <paramref name="rewrites"/> chunk PUTs, rewrites a byte of the file in
+    /// place half-way through the body, at three quarters of the chunk (same size, same mtime: nothing a stat sees), then
+    /// forwards what it read. The tests' large files are one chunk (100,000 bytes; chunks are 128 KiB), so the byte is in it.
+    /// </summary>
+    private sealed class RewritingStore(IFileBackupStore inner, string file, int rewrites) : ForwardingFileBackupStore(inner)
+    {
+        private int _rewrites;
+        public int ChunkPuts;
+        public int ChunkPutsFailed;
+        public override void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
+        {
+            if (!key.StartsWith(FileBackupLayout.DataPrefix, StringComparison.Ordinal)) { Inner.PutContent(bucket, key, content, length, sha256, options, ct); return; }
+            Interlocked.Increment(ref ChunkPuts);
+            var body = new MemoryStream();
+            try
+            {
+                var half = new byte[length / 2];
+                content.ReadExactly(half);
+                body.Write(half);
+                if (Interlocked.Increment(ref _rewrites) <= rewrites) FlipInPlace(file, length * 3 / 4);
+                content.CopyTo(body);
+            }
+            catch
+            {
+                Interlocked.Increment(ref ChunkPutsFailed);
+                throw;
+            }
+            body.Position = 0;
+            Inner.PutContent(bucket, key, body, length, sha256, options, ct);
+        }
+    }
+
+    private static void FlipInPlace(string path, long offset)
+    {
+        var mtime = File.GetLastWriteTimeUtc(path);
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            fs.Position = offset;
+            var b = fs.ReadByte();
+            fs.Position = offset;
+            fs.WriteByte((byte)(b ^ 0xFF));
+        }
+        File.SetLastWriteTimeUtc(path, mtime);
+    }
+
+    [Fact]
+    public void A_large_file_rewritten_in_place_while_its_chunks_upload_is_read_again_and_the_point_holds_what_it_now_says()
+    {
+        // Chunks are uploaded from the file, not from memory, and each upload checks its bytes against the hash taken when
+        // the file was read: a rewrite the stat cannot see (same size and mtime) fails that upload, and the file is read again.
+        var dir = Path.Combine(_bed.NewDir("rewritten"), "db");
+        Directory.CreateDirectory(dir);
+        var db = Path.Combine(dir, "data.bin");
+        var big = new byte[100_000];
+        new Random(5).NextBytes(big);
+        File.WriteAllBytes(db, big);
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "quiet");
+        var store = new RewritingStore(_bed.Store, db, rewrites: 1);
+        var observer = new RecordingObserver();
+        var result = new FileBackupEngine(store, FilesTestBed.SmallSettings()).Run(_bed.Request(dir), observer, CancellationToken.None);
+
+        Assert.Empty(result.Manifest.Missing);
+        Assert.True(store.ChunkPutsFailed >= 1, "the upload of the rewritten chunk must fail");
+        Assert.Contains(observer.Messages, m => m.Contains("'db/data.bin' changed after it was read", StringComparison.Ordinal));
+        var entry = result.Manifest.Files.Single(f => f.Path == "db/data.bin");
+        Assert.Equal(FilesTestBed.Sha256OfFile(db), entry.Sha256); // the bytes as rewritten, not the first read's
+        Assert.NotEqual(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(big)).ToLowerInvariant(), entry.Sha256);
+        var restoreDir = _bed.NewDir("restore");
+        var restoreObserver = new RecordingObserver();
+        Restore(result.Manifest, restoreDir, observer: restoreObserver);
+        Assert.Empty(restoreObserver.Failures);
+        Assert.Equal(FilesTestBed.HashTree(Path.GetDirectoryName(dir)!), FilesTestBed.HashTree(restoreDir));
+    }
+
+    [Fact]
+    public void A_large_file_rewritten_under_every_upload_is_reported_missing_and_no_point_references_a_chunk_it_lacks()
+    {
+        var dir = Path.Combine(_bed.NewDir("churning"), "db");
+        Directory.CreateDirectory(dir);
+        var db = Path.Combine(dir, "data.bin");
+        var big = new byte[100_000];
+        new Random(6).NextBytes(big);
+        File.WriteAllBytes(db, big);
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "quiet");
+        var store = new RewritingStore(_bed.Store, db, rewrites: int.MaxValue);
+        var observer = new RecordingObserver();
+        var result = new FileBackupEngine(store, FilesTestBed.SmallSettings()).Run(_bed.Request(dir), observer, CancellationToken.None);
+
+        var missing = Assert.Single(result.Manifest.Missing);
+        Assert.Equal("db/data.bin", missing.Path);
+        Assert.Equal("FinFileChangedDuringBackup", missing.ErrorId);
+        Assert.Equal(new[] { "db/notes.txt" }, result.Manifest.Files.Select(f => f.Path).ToArray());
+        Assert.Equal("db/data.bin", Assert.Single(observer.Failures).Path);
+        // Every object the stored manifest references is in the bucket, and the change cache does not vouch for the file.
+        var stored = _bed.Store.GetManifest(FilesTestBed.PrimaryBucket, result.Manifest.Key, CancellationToken.None);
+        var keys = _bed.Store.List(FilesTestBed.PrimaryBucket, "", CancellationToken.None).Select(o => o.Key).ToHashSet();
+        Assert.All(stored.ReferencedObjects(), k => Assert.Contains(k, keys));
+        var next = Backup(_bed.Request(dir));
+        Assert.Empty(next.Manifest.Missing);
+        Assert.Equal(FilesTestBed.Sha256OfFile(db), next.Manifest.Files.Single(f => f.Path == "db/data.bin").Sha256);
+    }
+
+    [Fact]
+    public void Through_the_SDK_a_chunk_whose_bytes_no_longer_match_fails_its_PUT_and_the_bucket_does_not_get_the_object()
+    {
+        // The S3 adapter sends a chunk straight from the file: the check before the last window is handed over must abort
+        // the request (and the SDK's retries, which seek back to the start), so moto never stores a torn object.
+        var path = Path.Combine(_bed.NewDir("sdk"), "chunk.bin");
+        var bytes = new byte[300_000];
+        new Random(9).NextBytes(bytes);
+        File.WriteAllBytes(path, bytes);
+        var file = new ManagedSourceFile(new FileInfo(path));
+        var source = new LargeFileSource(file, "chunk.bin", file.OpenRead(true), _ => { });
+        var claimed = System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, 299_999)); // not these bytes' hash
+        var key = FileBackupLayout.ChunkKey(Convert.ToHexString(claimed).ToLowerInvariant());
+        using (var body = source.OpenChunk(0, bytes.Length, claimed))
+        {
+            var ex = Assert.ThrowsAny<Exception>(() => _bed.Store.PutContent(FilesTestBed.PrimaryBucket, key, body, bytes.Length, claimed,
+                new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey }, CancellationToken.None));
+            Assert.True(source.Changed, ex.ToString());
+        }
+        Assert.DoesNotContain(_bed.Store.List(FilesTestBed.PrimaryBucket, FileBackupLayout.DataPrefix, CancellationToken.None), o => o.Key == key);
+        source.Close();
+    }
+
+    [Fact]
+    public void When_the_upload_of_shared_content_fails_because_its_file_changed_another_file_with_that_content_uploads_it()
+    {
+        // a.bin and b.bin are equal: b's chunks wait for a's uploads instead of uploading twice. a is rewritten under its
+        // first chunk upload, so that chunk is not stored: b uploads it from b, and a is read again.
+        var dir = Path.Combine(_bed.NewDir("twins"), "data");
+        Directory.CreateDirectory(dir);
+        var big = new byte[100_000];
+        new Random(8).NextBytes(big);
+        File.WriteAllBytes(Path.Combine(dir, "a.bin"), big);
+        File.WriteAllBytes(Path.Combine(dir, "b.bin"), big);
+        var store = new RewritingStore(_bed.Store, Path.Combine(dir, "a.bin"), rewrites: 1);
+        var result = new FileBackupEngine(store, FilesTestBed.SmallSettings()).Run(_bed.Request(dir), new RecordingObserver(), CancellationToken.None);
+
+        Assert.Empty(result.Manifest.Missing);
+        var b = result.Manifest.Files.Single(f => f.Path == "data/b.bin");
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(big)).ToLowerInvariant(), b.Sha256);
+        var keys = _bed.Store.List(FilesTestBed.PrimaryBucket, FileBackupLayout.DataPrefix, CancellationToken.None).Select(o => o.Key).ToHashSet();
+        Assert.All(result.Manifest.ReferencedObjects(), k => Assert.Contains(k, keys));
+        var restoreDir = _bed.NewDir("restore");
+        var restoreObserver = new RecordingObserver();
+        Restore(result.Manifest, restoreDir, observer: restoreObserver);
+        Assert.Empty(restoreObserver.Failures);
+        Assert.Equal(FilesTestBed.HashTree(Path.GetDirectoryName(dir)!), FilesTestBed.HashTree(restoreDir));
     }
 
     /// <summary>Lets a "backup" write a manifest between the GC's two manifest listings.</summary>

@@ -456,7 +456,7 @@ public sealed class FileBackupLayoutAndCacheTests
         public string Region => "us-east-1";
         public Domain.Ports.BucketProtection DescribeBucket(string bucket, CancellationToken ct) => throw new InvalidOperationException();
         public IReadOnlyList<Domain.Ports.StoredObject> List(string bucket, string prefix, CancellationToken ct) => throw new InvalidOperationException();
-        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, Domain.Ports.ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException();
+        public void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, Domain.Ports.ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException();
         public void Touch(string bucket, string key, Domain.Ports.ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException();
         public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) => throw new InvalidOperationException();
         public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, Domain.Ports.ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException();
@@ -464,5 +464,87 @@ public sealed class FileBackupLayoutAndCacheTests
         public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct) => throw new InvalidOperationException();
         public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct) => throw new InvalidOperationException();
         public void CopyFrom(string sourceRegion, string sourceBucket, string key, string destinationBucket, Domain.Ports.ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException();
+    }
+}
+
+/// <summary>A chunk read again from its file by its upload: the bytes handed over are those that were hashed, or none of the last window.</summary>
+public sealed class ChunkStreamTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("finbackup-chunk-").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private (LargeFileSource Source, byte[] Bytes, List<LargeFileSource> HandedOver) Open(int size)
+    {
+        var path = Path.Combine(_dir, "f.bin");
+        var bytes = new byte[size];
+        new Random(size).NextBytes(bytes);
+        File.WriteAllBytes(path, bytes);
+        var file = new ManagedSourceFile(new FileInfo(path));
+        var handedOver = new List<LargeFileSource>();
+        return (new LargeFileSource(file, "f.bin", file.OpenRead(true), handedOver.Add), bytes, handedOver);
+    }
+
+    private static byte[] Sha(byte[] b, int offset, int count) => System.Security.Cryptography.SHA256.HashData(b.AsSpan(offset, count));
+
+    [Fact]
+    public void An_unchanged_chunk_reads_back_exactly_and_again_after_a_seek_to_the_start()
+    {
+        var (source, bytes, _) = Open(300_000);
+        using var chunk = source.OpenChunk(100_000, 150_000, Sha(bytes, 100_000, 150_000));
+        Assert.Equal(150_000, chunk.Length);
+        var first = new MemoryStream();
+        chunk.CopyTo(first, 7_000); // small reads, as the SDK's
+        Assert.Equal(bytes.AsSpan(100_000, 150_000).ToArray(), first.ToArray());
+        chunk.Position = 0; // a retried request
+        var second = new MemoryStream();
+        chunk.CopyTo(second);
+        Assert.Equal(first.ToArray(), second.ToArray());
+        Assert.False(source.Changed);
+        source.Close();
+    }
+
+    [Fact]
+    public void A_chunk_whose_bytes_changed_hands_over_none_of_its_last_window_and_marks_the_file_changed()
+    {
+        var (source, bytes, _) = Open(200_000);
+        var expected = Sha(bytes, 0, 200_000);
+        using (var fs = new FileStream(Path.Combine(_dir, "f.bin"), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            fs.Position = 199_000;
+            fs.WriteByte((byte)(bytes[199_000] ^ 1));
+        }
+        using var chunk = source.OpenChunk(0, 200_000, expected);
+        var sent = new MemoryStream();
+        var buffer = new byte[8192];
+        Assert.Throws<SourceChangedException>(() =>
+        {
+            int n;
+            while ((n = chunk.Read(buffer, 0, buffer.Length)) > 0) sent.Write(buffer, 0, n);
+        });
+        Assert.True(source.Changed);
+        Assert.Equal(3 * 65_536, sent.Length); // the windows before the last; the last (checked, and wrong) was withheld
+        Assert.Throws<SourceChangedException>(() => chunk.Read(buffer, 0, buffer.Length)); // and it stays refused
+        source.Close();
+    }
+
+    [Fact]
+    public void A_file_that_changed_is_handed_over_for_another_read_when_its_last_upload_lets_go_and_an_unchanged_one_is_closed()
+    {
+        var (source, _, handedOver) = Open(1_000);
+        source.Entry = new ManifestFile { Path = "f.bin" };
+        source.Hold();                 // an upload
+        source.MarkChanged();
+        source.Release();              // the reader
+        Assert.Empty(handedOver);      // the upload still holds it
+        source.Release();              // the upload
+        Assert.Same(source, Assert.Single(handedOver));
+        Assert.Equal(1_000, source.ReadAt(0, new byte[2_000], 0, 2_000)); // still open, for the retry
+        source.Close();
+
+        var (quiet, _, none) = Open(1_000);
+        quiet.Entry = new ManifestFile { Path = "f.bin" };
+        quiet.Release();
+        Assert.Empty(none);
+        Assert.Throws<ObjectDisposedException>(() => quiet.ReadAt(0, new byte[10], 0, 10));
     }
 }

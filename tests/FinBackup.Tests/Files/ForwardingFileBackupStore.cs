@@ -13,8 +13,8 @@ internal abstract class ForwardingFileBackupStore(IFileBackupStore inner) : IFil
     public virtual string Region => Inner.Region;
     public virtual BucketProtection DescribeBucket(string bucket, CancellationToken ct) => Inner.DescribeBucket(bucket, ct);
     public virtual IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) => Inner.List(bucket, prefix, ct);
-    public virtual void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) =>
-        Inner.PutContent(bucket, key, buffer, count, sha256, options, ct);
+    public virtual void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) =>
+        Inner.PutContent(bucket, key, content, length, sha256, options, ct);
     public virtual void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => Inner.Touch(bucket, key, options, ct);
     public virtual void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) =>
         Inner.ReadRange(bucket, key, offset, length, destination, destinationOffset, ct);

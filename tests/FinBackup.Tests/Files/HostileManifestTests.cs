@@ -13,7 +13,7 @@ internal sealed class NoRequestStore : IFileBackupStore
     private Exception Fail(string what) { Requests.Add(what); return new InvalidOperationException("unexpected request: " + what); }
     public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => throw Fail("DescribeBucket");
     public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) => throw Fail("List " + prefix);
-    public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => throw Fail("Put " + key);
+    public void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => throw Fail("Put " + key);
     public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => throw Fail("Touch " + key);
     public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) => throw Fail("Get " + key);
     public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct) => throw Fail("PutManifest");

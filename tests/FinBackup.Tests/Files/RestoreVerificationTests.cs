@@ -14,7 +14,7 @@ internal class MemoryContentStore : IFileBackupStore
         Buffer.BlockCopy(Objects[key], (int)offset, destination, destinationOffset, length);
     public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => throw new NotSupportedException();
     public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) => throw new NotSupportedException();
-    public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => throw new NotSupportedException();
+    public void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => throw new NotSupportedException();
     public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => throw new NotSupportedException();
     public void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct) => throw new NotSupportedException();
     public FileManifest GetManifest(string bucket, string key, CancellationToken ct) => throw new NotSupportedException();

@@ -40,8 +40,12 @@ public sealed class CycleVerificationTests
         public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken cancellationToken) =>
             Objects.Where(o => o.Key.StartsWith(bucket + "/" + prefix, StringComparison.Ordinal))
                 .Select(o => new StoredObject { Key = o.Key.Substring(bucket.Length + 1), Size = o.Value.Body.Length, LastModified = o.Value.At }).ToList();
-        public void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken cancellationToken) =>
-            Objects[bucket + "/" + key] = (buffer.Take(count).ToArray(), Clock(), options?.KmsKeyId);
+        public void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken cancellationToken)
+        {
+            var body = new MemoryStream();
+            content.CopyTo(body);
+            Objects[bucket + "/" + key] = (body.ToArray(), Clock(), options?.KmsKeyId);
+        }
         public BucketProtection DescribeBucket(string bucket, CancellationToken cancellationToken) => throw new NotSupportedException();
         public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken cancellationToken) => throw new NotSupportedException();
         public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken cancellationToken) => throw new NotSupportedException();

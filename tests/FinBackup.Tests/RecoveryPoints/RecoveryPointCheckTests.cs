@@ -56,7 +56,7 @@ public sealed class RecoveryPointCheckTests : IDisposable
     {
         public int Lists, Reads, Manifests;
         public override IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) { Lists++; return Inner.List(bucket, prefix, ct); }
-        public override void PutContent(string bucket, string key, byte[] buffer, int count, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check writes nothing");
+        public override void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check writes nothing");
         public override void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check writes nothing");
         public override void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) { Reads++; Inner.ReadRange(bucket, key, offset, length, destination, destinationOffset, ct); }
         public override void PutManifest(string bucket, FileManifest manifest, IDictionary<string, string> tags, ObjectWriteOptions options, CancellationToken ct) => throw new InvalidOperationException("a check writes nothing");
