@@ -560,18 +560,25 @@ public sealed class FileBackupIntegrationTests : IDisposable
         File.SetLastWriteTimeUtc(path, mtime);
     }
 
+    /// <summary>db/data.bin (100,000 random bytes: one chunk at the test sizes) and db/notes.txt (a small file).</summary>
+    private (string Dir, string Db, byte[] Big) DbDirectory(string name, int seed)
+    {
+        var dir = Path.Combine(_bed.NewDir(name), "db");
+        Directory.CreateDirectory(dir);
+        var db = Path.Combine(dir, "data.bin");
+        var big = new byte[100_000];
+        new Random(seed).NextBytes(big);
+        File.WriteAllBytes(db, big);
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "quiet");
+        return (dir, db, big);
+    }
+
     [Fact]
     public void A_large_file_rewritten_in_place_while_its_chunks_upload_is_read_again_and_the_point_holds_what_it_now_says()
     {
         // Chunks are uploaded from the file, not from memory, and each upload checks its bytes against the hash taken when
         // the file was read: a rewrite the stat cannot see (same size and mtime) fails that upload, and the file is read again.
-        var dir = Path.Combine(_bed.NewDir("rewritten"), "db");
-        Directory.CreateDirectory(dir);
-        var db = Path.Combine(dir, "data.bin");
-        var big = new byte[100_000];
-        new Random(5).NextBytes(big);
-        File.WriteAllBytes(db, big);
-        File.WriteAllText(Path.Combine(dir, "notes.txt"), "quiet");
+        var (dir, db, big) = DbDirectory("rewritten", 5);
         var store = new RewritingStore(_bed.Store, db, rewrites: 1);
         var observer = new RecordingObserver();
         var result = new FileBackupEngine(store, FilesTestBed.SmallSettings()).Run(_bed.Request(dir), observer, CancellationToken.None);
@@ -592,13 +599,7 @@ public sealed class FileBackupIntegrationTests : IDisposable
     [Fact]
     public void A_large_file_rewritten_under_every_upload_is_reported_missing_and_no_point_references_a_chunk_it_lacks()
     {
-        var dir = Path.Combine(_bed.NewDir("churning"), "db");
-        Directory.CreateDirectory(dir);
-        var db = Path.Combine(dir, "data.bin");
-        var big = new byte[100_000];
-        new Random(6).NextBytes(big);
-        File.WriteAllBytes(db, big);
-        File.WriteAllText(Path.Combine(dir, "notes.txt"), "quiet");
+        var (dir, db, big) = DbDirectory("churning", 6);
         var store = new RewritingStore(_bed.Store, db, rewrites: int.MaxValue);
         var observer = new RecordingObserver();
         var result = new FileBackupEngine(store, FilesTestBed.SmallSettings()).Run(_bed.Request(dir), observer, CancellationToken.None);
