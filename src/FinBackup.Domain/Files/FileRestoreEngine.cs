@@ -38,6 +38,13 @@ namespace FinBackup.Domain.Files
         /// </summary>
         public int CommitFiles { get; set; } = 100000;
         public long CommitBytes { get; set; } = 2L << 30;
+        /// <summary>
+        /// A directory the restore creates (absent at the start: a new destination, or a new directory in an existing one) is
+        /// built under a hidden name next to it, its files written there under their own names and verified, and renamed into
+        /// place whole at the end, once its files are on disk: one rename instead of one per file. Off: every file goes through
+        /// a temporary name of its own and a rename, as in an existing directory. Linux only (elsewhere always off).
+        /// </summary>
+        public bool StageNewDirectories { get; set; } = true;
     }
 
     /// <summary>What the restore reports; every call comes on the thread that called <see cref="FileRestoreEngine.Run"/>.</summary>
@@ -194,7 +201,8 @@ namespace FinBackup.Domain.Files
             var total = new FileRestoreProgress { FilesTotal = plan.Count, BytesTotal = plan.Sum(p => p.Key.Size) };
             while (true)
             {
-                var done = task.Wait(250);
+                // Not task.Wait: it throws the AggregateException of a failed or cancelled run, before the outcomes are reported.
+                var done = task.IsCompleted || ((IAsyncResult)task).AsyncWaitHandle.WaitOne(250);
                 while (execution.Outcomes.TryDequeue(out var outcome))
                 {
                     if (outcome.Error == null)
@@ -209,8 +217,9 @@ namespace FinBackup.Domain.Files
                     }
                     total.CurrentPath = outcome.File.Path;
                 }
-                total.FilesDone = summary.FilesRestored + summary.FilesFailed;
-                total.BytesDone = summary.BytesRestored;
+                // Written and verified counts as done for the progress (a file is reported restored only once it has its name).
+                total.FilesDone = Math.Min(total.FilesTotal, Math.Max(Interlocked.Read(ref execution.FilesWritten), summary.FilesRestored) + summary.FilesFailed);
+                total.BytesDone = Math.Max(Interlocked.Read(ref execution.BytesWritten), summary.BytesRestored);
                 total.Elapsed = watch.Elapsed;
                 observer.Progress(total);
                 if (done) break;
@@ -254,9 +263,14 @@ namespace FinBackup.Domain.Files
             private readonly List<KeyValuePair<ManifestFile, string>> _plan;
             private readonly CancellationToken _ct;
             private readonly BufferPool _buffers = new BufferPool();
-            // One creation per directory; every writer waits until its directory exists (Lazy is thread-safe by default).
-            private readonly ConcurrentDictionary<string, bool> _dirs = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            // One creation per directory (logical path -> where its files are written); every writer waits until its directory exists.
+            private readonly ConcurrentDictionary<string, DirectoryPlace> _dirs = new ConcurrentDictionary<string, DirectoryPlace>(StringComparer.Ordinal);
             private readonly object _dirGate = new object();
+            // Directories the restore creates are built under a hidden name and renamed into place whole (StageNewDirectories).
+            private readonly bool _stageNew;
+            private readonly Dictionary<string, StagedDirectory> _staged = new Dictionary<string, StagedDirectory>(StringComparer.Ordinal);
+            private long _stagedCounter;
+            public long FilesWritten, BytesWritten;
             /// <summary>This run's temporary-file tag: random per run, a counter per file (no GUID string per file).</summary>
             private readonly string _tempTag = ".finrestore-" + Guid.NewGuid().ToString("N").Substring(0, 8) + "-";
             private long _tempCounter;
@@ -266,12 +280,14 @@ namespace FinBackup.Domain.Files
             private readonly Dictionary<ManifestFile, byte[]> _rawTargets;
             private readonly RestoreTargetResolver _resolver;
             private readonly string _destination;
+            /// <summary>The destination without a trailing separator (what directory names are compared with).</summary>
+            private readonly string _destinationDir;
 
             // Durability: batch commit through syncfs (Linux), else fsync per file.
             private readonly bool _batched = NativeFileSystem.Available;
             private readonly object _pendingGate = new object();
             private List<Pending> _pending = new List<Pending>();
-            private long _pendingBytes;
+            private long _pendingBytes, _pendingCount;
             private readonly object _commitGate = new object();
             // One open directory per file system the temporary files are on (st_dev -> descriptor), for syncfs.
             private readonly Dictionary<ulong, int> _fileSystems = new Dictionary<ulong, int>();
@@ -286,6 +302,30 @@ namespace FinBackup.Domain.Files
                 _rawTargets = rawTargets;
                 _destination = destination;
                 _ct = ct;
+                _stageNew = _batched && request.StageNewDirectories && rawTargets.Count == 0;
+                _destinationDir = destination.Length > 1 ? destination.TrimEnd(Path.DirectorySeparatorChar) : destination;
+            }
+
+            /// <summary>Where a directory's files are written: in place (<see cref="InPlace"/>), or inside a staged directory.</summary>
+            private sealed class DirectoryPlace
+            {
+                public static readonly DirectoryPlace InPlace = new DirectoryPlace();
+                /// <summary>The directory under its staging name (the files go here with their own names), or null: in place.</summary>
+                public string Physical;
+                public StagedDirectory Root;
+            }
+
+            /// <summary>
+            /// A directory that did not exist when the restore first needed it (the topmost such one under, or at, the destination):
+            /// built as parent/.name.finrestore-tag-dN with every file under it written there with its own name, verified, and
+            /// renamed into place whole once the files are on disk (one rename instead of one per file).
+            /// </summary>
+            private sealed class StagedDirectory
+            {
+                public string Logical;
+                public string Staging;
+                /// <summary>The verified files in it, reported restored when it is renamed into place.</summary>
+                public readonly List<ManifestFile> Files = new List<ManifestFile>();
             }
 
             private sealed class Pending
@@ -306,16 +346,19 @@ namespace FinBackup.Domain.Files
                 try
                 {
                     RunItems();
-                    Commit();
+                    Commit(final: true);
                     SyncFileSystems(); // the last renames
                 }
                 finally
                 {
-                    // Cancelled or failed: temporary files never committed are removed.
+                    // Cancelled or failed: temporary files never committed are removed, and staged directories with them.
                     List<Pending> left;
                     lock (_pendingGate) { left = _pending; _pending = new List<Pending>(); }
                     foreach (var p in left) TryDelete(TempOf(p));
+                    foreach (var root in _staged.Values) TryDeleteTree(root.Staging);
+                    SpinWait.SpinUntil(() => Volatile.Read(ref _headStartRunning) == 0);
                     foreach (var fd in _fileSystems.Values) NativeFileSystem.Close(fd);
+                    foreach (var fd in _headStartFds) NativeFileSystem.Close(fd);
                 }
             }
 
@@ -601,11 +644,19 @@ namespace FinBackup.Domain.Files
                 // A name that is not UTF-8 cannot be created through System.IO: its bytes are written to a temporary file in the
                 // destination (same file system) and renamed onto the exact bytes.
                 var dir = raw != null ? _destination : Path.GetDirectoryName(target);
-                var tempNumber = Interlocked.Increment(ref _tempCounter);
-                var temp = TempName(tempNumber, raw != null, target);
+                long tempNumber = 0;
+                string temp = null;
                 try
                 {
-                    EnsureDirectory(dir, raw == null);
+                    var place = EnsureDirectory(dir, raw == null);
+                    // In a staged directory the file is written under its own name (nothing there is visible until the
+                    // directory is renamed into place); elsewhere under a temporary name next to its target.
+                    if (place.Root != null) temp = string.Concat(place.Physical, Path.DirectorySeparatorChar.ToString(), Path.GetFileName(target));
+                    else
+                    {
+                        tempNumber = Interlocked.Increment(ref _tempCounter);
+                        temp = TempName(tempNumber, raw != null, target);
+                    }
                     // One hash object per worker thread, reset after every file (GetHashAndReset, or Reset on a failure).
                     var hash = WorkerHash ?? (WorkerHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256));
                     try
@@ -631,6 +682,7 @@ namespace FinBackup.Domain.Files
                                 // so the commit's syncfs waits only for the tail (it was a 3 s wait at the end of a 1.1 GB
                                 // restore). Small files are left to the batch: a write-out per 2 KiB file costs more than it saves.
                                 if (file.Size >= WritebackThreshold) NativeFileSystem.StartWriteback(native.Handle);
+                                else HeadStart(file.Size);
                             }
                             else
                             {
@@ -645,6 +697,8 @@ namespace FinBackup.Domain.Files
                         hash.Dispose();
                         throw;
                     }
+                    Interlocked.Increment(ref FilesWritten);
+                    Interlocked.Add(ref BytesWritten, file.Size);
                     if (!_batched)
                     {
                         File.SetLastWriteTimeUtc(temp, file.ModifiedAt);
@@ -656,15 +710,17 @@ namespace FinBackup.Domain.Files
                     lock (_pendingGate)
                     {
                         // A pending file holds no target string (made again at its rename): 50,000 pending files are ~8 MB less.
-                        _pending.Add(new Pending { File = file, TempNumber = tempNumber, Target = raw != null ? target : null, Raw = raw });
+                        if (place.Root != null) place.Root.Files.Add(file);
+                        else _pending.Add(new Pending { File = file, TempNumber = tempNumber, Target = raw != null ? target : null, Raw = raw });
                         _pendingBytes += file.Size;
-                        full = _pending.Count >= _request.CommitFiles || _pendingBytes >= _request.CommitBytes;
+                        _pendingCount++;
+                        full = _pendingCount >= _request.CommitFiles || _pendingBytes >= _request.CommitBytes;
                     }
-                    if (full) Commit();
+                    if (full) Commit(final: false);
                 }
                 catch (Exception ex)
                 {
-                    TryDelete(temp);
+                    if (temp != null) TryDelete(temp);
                     if (ex is OperationCanceledException) throw;
                     Outcomes.Enqueue(new Outcome { File = file, Error = AsWriteError(ex, file, target) });
                 }
@@ -693,18 +749,83 @@ namespace FinBackup.Domain.Files
                 return string.Concat(target.Substring(0, cut), ".", target.Substring(cut), _tempTag + n);
             }
 
-            /// <summary>The directory created (once per run) and its file system registered for the batched sync.</summary>
-            private void EnsureDirectory(string dir, bool create)
+            /// <summary>
+            /// The directory created (once per run) and its file system registered for the batched sync. A directory that does
+            /// not exist is not created in place when staging: the topmost missing one at or under the destination is made under
+            /// a hidden name (<see cref="StagedDirectory"/>), and this one inside it.
+            /// </summary>
+            private DirectoryPlace EnsureDirectory(string dir, bool create)
             {
-                if (_dirs.ContainsKey(dir)) return;
+                if (_dirs.TryGetValue(dir, out var place)) return place;
                 lock (_dirGate)
                 {
-                    if (_dirs.ContainsKey(dir)) return;
-                    if (create) Directory.CreateDirectory(dir);
-                    if (_batched) RegisterFileSystem(dir);
-                    _dirs[dir] = true;
+                    if (_dirs.TryGetValue(dir, out place)) return place;
+                    place = DirectoryPlace.InPlace;
+                    if (create)
+                    {
+                        RefuseLinks(dir);
+                        place = _stageNew ? StagedPlaceOf(dir) : DirectoryPlace.InPlace;
+                        Directory.CreateDirectory(place.Root != null ? place.Physical : dir);
+                    }
+                    if (_batched) RegisterFileSystem(place.Root != null ? place.Physical : dir);
+                    _dirs[dir] = place;
+                    return place;
                 }
             }
+
+            /// <summary>Under <see cref="_dirGate"/>: in place when the directory exists, else inside the staged directory that holds it (made now if none does).</summary>
+            private DirectoryPlace StagedPlaceOf(string dir)
+            {
+                if (!IsUnder(dir)) return DirectoryPlace.InPlace;
+                // Already inside a staged directory?
+                for (var up = dir; up != null && IsUnder(up); up = Path.GetDirectoryName(up))
+                {
+                    if (_staged.TryGetValue(up, out var held))
+                        return new DirectoryPlace { Root = held, Physical = held.Staging + dir.Substring(up.Length) };
+                }
+                if (Directory.Exists(dir)) return DirectoryPlace.InPlace;
+                // The topmost missing directory at or under the destination: everything under it is this restore's.
+                var top = dir;
+                while (!string.Equals(top, _destinationDir, StringComparison.Ordinal))
+                {
+                    var parent = Path.GetDirectoryName(top);
+                    if (parent == null || Directory.Exists(parent)) break;
+                    top = parent;
+                }
+                var outside = Path.GetDirectoryName(top);
+                if (outside == null) return DirectoryPlace.InPlace;
+                Directory.CreateDirectory(outside); // the destination's parents, when the destination is missing too
+                string staging;
+                do
+                {
+                    staging = Path.Combine(outside, "." + Path.GetFileName(top) + _tempTag + "d" +
+                        (++_stagedCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                while (Directory.Exists(staging) || File.Exists(staging));
+                var root = new StagedDirectory { Logical = top, Staging = staging };
+                _staged[top] = root;
+                return new DirectoryPlace { Root = root, Physical = staging + dir.Substring(top.Length) };
+            }
+
+            /// <summary>
+            /// The planned targets were checked for symbolic links when the restore started; a directory on the way that has
+            /// become one since (between the destination and the file) is refused rather than followed.
+            /// </summary>
+            private void RefuseLinks(string dir)
+            {
+                for (var up = dir; up != null && IsUnder(up) && up.Length > _destinationDir.Length; up = Path.GetDirectoryName(up))
+                {
+                    if (RestoreTargetResolver.IsLink(up))
+                        throw new FinBackupException("FinRestorePathUnsafe", FinErrorKind.SecurityError,
+                            $"'{up}' became a symbolic link while the restore ran; nothing is written through it.",
+                            "Check who else writes to the destination, then restore into an empty -Destination.");
+                }
+            }
+
+            /// <summary>The destination, or a path under it.</summary>
+            private bool IsUnder(string path) =>
+                path.StartsWith(_destinationDir, StringComparison.Ordinal) &&
+                (path.Length == _destinationDir.Length || path[_destinationDir.Length] == Path.DirectorySeparatorChar);
 
             private static FinBackupException AsWriteError(Exception ex, ManifestFile file, string target) =>
                 ex as FinBackupException ?? new FinBackupException("FinRestoreWriteFailed", FinErrorKind.WriteError,
@@ -720,7 +841,38 @@ namespace FinBackup.Domain.Files
                     var fd = NativeFileSystem.OpenDirectory(NativeFileSystem.AtFdCwd, NativeFileSystem.Bytes(directory), true, out var errno);
                     if (fd < 0) throw NativeFileSystem.Error(errno, "open the directory");
                     _fileSystems[dev.Value] = fd;
+                    // A second descriptor for the head-start syncs: the kernel reports a write-back error once per open file, so
+                    // the head start never takes the report that the commit's sync on the first one must see.
+                    var early = NativeFileSystem.OpenDirectory(NativeFileSystem.AtFdCwd, NativeFileSystem.Bytes(directory), true, out _);
+                    if (early >= 0) _headStartFds.Add(early);
                 }
+            }
+
+            /// <summary>Small-file bytes written since the last head start, and whether one is running.</summary>
+            private long _unsynced;
+            private int _headStartRunning;
+            private readonly List<int> _headStartFds = new List<int>();
+            /// <summary>Small files' bytes after which the file system is asked to write out what is dirty, in the background.</summary>
+            internal const long HeadStartBytes = 16 << 20;
+
+            /// <summary>
+            /// Small files are many and each a write-out of its own would cost more than it saves; instead, every
+            /// <see cref="HeadStartBytes"/> of them a background syncfs (on the second descriptor) writes out what is dirty while
+            /// the restore goes on, so the commit's sync finds little left. Only a head start: durability still comes from the
+            /// commit's sync, which reports any error; one at a time, and its result is ignored.
+            /// </summary>
+            private void HeadStart(long size)
+            {
+                if (Interlocked.Add(ref _unsynced, size + 4096) < HeadStartBytes) return;
+                if (Interlocked.CompareExchange(ref _headStartRunning, 1, 0) != 0) return;
+                Interlocked.Exchange(ref _unsynced, 0);
+                int[] fds;
+                lock (_fileSystems) fds = _headStartFds.ToArray();
+                Task.Run(() =>
+                {
+                    try { foreach (var fd in fds) NativeFileSystem.SyncFileSystem(fd); }
+                    finally { Volatile.Write(ref _headStartRunning, 0); }
+                });
             }
 
             private void SyncFileSystems()
@@ -736,8 +888,11 @@ namespace FinBackup.Domain.Files
                 }
             }
 
-            /// <summary>Syncs what is pending, then renames it into place. One commit at a time; writers keep writing meanwhile.</summary>
-            private void Commit()
+            /// <summary>
+            /// Syncs what is pending, then renames it into place. One commit at a time; writers keep writing meanwhile. Staged
+            /// directories are renamed into place by the final commit only (files may still be written into them before).
+            /// </summary>
+            private void Commit(bool final)
             {
                 if (!_batched) return;
                 lock (_commitGate)
@@ -748,8 +903,9 @@ namespace FinBackup.Domain.Files
                         batch = _pending;
                         _pending = new List<Pending>();
                         _pendingBytes = 0;
+                        _pendingCount = 0;
                     }
-                    if (batch.Count == 0) return;
+                    if (batch.Count == 0 && !(final && _staged.Count > 0)) return;
                     try
                     {
                         SyncFileSystems();
@@ -760,7 +916,62 @@ namespace FinBackup.Domain.Files
                         throw;
                     }
                     foreach (var p in batch) Outcomes.Enqueue(MoveIntoPlace(p));
+                    if (!final) return;
+                    foreach (var root in _staged.Values.OrderBy(r => r.Logical, StringComparer.Ordinal).ToList())
+                    {
+                        CommitStaged(root);
+                        _staged.Remove(root.Logical);
+                    }
                 }
+            }
+
+            /// <summary>
+            /// A staged directory renamed into place: one atomic rename, refused when something appeared at its name meanwhile.
+            /// Then its files are moved one by one into what is there (the same checks as a restore into an existing directory:
+            /// no symbolic links followed, nothing overwritten without Force), and the staging directory is removed.
+            /// </summary>
+            private void CommitStaged(StagedDirectory root)
+            {
+                var errno = NativeFileSystem.Rename(root.Staging, root.Logical, replace: false);
+                if (errno == 0)
+                {
+                    foreach (var f in root.Files) Outcomes.Enqueue(new Outcome { File = f });
+                    return;
+                }
+                var resolver = new RestoreTargetResolver(_destination);
+                foreach (var f in root.Files)
+                {
+                    var target = TargetOf(f, null);
+                    var staged = root.Staging + target.Substring(root.Logical.Length);
+                    try
+                    {
+                        var checkedTarget = resolver.Resolve(f.Path, out var reason, out var state);
+                        if (checkedTarget == null)
+                            throw new FinBackupException("FinRestorePathUnsafe", FinErrorKind.SecurityError,
+                                $"'{target}' was not restored: {reason} (it appeared while the restore ran).",
+                                "Check who else writes to the destination, then restore into an empty -Destination.");
+                        if (state == RestoreTargetState.Directory)
+                            throw new FinBackupException("FinRestoreTargetIsDirectory", FinErrorKind.ResourceExists,
+                                $"'{target}' is a directory; the file was not restored.", "Restore into another -Destination.");
+                        if (state != RestoreTargetState.Absent && !_request.Force) throw Exists(target);
+                        Directory.CreateDirectory(Path.GetDirectoryName(target));
+                        var e = NativeFileSystem.Rename(staged, target, _request.Force);
+                        if (e == NativeFileSystem.EEXIST && !_request.Force) throw Exists(target);
+                        if (e > 0) throw NativeFileSystem.Error(e, "rename into place");
+                        if (e < 0)
+                        {
+                            if (File.Exists(target) && !_request.Force) throw Exists(target);
+                            File.Move(staged, target);
+                        }
+                        Outcomes.Enqueue(new Outcome { File = f });
+                    }
+                    catch (Exception ex)
+                    {
+                        TryDelete(staged);
+                        Outcomes.Enqueue(new Outcome { File = f, Error = AsWriteError(ex, f, target) });
+                    }
+                }
+                TryDeleteTree(root.Staging);
             }
 
             /// <summary>Renames a verified temporary file onto its target: over an existing file only with Force.</summary>
@@ -801,6 +1012,12 @@ namespace FinBackup.Domain.Files
             private static void TryDelete(string path)
             {
                 try { if (File.Exists(path)) File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+
+            /// <summary>A staging directory and what is left in it (only this restore's files and directories: links are removed, not followed).</summary>
+            private static void TryDeleteTree(string path)
+            {
+                try { if (Directory.Exists(path)) Directory.Delete(path, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
         }
     }

@@ -257,6 +257,9 @@ namespace FinBackup.Domain.Files
             return new string(chars);
         }
 
+        /// <summary>The path is a symbolic link (not followed).</summary>
+        internal static bool IsLink(string path) => Examine(path) == Entry.Link;
+
         private static Entry Examine(string path)
         {
             if (NativeFileSystem.Available)

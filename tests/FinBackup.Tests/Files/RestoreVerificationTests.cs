@@ -10,8 +10,15 @@ internal class MemoryContentStore : IFileBackupStore
 {
     public Dictionary<string, byte[]> Objects { get; } = new(StringComparer.Ordinal);
     public string Region => "us-east-1";
-    public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct) =>
+    /// <summary>Runs before every read with its number (1, 2, ...): what happens in the destination while a restore runs.</summary>
+    public Action<int> BeforeRead { get; set; }
+    private int _reads;
+    protected void Reading() => BeforeRead?.Invoke(Interlocked.Increment(ref _reads));
+    public void ReadRange(string bucket, string key, long offset, int length, byte[] destination, int destinationOffset, CancellationToken ct)
+    {
+        Reading();
         Buffer.BlockCopy(Objects[key], (int)offset, destination, destinationOffset, length);
+    }
     public BucketProtection DescribeBucket(string bucket, CancellationToken ct) => throw new NotSupportedException();
     public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) => throw new NotSupportedException();
     public void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct) => throw new NotSupportedException();
@@ -34,6 +41,7 @@ internal sealed class StreamingMemoryContentStore : MemoryContentStore, IFileRan
 
     public Stream OpenRange(string bucket, string key, long offset, long length, CancellationToken ct)
     {
+        Reading();
         Opened++;
         var body = new MemoryStream(Objects[key], (int)offset, (int)length, false);
         return CutAfter is long cut ? new CutStream(body, cut) : body;
@@ -168,18 +176,171 @@ public class RestoreVerificationTests : IDisposable
         return content;
     }
 
-    private protected (FileRestoreSummary Summary, RecordingObserver Observer) Restore(bool force = false, int commitFiles = 100000)
+    private protected (FileRestoreSummary Summary, RecordingObserver Observer) Restore(bool force = false, int commitFiles = 100000,
+        bool stage = true, string destination = null, CancellationToken ct = default, int parallelism = 4)
     {
         _store.Objects[PackKey] = _pack.ToArray();
         var manifest = new FileManifest { Key = "manifests/app/20261130T0800Z/m.json", Application = "App", Files = _files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList() };
         var observer = new RecordingObserver();
         var summary = new FileRestoreEngine(_store).Run(
-            new FileRestoreRequest { Manifest = manifest, Bucket = "b", Destination = _dest, Force = force, CommitFiles = commitFiles }, observer, CancellationToken.None);
+            new FileRestoreRequest
+            {
+                Manifest = manifest, Bucket = "b", Destination = destination ?? _dest, Force = force, CommitFiles = commitFiles,
+                StageNewDirectories = stage, Parallelism = parallelism,
+            }, observer, ct);
         return (summary, observer);
     }
 
+    /// <summary>No temporary file and no staging directory (.name.finrestore-tag-dN) anywhere under the destination.</summary>
     private protected void NoTemporaryFilesLeft() =>
-        Assert.Empty(Directory.EnumerateFiles(_dest, "*.finrestore-*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dest, "*.finrestore-*", SearchOption.AllDirectories));
+
+    private string[] Entries(string dir) =>
+        Directory.Exists(dir) ? Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray() : [];
+
+    // With one worker, whole files come first (plan order), then the pack's segment: a chunked file's reads come before
+    // the pack's, so a hook at the pack's read runs once that file is written and verified, before anything is committed.
+
+    [Fact]
+    public void A_new_directory_is_built_under_a_hidden_name_and_appears_whole_with_every_file_verified()
+    {
+        if (!NativeFileSystem.Available) return; // staging is Linux only
+        var z = Chunked("set/z.bin", 10, 2);
+        var a = Packed("set/a.txt", 11);
+        var c = Packed("set/sub/c.txt", 12);
+        Packed("set/sub/bad.txt", 13);
+        _pack[6000 + 5] ^= 1; // bad.txt (the third in the pack) is damaged
+        string[] during = null;
+        _store.BeforeRead = n => { if (n == 3) during = Entries(_dest); };
+
+        var (summary, observer) = Restore(parallelism: 1);
+
+        // z.bin was written and verified, and still the destination held only the staging directory, not "set".
+        Assert.StartsWith(".set.finrestore-", Assert.Single(during));
+        Assert.Equal(3, summary.FilesRestored);
+        Assert.Equal("set/sub/bad.txt", Assert.Single(observer.Failures).Path);
+        Assert.Equal(new[] { "set" }, Entries(_dest));
+        Assert.Equal(z, File.ReadAllBytes(Path.Combine(_dest, "set", "z.bin")));
+        Assert.Equal(a, File.ReadAllBytes(Path.Combine(_dest, "set", "a.txt")));
+        Assert.Equal(c, File.ReadAllBytes(Path.Combine(_dest, "set", "sub", "c.txt")));
+        Assert.Equal(new[] { "c.txt" }, Entries(Path.Combine(_dest, "set", "sub")));
+        NoTemporaryFilesLeft();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void In_an_existing_directory_files_go_through_temporary_names_and_a_new_subdirectory_is_staged(bool stage)
+    {
+        var z = Chunked("set/sub/z.bin", 20, 2);
+        var a = Packed("set/a.txt", 21);
+        Directory.CreateDirectory(Path.Combine(_dest, "set"));
+        string[] during = null;
+        _store.BeforeRead = n => { if (n == 2) during = Entries(Path.Combine(_dest, "set")); };
+
+        var (summary, observer) = Restore(stage: stage, parallelism: 1);
+
+        Assert.Empty(observer.Failures);
+        Assert.Equal(2, summary.FilesRestored);
+        if (stage && NativeFileSystem.Available) Assert.StartsWith(".sub.finrestore-", Assert.Single(during));
+        else Assert.Equal(new[] { "sub" }, during);
+        Assert.Equal(a, File.ReadAllBytes(Path.Combine(_dest, "set", "a.txt")));
+        Assert.Equal(z, File.ReadAllBytes(Path.Combine(_dest, "set", "sub", "z.bin")));
+        NoTemporaryFilesLeft();
+    }
+
+    [Fact]
+    public void A_missing_destination_and_its_parents_are_created_and_it_appears_whole()
+    {
+        var a = Packed("x/a.txt", 31);
+        var b = Packed("b.txt", 32);
+        var destination = Path.Combine(_dest, "new", "deeper");
+
+        var (summary, observer) = Restore(destination: destination);
+
+        Assert.Empty(observer.Failures);
+        Assert.Equal(2, summary.FilesRestored);
+        Assert.Equal(new[] { "new" }, Entries(_dest));
+        Assert.Equal(new[] { "deeper" }, Entries(Path.Combine(_dest, "new")));
+        Assert.Equal(a, File.ReadAllBytes(Path.Combine(destination, "x", "a.txt")));
+        Assert.Equal(b, File.ReadAllBytes(Path.Combine(destination, "b.txt")));
+        NoTemporaryFilesLeft();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_directory_that_appears_while_the_restore_runs_gets_the_files_one_by_one_and_keeps_its_own_without_Force(bool force)
+    {
+        var z = Chunked("set/z.bin", 40, 2);
+        var a = Packed("set/a.txt", 41);
+        var b = Packed("set/b.txt", 42);
+        var c = Packed("set/sub/c.txt", 43);
+        var appeared = Path.Combine(_dest, "set");
+        _store.BeforeRead = n =>
+        {
+            if (n != 3) return;
+            Directory.CreateDirectory(appeared);
+            File.WriteAllText(Path.Combine(appeared, "a.txt"), "someone else's");
+        };
+
+        var (summary, observer) = Restore(force: force, parallelism: 1);
+
+        Assert.Equal(force ? 4 : 3, summary.FilesRestored);
+        if (force) Assert.Equal(a, File.ReadAllBytes(Path.Combine(appeared, "a.txt")));
+        else
+        {
+            var failure = Assert.Single(observer.Failures);
+            Assert.Equal(("set/a.txt", "FinRestoreFileExists"), (failure.Path, failure.Error.ErrorId));
+            Assert.Equal("someone else's", File.ReadAllText(Path.Combine(appeared, "a.txt")));
+        }
+        Assert.Equal(z, File.ReadAllBytes(Path.Combine(appeared, "z.bin")));
+        Assert.Equal(b, File.ReadAllBytes(Path.Combine(appeared, "b.txt")));
+        Assert.Equal(c, File.ReadAllBytes(Path.Combine(appeared, "sub", "c.txt")));
+        NoTemporaryFilesLeft();
+    }
+
+    [Theory]
+    [InlineData(1)] // before any file of "set" is written
+    [InlineData(3)] // after one is staged, before the commit
+    public void A_symbolic_link_that_appears_at_a_new_directory_s_name_is_not_followed(int atRead)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Chunked("set/z.bin", 50, 2);
+        Packed("set/a.txt", 51);
+        Packed("set/sub/c.txt", 52);
+        var outside = Directory.CreateTempSubdirectory("fin-outside-").FullName;
+        try
+        {
+            _store.BeforeRead = n => { if (n == atRead) File.CreateSymbolicLink(Path.Combine(_dest, "set"), outside); };
+
+            var (summary, observer) = Restore(parallelism: 1);
+
+            Assert.Equal(0, summary.FilesRestored);
+            Assert.Equal(3, observer.Failures.Count);
+            Assert.All(observer.Failures, f => Assert.Equal("FinRestorePathUnsafe", f.Error.ErrorId));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
+            NoTemporaryFilesLeft();
+        }
+        finally
+        {
+            Directory.Delete(outside, true);
+        }
+    }
+
+    [Fact]
+    public void A_cancelled_restore_leaves_no_staging_directory_and_no_file()
+    {
+        if (!NativeFileSystem.Available) return; // without staging, the directories made in place stay
+        Chunked("set/z.bin", 60, 2);
+        for (var i = 0; i < 50; i++) Packed($"set/d{i % 5}/f{i}.txt", 61 + i);
+        using var cts = new CancellationTokenSource();
+        _store.BeforeRead = n => { if (n == 3) cts.Cancel(); };
+
+        Assert.ThrowsAny<OperationCanceledException>(() => Restore(ct: cts.Token, parallelism: 1));
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dest, "*", SearchOption.AllDirectories));
+    }
 
     [Fact]
     public void A_damaged_pack_byte_fails_that_file_only_naming_its_bytes_and_nothing_lands_at_its_target()
@@ -272,13 +433,15 @@ public class RestoreVerificationTests : IDisposable
         NoTemporaryFilesLeft();
     }
 
-    [Fact]
-    public void Thousands_of_files_across_commit_batches_are_all_restored_intact()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // every file renamed into place, in batches
+    public void Thousands_of_files_across_commit_batches_are_all_restored_intact(bool stage)
     {
         var expected = new Dictionary<string, byte[]>();
         for (var i = 0; i < 9000; i++) expected[$"set/d{i / 1000}/f{i:D4}.dat"] = Packed($"set/d{i / 1000}/f{i:D4}.dat", 1000 + i);
 
-        var (summary, observer) = Restore(commitFiles: 2000);
+        var (summary, observer) = Restore(commitFiles: 2000, stage: stage);
 
         Assert.Empty(observer.Failures);
         Assert.Equal(9000, summary.FilesRestored);
