@@ -131,7 +131,8 @@ if [ -z "${RESTORE_FS:-}" ]; then
 fi
 MOUNTS=()
 unmount_restores() { for m in "${MOUNTS[@]}"; do umount "$m" 2> /dev/null && rm -f "$m.img"; done; MOUNTS=(); }
-trap unmount_restores EXIT
+# One EXIT trap for both (a second `trap ... EXIT` replaces the first: moto used to be left running, holding gigabytes).
+trap 'unmount_restores; stop_moto' EXIT
 fresh_dir() { # dir [size-GiB]
   mkdir -p "$1"
   if [ "$RESTORE_FS" = loop ]; then
