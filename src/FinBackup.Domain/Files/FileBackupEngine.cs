@@ -297,6 +297,8 @@ namespace FinBackup.Domain.Files
                 var cachedKey = _request.NoCache ? null : FileChangeCache.ReadLastManifestKey(_cacheDir);
                 if (!string.IsNullOrEmpty(cachedKey))
                 {
+                    // The content listings the reuse check needs run while the previous manifest is fetched and parsed.
+                    _content.StartListing();
                     previous = TryGetManifest(cachedKey);
                 }
                 if (previous == null)

@@ -43,6 +43,8 @@ namespace FinBackup.Domain.Files
         // (from the previous manifest or the listing) unless the object is there and as long as the manifest needs.
         private Dictionary<string, StoredObject> _listedChunks;
         private Dictionary<string, long> _listedPacks;
+        // The listings started ahead (StartListing), taken by the first EnsureChunkListing / EnsureContentListing.
+        private Task<IReadOnlyList<StoredObject>> _chunkListing, _packListing;
 
         /// <summary>Bytes of packs in memory (filling or uploading).</summary>
         private readonly BufferBudget _packMemory;
@@ -175,6 +177,8 @@ namespace FinBackup.Domain.Files
             _chunks.Clear();
             _listedChunks = null;
             _listedPacks = null;
+            _chunkListing = null;
+            _packListing = null;
         }
 
         // ---- packing and chunking ------------------------------------------------------------------------------------
@@ -320,11 +324,38 @@ namespace FinBackup.Domain.Files
             return changed;
         }
 
+        /// <summary>
+        /// Starts both listings in the background, for a run that is about to reuse a previous manifest's content: they
+        /// then take place while that manifest is fetched and parsed instead of after it (two LIST series that do not
+        /// depend on it). Taken, and any failure thrown, by the first caller that needs them, on its own thread.
+        /// </summary>
+        public void StartListing()
+        {
+            if (_listedChunks == null && _chunkListing == null) _chunkListing = ListAhead(FileBackupLayout.DataPrefix);
+            if (_listedPacks == null && _packListing == null) _packListing = ListAhead(FileBackupLayout.PackPrefix);
+        }
+
+        private Task<IReadOnlyList<StoredObject>> ListAhead(string prefix)
+        {
+            var task = Task.Run(() => _store.List(_bucket, prefix, _ct), _ct);
+            // A listing never taken (the run stopped before it) must not leave an unobserved failure behind.
+            task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return task;
+        }
+
+        /// <summary>The listing of <paramref name="prefix"/>: the one started ahead if there is one, else listed now.</summary>
+        private IReadOnlyList<StoredObject> Listing(ref Task<IReadOnlyList<StoredObject>> ahead, string prefix)
+        {
+            var task = ahead;
+            ahead = null;
+            return task != null ? task.GetAwaiter().GetResult() : _store.List(_bucket, prefix, _ct);
+        }
+
         private void EnsureChunkListing()
         {
             if (_listedChunks != null) return;
             _listedChunks = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
-            foreach (var o in _store.List(_bucket, FileBackupLayout.DataPrefix, _ct))
+            foreach (var o in Listing(ref _chunkListing, FileBackupLayout.DataPrefix))
             {
                 var sha = o.Key.Substring(o.Key.LastIndexOf('/') + 1);
                 if (sha.Length == 64) _listedChunks[sha] = o;
@@ -338,7 +369,7 @@ namespace FinBackup.Domain.Files
             EnsureChunkListing();
             if (_listedPacks != null) return;
             _listedPacks = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var o in _store.List(_bucket, FileBackupLayout.PackPrefix, _ct)) _listedPacks[o.Key] = o.Size;
+            foreach (var o in Listing(ref _packListing, FileBackupLayout.PackPrefix)) _listedPacks[o.Key] = o.Size;
         }
 
         /// <summary>

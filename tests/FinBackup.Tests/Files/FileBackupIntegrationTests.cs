@@ -667,6 +667,59 @@ public sealed class FileBackupIntegrationTests : IDisposable
         Assert.Equal(FilesTestBed.HashTree(Path.GetDirectoryName(dir)!), FilesTestBed.HashTree(restoreDir));
     }
 
+    [Fact]
+    public void A_re_run_lists_the_buckets_content_while_the_previous_manifest_is_fetched()
+    {
+        var ledger = _bed.MakeLedger();
+        var first = Backup(_bed.Request(ledger));
+        var store = new ManifestWaitsForListingsStore(_bed.Store);
+        var second = new FileBackupEngine(store, FilesTestBed.SmallSettings()).Run(_bed.Request(ledger), new RecordingObserver(), CancellationToken.None);
+
+        Assert.True(store.ListingsStartedFirst, "both content listings should start before the previous manifest's GET returns");
+        Assert.Equal(first.Manifest.Key, second.Summary.PreviousManifestKey);
+        Assert.Equal(first.Manifest.Files.Count, second.Summary.FilesUnchanged);
+        Assert.Equal(0, second.Summary.ObjectsPut);
+    }
+
+    [Fact]
+    public void A_listing_that_fails_on_a_re_run_fails_the_backup_with_its_own_error_and_writes_no_manifest()
+    {
+        var ledger = _bed.MakeLedger();
+        Backup(_bed.Request(ledger));
+        var before = _bed.Store.List(FilesTestBed.PrimaryBucket, FileBackupLayout.ManifestPrefix, CancellationToken.None).Count;
+        var store = new FailingPackListingStore(_bed.Store);
+        var ex = Assert.Throws<FinBackupException>(() =>
+            new FileBackupEngine(store, FilesTestBed.SmallSettings()).Run(_bed.Request(ledger), new RecordingObserver(), CancellationToken.None));
+
+        Assert.Equal(FinErrorIds.AwsAccessDenied, ex.ErrorId);
+        Assert.Equal(before, _bed.Store.List(FilesTestBed.PrimaryBucket, FileBackupLayout.ManifestPrefix, CancellationToken.None).Count);
+    }
+
+    /// <summary>Holds the previous manifest's GET until the data/ and packs/ listings have both started (or 10 s).</summary>
+    private sealed class ManifestWaitsForListingsStore(IFileBackupStore inner) : ForwardingFileBackupStore(inner)
+    {
+        private readonly CountdownEvent _listings = new(2);
+        public bool ListingsStartedFirst { get; private set; }
+        public override IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct)
+        {
+            if ((prefix == FileBackupLayout.DataPrefix || prefix == FileBackupLayout.PackPrefix) && !_listings.IsSet) _listings.Signal();
+            return Inner.List(bucket, prefix, ct);
+        }
+        public override FileManifest GetManifest(string bucket, string key, CancellationToken ct)
+        {
+            ListingsStartedFirst = _listings.Wait(TimeSpan.FromSeconds(10));
+            return Inner.GetManifest(bucket, key, ct);
+        }
+    }
+
+    private sealed class FailingPackListingStore(IFileBackupStore inner) : ForwardingFileBackupStore(inner)
+    {
+        public override IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct) =>
+            prefix == FileBackupLayout.PackPrefix
+                ? throw new FinBackupException(FinErrorIds.AwsAccessDenied, FinErrorKind.PermissionDenied, "Access denied listing packs/.", "Grant s3:ListBucket.")
+                : Inner.List(bucket, prefix, ct);
+    }
+
     /// <summary>Lets a "backup" write a manifest between the GC's two manifest listings.</summary>
     private sealed class RacingStore(IFileBackupStore inner) : ForwardingFileBackupStore(inner)
     {

@@ -20,8 +20,9 @@ namespace FinBackup.Cmdlets.Unattended
             if (data == null || data.Count == 0) return;
             try
             {
-                session.Get<IMetricsPublisher>(region).Publish(string.IsNullOrEmpty(metricNamespace) ? "FinBackup" : metricNamespace, data, cancellationToken);
-                verbose($"Published {data.Count} CloudWatch metric(s) to {metricNamespace} in {region}.");
+                var ns = string.IsNullOrEmpty(metricNamespace) ? "FinBackup" : metricNamespace;
+                session.Get<IMetricsPublisher>(region).Publish(ns, data, cancellationToken);
+                verbose($"Published {data.Count} CloudWatch metric(s) to {ns} in {region}.");
             }
             catch (OperationCanceledException)
             {
