@@ -100,6 +100,15 @@ namespace FinBackup.Domain.Files
         }
 
         [MethodImpl(JitHints.Hot)]
+        private static FinBackupException Exists(string target) =>
+            new FinBackupException(FinErrorIds.RestoreFileExists, FinErrorKind.ResourceExists,
+                $"'{target}' already exists; it was not overwritten.",
+                "Restore into an empty -Destination, or add -Force to overwrite existing files.");
+
+        private static FinBackupException IsDirectory(string target) =>
+            new FinBackupException(FinErrorIds.RestoreTargetIsDirectory, FinErrorKind.ResourceExists,
+                $"'{target}' is a directory; the file was not restored.", "Restore into another -Destination.");
+
         public FileRestoreSummary Run(FileRestoreRequest request, IFileRestoreObserver observer, CancellationToken ct)
         {
             if (request?.Manifest == null) throw new ArgumentNullException(nameof(request));
@@ -135,9 +144,7 @@ namespace FinBackup.Domain.Files
                     if (rawTarget != null && rawExists && !request.Force)
                     {
                         summary.FilesFailed++;
-                        observer.Failed(new FinBackupException("FinRestoreFileExists", FinErrorKind.ResourceExists,
-                            $"'{target}' already exists; it was not overwritten.",
-                            "Restore into an empty -Destination, or add -Force to overwrite existing files."), file.Path);
+                        observer.Failed(Exists(target), file.Path);
                         continue;
                     }
                 }
@@ -167,16 +174,13 @@ namespace FinBackup.Domain.Files
                 if (!request.Force && state != RestoreTargetState.Absent)
                 {
                     summary.FilesFailed++;
-                    observer.Failed(new FinBackupException("FinRestoreFileExists", FinErrorKind.ResourceExists,
-                        $"'{target}' already exists; it was not overwritten.",
-                        "Restore into an empty -Destination, or add -Force to overwrite existing files."), file.Path);
+                    observer.Failed(Exists(target), file.Path);
                     continue;
                 }
                 if (state == RestoreTargetState.Directory)
                 {
                     summary.FilesFailed++;
-                    observer.Failed(new FinBackupException("FinRestoreTargetIsDirectory", FinErrorKind.ResourceExists,
-                        $"'{target}' is a directory; the file was not restored.", "Restore into another -Destination."), file.Path);
+                    observer.Failed(IsDirectory(target), file.Path);
                     continue;
                 }
                 if (!observer.ShouldWrite(file, target))
@@ -950,19 +954,10 @@ namespace FinBackup.Domain.Files
                             throw new FinBackupException("FinRestorePathUnsafe", FinErrorKind.SecurityError,
                                 $"'{target}' was not restored: {reason} (it appeared while the restore ran).",
                                 "Check who else writes to the destination, then restore into an empty -Destination.");
-                        if (state == RestoreTargetState.Directory)
-                            throw new FinBackupException("FinRestoreTargetIsDirectory", FinErrorKind.ResourceExists,
-                                $"'{target}' is a directory; the file was not restored.", "Restore into another -Destination.");
+                        if (state == RestoreTargetState.Directory) throw IsDirectory(target);
                         if (state != RestoreTargetState.Absent && !_request.Force) throw Exists(target);
                         Directory.CreateDirectory(Path.GetDirectoryName(target));
-                        var e = NativeFileSystem.Rename(staged, target, _request.Force);
-                        if (e == NativeFileSystem.EEXIST && !_request.Force) throw Exists(target);
-                        if (e > 0) throw NativeFileSystem.Error(e, "rename into place");
-                        if (e < 0)
-                        {
-                            if (File.Exists(target) && !_request.Force) throw Exists(target);
-                            File.Move(staged, target);
-                        }
+                        RenameOnto(staged, target);
                         Outcomes.Enqueue(new Outcome { File = f });
                     }
                     catch (Exception ex)
@@ -982,19 +977,7 @@ namespace FinBackup.Domain.Files
                 try
                 {
                     if (p.Raw != null) RestorePathGuard.MoveToBytes(temp, _destination, p.Raw);
-                    else
-                    {
-                        // Linux: one atomic rename, refused (EEXIST) over an existing file unless Force.
-                        var errno = _batched ? NativeFileSystem.Rename(temp, target, _request.Force) : -1;
-                        if (errno == NativeFileSystem.EEXIST && !_request.Force) throw Exists(target);
-                        if (errno > 0) throw NativeFileSystem.Error(errno, "rename into place");
-                        if (errno < 0)
-                        {
-                            if (_request.Force && File.Exists(target)) File.Replace(temp, target, null);
-                            else if (!_request.Force && File.Exists(target)) throw Exists(target);
-                            else File.Move(temp, target); // fails, never overwrites, when the target appeared meanwhile
-                        }
-                    }
+                    else RenameOnto(temp, target);
                     return new Outcome { File = p.File };
                 }
                 catch (Exception ex)
@@ -1004,10 +987,19 @@ namespace FinBackup.Domain.Files
                 }
             }
 
-            private static FinBackupException Exists(string target) =>
-                new FinBackupException("FinRestoreFileExists", FinErrorKind.ResourceExists,
-                    $"'{target}' already exists; it was not overwritten.",
-                    "Restore into an empty -Destination, or add -Force to overwrite existing files.");
+            /// <summary>A verified file renamed onto its target. Linux: one atomic rename, refused (EEXIST) over an existing file unless Force.</summary>
+            private void RenameOnto(string from, string target)
+            {
+                var errno = _batched ? NativeFileSystem.Rename(from, target, _request.Force) : -1;
+                if (errno == NativeFileSystem.EEXIST && !_request.Force) throw Exists(target);
+                if (errno > 0) throw NativeFileSystem.Error(errno, "rename into place");
+                if (errno < 0)
+                {
+                    if (_request.Force && File.Exists(target)) File.Replace(from, target, null);
+                    else if (!_request.Force && File.Exists(target)) throw Exists(target);
+                    else File.Move(from, target); // fails, never overwrites, when the target appeared meanwhile
+                }
+            }
 
             private static void TryDelete(string path)
             {
