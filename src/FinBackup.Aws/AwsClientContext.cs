@@ -66,7 +66,7 @@ namespace FinBackup.Aws
             {
                 var config = Configure(new AmazonS3Config(), "S3", r);
                 if (EndpointFor("S3") != null) config.ForcePathStyle = true;
-                return new AmazonS3Client(Credentials, config);
+                return new Files.PrecomputedPayloadHashS3Client(Credentials, config);
             });
 
         /// <summary>
