@@ -29,13 +29,14 @@ namespace FinBackup.Domain.Files
         public bool Force { get; set; }
     }
 
-    /// <summary>Tuning: object sizes and upload concurrency. Defaults suit a few hundred MB/s; upload buffers hold two packs (8 MiB), whatever the file sizes.</summary>
+    /// <summary>Tuning: object sizes and upload concurrency. Defaults suit a few hundred MB/s; upload buffers hold two packs (6 MiB), whatever the file sizes.</summary>
     public sealed class FileBackupSettings
     {
         /// <summary>Files smaller than this are packed together.</summary>
         public int SmallFileThreshold { get; set; } = 1 << 20;
         /// <summary>A pack is sealed and uploaded when adding the next small file would exceed this. Packs are the only
-        /// content held in memory: a pack's buffer is PackSize plus SmallFileThreshold (4 MiB by default).</summary>
+        /// content held in memory: a pack's buffer is PackSize plus one byte (3 MiB by default; the largest small file when
+        /// SmallFileThreshold is set above PackSize).</summary>
         public int PackSize { get; set; } = 3 << 20;
         /// <summary>Large files are cut into chunks of this size; each chunk is its own object named by its SHA-256. Chunks are
         /// not buffered: each upload reads its chunk again from the open file and checks it against the hash taken when the
@@ -46,7 +47,7 @@ namespace FinBackup.Domain.Files
         /// <summary>Packs in memory by default: one being filled while the last one uploads.</summary>
         public const int DefaultPacksInMemory = 2;
         /// <summary>Memory for packs being filled and uploaded. 0 (default) means <see cref="DefaultPacksInMemory"/> packs
-        /// (2 x (PackSize + SmallFileThreshold), 8 MiB); never less than one pack.</summary>
+        /// (2 x 3 MiB by default); never less than one pack.</summary>
         public long MaxBufferedBytes { get; set; }
         /// <summary>
         /// The garbage collector's grace period, which backups rely on: a backup must finish within it. Content from a previous

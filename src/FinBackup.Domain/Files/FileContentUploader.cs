@@ -51,7 +51,7 @@ namespace FinBackup.Domain.Files
         /// <summary>Bytes of chunks read and not yet uploaded (read again from the file by their uploads, not held).</summary>
         private readonly BufferBudget _readAhead;
         private readonly BufferPool _buffers = new BufferPool();
-        /// <summary>A pack's buffer: the pack and the largest small file that may end it.</summary>
+        /// <summary>A pack's buffer: PackSize, or the largest small file when that is larger, plus one byte.</summary>
         private readonly int _packBufferSize;
         private readonly SemaphoreSlim _requests;
         private readonly List<Task> _uploads = new List<Task>();
@@ -84,7 +84,9 @@ namespace FinBackup.Domain.Files
             _now = now;
             _progress = progress;
             _ct = ct;
-            _packBufferSize = _s.PackSize + _s.SmallFileThreshold;
+            // A file is appended only while the pack stays within PackSize, and a file that starts a pack is smaller than
+            // SmallFileThreshold: the buffer holds either, plus the one byte that shows a file grew after its stat.
+            _packBufferSize = Math.Max(_s.PackSize, _s.SmallFileThreshold - 1) + 1;
             var packMemory = _s.MaxBufferedBytes > 0 ? _s.MaxBufferedBytes : FileBackupSettings.DefaultPacksInMemory * (long)_packBufferSize;
             _packMemory = new BufferBudget(Math.Max(packMemory, _packBufferSize));
             _readAhead = new BufferBudget((long)Math.Max(1, _s.Parallelism) * _s.ChunkSize);

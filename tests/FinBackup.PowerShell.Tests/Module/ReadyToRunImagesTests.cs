@@ -4,7 +4,7 @@ using FinBackup.TestSupport;
 namespace FinBackup.PowerShell.Tests.Module;
 
 /// <summary>
-/// The release build precompiles FinBackup.Aws and the AWS SDK (tools/FinBackup.ReadyToRun) into dependencies/&lt;rid&gt;/;
+/// The release build precompiles FinBackup.Domain, FinBackup.Aws and the AWS SDK (tools/FinBackup.ReadyToRun) into dependencies/&lt;rid&gt;/;
 /// the module loads those images in real pwsh when the platform and .NET major version match, the IL assemblies beside
 /// them when FINBACKUP_READYTORUN=0, and it works either way.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class ReadyToRunImagesTests
 {PwshProcess.ImportBuiltModule}
 $id = Test-FinAwsConnection -EndpointUrl '{_moto.EndpointUrl}' -Region us-east-1 -ErrorAction Stop
 'ACCOUNT=' + $id.Account
-[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {{ $_.GetName().Name -in 'FinBackup.Aws', 'AWSSDK.Core' }} | ForEach-Object {{ 'AT=' + $_.Location }}
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {{ $_.GetName().Name -in 'FinBackup.Aws', 'FinBackup.Domain', 'AWSSDK.Core' }} | ForEach-Object {{ 'AT=' + $_.Location }}
 ";
 
     [Fact]
@@ -49,6 +49,8 @@ $id = Test-FinAwsConnection -EndpointUrl '{_moto.EndpointUrl}' -Region us-east-1
         Assert.Matches(@"ACCOUNT=\d{12}", images.Stdout);
         Assert.Contains("AT=" + Path.Combine(ImageFolder, "FinBackup.Aws.dll"), images.Stdout);
         Assert.Contains("AT=" + Path.Combine(ImageFolder, "AWSSDK.Core.dll"), images.Stdout);
+        // FinBackup.Domain is shared with the default context; its image too, not the IL copy beside FinBackup.dll.
+        Assert.Contains("AT=" + Path.Combine(ImageFolder, "FinBackup.Domain.dll"), images.Stdout);
 
         var il = PwshProcess.Command(Script, environment: new Dictionary<string, string> { ["FINBACKUP_READYTORUN"] = "0" });
         Assert.True(il.ExitCode == 0, il.Stdout + il.Stderr);

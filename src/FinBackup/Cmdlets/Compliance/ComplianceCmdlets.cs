@@ -129,7 +129,10 @@ namespace FinBackup.Cmdlets
 
         /// <summary>Html, Csv or Json; default from the file's extension (.html/.htm, .csv, .json), else Html.</summary>
         [Parameter]
-        public ComplianceReportFormat? Format { get; set; }
+        public ComplianceReportFormat? Format { get => (ComplianceReportFormat?)_format; set => _format = (int?)value; }
+        // Stored as an int, not as the enum: a field of a FinBackup.Domain value type makes PowerShell's scan of the module's
+        // exported types load FinBackup.Domain before the module can choose its precompiled image (tests: CmdletAssemblyLayoutTests).
+        private int? _format;
 
         /// <summary>Replace an existing file.</summary>
         [Parameter]

@@ -22,7 +22,10 @@ namespace FinBackup.Cmdlets
         public string RecoveryPointId { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id", HelpMessage = "The point's kind: EbsSnapshotSet, Ami, RdsSnapshot or FileBackup.")]
-        public RecoveryPointKind Kind { get; set; }
+        public RecoveryPointKind Kind { get => (RecoveryPointKind)_kind; set => _kind = (int)value; }
+        // Stored as an int, not as the enum: a field of a FinBackup.Domain value type makes PowerShell's scan of the module's
+        // exported types load FinBackup.Domain before the module can choose its precompiled image (tests: CmdletAssemblyLayoutTests).
+        private int _kind;
 
         /// <summary>The policy whose audit trail records the change; default the piped point's policy.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -33,7 +33,10 @@ namespace FinBackup.Cmdlets
         public string Application { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public FinResourceType? ResourceType { get; set; }
+        public FinResourceType? ResourceType { get => (FinResourceType?)_resourceType; set => _resourceType = (int?)value; }
+        // Stored as an int, not as the enum: a field of a FinBackup.Domain value type makes PowerShell's scan of the module's
+        // exported types load FinBackup.Domain before the module can choose its precompiled image (tests: CmdletAssemblyLayoutTests).
+        private int? _resourceType;
 
         /// <summary>The object on the pipeline (a FinResource): its Region property says where the resource is.</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
@@ -48,7 +51,9 @@ namespace FinBackup.Cmdlets
 
         [Parameter]
         [ValidateSet("EbsSnapshotSet", "Ami", "RdsSnapshot")]
-        public RecoveryPointKind? Kind { get; set; }
+        public RecoveryPointKind? Kind { get => (RecoveryPointKind?)_kind; set => _kind = (int?)value; }
+        // An int, as ResourceType's.
+        private int? _kind;
 
         /// <summary>The file of the policy a piped resource came from (Get-FinResource sets it); used when -Policy is not given.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
