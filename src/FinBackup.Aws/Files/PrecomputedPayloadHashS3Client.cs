@@ -47,13 +47,8 @@ namespace FinBackup.Aws.Files
 
         internal static void Route(IRequest request)
         {
-            if (request == null || request.UseChunkEncoding) return;
-            string value = null;
-            foreach (var h in request.Headers)
-            {
-                if (string.Equals(h.Key, Header, StringComparison.OrdinalIgnoreCase)) { value = h.Value; break; }
-            }
-            if (value == null) return;
+            // The SDK's header dictionary ignores case.
+            if (request == null || request.UseChunkEncoding || !request.Headers.TryGetValue(Header, out var value)) return;
             if (IsSha256Hex(value)) request.PrecomputedContentSha256 = value.ToLowerInvariant();
         }
 
