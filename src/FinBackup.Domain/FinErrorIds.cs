@@ -184,6 +184,7 @@ namespace FinBackup.Domain
         public const string FileManifestNotStored = "FinFileManifestNotStored";
         public const string FileReadFailed = "FinFileReadFailed";
         public const string FileSourceNotFound = "FinFileSourceNotFound";
+        public const string FileTempUnavailable = "FinFileTempUnavailable";
         public const string FileUploadFailed = "FinFileUploadFailed";
         public const string FileVanished = "FinFileVanished";
         public const string FleetBackupArgumentsMissing = "FinFleetBackupArgumentsMissing";
@@ -415,6 +416,7 @@ namespace FinBackup.Domain
             [FileObjectNotFound] = new FinErrorInfo(FinErrorKind.ObjectNotFound, "The object is not in the bucket. Check the recovery point id (Get-FinRecoveryPoint -Kind FileBackup); a missing content object means the point cannot be fully restored: run Test-FinRecoveryPoint and take a new backup."),
             [FileReadFailed] = new FinErrorInfo(FinErrorKind.ReadError, "Check the file system and retry."),
             [FileSourceNotFound] = new FinErrorInfo(FinErrorKind.ObjectNotFound, "Check the path on this host, or remove it from the file set."),
+            [FileTempUnavailable] = new FinErrorInfo(FinErrorKind.WriteError, "Set TMPDIR (Linux) or TEMP (Windows) to a writable directory, then run the backup again."),
             [FileUploadFailed] = new FinErrorInfo(FinErrorKind.WriteError, "Check the bucket, the KMS key permissions and the network, then run the backup again."),
             [FileVanished] = new FinErrorInfo(FinErrorKind.ObjectNotFound, "Nothing to do if it was deleted on purpose."),
             [FleetBackupArgumentsMissing] = new FinErrorInfo(FinErrorKind.InvalidArgument, "For example: -PolicyPath /etc/finbackup/finco.policy.psd1, or -Path /var/lib/agentpay -Bucket fin-backup-use1 -KmsKeyId alias/fin-backup."),

@@ -75,10 +75,9 @@ namespace FinBackup.Aws.Files
                     Array(w, "exclude", m.Exclude);
                     w.WriteStartArray("files");
                     var chars = new char[32];
-                    var files = m.Files;
-                    for (var i = 0; i < files.Count; i++)
+                    // Enumerated, not indexed: a new backup's entries are read from its spool (SpooledManifestFiles) here.
+                    foreach (var f in m.Files)
                     {
-                        var f = files[i];
                         w.WriteStartObject();
                         w.WriteString(PathName, f.Path);
                         if (f.PathBytes != null) w.WriteString(PathBytesName, f.PathBytes);

@@ -159,48 +159,66 @@ namespace FinBackup.Domain.Files
                 if (existing != null) return existing;
                 var previousByPath = LoadPrevious();
                 _oldCache = _request.NoCache ? new FileChangeCache() : FileChangeCache.Load(_cacheDir, previousByPath);
-                _walker = new FileTreeWalker(_request, _s, _manifest, _summary, _observer, _oldCache, previousByPath, _content, _watch, _ct);
-                var entries = new List<ManifestFile>(previousByPath.Count + 16);
-                foreach (var source in _request.Paths)
+                using (var spool = NewSpool())
+                using (var cacheOut = _request.NoCache ? null : new FileChangeCacheWriter(_cacheDir, _manifest.Key))
                 {
-                    _ct.ThrowIfCancellationRequested();
-                    _walker.Walk(source, entries);
+                    _walker = new FileTreeWalker(_request, _s, _manifest, _summary, _observer, _oldCache, previousByPath, _content, spool, cacheOut, _watch, _ct);
+                    foreach (var source in _request.Paths.OrderBy(SourceName, StringComparer.Ordinal))
+                    {
+                        _ct.ThrowIfCancellationRequested();
+                        _walker.Walk(source);
+                    }
+                    _walker.RereadChanged(_content.Finish());
+                    _manifest.Files = _walker.Files();
+                    // The previous manifest and the content knowledge are no longer needed: let them go before the new manifest is serialised.
+                    previousByPath = null;
+                    _content.Forget();
+                    var tags = FileBackupPoints.TagsFor(_manifest);
+                    PutConfirmed(tags);
+                    if (cacheOut != null && !cacheOut.Commit(_walker.NewCache))
+                        _observer.Verbose($"Could not write the change cache in {_cacheDir}; the next backup re-reads every file.");
+                    _summary.RecoveryPointId = _manifest.Key;
+                    _summary.Application = _manifest.Application;
+                    _summary.Bucket = _request.Bucket;
+                    _summary.Region = _manifest.Region;
+                    _summary.Files = _manifest.Files.Count;
+                    _summary.FilesFailed = _manifest.Missing.Count;
+                    _summary.FilesNotRegular = _manifest.Skipped.Count;
+                    _summary.NotBackedUp = _manifest.Missing.Concat(_manifest.Skipped).Take(100).Select(x => x.Path + ": " + x.Reason).ToArray();
+                    _summary.Bytes = _manifest.TotalBytes;
+                    _summary.BytesRead = _content.BytesRead;
+                    _summary.BytesUploaded = _content.BytesUploaded;
+                    _summary.ObjectsPut = _content.ObjectsPut;
+                    _summary.ObjectsTouched = _content.ObjectsTouched;
+                    _summary.Duration = _watch.Elapsed;
+                    _walker.ReportProgress(null, force: true);
+                    var point = FileBackupPoints.ToRecoveryPoint(_manifest, tags, _manifest.Region, _request.Bucket);
+                    // The entries were on disk, not in memory: the result's manifest is the one stored, read when first used.
+                    _manifest.Files = new List<ManifestFile>();
+                    var store = _engine._store;
+                    var bucket = _request.Bucket;
+                    var key = _manifest.Key;
+                    var result = new FileBackupResult { Summary = _summary, RecoveryPoint = point };
+                    result.ReadManifestWhenUsed(() => store.GetManifest(bucket, key, CancellationToken.None));
+                    return result;
                 }
-                _walker.RereadChanged(_content.Finish(), entries);
-                entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-                _manifest.Files = entries;
-                // The previous manifest and the content knowledge are no longer needed: let them go before the new manifest is serialised.
-                previousByPath = null;
-                _content.Forget();
-                var tags = FileBackupPoints.TagsFor(_manifest);
-                PutConfirmed(tags);
-                if (!_request.NoCache)
+            }
+
+            private static string SourceName(string path) => FileBackupEngine.SourceName(path);
+
+            /// <summary>The temporary file the manifest's entries wait in (see <see cref="ManifestFileSpool"/>).</summary>
+            private ManifestFileSpool NewSpool()
+            {
+                try
                 {
-                    var newCache = _walker.NewCache;
-                    newCache.LastManifestKey = _manifest.Key;
-                    if (!newCache.Save(_cacheDir)) _observer.Verbose($"Could not write the change cache in {_cacheDir}; the next backup re-reads every file.");
+                    return new ManifestFileSpool();
                 }
-                _summary.RecoveryPointId = _manifest.Key;
-                _summary.Application = _manifest.Application;
-                _summary.Bucket = _request.Bucket;
-                _summary.Region = _manifest.Region;
-                _summary.Files = entries.Count;
-                _summary.FilesFailed = _manifest.Missing.Count;
-                _summary.FilesNotRegular = _manifest.Skipped.Count;
-                _summary.NotBackedUp = _manifest.Missing.Concat(_manifest.Skipped).Take(100).Select(x => x.Path + ": " + x.Reason).ToArray();
-                _summary.Bytes = _manifest.TotalBytes;
-                _summary.BytesRead = _content.BytesRead;
-                _summary.BytesUploaded = _content.BytesUploaded;
-                _summary.ObjectsPut = _content.ObjectsPut;
-                _summary.ObjectsTouched = _content.ObjectsTouched;
-                _summary.Duration = _watch.Elapsed;
-                _walker.ReportProgress(null, force: true);
-                return new FileBackupResult
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    Manifest = _manifest,
-                    Summary = _summary,
-                    RecoveryPoint = FileBackupPoints.ToRecoveryPoint(_manifest, tags, _manifest.Region, _request.Bucket),
-                };
+                    throw new FinBackupException(FinErrorIds.FileTempUnavailable, FinErrorKind.WriteError,
+                        $"Could not create a temporary file in {Path.GetTempPath()}: {ex.Message}",
+                        "Set TMPDIR (Linux) or TEMP (Windows) to a writable directory with room for a few MB per 10,000 files, then run the backup again.", ex);
+                }
             }
 
             // ---- one point per window ------------------------------------------------------------------------------

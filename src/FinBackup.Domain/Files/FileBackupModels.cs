@@ -126,7 +126,37 @@ namespace FinBackup.Domain.Files
 
     public sealed class FileBackupResult
     {
-        public FileManifest Manifest { get; set; }
+        private FileManifest _manifest;
+        private Func<FileManifest> _readManifest;
+
+        /// <summary>
+        /// The point's manifest. For a new backup it is the manifest as stored, read from the bucket when first used: the
+        /// run does not keep its entries in memory (they wait in a temporary file until the manifest is written).
+        /// </summary>
+        public FileManifest Manifest
+        {
+            get
+            {
+                if (_manifest == null && _readManifest != null)
+                {
+                    _manifest = _readManifest();
+                    _readManifest = null;
+                }
+                return _manifest;
+            }
+            set
+            {
+                _manifest = value;
+                _readManifest = null;
+            }
+        }
+
+        internal void ReadManifestWhenUsed(Func<FileManifest> read)
+        {
+            _manifest = null;
+            _readManifest = read;
+        }
+
         public FinRecoveryPoint RecoveryPoint { get; set; }
         public FileBackupSummary Summary { get; set; }
     }

@@ -220,43 +220,122 @@ namespace FinBackup.Domain.Files
         [MethodImpl(JitHints.Hot)]
         public bool Save(string directory)
         {
+            using (var writer = new FileChangeCacheWriter(directory, LastManifestKey))
+            {
+                return writer.Commit(this);
+            }
+        }
+
+        /// <summary>The cache file's first two lines.</summary>
+        internal static void WriteHeader(TextWriter writer, string manifestKey)
+        {
+            writer.Write(Header);
+            writer.Write('\n');
+            writer.Write("manifest\t" + (manifestKey ?? string.Empty));
+            writer.Write('\n');
+        }
+
+        /// <summary>One entry's line (path, size, mtime ticks, inode, SHA-256); an entry that cannot be read back is left out.</summary>
+        internal static void WriteEntry(TextWriter writer, string path, FileStat stat, string sha256, char[] scratch)
+        {
+            if (path.IndexOf('\t') >= 0 || path.IndexOf('\n') >= 0) return;
+            // Sizes and times before 0001 cannot be read back: such an entry is left out (its file is re-read).
+            if (stat.Size < 0 || stat.ModifiedTicks < 0) return;
+            writer.Write(path);
+            writer.Write('\t');
+            WriteDigits(writer, (ulong)stat.Size, scratch);
+            writer.Write('\t');
+            WriteDigits(writer, (ulong)stat.ModifiedTicks, scratch);
+            writer.Write('\t');
+            WriteDigits(writer, stat.Inode, scratch);
+            writer.Write('\t');
+            writer.Write(sha256);
+            writer.Write('\n');
+        }
+
+        /// <summary>Writes every entry held (after those already written).</summary>
+        internal void WriteEntries(TextWriter writer, char[] scratch)
+        {
+            foreach (var kv in _entries) WriteEntry(writer, kv.Key, kv.Value.Stat, kv.Value.Sha256, scratch);
+        }
+    }
+
+    /// <summary>
+    /// Writes a change cache (<see cref="FileChangeCache"/>'s format) as a backup goes: each file's line when the file is done,
+    /// so a 50,000-file backup does not hold a table of them; <see cref="Commit"/> adds the entries still held and puts the
+    /// file in place (temp file + rename) after the manifest is stored. Disposed without a commit, the temp file is deleted
+    /// and the cache the last backup left stays. Failures only make the cache absent: it is an optimisation.
+    /// </summary>
+    internal sealed class FileChangeCacheWriter : IDisposable
+    {
+        private readonly string _file;
+        private readonly string _temp;
+        private StreamWriter _writer;
+        private readonly char[] _scratch = new char[20];
+        private bool _committed;
+
+        public FileChangeCacheWriter(string directory, string manifestKey)
+        {
             try
             {
                 Directory.CreateDirectory(directory);
-                var file = Path.Combine(directory, "files.tsv");
-                var temp = file + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
-                using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16))
-                {
-                    writer.Write(Header);
-                    writer.Write('\n');
-                    writer.Write("manifest\t" + (LastManifestKey ?? string.Empty));
-                    writer.Write('\n');
-                    var scratch = new char[20];
-                    foreach (var kv in _entries)
-                    {
-                        if (kv.Key.IndexOf('\t') >= 0 || kv.Key.IndexOf('\n') >= 0) continue;
-                        // Sizes and times before 0001 cannot be read back: such an entry is left out (its file is re-read).
-                        if (kv.Value.Stat.Size < 0 || kv.Value.Stat.ModifiedTicks < 0) continue;
-                        writer.Write(kv.Key);
-                        writer.Write('\t');
-                        WriteDigits(writer, (ulong)kv.Value.Stat.Size, scratch);
-                        writer.Write('\t');
-                        WriteDigits(writer, (ulong)kv.Value.Stat.ModifiedTicks, scratch);
-                        writer.Write('\t');
-                        WriteDigits(writer, kv.Value.Stat.Inode, scratch);
-                        writer.Write('\t');
-                        writer.Write(kv.Value.Sha256);
-                        writer.Write('\n');
-                    }
-                }
-                if (File.Exists(file)) File.Delete(file);
-                File.Move(temp, file);
+                _file = Path.Combine(directory, "files.tsv");
+                _temp = _file + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
+                _writer = new StreamWriter(_temp, false, new UTF8Encoding(false), 1 << 16);
+                FileChangeCache.WriteHeader(_writer, manifestKey);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
+            {
+                Abandon();
+            }
+        }
+
+        [MethodImpl(JitHints.Hot)]
+        public void Add(string path, FileStat stat, string sha256)
+        {
+            if (_writer == null) return;
+            try
+            {
+                FileChangeCache.WriteEntry(_writer, path, stat, sha256, _scratch);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                Abandon();
+            }
+        }
+
+        /// <summary>Adds <paramref name="rest"/>'s entries and puts the cache in place; false when it could not be written.</summary>
+        public bool Commit(FileChangeCache rest)
+        {
+            if (_writer == null) return false;
+            try
+            {
+                rest?.WriteEntries(_writer, _scratch);
+                _writer.Dispose();
+                _writer = null;
+                if (File.Exists(_file)) File.Delete(_file);
+                File.Move(_temp, _file);
+                _committed = true;
                 return true;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
+                Abandon();
                 return false;
             }
+        }
+
+        private void Abandon()
+        {
+            try { _writer?.Dispose(); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            _writer = null;
+            if (_temp == null) return;
+            try { File.Delete(_temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+
+        public void Dispose()
+        {
+            if (!_committed) Abandon();
         }
     }
 }

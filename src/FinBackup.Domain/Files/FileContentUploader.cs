@@ -32,9 +32,10 @@ namespace FinBackup.Domain.Files
         private readonly DateTime _now;
         private readonly Action<string> _progress;
 
-        // Content the bucket is known to hold: whole-file SHA-256 -> parts (previous manifest and this run),
-        // chunk SHA-256 -> state.
-        private readonly Dictionary<string, IList<ManifestPart>> _knownFiles = new Dictionary<string, IList<ManifestPart>>(StringComparer.Ordinal);
+        // Content the bucket is known to hold: whole-file SHA-256 -> its parts (IList<ManifestPart>, a previous manifest's,
+        // shared) or where this run packed it (a ManifestPart without a hash: the table keeps 32 bytes of hash and a location
+        // per packed file, not the hash's text; the file's entry is in the manifest spool); chunk SHA-256 -> state.
+        private readonly Dictionary<Sha256Key, object> _knownFiles = new Dictionary<Sha256Key, object>();
         // Chunks: SHA-256 -> whether the bucket holds it (a completed true), or its upload in this run (pending; false when it
         // failed, by then removed from the table).
         private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _chunks = new ConcurrentDictionary<string, TaskCompletionSource<bool>>(StringComparer.Ordinal);
@@ -60,6 +61,7 @@ namespace FinBackup.Domain.Files
         private long _objectsPut;
         private long _objectsTouched;
         private long _bytesRead;
+        private long _packsSealed;
 
         private readonly IncrementalHash _smallHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         // Large files: read on the caller's thread in pieces of the read buffer into both hashes.
@@ -94,6 +96,8 @@ namespace FinBackup.Domain.Files
         }
 
         public long BytesRead => _bytesRead;
+        /// <summary>Packs sealed so far: every part read into a pack before the one being filled has its key.</summary>
+        public long PacksSealed => _packsSealed;
         public long BytesUploaded => Interlocked.Read(ref _bytesUploaded);
         public long ObjectsPut => Interlocked.Read(ref _objectsPut);
         public long ObjectsTouched => Interlocked.Read(ref _objectsTouched);
@@ -112,7 +116,7 @@ namespace FinBackup.Domain.Files
         {
             EnsureContentListing();
             if (!ContentPresent(f.Parts, missing)) return false;
-            if (f.Sha256 != null && !_knownFiles.ContainsKey(f.Sha256)) _knownFiles[f.Sha256] = f.Parts;
+            if (Sha256Key.TryParse(f.Sha256, out var known) && !_knownFiles.ContainsKey(known)) _knownFiles[known] = f.Parts;
             // Indexed, not foreach: an IList's enumerator is an object per file (two per file on a 50,000-file re-run).
             var fileParts = f.Parts;
             for (var i = 0; i < fileParts.Count; i++)
@@ -206,26 +210,38 @@ namespace FinBackup.Domain.Files
             if (read != size || !after.Equals(before)) return null;
             // One hash object for every small file of the run (ReadSmall runs on the caller's thread only).
             _smallHash.AppendData(_pack, _packLength, size);
-            var sha = FileBackupLayout.Hex(_smallHash.GetHashAndReset());
+            var hash = _smallHash.GetHashAndReset();
+            var key = Sha256Key.From(hash);
+            var sha = FileBackupLayout.Hex(hash);
             var entry = new ManifestFile { Path = rel, Size = size, Mode = before.Mode, ModifiedAt = before.ModifiedAt, Sha256 = sha };
-            if (_knownFiles.TryGetValue(sha, out var parts))
+            if (_knownFiles.TryGetValue(key, out var known))
             {
-                entry.Parts = parts;
+                entry.Parts = known is ManifestPart packed ? new[] { PartAt(packed, sha) } : (IList<ManifestPart>)known;
                 return entry;
             }
             if (size == 0)
             {
                 entry.Parts = Array.Empty<ManifestPart>();
-                _knownFiles[sha] = entry.Parts;
+                _knownFiles[key] = entry.Parts;
                 return entry;
             }
-            var part = new ManifestPart { Offset = _packLength, Length = size, Sha256 = sha };
             // An array of one, not a list: half the memory, for each of a tree's many small files.
+            var part = new ManifestPart { Offset = _packLength, Length = size, Sha256 = sha };
             entry.Parts = new[] { part };
-            _knownFiles[sha] = entry.Parts;
+            var located = new ManifestPart { Offset = _packLength, Length = size };
             _packParts.Add(part);
+            _packParts.Add(located);
+            _knownFiles[key] = located;
             _packLength += size;
             return entry;
+        }
+
+        /// <summary>A file's part at a packed location; named with the pack when the pack is sealed if it is the one being filled.</summary>
+        private ManifestPart PartAt(ManifestPart location, string sha)
+        {
+            var part = new ManifestPart { Key = location.Key, Offset = location.Offset, Length = location.Length, Sha256 = sha };
+            if (part.Key == null) _packParts.Add(part);
+            return part;
         }
 
         /// <summary>
@@ -447,6 +463,7 @@ namespace FinBackup.Domain.Files
         private void SealPack()
         {
             if (_pack == null) return;
+            _packsSealed++;
             var buffer = _pack;
             var count = _packLength;
             var parts = _packParts;
@@ -599,5 +616,59 @@ namespace FinBackup.Domain.Files
             var bag = _bags.GetOrAdd(buffer.Length, _ => new ConcurrentBag<byte[]>());
             if (bag.Count < KeptPerSize) bag.Add(buffer);
         }
+    }
+
+    /// <summary>A SHA-256 as a table key: 32 bytes in the entry, not a 64-character string on the heap.</summary>
+    internal readonly struct Sha256Key : IEquatable<Sha256Key>
+    {
+        private readonly ulong _a, _b, _c, _d;
+
+        private Sha256Key(ulong a, ulong b, ulong c, ulong d)
+        {
+            _a = a;
+            _b = b;
+            _c = c;
+            _d = d;
+        }
+
+        public static Sha256Key From(byte[] hash)
+        {
+            if (hash == null || hash.Length != 32) throw new ArgumentException("A SHA-256 is 32 bytes.", nameof(hash));
+            return new Sha256Key(Word(hash, 0), Word(hash, 8), Word(hash, 16), Word(hash, 24));
+        }
+
+        /// <summary>Parses 64 lower-case hex digits (the manifest's form); false for anything else (null, another length, upper case).</summary>
+        public static bool TryParse(string hex, out Sha256Key key)
+        {
+            key = default(Sha256Key);
+            if (hex == null || hex.Length != 64) return false;
+            if (!HexWord(hex, 0, out var a) || !HexWord(hex, 16, out var b) || !HexWord(hex, 32, out var c) || !HexWord(hex, 48, out var d)) return false;
+            key = new Sha256Key(a, b, c, d);
+            return true;
+        }
+
+        private static bool HexWord(string hex, int at, out ulong word)
+        {
+            word = 0;
+            for (var i = at; i < at + 16; i++)
+            {
+                var c = hex[i];
+                int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+                if (v < 0) return false;
+                word = (word << 4) | (uint)v;
+            }
+            return true;
+        }
+
+        private static ulong Word(byte[] b, int at)
+        {
+            ulong w = 0;
+            for (var i = 0; i < 8; i++) w = (w << 8) | b[at + i];
+            return w;
+        }
+
+        public bool Equals(Sha256Key other) => _a == other._a && _b == other._b && _c == other._c && _d == other._d;
+        public override bool Equals(object obj) => obj is Sha256Key k && Equals(k);
+        public override int GetHashCode() => (int)_a ^ (int)(_a >> 32);
     }
 }

@@ -43,7 +43,7 @@ namespace FinBackup.Domain.Files
         public IReadOnlyList<string> ReferencedObjects() =>
             Files.SelectMany(f => f.Parts).Select(p => p.Key).Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal).ToList();
 
-        public long TotalBytes => Files.Sum(f => f.Size);
+        public long TotalBytes => Files is SpooledManifestFiles spooled ? spooled.TotalBytes : Files.Sum(f => f.Size);
     }
 
     public sealed class ManifestFile

@@ -32,37 +32,86 @@ namespace FinBackup.Domain.Files
         // size, time and hash. The new cache records what this run saw.
         private readonly FileChangeCache _oldCache;
         private readonly IReadOnlyDictionary<string, ManifestFile> _previousByPath;
-        private readonly FileChangeCache _newCache;
+        // What this run saw, for the next run: written line by line as files are done (unchanged and packed files), the
+        // large files' entries held until the uploads have confirmed them (RereadChanged may change or drop them).
+        private readonly FileChangeCacheWriter _cacheOut;
+        private readonly FileChangeCache _newCache = new FileChangeCache();
+        // The manifest's entries: files unchanged since the previous backup (whose entries are held anyway) and large files
+        // (which may be read again after the uploads) in memory; packed small files in the spool, each once its pack is named.
+        private readonly List<ManifestFile> _held = new List<ManifestFile>();
+        private readonly ManifestFileSpool _spool;
+        private readonly List<ManifestFile> _waitingForPack = new List<ManifestFile>();
+        private long _packsSeen;
         private long _filesSeen, _filesRead, _bytesSeen;
         private TimeSpan _lastProgress = TimeSpan.FromDays(-1);
 
         public FileTreeWalker(FileBackupRequest request, FileBackupSettings settings, FileManifest manifest, FileBackupSummary summary,
             IFileBackupObserver observer, FileChangeCache oldCache, IReadOnlyDictionary<string, ManifestFile> previousByPath,
-            FileContentUploader content, Stopwatch watch, CancellationToken ct)
+            FileContentUploader content, ManifestFileSpool spool, FileChangeCacheWriter cacheOut, Stopwatch watch, CancellationToken ct)
         {
+            _cacheOut = cacheOut;
+            _spool = spool;
             _s = settings;
             _filter = new GlobFilter(request.Include, request.Exclude);
             _manifest = manifest;
             _summary = summary;
             _observer = observer;
             _oldCache = oldCache;
-            // Room for as many files as last time: the new cache is not rehashed while it fills.
-            _newCache = new FileChangeCache(oldCache?.Count ?? 0);
             _previousByPath = previousByPath;
             _content = content;
             _watch = watch;
             _ct = ct;
         }
 
-        /// <summary>What this run saw (path, stat, SHA-256 of every file backed up), for the next run.</summary>
+        /// <summary>The large files' cache entries (the other files' are already written to the cache writer).</summary>
         public FileChangeCache NewCache => _newCache;
 
         // ---- walking -------------------------------------------------------------------------------------------
 
-        public void Walk(string source, List<ManifestFile> entries)
+        public void Walk(string source)
         {
-            if (NativeFileSystem.Available) WalkNative(source, entries);
-            else WalkManaged(source, entries);
+            if (NativeFileSystem.Available) WalkNative(source);
+            else WalkManaged(source);
+        }
+
+        /// <summary>
+        /// The manifest's files, in path order, after <see cref="RereadChanged"/>: the held entries merged with the spooled
+        /// ones when the walk produced both in path order (the Linux walk does for names that are UTF-8), else all of them
+        /// read into memory and sorted.
+        /// </summary>
+        public IList<ManifestFile> Files()
+        {
+            SpoolWaiting();
+            if (_spool.InPathOrder && InPathOrder(_held)) return new SpooledManifestFiles(_held, _spool);
+            _observer.Verbose($"The walk did not find the files in path order (names that sort differently as text than as bytes, or several sources); the manifest's {_held.Count + _spool.Count} entries are sorted in memory.");
+            var all = new List<ManifestFile>(_held.Count + _spool.Count);
+            all.AddRange(_held);
+            all.AddRange(_spool.Read());
+            all.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+            return all;
+        }
+
+        private static bool InPathOrder(List<ManifestFile> entries)
+        {
+            for (var i = 1; i < entries.Count; i++)
+            {
+                if (string.CompareOrdinal(entries[i - 1].Path, entries[i].Path) >= 0) return false;
+            }
+            return true;
+        }
+
+        /// <summary>A packed file's entry goes to the spool once every pack before the one being filled is named (sealed).</summary>
+        private void AddPacked(ManifestFile entry)
+        {
+            if (_content.PacksSealed != _packsSeen) SpoolWaiting();
+            _waitingForPack.Add(entry);
+        }
+
+        private void SpoolWaiting()
+        {
+            _packsSeen = _content.PacksSealed;
+            foreach (var e in _waitingForPack) _spool.Append(e);
+            _waitingForPack.Clear();
         }
 
         /// <summary>
@@ -71,7 +120,7 @@ namespace FinBackup.Domain.Files
         /// is opened: only regular files are read (a FIFO is never opened, a device never read); every other entry is a
         /// named skip, recorded in the manifest.
         /// </summary>
-        private void WalkNative(string source, List<ManifestFile> entries)
+        private void WalkNative(string source)
         {
             var name = FileBackupEngine.SourceName(source);
             var full = Path.GetFullPath(source);
@@ -87,7 +136,7 @@ namespace FinBackup.Domain.Files
             }
             if (st.Value.Kind == FileKind.Regular)
             {
-                if (_filter.IsSelected(name)) BackupFile(new NativeSourceFile(NativeFileSystem.AtFdCwd, fullBytes, null), name, entries);
+                if (_filter.IsSelected(name)) BackupFile(new NativeSourceFile(NativeFileSystem.AtFdCwd, fullBytes, null), name);
                 else Skip(name, "not selected by -Include/-Exclude");
                 return;
             }
@@ -104,7 +153,7 @@ namespace FinBackup.Domain.Files
             }
             try
             {
-                WalkDirectory(fd, name, System.Text.Encoding.UTF8.GetBytes(name), true, entries, 0);
+                WalkDirectory(fd, name, System.Text.Encoding.UTF8.GetBytes(name), true, 0);
             }
             finally
             {
@@ -114,8 +163,23 @@ namespace FinBackup.Domain.Files
 
         private const int MaxDepth = 2048;
 
+        /// <summary>A directory's entry, stat'ed, waiting for its turn in path order.</summary>
+        private struct Child
+        {
+            public byte[] Name;
+            public byte[] Terminated;
+            public NativeStatResult? Stat;
+            public int Errno;
+            public bool IsDirectory => Stat.HasValue && Stat.Value.Kind == FileKind.Directory;
+        }
+
+        /// <summary>
+        /// Every entry is stat'ed first, then visited in the order the manifest lists paths: a directory where its name
+        /// followed by '/' sorts, so that "a-b" comes before "a/c" and the walk's entries are already in path order (the
+        /// manifest's entries can then stay on disk, see <see cref="ManifestFileSpool"/>).
+        /// </summary>
         [MethodImpl(JitHints.Hot)]
-        private void WalkDirectory(int dirfd, string rel, byte[] relBytes, bool relExact, List<ManifestFile> entries, int depth)
+        private void WalkDirectory(int dirfd, string rel, byte[] relBytes, bool relExact, int depth)
         {
             _ct.ThrowIfCancellationRequested();
             var names = NativeFileSystem.ReadDirectory(dirfd, out var errno);
@@ -124,10 +188,18 @@ namespace FinBackup.Domain.Files
                 Fail(ReadError(NativeFileSystem.Error(errno, "read directory"), rel + "/", "directory"), rel + "/", relExact ? null : relBytes);
                 return;
             }
-            names.Sort(CompareBytes);
-            var subdirs = new List<KeyValuePair<byte[], string>>();
-            foreach (var nameBytes in names)
+            var children = new Child[names.Count];
+            for (var i = 0; i < children.Length; i++)
             {
+                var terminated = NativeFileSystem.Terminated(names[i]);
+                children[i] = new Child { Name = names[i], Terminated = terminated, Stat = NativeFileSystem.StatAt(dirfd, terminated, false, out errno) };
+                children[i].Errno = errno;
+            }
+            names = null;
+            Array.Sort(children, CompareAsPaths);
+            foreach (var child in children)
+            {
+                var nameBytes = child.Name;
                 var display = NativeFileSystem.Display(nameBytes, out var exact);
                 var childRel = rel + "/" + display;
                 var childBytes = new byte[relBytes.Length + 1 + nameBytes.Length];
@@ -136,18 +208,17 @@ namespace FinBackup.Domain.Files
                 Buffer.BlockCopy(nameBytes, 0, childBytes, relBytes.Length + 1, nameBytes.Length);
                 var childExact = relExact && exact;
                 var raw = childExact ? null : childBytes;
-                var terminated = NativeFileSystem.Terminated(nameBytes);
-                var st = NativeFileSystem.StatAt(dirfd, terminated, false, out errno);
+                var st = child.Stat;
                 if (st == null)
                 {
-                    Fail(ReadError(NativeFileSystem.Error(errno, "stat"), childRel), childRel, raw);
+                    Fail(ReadError(NativeFileSystem.Error(child.Errno, "stat"), childRel), childRel, raw);
                     continue;
                 }
                 switch (st.Value.Kind)
                 {
                     case FileKind.Directory:
                         if (_filter.IsExcluded(childRel)) Skip(childRel + "/", "excluded");
-                        else subdirs.Add(new KeyValuePair<byte[], string>(nameBytes, display));
+                        else WalkSubdirectory(dirfd, child.Terminated, childRel, childBytes, childExact, depth);
                         continue;
                     case FileKind.Regular:
                         if (!_filter.IsSelected(childRel))
@@ -155,7 +226,7 @@ namespace FinBackup.Domain.Files
                             if (_filter.IsExcluded(childRel)) Skip(childRel, "excluded");
                             continue;
                         }
-                        BackupFile(new NativeSourceFile(dirfd, terminated, raw == null ? null : Convert.ToBase64String(raw)), childRel, entries, st.Value.Stat);
+                        BackupFile(new NativeSourceFile(dirfd, child.Terminated, raw == null ? null : Convert.ToBase64String(raw)), childRel, st.Value.Stat);
                         continue;
                     default:
                         if (_filter.IsExcluded(childRel)) { Skip(childRel, "excluded"); continue; }
@@ -163,47 +234,48 @@ namespace FinBackup.Domain.Files
                         continue;
                 }
             }
-            foreach (var sub in subdirs)
+        }
+
+        private void WalkSubdirectory(int dirfd, byte[] terminatedName, string childRel, byte[] childBytes, bool childExact, int depth)
+        {
+            if (depth + 1 > MaxDepth)
             {
-                var display = NativeFileSystem.Display(sub.Key, out var exact);
-                var childRel = rel + "/" + display;
-                var childBytes = new byte[relBytes.Length + 1 + sub.Key.Length];
-                Buffer.BlockCopy(relBytes, 0, childBytes, 0, relBytes.Length);
-                childBytes[relBytes.Length] = (byte)'/';
-                Buffer.BlockCopy(sub.Key, 0, childBytes, relBytes.Length + 1, sub.Key.Length);
-                var childExact = relExact && exact;
-                if (depth + 1 > MaxDepth)
-                {
-                    Fail(new FinBackupException("FinFilePathTooDeep", FinErrorKind.ReadError,
-                        $"The directory '{childRel}/' is more than {MaxDepth} levels deep; it was not backed up.",
-                        "Back up a deeper directory as its own path, or exclude it."), childRel + "/", childExact ? null : childBytes);
-                    continue;
-                }
-                var fd = NativeFileSystem.OpenDirectory(dirfd, NativeFileSystem.Terminated(sub.Key), false, out errno);
-                if (fd < 0)
-                {
-                    Fail(ReadError(NativeFileSystem.Error(errno, "open"), childRel + "/", "directory"), childRel + "/", childExact ? null : childBytes);
-                    continue;
-                }
-                try
-                {
-                    WalkDirectory(fd, childRel, childBytes, childExact, entries, depth + 1);
-                }
-                finally
-                {
-                    NativeFileSystem.Close(fd);
-                }
+                Fail(new FinBackupException("FinFilePathTooDeep", FinErrorKind.ReadError,
+                    $"The directory '{childRel}/' is more than {MaxDepth} levels deep; it was not backed up.",
+                    "Back up a deeper directory as its own path, or exclude it."), childRel + "/", childExact ? null : childBytes);
+                return;
+            }
+            var fd = NativeFileSystem.OpenDirectory(dirfd, terminatedName, false, out var errno);
+            if (fd < 0)
+            {
+                Fail(ReadError(NativeFileSystem.Error(errno, "open"), childRel + "/", "directory"), childRel + "/", childExact ? null : childBytes);
+                return;
+            }
+            try
+            {
+                WalkDirectory(fd, childRel, childBytes, childExact, depth + 1);
+            }
+            finally
+            {
+                NativeFileSystem.Close(fd);
             }
         }
 
-        private static int CompareBytes(byte[] a, byte[] b)
+        /// <summary>Byte order of the names, a directory's name followed by '/' (the order of the paths under it).</summary>
+        private static int CompareAsPaths(Child a, Child b)
         {
-            var n = Math.Min(a.Length, b.Length);
+            var x = a.Name;
+            var y = b.Name;
+            var xl = x.Length + (a.IsDirectory ? 1 : 0);
+            var yl = y.Length + (b.IsDirectory ? 1 : 0);
+            var n = Math.Min(xl, yl);
             for (var i = 0; i < n; i++)
             {
-                if (a[i] != b[i]) return a[i] - b[i];
+                int cx = i < x.Length ? x[i] : '/';
+                int cy = i < y.Length ? y[i] : '/';
+                if (cx != cy) return cx - cy;
             }
-            return a.Length - b.Length;
+            return xl - yl;
         }
 
         /// <summary>Anything but a regular file or directory: never opened, counted, named in the manifest with its kind.</summary>
@@ -221,14 +293,14 @@ namespace FinBackup.Domain.Files
         }
 
         /// <summary>Elsewhere (Windows, macOS): System.IO, with the same rule: regular files only, every skip named.</summary>
-        private void WalkManaged(string source, List<ManifestFile> entries)
+        private void WalkManaged(string source)
         {
             var name = FileBackupEngine.SourceName(source);
             var full = Path.GetFullPath(source);
             if (File.Exists(full))
             {
                 var info = new FileInfo(full);
-                if (_filter.IsSelected(name)) BackupFile(new ManagedSourceFile(info), name, entries);
+                if (_filter.IsSelected(name)) BackupFile(new ManagedSourceFile(info), name);
                 else Skip(name, "not selected by -Include/-Exclude");
                 return;
             }
@@ -288,7 +360,7 @@ namespace FinBackup.Domain.Files
                         if (_filter.IsExcluded(rel)) Skip(rel, "excluded");
                         continue;
                     }
-                    BackupFile(new ManagedSourceFile((FileInfo)child), rel, entries);
+                    BackupFile(new ManagedSourceFile((FileInfo)child), rel);
                 }
                 for (var i = subdirs.Count - 1; i >= 0; i--) stack.Push(subdirs[i]);
             }
@@ -331,7 +403,7 @@ namespace FinBackup.Domain.Files
 
         /// <param name="walked">The lstat the walk just took of this very name (Linux), so it is not taken twice.</param>
         [MethodImpl(JitHints.Hot)]
-        private void BackupFile(SourceFile info, string rel, List<ManifestFile> entries, FileStat? walked = null)
+        private void BackupFile(SourceFile info, string rel, FileStat? walked = null)
         {
             _ct.ThrowIfCancellationRequested();
             FileStat stat;
@@ -350,9 +422,9 @@ namespace FinBackup.Domain.Files
             if (TryUnchanged(rel, stat, out var unchanged))
             {
                 unchanged.PathBytes = info.PathBytes;
-                entries.Add(unchanged);
+                _held.Add(unchanged);
                 _summary.FilesUnchanged++;
-                _newCache.Set(unchanged.Path, stat, unchanged.Sha256);
+                _cacheOut?.Add(unchanged.Path, stat, unchanged.Sha256);
                 ReportProgress(rel, false);
                 return;
             }
@@ -360,9 +432,10 @@ namespace FinBackup.Domain.Files
             for (var attempt = 1; attempt <= 2; attempt++)
             {
                 ManifestFile entry;
+                var small = _content.IsSmall(stat.Size);
                 try
                 {
-                    entry = _content.IsSmall(stat.Size) ? _content.ReadSmall(info, rel, stat, attempt) : _content.ReadLarge(info, rel, stat, attempt);
+                    entry = small ? _content.ReadSmall(info, rel, stat, attempt) : _content.ReadLarge(info, rel, stat, attempt);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
                 {
@@ -373,8 +446,16 @@ namespace FinBackup.Domain.Files
                 {
                     _filesRead++;
                     entry.PathBytes = info.PathBytes;
-                    entries.Add(entry);
-                    _newCache.Set(rel, stat, entry.Sha256);
+                    if (small)
+                    {
+                        AddPacked(entry);
+                        _cacheOut?.Add(rel, stat, entry.Sha256);
+                    }
+                    else
+                    {
+                        _held.Add(entry);
+                        _newCache.Set(rel, stat, entry.Sha256);
+                    }
                     ReportProgress(rel, false);
                     return;
                 }
@@ -404,7 +485,7 @@ namespace FinBackup.Domain.Files
         /// it was read with, and its entry updated in place; one that changes again is dropped from the manifest and reported as a file
         /// that kept changing (FinFileChangedDuringBackup), as one that changes twice while it is read.
         /// </summary>
-        public void RereadChanged(IReadOnlyList<LargeFileSource> changed, List<ManifestFile> entries)
+        public void RereadChanged(IReadOnlyList<LargeFileSource> changed)
         {
             var dropped = new HashSet<ManifestFile>();
             for (var round = 1; changed.Count > 0; round++)
@@ -441,7 +522,7 @@ namespace FinBackup.Domain.Files
                 }
                 changed = _content.Finish();
             }
-            if (dropped.Count > 0) entries.RemoveAll(dropped.Contains);
+            if (dropped.Count > 0) _held.RemoveAll(dropped.Contains);
         }
 
         private void Drop(ManifestFile entry, FinBackupException error, HashSet<ManifestFile> dropped)
