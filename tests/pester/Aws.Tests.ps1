@@ -41,8 +41,10 @@ Describe 'Start-FinSandbox' {
             Get-Process -Id $leftPid -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because 'moto outlives the shell that started it'
             Remove-Variable -Name FinBackupSandbox -Scope Global
             try {
-                $reused = Start-FinSandbox -SkipSeed -WarningVariable warned -WarningAction SilentlyContinue
-                $reused.ProcessId | Should -Be $leftPid
+                # -Verbose says why a left sandbox was passed over (shown when the reuse fails).
+                $said = Start-FinSandbox -SkipSeed -WarningVariable warned -WarningAction SilentlyContinue -Verbose 4>&1
+                $reused = $said | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+                $reused.ProcessId | Should -Be $leftPid -Because ($said | Out-String)
                 "$warned" | Should -Match 'earlier shell left running'
                 (Get-FinDefault).EndpointUrl | Should -Be $reused.EndpointUrl
                 $fresh = Start-FinSandbox -SkipSeed -Force

@@ -163,7 +163,8 @@ namespace FinBackup.Domain.Files
                 using (var cacheOut = _request.NoCache ? null : new FileChangeCacheWriter(_cacheDir, _manifest.Key))
                 {
                     _walker = new FileTreeWalker(_request, _s, _manifest, _summary, _observer, _oldCache, previousByPath, _content, spool, cacheOut, _watch, _ct);
-                    foreach (var source in _request.Paths.OrderBy(SourceName, StringComparer.Ordinal))
+                    // In the order of their entries' paths (name + '/'), so that the entries come in path order.
+                    foreach (var source in _request.Paths.OrderBy(p => SourceName(p) + "/", StringComparer.Ordinal))
                     {
                         _ct.ThrowIfCancellationRequested();
                         _walker.Walk(source);

@@ -83,7 +83,7 @@ namespace FinBackup.Domain.Files
         {
             SpoolWaiting();
             if (_spool.InPathOrder && InPathOrder(_held)) return new SpooledManifestFiles(_held, _spool);
-            _observer.Verbose($"The walk did not find the files in path order (names that sort differently as text than as bytes, or several sources); the manifest's {_held.Count + _spool.Count} entries are sorted in memory.");
+            _observer.Verbose($"The walk did not find the files in path order (names that sort differently as text than as bytes, a file path whose name another path's extends, or a walk outside Linux); the manifest's {_held.Count + _spool.Count} entries are sorted in memory.");
             var all = new List<ManifestFile>(_held.Count + _spool.Count);
             all.AddRange(_held);
             all.AddRange(_spool.Read());

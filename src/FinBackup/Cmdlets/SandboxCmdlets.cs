@@ -181,13 +181,44 @@ namespace FinBackup.Cmdlets
             return true;
         }
 
-        /// <summary>A sandbox whose shell has exited without Stop-FinSandbox (on the asked port, when -Port was given).</summary>
-        private SandboxRegistry.Record LeftByEarlierShell() =>
-            SandboxRegistry.Live(s => s.ProcessId.HasValue && IsAlive(s) && SandboxBridge.IsReady(s.EndpointUrl))
-                .Where(r => r.Orphaned)
-                .Where(r => Port == 0 || (Uri.TryCreate(r.Sandbox.EndpointUrl, UriKind.Absolute, out var u) && u.Port == Port))
+        /// <summary>
+        /// A sandbox whose shell has exited without Stop-FinSandbox (on the asked port, when -Port was given) and that answers.
+        /// A record is forgotten only when its moto_server has exited; one that is slow to answer (a loaded machine) is asked
+        /// again before it is passed over, and -Verbose says why each one was not reused.
+        /// </summary>
+        private SandboxRegistry.Record LeftByEarlierShell()
+        {
+            var candidates = SandboxRegistry.Live(s => s.ProcessId.HasValue && IsAlive(s))
                 .OrderByDescending(r => r.Sandbox.ProcessStartTime)
-                .FirstOrDefault();
+                .ToList();
+            foreach (var r in candidates)
+            {
+                var what = $"The sandbox at {r.Sandbox.EndpointUrl} (moto_server process {r.Sandbox.ProcessId})";
+                if (!r.Orphaned)
+                {
+                    WriteVerbose($"{what} belongs to a shell that is still running (process {r.OwnerProcessId}): not reused.");
+                    continue;
+                }
+                if (Port != 0 && !(Uri.TryCreate(r.Sandbox.EndpointUrl, UriKind.Absolute, out var u) && u.Port == Port))
+                {
+                    WriteVerbose($"{what} is not on port {Port}: not reused.");
+                    continue;
+                }
+                if (AnswersWithin(r.Sandbox.EndpointUrl, 3)) return r;
+                WriteVerbose($"{what} was left by an earlier shell but did not answer {r.Sandbox.EndpointUrl.TrimEnd('/')}/moto-api/ three times: not reused.");
+            }
+            return null;
+        }
+
+        private bool AnswersWithin(string endpointUrl, int attempts)
+        {
+            for (var i = 1; i <= attempts; i++)
+            {
+                if (SandboxBridge.IsReady(endpointUrl)) return true;
+                if (i < attempts && CancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500))) return false;
+            }
+            return false;
+        }
 
         /// <summary>-Force: stop this session's sandbox and every one an earlier shell left, so the new one starts clean.</summary>
         private void StopForReplacement(FinSandbox existing)

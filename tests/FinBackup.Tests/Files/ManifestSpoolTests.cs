@@ -190,10 +190,10 @@ public sealed class SpooledBackupTests : IDisposable
 
     public void Dispose() => _bed.Dispose();
 
-    private (FileBackupResult Result, RecordingObserver Observer) Backup(string path)
+    private (FileBackupResult Result, RecordingObserver Observer) Backup(params string[] paths)
     {
         var observer = new RecordingObserver();
-        var result = new FileBackupEngine(_bed.Store, FilesTestBed.SmallSettings()).Run(_bed.Request(path), observer, CancellationToken.None);
+        var result = new FileBackupEngine(_bed.Store, FilesTestBed.SmallSettings()).Run(_bed.Request(paths), observer, CancellationToken.None);
         return (result, observer);
     }
 
@@ -238,6 +238,21 @@ public sealed class SpooledBackupTests : IDisposable
         Assert.Equal(100 + 200 + 300 + 50 + 70_000 + 10, result.Summary.Bytes);
         Assert.Equal(Math.Round(result.Summary.Bytes / 1073741824.0, 6), result.RecoveryPoint.SizeGiB);
         AssertRestoresIdentically(result.Manifest, root);
+    }
+
+    [Fact]
+    public void Several_paths_given_in_any_order_are_walked_in_the_order_of_their_names()
+    {
+        var parent = _bed.NewDir("sources");
+        Write(parent, "ledger/2026/a.dat", new byte[] { 1 });
+        Write(parent, "ledger-archive/b.dat", new byte[] { 2 });
+        Write(parent, "agentpay/c.dat", new byte[] { 3 });
+
+        var (result, observer) = Backup(Path.Combine(parent, "ledger"), Path.Combine(parent, "agentpay"), Path.Combine(parent, "ledger-archive"));
+
+        Assert.Equal(new[] { "agentpay/c.dat", "ledger-archive/b.dat", "ledger/2026/a.dat" }, result.Manifest.Files.Select(f => f.Path));
+        Assert.DoesNotContain(observer.Messages, m => m.Contains("sorted in memory"));
+        Assert.Equal(new[] { Path.Combine(parent, "ledger"), Path.Combine(parent, "agentpay"), Path.Combine(parent, "ledger-archive") }, result.Manifest.Sources);
     }
 
     [Fact]
