@@ -87,16 +87,20 @@ namespace FinBackup.Domain.Files
             return sb.ToString();
         }
 
+        // Hex's scratch, one per thread: only the string is allocated (a backup takes a hash's hex for every file).
+        [ThreadStatic] private static char[] _hexChars;
+
         public static string Hex(byte[] bytes)
         {
-            var c = new char[bytes.Length * 2];
+            var c = _hexChars;
+            if (c == null || c.Length < bytes.Length * 2) _hexChars = c = new char[Math.Max(64, bytes.Length * 2)];
             for (var i = 0; i < bytes.Length; i++)
             {
                 var b = bytes[i];
                 c[i * 2] = HexDigit(b >> 4);
                 c[i * 2 + 1] = HexDigit(b & 0xF);
             }
-            return new string(c);
+            return new string(c, 0, bytes.Length * 2);
         }
 
         public static byte[] FromHex(string hex)
