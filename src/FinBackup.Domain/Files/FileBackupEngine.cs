@@ -207,9 +207,26 @@ namespace FinBackup.Domain.Files
 
             private static string SourceName(string path) => FileBackupEngine.SourceName(path);
 
-            /// <summary>The temporary file the manifest's entries wait in (see <see cref="ManifestFileSpool"/>).</summary>
+            /// <summary>
+            /// The temporary file the manifest's entries wait in (see <see cref="ManifestFileSpool"/>): beside the change cache,
+            /// which is on the host's disk, else in the temp directory (-NoCache, or a cache directory that cannot be written).
+            /// Not the temp directory first: on many Linux hosts (Amazon Linux 2023 among them) /tmp is a tmpfs, so the entries
+            /// would be held in memory after all, only not counted as this process's.
+            /// </summary>
             private ManifestFileSpool NewSpool()
             {
+                if (!_request.NoCache)
+                {
+                    try
+                    {
+                        Directory.CreateDirectory(_cacheDir);
+                        return new ManifestFileSpool(_cacheDir);
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                    {
+                        _observer.Verbose($"Could not write in the cache directory {_cacheDir} ({ex.Message}); the manifest's entries wait in {Path.GetTempPath()}.");
+                    }
+                }
                 try
                 {
                     return new ManifestFileSpool();

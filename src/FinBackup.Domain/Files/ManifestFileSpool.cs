@@ -15,7 +15,6 @@ namespace FinBackup.Domain.Files
     internal sealed class ManifestFileSpool : IDisposable
     {
         private const int BufferSize = 1 << 16;
-        private readonly string _path;
         private FileStream _file;
         private readonly byte[] _buffer = new byte[BufferSize];
         private int _buffered;
@@ -25,8 +24,22 @@ namespace FinBackup.Domain.Files
 
         public ManifestFileSpool(string directory = null)
         {
-            _path = Path.Combine(directory ?? Path.GetTempPath(), "finbackup-entries-" + Guid.NewGuid().ToString("N") + ".bin");
-            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            var path = Path.Combine(directory ?? Path.GetTempPath(), "finbackup-entries-" + Guid.NewGuid().ToString("N") + ".bin");
+            // Linux and macOS: the name is removed at once and the open descriptor keeps the file, so nothing is left behind
+            // even by a killed process. Windows cannot remove an open file: there it goes when the spool is disposed.
+            var unix = Path.DirectorySeparatorChar == '/';
+            _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, unix ? FileOptions.None : FileOptions.DeleteOnClose);
+            if (!unix) return;
+            try
+            {
+                File.Delete(path);
+            }
+            catch
+            {
+                _file.Dispose();
+                try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                throw;
+            }
         }
 
         /// <summary>Entries appended.</summary>
@@ -42,6 +55,14 @@ namespace FinBackup.Domain.Files
         public void Append(ManifestFile f)
         {
             if (_file == null) throw new ObjectDisposedException(nameof(ManifestFileSpool));
+            var parts = f.Parts;
+            var count = parts?.Count ?? 0;
+            // Checked before anything is written: a refused entry leaves no partial record.
+            for (var i = 0; i < count; i++)
+            {
+                if (parts[i].Key == null)
+                    throw new InvalidOperationException($"The entry of '{f.Path}' was spooled before the object holding its bytes was named.");
+            }
             if (_lastPath != null && string.CompareOrdinal(_lastPath, f.Path) >= 0) InPathOrder = false;
             _lastPath = f.Path;
             WriteString(f.Path);
@@ -50,14 +71,10 @@ namespace FinBackup.Domain.Files
             WriteInt64(f.Mode);
             WriteInt64(f.ModifiedAt.ToBinary());
             WriteString(f.Sha256);
-            var parts = f.Parts;
-            var count = parts?.Count ?? 0;
             WriteInt64(count);
             for (var i = 0; i < count; i++)
             {
                 var p = parts[i];
-                if (p.Key == null)
-                    throw new InvalidOperationException($"The entry of '{f.Path}' was spooled before the object holding its bytes was named.");
                 WriteString(p.Key);
                 WriteInt64(p.Offset);
                 WriteInt64(p.Length);
