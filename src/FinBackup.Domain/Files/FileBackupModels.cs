@@ -57,7 +57,9 @@ namespace FinBackup.Domain.Files
         public TimeSpan GracePeriod { get; set; } = TimeSpan.FromHours(6);
         /// <summary>Progress is reported at most this often.</summary>
         public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-        /// <summary>Diagnostics and tests: called after a file's bytes were read, before it is checked for changes (path, attempt 1 or 2).</summary>
+        /// <summary>Tests: walk with System.IO (as on Windows and macOS) where the Linux descriptor walk is available.</summary>
+        internal bool ManagedWalk { get; set; }
+                /// <summary>Diagnostics and tests: called after a file's bytes were read, before it is checked for changes (path, attempt 1 or 2).</summary>
         public Action<string, int> AfterFileRead { get; set; }
     }
 

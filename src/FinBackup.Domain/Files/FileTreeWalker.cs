@@ -70,7 +70,7 @@ namespace FinBackup.Domain.Files
 
         public void Walk(string source)
         {
-            if (NativeFileSystem.Available) WalkNative(source);
+            if (NativeFileSystem.Available && !_s.ManagedWalk) WalkNative(source);
             else WalkManaged(source);
         }
 
@@ -83,7 +83,7 @@ namespace FinBackup.Domain.Files
         {
             SpoolWaiting();
             if (_spool.InPathOrder && InPathOrder(_held)) return new SpooledManifestFiles(_held, _spool);
-            _observer.Verbose($"The walk did not find the files in path order (names that sort differently as text than as bytes, a file path whose name another path's extends, or a walk outside Linux); the manifest's {_held.Count + _spool.Count} entries are sorted in memory.");
+            _observer.Verbose($"The walk did not find the files in path order (names that sort differently as text than as bytes, or a file path whose name another path's extends); the manifest's {_held.Count + _spool.Count} entries are sorted in memory.");
             var all = new List<ManifestFile>(_held.Count + _spool.Count);
             all.AddRange(_held);
             all.AddRange(_spool.Read());
@@ -310,27 +310,18 @@ namespace FinBackup.Domain.Files
                     $"The path '{source}' does not exist.", "Check the path on this host, or remove it from the file set."), name);
                 return;
             }
-            var stack = new Stack<KeyValuePair<DirectoryInfo, string>>();
-            stack.Push(new KeyValuePair<DirectoryInfo, string>(new DirectoryInfo(full), name));
+            // Depth first in the manifest's path order (a directory where its name followed by '/' sorts), so the entries
+            // come in path order: an entry is examined when it is popped; a directory that is walked pushes its children.
+            var stack = new Stack<ManagedEntry>();
+            stack.Push(new ManagedEntry(new DirectoryInfo(full), name, walk: true));
             while (stack.Count > 0)
             {
                 _ct.ThrowIfCancellationRequested();
                 var current = stack.Pop();
-                FileSystemInfo[] children;
-                try
+                if (!current.Walk)
                 {
-                    children = current.Key.GetFileSystemInfos();
-                }
-                catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException || ex is System.Security.SecurityException)
-                {
-                    Fail(ReadError(ex, current.Value + "/", "directory"), current.Value + "/");
-                    continue;
-                }
-                Array.Sort(children, (a, b) => string.CompareOrdinal(a.Name, b.Name));
-                var subdirs = new List<KeyValuePair<DirectoryInfo, string>>();
-                foreach (var child in children)
-                {
-                    var rel = current.Value + "/" + child.Name;
+                    var child = current.Info;
+                    var rel = current.Rel;
                     if ((int)child.Attributes == -1)
                     {
                         // The entry could not be examined (a name the platform cannot represent, a path too long).
@@ -344,25 +335,56 @@ namespace FinBackup.Domain.Files
                         SkipSpecial(rel, null, FileKind.SymbolicLink);
                         continue;
                     }
-                    if (child is DirectoryInfo dir)
+                    if (!(child is DirectoryInfo))
                     {
-                        if (_filter.IsExcluded(rel)) Skip(rel + "/", "excluded");
-                        else subdirs.Add(new KeyValuePair<DirectoryInfo, string>(dir, rel));
+                        if ((child.Attributes & (FileAttributes.Device)) != 0)
+                        {
+                            SkipSpecial(rel, null, FileKind.CharacterDevice);
+                            continue;
+                        }
+                        if (!_filter.IsSelected(rel))
+                        {
+                            if (_filter.IsExcluded(rel)) Skip(rel, "excluded");
+                            continue;
+                        }
+                        BackupFile(new ManagedSourceFile((FileInfo)child), rel);
                         continue;
                     }
-                    if ((child.Attributes & (FileAttributes.Device)) != 0)
+                    if (_filter.IsExcluded(rel))
                     {
-                        SkipSpecial(rel, null, FileKind.CharacterDevice);
+                        Skip(rel + "/", "excluded");
                         continue;
                     }
-                    if (!_filter.IsSelected(rel))
-                    {
-                        if (_filter.IsExcluded(rel)) Skip(rel, "excluded");
-                        continue;
-                    }
-                    BackupFile(new ManagedSourceFile((FileInfo)child), rel);
                 }
-                for (var i = subdirs.Count - 1; i >= 0; i--) stack.Push(subdirs[i]);
+                FileSystemInfo[] children;
+                try
+                {
+                    children = ((DirectoryInfo)current.Info).GetFileSystemInfos();
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException || ex is System.Security.SecurityException)
+                {
+                    Fail(ReadError(ex, current.Rel + "/", "directory"), current.Rel + "/");
+                    continue;
+                }
+                var keys = new string[children.Length];
+                for (var i = 0; i < children.Length; i++) keys[i] = children[i] is DirectoryInfo ? children[i].Name + "/" : children[i].Name;
+                Array.Sort(keys, children, StringComparer.Ordinal);
+                for (var i = children.Length - 1; i >= 0; i--) stack.Push(new ManagedEntry(children[i], current.Rel + "/" + children[i].Name, walk: false));
+            }
+        }
+
+        /// <summary>An entry of the managed walk: examined when popped, or (<see cref="Walk"/>) a directory to list.</summary>
+        private struct ManagedEntry
+        {
+            public readonly FileSystemInfo Info;
+            public readonly string Rel;
+            public readonly bool Walk;
+
+            public ManagedEntry(FileSystemInfo info, string rel, bool walk)
+            {
+                Info = info;
+                Rel = rel;
+                Walk = walk;
             }
         }
 

@@ -191,10 +191,14 @@ public sealed class SpooledBackupTests : IDisposable
 
     public void Dispose() => _bed.Dispose();
 
-    private (FileBackupResult Result, RecordingObserver Observer) Backup(params string[] paths)
+    private (FileBackupResult Result, RecordingObserver Observer) Backup(params string[] paths) => Backup(false, paths);
+
+    private (FileBackupResult Result, RecordingObserver Observer) Backup(bool managedWalk, params string[] paths)
     {
         var observer = new RecordingObserver();
-        var result = new FileBackupEngine(_bed.Store, FilesTestBed.SmallSettings()).Run(_bed.Request(paths), observer, CancellationToken.None);
+        var settings = FilesTestBed.SmallSettings();
+        settings.ManagedWalk = managedWalk;
+        var result = new FileBackupEngine(_bed.Store, settings).Run(_bed.Request(paths), observer, CancellationToken.None);
         return (result, observer);
     }
 
@@ -216,8 +220,10 @@ public sealed class SpooledBackupTests : IDisposable
         File.WriteAllBytes(path, bytes);
     }
 
-    [Fact]
-    public void Files_beside_a_directory_whose_name_they_extend_come_out_in_path_order_without_sorting_in_memory()
+    [Theory]
+    [InlineData(false)] // the Linux descriptor walk
+    [InlineData(true)]  // System.IO, as on Windows and macOS
+    public void Files_beside_a_directory_whose_name_they_extend_come_out_in_path_order_without_sorting_in_memory(bool managedWalk)
     {
         var root = Path.Combine(_bed.NewDir("order"), "app");
         var rnd = new Random(7);
@@ -230,7 +236,7 @@ public sealed class SpooledBackupTests : IDisposable
         Write(root, "a0", Bytes(70_000)); // a large file (held in memory) between the spooled ones
         Write(root, "b", Bytes(10));
 
-        var (result, observer) = Backup(root);
+        var (result, observer) = Backup(managedWalk, root);
 
         var paths = result.Manifest.Files.Select(f => f.Path).ToList();
         Assert.Equal(new[] { "app/a-b", "app/a.txt", "app/a/c", "app/a/z/d", "app/a0", "app/b" }, paths);
@@ -244,6 +250,18 @@ public sealed class SpooledBackupTests : IDisposable
         Assert.Equal(6, cache.Count); // packed and large files alike
         Assert.Equal(result.Manifest.Key, cache.LastManifestKey);
         AssertRestoresIdentically(result.Manifest, root);
+    }
+
+    [Fact]
+    public void The_System_IO_walk_backs_up_the_same_files_as_the_descriptor_walk_in_the_same_order()
+    {
+        var ledger = _bed.MakeLedger(seed: 5);
+        var (native, _) = Backup(false, ledger);
+        var (managed, said) = Backup(true, ledger);
+
+        Assert.Equal(native.Manifest.Files.Select(f => (f.Path, f.Size, f.Sha256)), managed.Manifest.Files.Select(f => (f.Path, f.Size, f.Sha256)));
+        Assert.DoesNotContain(said.Messages, m => m.Contains("sorted in memory"));
+        AssertRestoresIdentically(managed.Manifest, ledger);
     }
 
     [Fact]
@@ -274,6 +292,11 @@ public sealed class SpooledBackupTests : IDisposable
         Assert.Equal(new[] { "app/\U0001F600.txt", "app/\uE000.txt" }, result.Manifest.Files.Select(f => f.Path));
         Assert.Contains(observer.Messages, m => m.Contains("sorted in memory"));
         AssertRestoresIdentically(result.Manifest, root);
+
+        // System.IO compares the names as text, as the manifest does: no sort needed there.
+        var (managed, said) = Backup(true, root);
+        Assert.Equal(new[] { "app/\U0001F600.txt", "app/\uE000.txt" }, managed.Manifest.Files.Select(f => f.Path));
+        Assert.DoesNotContain(said.Messages, m => m.Contains("sorted in memory"));
     }
 
     [Fact]
