@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation.Language;
 using System.Text.Json;
+using FinBackup.PowerShell.Tests.Module;
 using FinBackup.TestSupport;
 
 namespace FinBackup.PowerShell.Tests.Unattended;
@@ -22,6 +23,66 @@ public sealed class ScheduleSampleTests
         var script = System.Text.RegularExpressions.Regex.Replace(string.Join("\n", lines), @"\{\{\s*(\w+)\s*\}\}", m => "value-" + m.Groups[1].Value);
         Parser.ParseInput(script, out _, out var errors);
         Assert.True(errors.Length == 0, string.Join("; ", errors.Select(e => $"line {e.Extent.StartLineNumber}: {e.Message}")));
+    }
+
+    /// <summary>
+    /// SSM's agent runs a document's commands as `pwsh -f &lt;script&gt;`: each document's first command starts pwsh once more
+    /// with DOTNET_TieredCompilation=0 (what finbackup-run.sh sets for scheduled runs) and passes the exit code on; a
+    /// setting already made is kept, and the second pwsh does not start a third.
+    /// </summary>
+    [Theory]
+    [InlineData("FinBackup-Cycle")]
+    [InlineData("FinBackup-FileSetBackup")]
+    [InlineData("FinBackup-RestoreDrill")]
+    [InlineData("FinBackup-DrReadiness")]
+    public void Each_ssm_document_runs_its_script_in_a_pwsh_with_tiered_compilation_off_and_passes_the_exit_code_on(string name)
+    {
+        var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "examples", "ssm", name + ".json"))).RootElement;
+        var lines = doc.GetProperty("mainSteps")[0].GetProperty("inputs").GetProperty("runCommand").EnumerateArray().Select(l => l.GetString()!).ToList();
+        var relaunch = lines.FindIndex(l => l.Contains("DOTNET_TieredCompilation = '0'", StringComparison.Ordinal));
+        Assert.True(relaunch >= 0 && lines.Take(relaunch).All(l => l.TrimStart().StartsWith('#')), "the relaunch is not the document's first command");
+        var pwsh = Path.Combine(PwshProcess.Command("$PSHOME").Stdout.Trim(), OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
+        Assert.True(File.Exists(pwsh), $"no pwsh executable in $PSHOME ({pwsh})");
+        var dir = Directory.CreateTempSubdirectory("finbackup-ssm-").FullName;
+        try
+        {
+            var script = Path.Combine(dir, "_script.ps1");
+            File.WriteAllLines(script, lines.Take(relaunch + 1).Concat(new[] { "\"TC=[$env:DOTNET_TieredCompilation] PID=$PID\"", "exit 7" }));
+
+            var off = RunAsAgent(pwsh, script, null);
+            Assert.Equal(7, off.ExitCode);
+            var said = off.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).Where(l => l.StartsWith("TC=", StringComparison.Ordinal)).ToList();
+            Assert.Equal("TC=[0]", Assert.Single(said)[..6]); // once: the first pwsh ran nothing after starting the second
+            Assert.DoesNotContain($"PID={off.Pid}", said[0]);
+
+            var kept = RunAsAgent(pwsh, script, "1");
+            Assert.Equal(7, kept.ExitCode);
+            Assert.Contains($"TC=[1] PID={kept.Pid}", kept.Stdout); // an explicit setting is kept: no second pwsh
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static (int ExitCode, string Stdout, int Pid) RunAsAgent(string pwsh, string script, string? tieredCompilation)
+    {
+        var psi = new ProcessStartInfo(pwsh) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-f");
+        psi.ArgumentList.Add(script);
+        psi.Environment.Remove("DOTNET_TieredCompilation");
+        if (tieredCompilation != null) psi.Environment["DOTNET_TieredCompilation"] = tieredCompilation;
+        psi.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["POWERSHELL_UPDATECHECK"] = "Off";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill(true);
+            throw new TimeoutException("pwsh -f " + script + " did not finish in 120 s");
+        }
+        return (p.ExitCode, stdout.Result + stderr.Result, p.Id);
     }
 
     private static Process Start(string window, string command, string lockDir)
