@@ -205,8 +205,6 @@ namespace FinBackup.Domain.Files
                 }
             }
 
-            private static string SourceName(string path) => FileBackupEngine.SourceName(path);
-
             /// <summary>
             /// The temporary file the manifest's entries wait in (see <see cref="ManifestFileSpool"/>): beside the change cache,
             /// which is on the host's disk, else in the temp directory (-NoCache, or a cache directory that cannot be written).

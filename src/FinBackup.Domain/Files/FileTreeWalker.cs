@@ -76,8 +76,9 @@ namespace FinBackup.Domain.Files
 
         /// <summary>
         /// The manifest's files, in path order, after <see cref="RereadChanged"/>: the held entries merged with the spooled
-        /// ones when the walk produced both in path order (the Linux walk does for names that are UTF-8), else all of them
-        /// read into memory and sorted.
+        /// ones when the walk produced both in path order (both walks do, but for names whose UTF-8 byte order differs from
+        /// their text order on Linux, and a file path whose name another path's extends), else all of them read into memory
+        /// and sorted.
         /// </summary>
         public IList<ManifestFile> Files()
         {
