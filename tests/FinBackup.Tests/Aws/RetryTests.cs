@@ -159,7 +159,9 @@ public sealed class RetryTests
             var ex = await Assert.ThrowsAsync<FinBackupException>(() => ctx.Rds("us-east-1").DescribeDBInstancesAsync());
             Assert.Equal("FinAwsTimeout", ex.ErrorId);
             Assert.Equal(FinErrorKind.OperationTimeout, ex.Kind);
-            Assert.Equal(2, proxy.Requests.Count);
+            // The client's own count: under load the second attempt can time out before the proxy has read its request.
+            Assert.Contains("(2 attempt(s))", ex.Message);
+            Assert.InRange(proxy.Requests.Count, 1, 2);
         }
     }
 
