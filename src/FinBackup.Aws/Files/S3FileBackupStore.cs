@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using FinBackup.Aws.Protocol;
 using FinBackup.Domain;
 using FinBackup.Domain.Files;
 using FinBackup.Domain.Ports;
@@ -21,14 +22,14 @@ namespace FinBackup.Aws.Files
     {
         private readonly AwsClientContext _context;
         private readonly IAmazonS3 _s3;
-        private readonly S3RangedGetClient _ranges;
+        private readonly S3ContentObjectClient _content;
 
         public S3FileBackupStore(AwsClientContext context, string region)
         {
             _context = context;
             Region = context.Region(region);
             _s3 = context.S3(Region);
-            _ranges = context.S3RangedGets(Region);
+            _content = context.S3ContentObjects(Region);
         }
 
         public string Region { get; }
@@ -74,23 +75,35 @@ namespace FinBackup.Aws.Files
             return result;
         }
 
+        /// <summary>
+        /// One content PUT (<see cref="S3ContentObjectClient"/>: FinBackup's own signed request, not the SDK's pipeline), the
+        /// body streamed once, its SHA-256 signed as the payload hash and sent as x-amz-checksum-sha256. S3 errors go through
+        /// the one error table as the SDK path's did; a connection that failed is FinS3ConnectionFailed; a body that could not
+        /// be read (a large file that changed under its upload, a read error) is rethrown as the body's own exception.
+        /// </summary>
         public void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
         {
-            var request = new PutObjectRequest
+            var request = _content.PutRequestFor(bucket, key, content, length, sha256, options.KmsKeyId, options.ObjectLockMode, options.RetainUntil);
+            try
             {
-                BucketName = bucket,
-                Key = key,
-                InputStream = content,
-                AutoCloseStream = false,
-                ContentType = "application/octet-stream",
-                ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
-                ChecksumSHA256 = Convert.ToBase64String(sha256),
-                UseChunkEncoding = false,
-            };
-            request.Headers.ContentLength = length;
-            PayloadHash(request, sha256);
-            Apply(request, options);
-            Run(() => _s3.PutObjectAsync(request, ct), bucket, key);
+                _content.PutAsync(request, ct).GetAwaiter().GetResult();
+            }
+            catch (AwsRequestBodyException ex)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            }
+            catch (Protocol.AwsServiceException ex)
+            {
+                throw Translate(ex.ErrorCode, ex.StatusCode, ex.AwsMessage, ex, bucket, key);
+            }
+            catch (FinBackupException ex) when (ex.Kind == FinErrorKind.ConnectionError || ex.Kind == FinErrorKind.OperationTimeout)
+            {
+                throw ConnectionFailed(ex, bucket, key); // unreachable, lost or timed out after the protocol client's retries
+            }
+            catch (Exception ex) when (IsTransport(ex))
+            {
+                throw ConnectionFailed(ex, bucket, key);
+            }
         }
 
         public void Touch(string bucket, string key, ObjectWriteOptions options, CancellationToken ct)
@@ -118,7 +131,7 @@ namespace FinBackup.Aws.Files
         }
 
         /// <summary>
-        /// One ranged GET (<see cref="S3RangedGetClient"/>: FinBackup's own signed request, not the SDK's pipeline), its body
+        /// One ranged GET (<see cref="S3ContentObjectClient"/>: FinBackup's own signed request, not the SDK's pipeline), its body
         /// read front to back: exactly the range's bytes; a reply cut short or stalled (the connection) and an object
         /// shorter than the range are reported as FinBackup errors (FinS3ConnectionFailed, FinS3ShortRead).
         /// </summary>
@@ -128,7 +141,7 @@ namespace FinBackup.Aws.Files
             Stream body;
             try
             {
-                body = _ranges.OpenAsync(bucket, key, offset, length, ct).GetAwaiter().GetResult();
+                body = _content.OpenAsync(bucket, key, offset, length, ct).GetAwaiter().GetResult();
             }
             catch (Protocol.AwsServiceException ex)
             {
@@ -164,13 +177,13 @@ namespace FinBackup.Aws.Files
                 {
                     return _body.Read(buffer, offset, count);
                 }
-                catch (S3RangedGetClient.RangeShortException ex)
+                catch (S3ContentObjectClient.RangeShortException ex)
                 {
                     throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData,
                         $"s3://{_bucket}/{_key} returned {ex.Received} bytes at offset {_offset}, not {_length}.",
                         "The object is shorter than the manifest says; restore from another recovery point.", ex);
                 }
-                catch (S3RangedGetClient.RangeBodyException ex)
+                catch (S3ContentObjectClient.RangeBodyException ex)
                 {
                     throw _owner.ConnectionFailed(ex, _bucket, _key); // the reply was cut short: not a short object
                 }

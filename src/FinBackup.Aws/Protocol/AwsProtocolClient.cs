@@ -86,7 +86,7 @@ namespace FinBackup.Aws.Protocol
                         continue;
                     }
                     throw new FinBackupException("FinAwsTimeout", FinErrorKind.OperationTimeout,
-                        $"AWS {Endpoint.SigningService} {request.Operation} at {Endpoint.BaseUri} did not answer within {Retry.AttemptTimeout.TotalSeconds:0} s ({attempt} attempt(s)).",
+                        $"AWS {Endpoint.SigningService} {request.Operation} at {Endpoint.BaseUri} did not answer within {DeadlineFor(request).TotalSeconds:0} s ({attempt} attempt(s)).",
                         "Check the network path to the endpoint (proxy, VPC endpoint, firewall) and that -EndpointUrl/-Region are right.", ex);
                 }
                 catch (HttpRequestException ex)
@@ -132,25 +132,41 @@ namespace FinBackup.Aws.Protocol
         {
             using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                attemptCts.CancelAfter(Retry.AttemptTimeout);
+                attemptCts.CancelAfter(DeadlineFor(request));
                 var uri = Endpoint.Resolve(request.Path, request.Query, request.HostPrefix);
                 using (var message = new HttpRequestMessage(request.Method, uri))
                 {
                     var signed = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase);
-                    if (request.Body != null)
+                    StreamedRequestBody streamed = null;
+                    if (request.BodyStream != null)
+                    {
+                        if (!request.Headers.ContainsKey("x-amz-content-sha256"))
+                            throw new ArgumentException("A streamed request body needs its SHA-256 as the x-amz-content-sha256 header.", nameof(request));
+                        request.BodyStream.Position = 0; // every attempt sends the body from its start
+                        message.Content = streamed = new StreamedRequestBody(request.BodyStream, request.BodyLength);
+                    }
+                    else if (request.Body != null)
                     {
                         message.Content = new ByteArrayContent(request.Body);
-                        if (request.ContentType != null)
-                        {
-                            message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.ContentType);
-                            signed["Content-Type"] = request.ContentType;
-                        }
+                    }
+                    if (message.Content != null && request.ContentType != null)
+                    {
+                        message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.ContentType);
+                        signed["Content-Type"] = request.ContentType;
                     }
                     foreach (var h in request.Headers) message.Headers.TryAddWithoutValidation(h.Key, h.Value);
                     message.Headers.TryAddWithoutValidation("User-Agent", "FinBackup/" + typeof(AwsProtocolClient).Assembly.GetName().Version);
                     await SigV4RequestSigner.SignAsync(message, request.Body, signed, Credentials, Endpoint.SigningRegion, Endpoint.SigningService, attemptCts.Token)
                         .ConfigureAwait(false);
-                    var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
+                    HttpResponseMessage response;
+                    try
+                    {
+                        response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (streamed?.Failure != null && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                    {
+                        throw new AwsRequestBodyException(streamed.Failure);
+                    }
                     if (stream && response.IsSuccessStatusCode) return new Reply { Streamed = response };
                     using (response)
                     {
@@ -160,6 +176,13 @@ namespace FinBackup.Aws.Protocol
                 }
             }
         }
+
+        /// <summary>
+        /// One attempt's deadline: <see cref="AwsRetryOptions.AttemptTimeout"/>, plus a second for every 256 KiB of a streamed
+        /// body (an 8 MiB chunk gets 32 s more), so a slow uplink is not taken for a service that does not answer.
+        /// </summary>
+        internal TimeSpan DeadlineFor(AwsRequest request) =>
+            request.BodyStream == null ? Retry.AttemptTimeout : Retry.AttemptTimeout + TimeSpan.FromSeconds(request.BodyLength / (256.0 * 1024));
 
         private static async Task<byte[]> ReadAllAsync(HttpContent content, CancellationToken token)
         {

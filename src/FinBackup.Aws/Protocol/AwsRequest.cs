@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
@@ -26,6 +27,13 @@ namespace FinBackup.Aws.Protocol
         /// <summary>Put in front of the endpoint's host name, e.g. "bucket." for an S3 virtual-hosted-style request; null for none.</summary>
         public string HostPrefix { get; set; }
         public byte[] Body { get; set; }
+        /// <summary>
+        /// A body sent from a stream instead of <see cref="Body"/> (an S3 content PUT): read from its start on every attempt
+        /// (it must be seekable), exactly <see cref="BodyLength"/> bytes, never disposed here. The signer does not read it:
+        /// its SHA-256 must be given as the x-amz-content-sha256 header.
+        /// </summary>
+        public Stream BodyStream { get; set; }
+        public long BodyLength { get; set; }
         public string ContentType { get; set; }
         /// <summary>Headers that are sent and signed (e.g. X-Amz-Target).</summary>
         public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

@@ -619,10 +619,10 @@ public sealed class FileBackupIntegrationTests : IDisposable
     }
 
     [Fact]
-    public void Through_the_SDK_a_chunk_whose_bytes_no_longer_match_fails_its_PUT_and_the_bucket_does_not_get_the_object()
+    public void Through_the_S3_adapter_a_chunk_whose_bytes_no_longer_match_fails_its_PUT_and_the_bucket_does_not_get_the_object()
     {
         // The S3 adapter sends a chunk straight from the file: the check before the last window is handed over must abort
-        // the request (and the SDK's retries, which seek back to the start), so moto never stores a torn object.
+        // the request (it is not retried: the body, not the connection, failed), so moto never stores a torn object.
         var path = Path.Combine(_bed.NewDir("sdk"), "chunk.bin");
         var bytes = new byte[300_000];
         new Random(9).NextBytes(bytes);
@@ -636,6 +636,9 @@ public sealed class FileBackupIntegrationTests : IDisposable
             var ex = Assert.ThrowsAny<Exception>(() => _bed.Store.PutContent(FilesTestBed.PrimaryBucket, key, body, bytes.Length, claimed,
                 new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey }, CancellationToken.None));
             Assert.True(source.Changed, ex.ToString());
+            // The body's own failure, not a connection failure (which would be retried, and reported as S3's).
+            Assert.Contains("changed after it was read", ex.Message);
+            Assert.IsNotType<FinBackupException>(ex);
         }
         Assert.DoesNotContain(_bed.Store.List(FilesTestBed.PrimaryBucket, FileBackupLayout.DataPrefix, CancellationToken.None), o => o.Key == key);
         source.Close();

@@ -8,6 +8,7 @@ using FinBackup.Aws.Files;
 using FinBackup.Aws.Protocol;
 using FinBackup.Domain;
 using FinBackup.Domain.Files;
+using FinBackup.Domain.Ports;
 using FinBackup.Tests.Aws;
 using FinBackup.TestSupport;
 
@@ -15,12 +16,12 @@ namespace FinBackup.Tests.Files;
 
 /// <summary>
 /// Issue 14: restore and verification read content objects with FinBackup's own signed ranged GET
-/// (<see cref="S3RangedGetClient"/>) instead of the SDK's GetObject. Its addressing, its retries (SlowDown, 5xx) and its
+/// (<see cref="S3ContentObjectClient"/>) instead of the SDK's GetObject. Its addressing, its retries (SlowDown, 5xx) and its
 /// error mapping must be what the SDK path gave: the same FinBackup error ids, through the one error table.
 /// </summary>
 public sealed class S3RangedGetWireTests
 {
-    private static S3RangedGetClient Client(string? endpoint, bool pathStyle) =>
+    private static S3ContentObjectClient Client(string? endpoint, bool pathStyle) =>
         new(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", endpoint), pathStyle);
 
     [Fact]
@@ -62,13 +63,13 @@ public sealed class S3RangedGetWireTests
     public async Task A_body_that_stalls_fails_within_the_attempt_timeout_as_a_reply_cut_short()
     {
         var handler = new StallingHandler();
-        var client = new S3RangedGetClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:1"),
+        var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:1"),
             pathStyle: true, new AwsRetryOptions { AttemptTimeout = TimeSpan.FromMilliseconds(300) }, new HttpClient(handler));
 
         using var body = await client.OpenAsync("b", "packs/k", 0, 1000, default);
         var buffer = new byte[1000];
         Assert.Equal(10, body.Read(buffer, 0, buffer.Length)); // what arrived before the stall
-        var ex = Assert.Throws<S3RangedGetClient.RangeBodyException>(() => body.Read(buffer, 0, buffer.Length));
+        var ex = Assert.Throws<S3ContentObjectClient.RangeBodyException>(() => body.Read(buffer, 0, buffer.Length));
         Assert.Contains("no byte arrived", ex.Message);
         // The request was signed as S3 expects.
         Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKID/", handler.Authorization);
@@ -80,7 +81,7 @@ public sealed class S3RangedGetWireTests
     [Fact]
     public async Task Ctrl_C_during_a_stalled_body_ends_the_read_as_a_cancellation()
     {
-        var client = new S3RangedGetClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:1"),
+        var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:1"),
             pathStyle: true, new AwsRetryOptions { AttemptTimeout = TimeSpan.FromMinutes(5) }, new HttpClient(new StallingHandler()));
         using var cts = new CancellationTokenSource();
         using var body = await client.OpenAsync("b", "packs/k", 0, 1000, cts.Token);
@@ -324,5 +325,220 @@ public sealed class RestoreUnderFaultsTests
         foreach (var (path, sha) in restored) Assert.True(source[path] == sha, $"{path} was restored with other bytes");
         Assert.Equal(summary.FilesRestored, restored.Count);
         Assert.Equal(observer.Failures.Count, (int)summary.FilesFailed);
+    }
+}
+
+/// <summary>
+/// Issue 14 (round 15): content PUTs (packs and chunks) go through FinBackup's own signed request too, not the SDK's
+/// PutObject, whose endpoint rules (one 28 KB-IL method) were compiled again, optimised, in every backup. The request must
+/// be PutObject's wire shape (S3 API model), carry SSE-KMS, the checksum and the retention as the SDK's did, and fail as it
+/// did: through the one error table.
+/// </summary>
+public sealed class S3ContentPutWireTests
+{
+    private static readonly byte[] Sha = SHA256.HashData(new byte[] { 1, 2, 3 });
+
+    [Fact]
+    public void On_AWS_a_content_put_is_virtual_hosted_with_the_model_s_headers_and_no_retention_unless_given()
+    {
+        var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", null), pathStyle: false);
+        using var body = new MemoryStream(new byte[] { 1, 2, 3 });
+        var request = client.PutRequestFor("fin-backup-euw1", "data/ab/ab12", body, 3, Sha, "alias/fin-backup", null, null);
+
+        Assert.Equal("PUT", request.Method.Method);
+        Assert.Equal("https://fin-backup-euw1.s3.eu-west-1.amazonaws.com/data/ab/ab12", client.Endpoint.Resolve(request.Path, request.Query, request.HostPrefix).ToString());
+        Assert.Same(body, request.BodyStream);
+        Assert.Equal(3, request.BodyLength);
+        Assert.Equal("application/octet-stream", request.ContentType);
+        Assert.Equal(Convert.ToHexString(Sha).ToLowerInvariant(), request.Headers["x-amz-content-sha256"]);
+        Assert.Equal("SHA256", request.Headers["x-amz-sdk-checksum-algorithm"]);
+        Assert.Equal(Convert.ToBase64String(Sha), request.Headers["x-amz-checksum-sha256"]);
+        Assert.Equal("aws:kms", request.Headers["x-amz-server-side-encryption"]);
+        Assert.Equal("alias/fin-backup", request.Headers["x-amz-server-side-encryption-aws-kms-key-id"]);
+        Assert.False(request.Headers.ContainsKey("x-amz-object-lock-mode"));
+        Assert.False(request.Headers.ContainsKey("x-amz-object-lock-retain-until-date"));
+    }
+
+    [Fact]
+    public void Retention_is_sent_as_the_lock_mode_and_an_ISO_8601_UTC_date_GOVERNANCE_by_default()
+    {
+        var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:5000"), pathStyle: true);
+        var until = new DateTime(2026, 12, 3, 20, 15, 30, 250, DateTimeKind.Utc);
+        var governance = client.PutRequestFor("fin-backup-euw1", "packs/a b/c+d", new MemoryStream(), 0, Sha, "k", null, until);
+        var compliance = client.PutRequestFor("fin-backup-euw1", "packs/x", new MemoryStream(), 0, Sha, "k", "COMPLIANCE", until.ToLocalTime());
+
+        Assert.Equal("http://127.0.0.1:5000/fin-backup-euw1/packs/a%20b/c%2Bd", client.Endpoint.Resolve(governance.Path, governance.Query, governance.HostPrefix).AbsoluteUri);
+        Assert.Equal("GOVERNANCE", governance.Headers["x-amz-object-lock-mode"]);
+        Assert.Equal("2026-12-03T20:15:30.250Z", governance.Headers["x-amz-object-lock-retain-until-date"]);
+        Assert.Equal("COMPLIANCE", compliance.Headers["x-amz-object-lock-mode"]);
+        Assert.Equal("2026-12-03T20:15:30.250Z", compliance.Headers["x-amz-object-lock-retain-until-date"]);
+    }
+
+    [Fact]
+    public void A_put_without_a_32_byte_sha256_is_refused_before_anything_is_sent()
+    {
+        var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", null), pathStyle: false);
+        Assert.Throws<ArgumentException>(() => client.PutRequestFor("b", "k", new MemoryStream(), 0, new byte[20], "k", null, null));
+        Assert.Throws<ArgumentException>(() => client.PutRequestFor("b", "k", new MemoryStream(), 0, null!, "k", null, null));
+    }
+}
+
+/// <summary>The content PUT against moto, through a proxy that records and refuses: checked from outside with the AWS CLI.</summary>
+[Collection(MotoCollection.Name)]
+public sealed class S3ContentPutTests
+{
+    private readonly MotoServer _moto;
+
+    public S3ContentPutTests(MotoServer moto) => _moto = moto;
+
+    private static S3FileBackupStore StoreThrough(LoopbackProxy proxy, out AwsClientContext context)
+    {
+        context = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), FilesTestBed.Primary, proxy.EndpointUrl)
+        {
+            RetryOptions = new AwsRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) },
+        };
+        return new S3FileBackupStore(context, FilesTestBed.Primary);
+    }
+
+    private static (byte[] Bytes, byte[] Sha, string Hex, string Key) Content(int size, int seed)
+    {
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        var sha = SHA256.HashData(bytes);
+        var hex = Convert.ToHexString(sha).ToLowerInvariant();
+        return (bytes, sha, hex, FileBackupLayout.ChunkKey(hex));
+    }
+
+    [Fact]
+    public void SlowDown_and_a_500_are_retried_each_attempt_sending_the_whole_body_again_and_S3_holds_exactly_the_bytes_encrypted_with_the_checksum()
+    {
+        using var bed = new FilesTestBed(_moto);
+        var c = Content(200_000, 11);
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (n, _) => n switch
+        {
+            1 => new CannedResponse(503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>", "application/xml"),
+            2 => new CannedResponse(500, "<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>", "application/xml"),
+            _ => null,
+        });
+        var store = StoreThrough(proxy, out var ctx);
+        using (ctx)
+        {
+            store.PutContent(FilesTestBed.PrimaryBucket, c.Key, new MemoryStream(c.Bytes, false), c.Bytes.Length, c.Sha,
+                new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey }, default);
+        }
+
+        var puts = proxy.Requests;
+        Assert.Equal(3, puts.Count);
+        Assert.All(puts, r =>
+        {
+            Assert.Equal("PUT", r.Method);
+            Assert.Equal($"/{FilesTestBed.PrimaryBucket}/{c.Key}", r.PathAndQuery);
+            Assert.Equal(c.Bytes, r.Body); // the body from its start on every attempt
+            Assert.Equal(c.Hex, r.Headers["x-amz-content-sha256"]);
+            Assert.Contains("x-amz-checksum-sha256", r.Headers["Authorization"]); // signed
+            Assert.StartsWith("AWS4-HMAC-SHA256 Credential=testing/", r.Headers["Authorization"]);
+        });
+
+        // Another client's view of what S3 holds.
+        var head = System.Text.Json.JsonDocument.Parse(bed.Aws("s3api", "head-object", "--bucket", FilesTestBed.PrimaryBucket, "--key", c.Key, "--checksum-mode", "ENABLED")).RootElement;
+        Assert.Equal("aws:kms", head.GetProperty("ServerSideEncryption").GetString());
+        Assert.Contains("fin-backup", head.GetProperty("SSEKMSKeyId").GetString());
+        Assert.Equal(Convert.ToBase64String(c.Sha), head.GetProperty("ChecksumSHA256").GetString());
+        Assert.Equal(c.Bytes.Length, head.GetProperty("ContentLength").GetInt64());
+        var outFile = Path.Combine(bed.NewDir("put"), "object");
+        bed.Aws("s3api", "get-object", "--bucket", FilesTestBed.PrimaryBucket, "--key", c.Key, outFile);
+        Assert.Equal(c.Hex, FilesTestBed.Sha256OfFile(outFile));
+    }
+
+    [Fact]
+    public void Retention_given_to_a_put_is_the_object_s_retention_in_a_locked_bucket()
+    {
+        using var bed = new FilesTestBed(_moto);
+        const string locked = "fin-backup-put-locked";
+        bed.Aws("s3api", "create-bucket", "--bucket", locked, "--object-lock-enabled-for-bucket");
+        var c = Content(1000, 12);
+        var until = DateTime.UtcNow.AddHours(13);
+        until = until.AddTicks(-(until.Ticks % TimeSpan.TicksPerSecond));
+
+        bed.Store.PutContent(locked, c.Key, new MemoryStream(c.Bytes, false), c.Bytes.Length, c.Sha,
+            new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey, RetainUntil = until, ObjectLockMode = "GOVERNANCE" }, default);
+
+        // moto 5.2.1 answers GetObjectRetention with a 500; HeadObject reports the same lock fields.
+        var head = System.Text.Json.JsonDocument.Parse(bed.Aws("s3api", "head-object", "--bucket", locked, "--key", c.Key)).RootElement;
+        Assert.Equal("GOVERNANCE", head.GetProperty("ObjectLockMode").GetString());
+        Assert.Equal(until, DateTime.Parse(head.GetProperty("ObjectLockRetainUntilDate").GetString()!, null, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal));
+    }
+
+    public static TheoryData<int, string, string> Refusals => new()
+    {
+        { 403, "AccessDenied", FinErrorIds.AwsAccessDenied },
+        { 403, "KMS.DisabledException", FinErrorIds.KmsKeyUnusable },
+        { 400, "BadDigest", FinErrorIds.S3ChecksumRejected },
+        { 404, "NoSuchBucket", FinErrorIds.BucketNotFound },
+        { 503, "SlowDown", FinErrorIds.AwsThrottled },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void An_S3_refusal_of_a_put_gets_the_FinBackup_id_of_the_one_error_table(int status, string code, string expectedId)
+    {
+        using var bed = new FilesTestBed(_moto);
+        var c = Content(64, 13);
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, _) =>
+            new CannedResponse(status, $"<Error><Code>{code}</Code><Message>refused by the test</Message><RequestId>R1</RequestId></Error>", "application/xml"));
+        var store = StoreThrough(proxy, out var ctx);
+        using (ctx)
+        {
+            var ex = Assert.Throws<FinBackupException>(() => store.PutContent(FilesTestBed.PrimaryBucket, c.Key, new MemoryStream(c.Bytes, false), c.Bytes.Length, c.Sha,
+                new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey }, default));
+            Assert.Equal(expectedId, ex.ErrorId);
+            Assert.Contains(FilesTestBed.PrimaryBucket, ex.Message);
+            Assert.Equal(status >= 500 ? 3 : 1, proxy.Requests.Count);
+        }
+    }
+
+    [Fact]
+    public void A_body_that_cannot_be_read_fails_the_put_with_its_own_error_and_is_not_retried()
+    {
+        using var bed = new FilesTestBed(_moto);
+        var c = Content(300_000, 14);
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, _) => null);
+        var store = StoreThrough(proxy, out var ctx);
+        using (ctx)
+        {
+            var ex = Record.Exception(() => store.PutContent(FilesTestBed.PrimaryBucket, c.Key, new FailingStream(c.Bytes, failAt: 100_000), c.Bytes.Length, c.Sha,
+                new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey }, default));
+            var io = Assert.IsType<IOException>(ex);
+            Assert.Equal("disk read failed (test)", io.Message);
+        }
+        Assert.True(proxy.Requests.Count <= 1, $"{proxy.Requests.Count} attempts");
+        Assert.DoesNotContain(c.Key, bed.Aws("s3api", "list-objects-v2", "--bucket", FilesTestBed.PrimaryBucket, "--prefix", "data/"));
+    }
+
+    [Fact]
+    public void An_endpoint_that_refuses_connections_is_a_connection_failure_naming_the_object()
+    {
+        using var ctx = new AwsClientContext(new BasicAWSCredentials("testing", "testing"), FilesTestBed.Primary, "http://127.0.0.1:1")
+        {
+            RetryOptions = new AwsRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) },
+        };
+        var store = new S3FileBackupStore(ctx, FilesTestBed.Primary);
+        var c = Content(10, 15);
+        var ex = Assert.Throws<FinBackupException>(() => store.PutContent("b", c.Key, new MemoryStream(c.Bytes, false), c.Bytes.Length, c.Sha,
+            new ObjectWriteOptions { KmsKeyId = "k" }, default));
+        Assert.Equal(FinErrorIds.S3ConnectionFailed, ex.ErrorId);
+        Assert.Contains("s3://b/" + c.Key, ex.Message);
+    }
+
+    /// <summary>A seekable body whose reads fail past a point, as a disk that fails under a chunk's upload.</summary>
+    private sealed class FailingStream : MemoryStream
+    {
+        private readonly int _failAt;
+        public FailingStream(byte[] bytes, int failAt) : base(bytes, false) => _failAt = failAt;
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (Position >= _failAt) throw new IOException("disk read failed (test)");
+            return base.Read(buffer, offset, (int)Math.Min(count, _failAt - Position));
+        }
     }
 }
