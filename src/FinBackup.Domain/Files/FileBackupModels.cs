@@ -40,10 +40,9 @@ namespace FinBackup.Domain.Files
         public int PackSize { get; set; } = 3 << 20;
         /// <summary>Large files are cut into chunks of this size; each chunk is its own object named by its SHA-256. Chunks are
         /// not buffered: each upload reads its chunk again from the open file and checks it against the hash taken when the
-        /// file was read. At most <see cref="FileContentUploader.ChunksAhead"/> chunks (or Parallelism, if more) are read
-        /// ahead of their uploads.</summary>
+        /// file was read. At most Parallelism chunks are read ahead of their uploads.</summary>
         public int ChunkSize { get; set; } = 8 << 20;
-        /// <summary>Concurrent PUT requests, at most (packs before chunks: <see cref="UploadQueue"/>).</summary>
+        /// <summary>Concurrent PUT requests.</summary>
         public int Parallelism { get; set; } = 4;
         /// <summary>Packs in memory by default: one being filled while the last one uploads.</summary>
         public const int DefaultPacksInMemory = 2;
