@@ -15,12 +15,11 @@ namespace FinBackup.Domain.Files
 {
     /// <summary>
     /// Packing and upload for one backup run: small files are packed into pack objects, large files cut into chunks named by
-    /// their SHA-256; only what the bucket does not hold is uploaded, from one <see cref="UploadQueue"/>, at most
-    /// <see cref="FileBackupSettings.Parallelism"/> requests at once, packs before chunks. Packs are the only content held in
-    /// memory (pooled buffers, bounded by one <see cref="BufferBudget"/>); a large file's chunks are read again from the open
-    /// file by their uploads and checked against their hash (<see cref="LargeFileSource"/>), at most <see cref="ChunksAhead"/>
-    /// chunks ahead (another budget). Reading and hashing run on the caller's thread; the listing of the bucket's content is
-    /// taken once per run.
+    /// their SHA-256; only what the bucket does not hold is uploaded, by worker tasks, at most <see cref="FileBackupSettings.Parallelism"/>
+    /// requests at once. Packs are the only content held in memory (pooled buffers, bounded by one <see cref="BufferBudget"/>);
+    /// a large file's chunks are read again from the open file by their uploads and checked against their hash
+    /// (<see cref="LargeFileSource"/>), at most Parallelism chunks ahead (another budget). Reading and hashing run on the
+    /// caller's thread; the listing of the bucket's content is taken once per run.
     /// </summary>
     internal sealed class FileContentUploader : IDisposable
     {
@@ -55,14 +54,7 @@ namespace FinBackup.Domain.Files
         private readonly BufferPool _buffers = new BufferPool();
         /// <summary>A pack's buffer: PackSize, or the largest small file when that is larger, plus one byte.</summary>
         private readonly int _packBufferSize;
-        /// <summary>The uploads: at most Parallelism requests at once, packs before chunks.</summary>
-        private readonly UploadQueue _queue;
-        /// <summary>
-        /// Chunks of large files read and hashed whose uploads have not ended, at most: not held in memory (each upload reads
-        /// its chunk from the file, which stays open until then), so the walk runs ahead of the uploads by this much, and
-        /// goes on to the small files while the chunks still upload.
-        /// </summary>
-        internal const int ChunksAhead = 32;
+        private readonly SemaphoreSlim _requests;
         private readonly List<Task> _uploads = new List<Task>();
         private readonly ConcurrentQueue<Exception> _uploadErrors = new ConcurrentQueue<Exception>();
         private long _bytesUploaded;
@@ -99,8 +91,8 @@ namespace FinBackup.Domain.Files
             _packBufferSize = Math.Max(_s.PackSize, _s.SmallFileThreshold - 1) + 1;
             var packMemory = _s.MaxBufferedBytes > 0 ? _s.MaxBufferedBytes : FileBackupSettings.DefaultPacksInMemory * (long)_packBufferSize;
             _packMemory = new BufferBudget(Math.Max(packMemory, _packBufferSize));
-            _readAhead = new BufferBudget((long)Math.Max(ChunksAhead, _s.Parallelism) * _s.ChunkSize);
-            _queue = new UploadQueue(_s.Parallelism);
+            _readAhead = new BufferBudget((long)Math.Max(1, _s.Parallelism) * _s.ChunkSize);
+            _requests = new SemaphoreSlim(Math.Max(1, _s.Parallelism));
         }
 
         public long BytesRead => _bytesRead;
@@ -423,7 +415,7 @@ namespace FinBackup.Domain.Files
                 source.Hold();
                 var listed = _listedChunks;
                 var refreshBefore = _now - TimeSpan.FromTicks(_s.GracePeriod.Ticks / 2);
-                _uploads.Add(_queue.Enqueue(() =>
+                _uploads.Add(Task.Run(() =>
                 {
                     var stored = false;
                     try
@@ -432,7 +424,7 @@ namespace FinBackup.Domain.Files
                         {
                             if (o.LastModified < refreshBefore)
                             {
-                                _store.Touch(_bucket, key, _writeOptions, _ct);
+                                WithRequestSlot(() => _store.Touch(_bucket, key, _writeOptions, _ct));
                                 Interlocked.Increment(ref _objectsTouched);
                             }
                             stored = true;
@@ -440,7 +432,7 @@ namespace FinBackup.Domain.Files
                         }
                         using (var body = source.OpenChunk(offset, count, sha))
                         {
-                            _store.PutContent(_bucket, key, body, count, sha, _writeOptions, _ct);
+                            WithRequestSlot(() => _store.PutContent(_bucket, key, body, count, sha, _writeOptions, _ct));
                         }
                         Interlocked.Add(ref _bytesUploaded, count);
                         Interlocked.Increment(ref _objectsPut);
@@ -458,7 +450,7 @@ namespace FinBackup.Domain.Files
                         _readAhead.Release(count);
                         source.Release();
                     }
-                }, heldInMemory: false));
+                }));
                 return;
             }
         }
@@ -489,13 +481,13 @@ namespace FinBackup.Domain.Files
             using (var h = SHA256.Create()) hash = h.ComputeHash(buffer, 0, count);
             var key = FileBackupLayout.PackKey(FileBackupLayout.Hex(hash));
             foreach (var p in parts) p.Key = key;
-            _uploads.Add(_queue.Enqueue(() =>
+            _uploads.Add(Task.Run(() =>
             {
                 try
                 {
                     using (var body = new MemoryStream(buffer, 0, count, false))
                     {
-                        _store.PutContent(_bucket, key, body, count, hash, _writeOptions, _ct);
+                        WithRequestSlot(() => _store.PutContent(_bucket, key, body, count, hash, _writeOptions, _ct));
                     }
                     Interlocked.Add(ref _bytesUploaded, count);
                     Interlocked.Increment(ref _objectsPut);
@@ -509,7 +501,14 @@ namespace FinBackup.Domain.Files
                     _buffers.Return(buffer);
                     _packMemory.Release(reserved);
                 }
-            }, heldInMemory: true));
+            }));
+        }
+
+        private void WithRequestSlot(Action action)
+        {
+            _requests.Wait(_ct);
+            try { action(); }
+            finally { _requests.Release(); }
         }
 
         private void ThrowIfUploadFailed()
@@ -546,6 +545,7 @@ namespace FinBackup.Domain.Files
             try { Task.WaitAll(_uploads.ToArray()); } catch (AggregateException) { }
             if (_pack != null) { _buffers.Return(_pack); _pack = null; }
             foreach (var source in TakeChanged()) source.Close();
+            _requests.Dispose();
             _smallHash.Dispose();
             _fileHash.Dispose();
             _chunkHash.Dispose();
