@@ -142,7 +142,6 @@ namespace FinBackup.Aws.Protocol
                     {
                         if (!request.Headers.ContainsKey("x-amz-content-sha256"))
                             throw new ArgumentException("A streamed request body needs its SHA-256 as the x-amz-content-sha256 header.", nameof(request));
-                        request.BodyStream.Position = 0; // every attempt sends the body from its start
                         message.Content = streamed = new StreamedRequestBody(request.BodyStream, request.BodyLength);
                     }
                     else if (request.Body != null)

@@ -8,8 +8,8 @@ using System.Threading.Tasks;
 namespace FinBackup.Aws.Protocol
 {
     /// <summary>
-    /// An <see cref="AwsRequest.BodyStream"/> on the wire: exactly its length, copied from the stream's start, the stream left
-    /// open (the caller owns it; a retried attempt sends it again). A failure to read the stream is kept apart from the
+    /// An <see cref="AwsRequest.BodyStream"/> on the wire: exactly its length, copied from the stream's start (each time it is
+    /// sent), the stream left open (the caller owns it; a retried attempt sends it again). A failure to read the stream is kept apart from the
     /// connection's: <see cref="Failure"/> is the body's own exception (a file that changed or could not be read), which is
     /// not retried as a lost connection.
     /// </summary>
@@ -33,6 +33,17 @@ namespace FinBackup.Aws.Protocol
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
             try
             {
+                // From the start every time it is sent: the handler may send a request again on a new connection when a
+                // pooled one turned out to be closed.
+                try
+                {
+                    _source.Position = 0;
+                }
+                catch (Exception ex)
+                {
+                    Failure = ex;
+                    throw;
+                }
                 var left = _length;
                 while (left > 0)
                 {
