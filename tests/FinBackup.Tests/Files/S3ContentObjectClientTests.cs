@@ -375,6 +375,35 @@ public sealed class S3ContentPutWireTests
     }
 
     [Fact]
+    public async Task A_streamed_body_sent_again_sends_all_of_its_bytes_from_the_start()
+    {
+        // SocketsHttpHandler sends a request again on a new connection when a pooled one was closed under it.
+        var bytes = RandomNumberGenerator.GetBytes(200_000);
+        using var source = new MemoryStream(bytes);
+        source.Position = 123; // wherever a first send left it
+        var content = new StreamedRequestBody(source, bytes.Length);
+        Assert.Equal(bytes.Length, content.Headers.ContentLength);
+        var first = new MemoryStream();
+        await content.CopyToAsync(first);
+        var second = new MemoryStream();
+        await content.CopyToAsync(second);
+
+        Assert.Equal(bytes, first.ToArray());
+        Assert.Equal(bytes, second.ToArray());
+        Assert.Null(content.Failure);
+        content.Dispose();
+        Assert.True(source.CanRead); // the caller's stream is not disposed with the request
+    }
+
+    [Fact]
+    public async Task A_body_shorter_than_its_length_is_the_body_s_failure()
+    {
+        var content = new StreamedRequestBody(new MemoryStream(new byte[10]), 20);
+        await Assert.ThrowsAnyAsync<Exception>(() => content.CopyToAsync(new MemoryStream())); // wrapped by HttpContent
+        Assert.IsType<EndOfStreamException>(content.Failure); // what the protocol client rethrows, unwrapped and not retried
+    }
+
+    [Fact]
     public void A_put_without_a_32_byte_sha256_is_refused_before_anything_is_sent()
     {
         var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", null), pathStyle: false);
