@@ -84,13 +84,24 @@ namespace FinBackup.Aws.Files
         public void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
         {
             var request = _content.PutRequestFor(bucket, key, content, length, sha256, options.KmsKeyId, options.ObjectLockMode, options.RetainUntil);
+            OnContentClient(async () => { await _content.PutAsync(request, ct).ConfigureAwait(false); return true; }, bucket, key);
+        }
+
+        /// <summary>
+        /// A call on <see cref="S3ContentObjectClient"/> with its failures as the SDK path reports them: an S3 error through the
+        /// one error table, a connection that failed (after the protocol client's retries) as FinS3ConnectionFailed, and a
+        /// request body that could not be read as the body's own exception.
+        /// </summary>
+        private T OnContentClient<T>(Func<Task<T>> call, string bucket, string key)
+        {
             try
             {
-                _content.PutAsync(request, ct).GetAwaiter().GetResult();
+                return call().GetAwaiter().GetResult();
             }
             catch (AwsRequestBodyException ex)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                throw; // not reached
             }
             catch (Protocol.AwsServiceException ex)
             {
@@ -138,23 +149,7 @@ namespace FinBackup.Aws.Files
         public Stream OpenRange(string bucket, string key, long offset, long length, CancellationToken ct)
         {
             if (length <= 0) return Stream.Null;
-            Stream body;
-            try
-            {
-                body = _content.OpenAsync(bucket, key, offset, length, ct).GetAwaiter().GetResult();
-            }
-            catch (Protocol.AwsServiceException ex)
-            {
-                throw Translate(ex.ErrorCode, ex.StatusCode, ex.AwsMessage, ex, bucket, key);
-            }
-            catch (FinBackupException ex) when (ex.Kind == FinErrorKind.ConnectionError || ex.Kind == FinErrorKind.OperationTimeout)
-            {
-                throw ConnectionFailed(ex, bucket, key); // unreachable, lost or timed out after the protocol client's retries
-            }
-            catch (Exception ex) when (IsTransport(ex))
-            {
-                throw ConnectionFailed(ex, bucket, key);
-            }
+            var body = OnContentClient(() => _content.OpenAsync(bucket, key, offset, length, ct), bucket, key);
             return new RangeStream(this, body, bucket, key, offset, length);
         }
 
