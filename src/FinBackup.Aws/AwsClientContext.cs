@@ -74,7 +74,7 @@ namespace FinBackup.Aws
         /// client <see cref="S3"/> is (path style on a custom endpoint), with the protocol clients' retries.
         /// </summary>
         public Files.S3ContentObjectClient S3ContentObjects(string region = null) =>
-            Cached("s3-ranges", region, r => new Files.S3ContentObjectClient(Credentials, ServiceEndpoint("s3", "s3", "S3", r), EndpointFor("S3") != null, RetryOptions));
+            Cached("s3-content", region, r => new Files.S3ContentObjectClient(Credentials, ServiceEndpoint("s3", "s3", "S3", r), EndpointFor("S3") != null, RetryOptions));
 
         public IAmazonKeyManagementService Kms(string region = null) =>
             Cached("kms", region, r => new AmazonKeyManagementServiceClient(Credentials, Configure(new AmazonKeyManagementServiceConfig(), "KMS", r)));

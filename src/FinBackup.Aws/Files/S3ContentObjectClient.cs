@@ -50,7 +50,7 @@ namespace FinBackup.Aws.Files
         /// x-amz-checksum-sha256, x-amz-object-lock-mode, x-amz-object-lock-retain-until-date as ISO 8601).
         /// </summary>
         public AwsRequest PutRequestFor(string bucket, string key, Stream body, long length, byte[] sha256, string kmsKeyId,
-            string objectLockMode, DateTime? retainUntil, string contentType = "application/octet-stream")
+            string objectLockMode, DateTime? retainUntil)
         {
             if (body == null) throw new ArgumentNullException(nameof(body));
             if (sha256 == null || sha256.Length != 32) throw new ArgumentException("A content PUT needs the body's 32-byte SHA-256.", nameof(sha256));
@@ -61,7 +61,7 @@ namespace FinBackup.Aws.Files
                 HostPrefix = virtualHosted ? bucket + "." : null,
                 BodyStream = body,
                 BodyLength = length,
-                ContentType = contentType,
+                ContentType = "application/octet-stream",
             };
             request.Headers["x-amz-content-sha256"] = FinBackup.Domain.Files.FileBackupLayout.Hex(sha256);
             request.Headers["x-amz-sdk-checksum-algorithm"] = "SHA256";
@@ -78,14 +78,12 @@ namespace FinBackup.Aws.Files
         }
 
         /// <summary>
-        /// Stores the body as the object: it throws <see cref="AwsServiceException"/> for an S3 error (after retries),
-        /// FinBackupException for a connection that failed, and <see cref="AwsRequestBodyException"/> when the body itself
-        /// could not be read (the caller's stream threw: not retried).
+        /// Stores the body as the object and returns S3's ETag for it: it throws <see cref="AwsServiceException"/> for an S3
+        /// error (after retries), FinBackupException for a connection that failed, and <see cref="AwsRequestBodyException"/>
+        /// when the body itself could not be read (the caller's stream threw: not retried).
         /// </summary>
-        public async Task PutAsync(AwsRequest putRequest, CancellationToken cancellationToken)
-        {
-            await SendAsync(putRequest, cancellationToken).ConfigureAwait(false);
-        }
+        public async Task<string> PutAsync(AwsRequest putRequest, CancellationToken cancellationToken) =>
+            (await SendAsync(putRequest, cancellationToken).ConfigureAwait(false)).Header("ETag");
 
         /// <summary>
         /// The body of bytes [offset, offset + length): a stream of exactly that many bytes (reads past them return 0). It

@@ -84,7 +84,7 @@ namespace FinBackup.Aws.Files
         public void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
         {
             var request = _content.PutRequestFor(bucket, key, content, length, sha256, options.KmsKeyId, options.ObjectLockMode, options.RetainUntil);
-            OnContentClient(async () => { await _content.PutAsync(request, ct).ConfigureAwait(false); return true; }, bucket, key);
+            OnContentClient(() => _content.PutAsync(request, ct), bucket, key);
         }
 
         /// <summary>

@@ -193,30 +193,41 @@ public sealed class S3RangedGetFaultTests
         }
     }
 
-    public static TheoryData<int, string, string> Refusals => new()
+    /// <summary>Refusals of a ranged GET ("get") and of a content PUT ("put"), each with the id the error table gives it.</summary>
+    public static TheoryData<string, int, string, string> Refusals => new()
     {
-        { 404, "NoSuchKey", FinErrorIds.FileObjectNotFound },
-        { 403, "AccessDenied", FinErrorIds.AwsAccessDenied },
-        { 403, "KMS.DisabledException", FinErrorIds.KmsKeyUnusable },
-        { 503, "SlowDown", FinErrorIds.AwsThrottled },
-        { 500, "InternalError", FinErrorIds.AwsServiceUnavailable },
+        { "get", 404, "NoSuchKey", FinErrorIds.FileObjectNotFound },
+        { "get", 403, "AccessDenied", FinErrorIds.AwsAccessDenied },
+        { "get", 403, "KMS.DisabledException", FinErrorIds.KmsKeyUnusable },
+        { "get", 503, "SlowDown", FinErrorIds.AwsThrottled },
+        { "get", 500, "InternalError", FinErrorIds.AwsServiceUnavailable },
+        { "put", 403, "AccessDenied", FinErrorIds.AwsAccessDenied },
+        { "put", 403, "KMS.DisabledException", FinErrorIds.KmsKeyUnusable },
+        { "put", 400, "BadDigest", FinErrorIds.S3ChecksumRejected },
+        { "put", 404, "NoSuchBucket", FinErrorIds.BucketNotFound },
+        { "put", 503, "SlowDown", FinErrorIds.AwsThrottled },
     };
 
     [Theory]
     [MemberData(nameof(Refusals))]
-    public void An_S3_refusal_gets_the_FinBackup_id_of_the_one_error_table(int status, string code, string expectedId)
+    public void An_S3_refusal_gets_the_FinBackup_id_of_the_one_error_table(string operation, int status, string code, string expectedId)
     {
         using var bed = new FilesTestBed(_moto);
-        PutObject(bed, 64);
+        var bytes = PutObject(bed, 64);
         using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, _) =>
             new CannedResponse(status, $"<Error><Code>{code}</Code><Message>refused by the test</Message><RequestId>R1</RequestId></Error>", "application/xml"));
         var store = StoreThrough(proxy, out var ctx);
         using (ctx)
         {
-            var ex = Assert.Throws<FinBackupException>(() => store.ReadRange(FilesTestBed.PrimaryBucket, Key, 0, 8, new byte[8], 0, default));
+            var ex = Assert.Throws<FinBackupException>(() =>
+            {
+                if (operation == "get") store.ReadRange(FilesTestBed.PrimaryBucket, Key, 0, 8, new byte[8], 0, default);
+                else store.PutContent(FilesTestBed.PrimaryBucket, Key, new MemoryStream(bytes, false), bytes.Length, SHA256.HashData(bytes),
+                    new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey }, default);
+            });
             Assert.Equal(expectedId, ex.ErrorId);
             Assert.Equal(FinErrorIds.KindOf(expectedId), ex.Kind);
-            Assert.Contains($"s3://{FilesTestBed.PrimaryBucket}/{Key}", ex.Message);
+            Assert.Contains(expectedId == FinErrorIds.BucketNotFound ? $"'{FilesTestBed.PrimaryBucket}'" : $"s3://{FilesTestBed.PrimaryBucket}/{Key}", ex.Message);
             // Retryable answers were retried (3 attempts), the others were not.
             Assert.Equal(status >= 500 ? 3 : 1, proxy.Requests.Count);
         }
@@ -480,6 +491,20 @@ public sealed class S3ContentPutTests
     }
 
     [Fact]
+    public async Task A_put_returns_the_ETag_S3_gives_the_object()
+    {
+        using var bed = new FilesTestBed(_moto);
+        var c = Content(5000, 16);
+        var client = bed.Context.S3ContentObjects(FilesTestBed.Primary);
+        var etag = await client.PutAsync(client.PutRequestFor(FilesTestBed.PrimaryBucket, c.Key, new MemoryStream(c.Bytes, false), c.Bytes.Length, c.Sha,
+            FilesTestBed.PrimaryKey, null, null), default);
+
+        var head = System.Text.Json.JsonDocument.Parse(bed.Aws("s3api", "head-object", "--bucket", FilesTestBed.PrimaryBucket, "--key", c.Key)).RootElement;
+        Assert.False(string.IsNullOrEmpty(etag));
+        Assert.Equal(head.GetProperty("ETag").GetString(), etag);
+    }
+
+    [Fact]
     public void Retention_given_to_a_put_is_the_object_s_retention_in_a_locked_bucket()
     {
         using var bed = new FilesTestBed(_moto);
@@ -496,34 +521,6 @@ public sealed class S3ContentPutTests
         var head = System.Text.Json.JsonDocument.Parse(bed.Aws("s3api", "head-object", "--bucket", locked, "--key", c.Key)).RootElement;
         Assert.Equal("GOVERNANCE", head.GetProperty("ObjectLockMode").GetString());
         Assert.Equal(until, DateTime.Parse(head.GetProperty("ObjectLockRetainUntilDate").GetString()!, null, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal));
-    }
-
-    public static TheoryData<int, string, string> Refusals => new()
-    {
-        { 403, "AccessDenied", FinErrorIds.AwsAccessDenied },
-        { 403, "KMS.DisabledException", FinErrorIds.KmsKeyUnusable },
-        { 400, "BadDigest", FinErrorIds.S3ChecksumRejected },
-        { 404, "NoSuchBucket", FinErrorIds.BucketNotFound },
-        { 503, "SlowDown", FinErrorIds.AwsThrottled },
-    };
-
-    [Theory]
-    [MemberData(nameof(Refusals))]
-    public void An_S3_refusal_of_a_put_gets_the_FinBackup_id_of_the_one_error_table(int status, string code, string expectedId)
-    {
-        using var bed = new FilesTestBed(_moto);
-        var c = Content(64, 13);
-        using var proxy = new LoopbackProxy(_moto.EndpointUrl, (_, _) =>
-            new CannedResponse(status, $"<Error><Code>{code}</Code><Message>refused by the test</Message><RequestId>R1</RequestId></Error>", "application/xml"));
-        var store = StoreThrough(proxy, out var ctx);
-        using (ctx)
-        {
-            var ex = Assert.Throws<FinBackupException>(() => store.PutContent(FilesTestBed.PrimaryBucket, c.Key, new MemoryStream(c.Bytes, false), c.Bytes.Length, c.Sha,
-                new ObjectWriteOptions { KmsKeyId = FilesTestBed.PrimaryKey }, default));
-            Assert.Equal(expectedId, ex.ErrorId);
-            Assert.Contains(FilesTestBed.PrimaryBucket, ex.Message);
-            Assert.Equal(status >= 500 ? 3 : 1, proxy.Requests.Count);
-        }
     }
 
     [Fact]
