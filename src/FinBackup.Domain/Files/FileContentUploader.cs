@@ -199,14 +199,9 @@ namespace FinBackup.Domain.Files
                 _pack = _buffers.Rent(_packBufferSize);
                 _packLength = 0;
             }
-            int read;
-            using (var fs = info.OpenRead(sequential: false))
-            {
-                read = ReadFully(fs, _pack, _packLength, Math.Min(size + 1, _pack.Length - _packLength));
-            }
+            var hook = _s.AfterFileRead;
+            var read = info.ReadWhole(_pack, _packLength, size, hook == null ? null : (Action)(() => hook(rel, attempt)), out var after);
             _bytesRead += read;
-            _s.AfterFileRead?.Invoke(rel, attempt);
-            var after = info.Stat();
             if (read != size || !after.Equals(before)) return null;
             // One hash object for every small file of the run (ReadSmall runs on the caller's thread only).
             _smallHash.AppendData(_pack, _packLength, size);
@@ -549,18 +544,6 @@ namespace FinBackup.Domain.Files
             _smallHash.Dispose();
             _fileHash.Dispose();
             _chunkHash.Dispose();
-        }
-
-        private static int ReadFully(Stream s, byte[] buffer, int offset, int count)
-        {
-            var total = 0;
-            while (total < count)
-            {
-                var n = s.Read(buffer, offset + total, count - total);
-                if (n <= 0) break;
-                total += n;
-            }
-            return total;
         }
     }
 

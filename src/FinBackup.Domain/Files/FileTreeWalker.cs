@@ -596,6 +596,29 @@ namespace FinBackup.Domain.Files
         public abstract Stream OpenRead(bool sequential);
         /// <summary>The stat of the file as opened by <see cref="OpenRead"/> (by descriptor where it can be, else by path).</summary>
         public virtual FileStat StatOf(Stream opened) => Stat();
+
+        /// <summary>
+        /// Reads a small file whole: up to <paramref name="expectedSize"/> + 1 bytes into <paramref name="buffer"/> at
+        /// <paramref name="offset"/> (one more than expected shows a file that grew), then calls <paramref name="afterRead"/>
+        /// and gives the stat of what was read (<paramref name="after"/>). The bytes read. Throws IOException.
+        /// </summary>
+        public virtual int ReadWhole(byte[] buffer, int offset, int expectedSize, Action afterRead, out FileStat after)
+        {
+            var total = 0;
+            using (var fs = OpenRead(sequential: false))
+            {
+                var count = expectedSize + 1;
+                while (total < count)
+                {
+                    var n = fs.Read(buffer, offset + total, count - total);
+                    if (n <= 0) break;
+                    total += n;
+                }
+            }
+            afterRead?.Invoke();
+            after = Stat();
+            return total;
+        }
     }
 
     internal sealed class ManagedSourceFile : SourceFile
@@ -629,6 +652,10 @@ namespace FinBackup.Domain.Files
         }
 
         public override Stream OpenRead(bool sequential) => NativeFileSystem.OpenRegularFile(_dirfd, _name, sequential);
+
+        /// <summary>By descriptor: the stat after the read is the inode's that was read, wherever its name now points.</summary>
+        public override int ReadWhole(byte[] buffer, int offset, int expectedSize, Action afterRead, out FileStat after) =>
+            NativeFileSystem.ReadWholeAt(_dirfd, _name, buffer, offset, expectedSize, afterRead, out after);
 
         /// <summary>fstat of the open file: the inode that was read, wherever its name now points.</summary>
         public override FileStat StatOf(Stream opened)

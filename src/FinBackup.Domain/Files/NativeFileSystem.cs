@@ -258,6 +258,56 @@ namespace FinBackup.Domain.Files
             }
         }
 
+        [DllImport("libc", SetLastError = true)] private static extern IntPtr pread(int fd, ref byte buffer, IntPtr count, long offset);
+
+        /// <summary>
+        /// Reads a small file whole, by descriptor (opened as <see cref="OpenRegularFile"/> opens, checked regular): up to
+        /// <paramref name="expectedSize"/> + 1 bytes into <paramref name="buffer"/> at <paramref name="offset"/> (the caller
+        /// leaves that room), so that a file that grew since its stat reads one byte more. Once the expected size is read
+        /// there is no probe for more: growth after the read shows in <paramref name="after"/>, the fstat of the inode that was
+        /// read, taken after <paramref name="afterRead"/> and before the descriptor is closed. Five system calls (openat,
+        /// fstat, pread, fstat, close) instead of a FileStream's nine. Throws IOException.
+        /// </summary>
+        [MethodImpl(JitHints.Hot)]
+        public static int ReadWholeAt(int dirfd, byte[] terminatedName, byte[] buffer, int offset, int expectedSize, Action afterRead, out FileStat after)
+        {
+            const int EINTR = 4;
+            var count = expectedSize + 1;
+            if (offset < 0 || expectedSize < 0 || buffer.Length - offset < count) throw new ArgumentOutOfRangeException(nameof(expectedSize));
+            var fd = openat(dirfd, terminatedName, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
+            if (fd < 0) throw Error(Marshal.GetLastWin32Error(), "open");
+            try
+            {
+                var st = StatFd(fd, out var errno);
+                if (st == null) throw Error(errno, "stat");
+                if (st.Value.Kind != FileKind.Regular) throw new IOException("it became " + FileTypeProbe.Describe(st.Value.Kind) + " while it was backed up");
+                var total = 0;
+                while (total < count)
+                {
+                    // A zero-length request would pass a reference past the array's end: count - total is at least 1 here.
+                    var n = (long)pread(fd, ref buffer[offset + total], (IntPtr)(count - total), total);
+                    if (n < 0)
+                    {
+                        errno = Marshal.GetLastWin32Error();
+                        if (errno == EINTR) continue;
+                        throw Error(errno, "read");
+                    }
+                    if (n == 0) break;
+                    total += (int)n;
+                    if (total >= expectedSize && total < count) break;
+                }
+                afterRead?.Invoke();
+                st = StatFd(fd, out errno);
+                if (st == null) throw Error(errno, "stat");
+                after = st.Value.Stat;
+                return total;
+            }
+            finally
+            {
+                close(fd);
+            }
+        }
+
         /// <summary>
         /// Creates a new file for writing (O_CREAT | O_EXCL, never through a symbolic link, mode 0600 until the caller sets the
         /// manifest's). Throws IOException.
