@@ -7,7 +7,8 @@
 # whole snapshot, to an S3 repository on the same moto), and with aws s3 sync / rclone copy (backup only), then a single
 # big file backed up and restored (FinBackup and restic). Each measured run: CPU (user+sys), wall, peak RSS
 # (/usr/bin/time -v). FinBackup's memory share = its peak RSS minus a bare `pwsh -NoProfile -c 1`'s.
-# Runs are interleaved A B A B: REPEAT=2 (default) runs every FinBackup/restic pair twice, so the spread shows.
+# Runs are interleaved A B A B (or A B B A, ORDER=alternate): REPEAT=2 (default) runs every FinBackup/restic pair twice,
+# so the spread shows. The data set is read once, unmeasured, before the pairs: every pair reads it from the page cache.
 # Env knobs:
 #   REPEAT=2          pairs per run type (A B A B ...)
 #   PHASES="main big" which phases to run (main = the data set; big = the single big file)
@@ -17,6 +18,8 @@
 #   PWSH=...          pwsh to use (default /tmp/pwsh-packaged/pwsh, made by make-packaged-pwsh.sh from the dotnet-tool
 #                     pwsh in /tmp/pwsh-perf: PowerShell precompiled as Microsoft's packages ship it; else pwsh on PATH)
 #   PEER_TIMEOUT=900  seconds before a run is abandoned
+#   ORDER=fixed       who goes first in a pair: fixed = FinBackup in every pair (A B A B); alternate = FinBackup first in
+#                     odd pairs, the peer first in even ones (A B B A), to see or cancel what running first costs
 #   FIN_ENV=""        VAR=value pairs set for FinBackup's pwsh and the bare pwsh only, e.g. FIN_ENV="DOTNET_TieredCompilation=0"
 #                     (what examples/schedule/finbackup-run.sh sets for scheduled runs: see the README "Runtime settings")
 set -uo pipefail
@@ -30,6 +33,8 @@ SYNC_PEERS="${SYNC_PEERS-aws-s3-sync rclone}"
 LARGE="${LARGE:-16}"
 SMALL="${SMALL:-50000}"
 PEER_TIMEOUT="${PEER_TIMEOUT:-900}"
+ORDER="${ORDER:-fixed}"
+case "$ORDER" in fixed|alternate) ;; *) echo "ORDER must be fixed or alternate, not '$ORDER'" >&2; exit 2 ;; esac
 PORT="${PORT:-5631}"
 EP="http://127.0.0.1:$PORT"
 # pwsh: by default a stand-in for pwsh as Microsoft packages it (ReadyToRun, see make-packaged-pwsh.sh), made from the
@@ -164,6 +169,9 @@ FIN_ENV="${FIN_ENV:-}"
 # shellcheck disable=SC2206 # FIN_ENV is a list of VAR=value words
 FIN=(env $FIN_ENV "$PWSH" -NoProfile -NonInteractive -c)
 restic_repo() { echo "s3:$EP/$1"; }
+pair() { # k finbackup-function peer-function: one pair, in the order ORDER gives pair k
+  if [ "$ORDER" = alternate ] && [ $(( $1 % 2 )) -eq 0 ]; then "$3" "$1"; "$2" "$1"; else "$2" "$1"; "$3" "$1"; fi
+}
 
 printf "tool\trun\trep\tcpu_s\twall_s\tpeak_MB\texit\tload1\n" > "$RESULTS"
 # Memory: moto holds every uploaded object in RAM (a main run about 5 GB, the big phase 16 GB more). Another moto or
@@ -172,7 +180,7 @@ printf "tool\trun\trep\tcpu_s\twall_s\tpeak_MB\texit\tload1\n" > "$RESULTS"
 avail_mb=$(awk '/MemAvailable/ {print int($2/1024)}' /proc/meminfo)
 if [ "$avail_mb" -lt 20000 ] && echo " $PHASES " | grep -q ' big '; then log "WARNING: only $avail_mb MB available; the big phase needs about 20 GB free for honest restores"; fi
 if [ "$avail_mb" -lt 8000 ]; then log "WARNING: only $avail_mb MB available; restores will pay for page reclaim"; fi
-log "machine: $(nproc) cores; load $(cat /proc/loadavg); memory available ${avail_mb} MB; RESTORE_FS=$RESTORE_FS; FIN_ENV='$FIN_ENV'; pwsh $("$PWSH" -NoProfile -c '$PSVersionTable.PSVersion.ToString()') ($PWSH); restic $(restic version | awk '{print $2}')"
+log "machine: $(nproc) cores; load $(cat /proc/loadavg); memory available ${avail_mb} MB; RESTORE_FS=$RESTORE_FS; ORDER=$ORDER; FIN_ENV='$FIN_ENV'; pwsh $("$PWSH" -NoProfile -c '$PSVersionTable.PSVersion.ToString()') ($PWSH); restic $(restic version | awk '{print $2}')"
 clear_old_restores
 start_moto
 
@@ -186,24 +194,27 @@ if [[ " $PHASES " == *" main "* ]]; then
     bucket "fin-$k"; bucket "restic-$k"
     RESTIC_REPOSITORY="$(restic_repo "restic-$k")" restic init > /dev/null 2>&1 || log "restic init failed"
   done
-  # A B A B within each run type.
-  for k in $(seq 1 "$REPEAT"); do
-    measure finbackup full "$k" "${FIN[@]}" "$(fin_backup "fin-$k" "Bench$k" "$DATA")"
-    RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic full "$k" restic backup --quiet "$DATA"
-  done
-  for k in $(seq 1 "$REPEAT"); do
-    measure finbackup nochange "$k" "${FIN[@]}" "$(fin_backup "fin-$k" "Bench$k" "$DATA")"
-    RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic nochange "$k" restic backup --quiet "$DATA"
-  done
-  for k in $(seq 1 "$REPEAT"); do
-    fresh_dir "$RESTORES/fin-$k"; measure finbackup restore "$k" "${FIN[@]}" "$(fin_restore "Bench$k" "$RESTORES/fin-$k")"
+  # Every pair reads the data set from the page cache, the first one too: read it all once, unmeasured.
+  log "reading the data set once (page cache)"; find "$DATA" -type f -exec cat {} + > /dev/null
+  fin_full() { measure finbackup full "$1" "${FIN[@]}" "$(fin_backup "fin-$1" "Bench$1" "$DATA")"; }
+  restic_full() { RESTIC_REPOSITORY="$(restic_repo "restic-$1")" measure restic full "$1" restic backup --quiet "$DATA"; }
+  fin_nochange() { measure finbackup nochange "$1" "${FIN[@]}" "$(fin_backup "fin-$1" "Bench$1" "$DATA")"; }
+  restic_nochange() { RESTIC_REPOSITORY="$(restic_repo "restic-$1")" measure restic nochange "$1" restic backup --quiet "$DATA"; }
+  fin_restore_checked() {
+    fresh_dir "$RESTORES/fin-$1"; measure finbackup restore "$1" "${FIN[@]}" "$(fin_restore "Bench$1" "$RESTORES/fin-$1")"
     # Spot check: every restored tree equals the source (FinBackup stores each path under its own name).
-    if diff -rq "$DATA" "$RESTORES/fin-$k/$(basename "$DATA")" > "$WORK/diff-fin-$k.txt" 2>&1; then log "FinBackup restore $k identical to the source"
-    else log "FinBackup restore $k DIFFERS from the source: $(head -3 "$WORK/diff-fin-$k.txt")"; fi
-    release_dir "$RESTORES/fin-$k"; sync
-    fresh_dir "$RESTORES/restic-$k"; RESTIC_REPOSITORY="$(restic_repo "restic-$k")" measure restic restore "$k" restic restore latest --quiet --target "$RESTORES/restic-$k"
-    release_dir "$RESTORES/restic-$k"; sync
-  done
+    if diff -rq "$DATA" "$RESTORES/fin-$1/$(basename "$DATA")" > "$WORK/diff-fin-$1.txt" 2>&1; then log "FinBackup restore $1 identical to the source"
+    else log "FinBackup restore $1 DIFFERS from the source: $(head -3 "$WORK/diff-fin-$1.txt")"; fi
+    release_dir "$RESTORES/fin-$1"; sync
+  }
+  restic_restore() {
+    fresh_dir "$RESTORES/restic-$1"; RESTIC_REPOSITORY="$(restic_repo "restic-$1")" measure restic restore "$1" restic restore latest --quiet --target "$RESTORES/restic-$1"
+    release_dir "$RESTORES/restic-$1"; sync
+  }
+  # Pairs within each run type: A B A B (ORDER=fixed) or A B B A (ORDER=alternate).
+  for k in $(seq 1 "$REPEAT"); do pair "$k" fin_full restic_full; done
+  for k in $(seq 1 "$REPEAT"); do pair "$k" fin_nochange restic_nochange; done
+  for k in $(seq 1 "$REPEAT"); do pair "$k" fin_restore_checked restic_restore; done
   for peer in $SYNC_PEERS; do
     case "$peer" in
       aws-s3-sync)
@@ -227,17 +238,20 @@ if [[ " $PHASES " == *" big "* ]] && [ "$BIG_GIB" != 0 ]; then
     bucket "fin-big-$k"; bucket "restic-big-$k"
     RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" restic init > /dev/null 2>&1 || log "restic init failed"
   done
-  for k in $(seq 1 "$REPEAT"); do
-    measure finbackup "big-${BIG_GIB}GiB-backup" "$k" "${FIN[@]}" "$(fin_backup "fin-big-$k" "Big$k" "$BIG/src")"
-    RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" measure restic "big-${BIG_GIB}GiB-backup" "$k" restic backup --quiet "$BIG/src"
-  done
-  for k in $(seq 1 "$REPEAT"); do
-    fresh_dir "$RESTORES/fin-big-$k" $((BIG_GIB + 2)); measure finbackup "big-${BIG_GIB}GiB-restore" "$k" "${FIN[@]}" "$(fin_restore "Big$k" "$RESTORES/fin-big-$k")"
-    cmp -s "$BIG/src/one.bin" "$RESTORES/fin-big-$k/src/one.bin" && log "big file restore $k identical" || log "big file restore $k DIFFERS"
-    release_dir "$RESTORES/fin-big-$k"; sync
-    fresh_dir "$RESTORES/restic-big-$k" $((BIG_GIB + 2)); RESTIC_REPOSITORY="$(restic_repo "restic-big-$k")" measure restic "big-${BIG_GIB}GiB-restore" "$k" restic restore latest --quiet --target "$RESTORES/restic-big-$k"
-    release_dir "$RESTORES/restic-big-$k"; sync
-  done
+  log "reading the big file once (page cache)"; cat "$BIG/src/one.bin" > /dev/null
+  fin_big_backup() { measure finbackup "big-${BIG_GIB}GiB-backup" "$1" "${FIN[@]}" "$(fin_backup "fin-big-$1" "Big$1" "$BIG/src")"; }
+  restic_big_backup() { RESTIC_REPOSITORY="$(restic_repo "restic-big-$1")" measure restic "big-${BIG_GIB}GiB-backup" "$1" restic backup --quiet "$BIG/src"; }
+  fin_big_restore() {
+    fresh_dir "$RESTORES/fin-big-$1" $((BIG_GIB + 2)); measure finbackup "big-${BIG_GIB}GiB-restore" "$1" "${FIN[@]}" "$(fin_restore "Big$1" "$RESTORES/fin-big-$1")"
+    cmp -s "$BIG/src/one.bin" "$RESTORES/fin-big-$1/src/one.bin" && log "big file restore $1 identical" || log "big file restore $1 DIFFERS"
+    release_dir "$RESTORES/fin-big-$1"; sync
+  }
+  restic_big_restore() {
+    fresh_dir "$RESTORES/restic-big-$1" $((BIG_GIB + 2)); RESTIC_REPOSITORY="$(restic_repo "restic-big-$1")" measure restic "big-${BIG_GIB}GiB-restore" "$1" restic restore latest --quiet --target "$RESTORES/restic-big-$1"
+    release_dir "$RESTORES/restic-big-$1"; sync
+  }
+  for k in $(seq 1 "$REPEAT"); do pair "$k" fin_big_backup restic_big_backup; done
+  for k in $(seq 1 "$REPEAT"); do pair "$k" fin_big_restore restic_big_restore; done
   reset_moto
 fi
 
