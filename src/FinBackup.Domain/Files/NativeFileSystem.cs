@@ -241,14 +241,9 @@ namespace FinBackup.Domain.Files
         /// </summary>
         public static FileStream OpenRegularFile(int dirfd, byte[] terminatedName, bool sequential)
         {
-            var fd = openat(dirfd, terminatedName, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
-            if (fd < 0) throw Error(Marshal.GetLastWin32Error(), "open");
-            var handle = new SafeFileHandle((IntPtr)fd, true);
+            var handle = new SafeFileHandle((IntPtr)OpenRegularDescriptor(dirfd, terminatedName), true);
             try
             {
-                var st = StatFd(fd, out var errno);
-                if (st == null) throw Error(errno, "stat");
-                if (st.Value.Kind != FileKind.Regular) throw new IOException("it became " + FileTypeProbe.Describe(st.Value.Kind) + " while it was backed up");
                 return new FileStream(handle, FileAccess.Read, 1, false);
             }
             catch
@@ -258,10 +253,24 @@ namespace FinBackup.Domain.Files
             }
         }
 
+        /// <summary>
+        /// The descriptor of a regular file, opened O_NONBLOCK | O_NOFOLLOW | O_NOCTTY and checked regular through it (the
+        /// caller closes it). Throws IOException.
+        /// </summary>
+        private static int OpenRegularDescriptor(int dirfd, byte[] terminatedName)
+        {
+            var fd = openat(dirfd, terminatedName, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
+            if (fd < 0) throw Error(Marshal.GetLastWin32Error(), "open");
+            var st = StatFd(fd, out var errno);
+            if (st != null && st.Value.Kind == FileKind.Regular) return fd;
+            close(fd);
+            throw st == null ? Error(errno, "stat") : new IOException("it became " + FileTypeProbe.Describe(st.Value.Kind) + " while it was backed up");
+        }
+
         [DllImport("libc", SetLastError = true)] private static extern IntPtr pread(int fd, ref byte buffer, IntPtr count, long offset);
 
         /// <summary>
-        /// Reads a small file whole, by descriptor (opened as <see cref="OpenRegularFile"/> opens, checked regular): up to
+        /// Reads a small file whole, by descriptor (<see cref="OpenRegularDescriptor"/>): up to
         /// <paramref name="expectedSize"/> + 1 bytes into <paramref name="buffer"/> at <paramref name="offset"/> (the caller
         /// leaves that room), so that a file that grew since its stat reads one byte more. Once the expected size is read
         /// there is no probe for more: growth after the read shows in <paramref name="after"/>, the fstat of the inode that was
@@ -274,13 +283,10 @@ namespace FinBackup.Domain.Files
             const int EINTR = 4;
             var count = expectedSize + 1;
             if (offset < 0 || expectedSize < 0 || buffer.Length - offset < count) throw new ArgumentOutOfRangeException(nameof(expectedSize));
-            var fd = openat(dirfd, terminatedName, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
-            if (fd < 0) throw Error(Marshal.GetLastWin32Error(), "open");
+            var fd = OpenRegularDescriptor(dirfd, terminatedName);
             try
             {
-                var st = StatFd(fd, out var errno);
-                if (st == null) throw Error(errno, "stat");
-                if (st.Value.Kind != FileKind.Regular) throw new IOException("it became " + FileTypeProbe.Describe(st.Value.Kind) + " while it was backed up");
+                int errno;
                 var total = 0;
                 while (total < count)
                 {
@@ -294,10 +300,10 @@ namespace FinBackup.Domain.Files
                     }
                     if (n == 0) break;
                     total += (int)n;
-                    if (total >= expectedSize && total < count) break;
+                    if (total >= expectedSize) break; // the expected size (or one byte more) is in: no probe for more
                 }
                 afterRead?.Invoke();
-                st = StatFd(fd, out errno);
+                var st = StatFd(fd, out errno);
                 if (st == null) throw Error(errno, "stat");
                 after = st.Value.Stat;
                 return total;
