@@ -92,22 +92,27 @@ reset_moto() { curl -s -X POST "$EP/moto-api/reset" > /dev/null; }
 stop_moto() { if [ -n "${MOTO_PID:-}" ]; then kill "$MOTO_PID" 2>/dev/null; wait "$MOTO_PID" 2>/dev/null; fi; }
 trap stop_moto EXIT
 
-# measure <tool> <run> <rep> <command...>: appends tool, run, rep, cpu s, wall s, peak MB, exit, load1 to the results.
+# Pages the kernel reclaimed in the allocating process's own time (any process: the machine was short of free memory).
+direct_reclaim_pages() { awk '/^pgsteal_direct / {print $2}' /proc/vmstat; }
+# measure <tool> <run> <rep> <command...>: appends tool, run, rep, cpu s, wall s, peak MB, exit, load1, user s, system s
+# and MB reclaimed directly (by any process) during the run to the results.
 measure() {
   local tool="$1" run="$2" rep="$3"; shift 3
-  local tv="$WORK/time-$tool-$run-$rep.txt" load
+  local tv="$WORK/time-$tool-$run-$rep.txt" load reclaim0 reclaim1
   load=$(cut -d' ' -f1 /proc/loadavg)
+  reclaim0=$(direct_reclaim_pages)
   log "$tool / $run / $rep (load $load): ${*: -1}"
   timeout "$PEER_TIMEOUT" /usr/bin/time -v "$@" > "$WORK/out-$tool-$run-$rep.txt" 2> "$tv"
   local rc=$?
+  reclaim1=$(direct_reclaim_pages)
   local user sys wall rss
   user=$(awk -F': ' '/User time/ {print $2}' "$tv"); sys=$(awk -F': ' '/System time/ {print $2}' "$tv")
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tv" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
   [ "$rc" = 124 ] && log "$tool / $run: timed out after ${PEER_TIMEOUT}s"
   [ "$rc" != 0 ] && { log "$tool / $run / $rep exited $rc:"; tail -n 5 "$WORK/out-$tool-$run-$rep.txt" >&2; grep -v '^\s' "$tv" | tail -n 5 >&2; }
-  printf "%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%s\t%s\n" "$tool" "$run" "$rep" "$(echo "${user:-0} + ${sys:-0}" | bc)" "${wall:-0}" \
-    "$(echo "${rss:-0} / 1024" | bc)" "$rc" "$load" >> "$RESULTS"
+  printf "%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%s\t%s\t%.2f\t%.2f\t%s\n" "$tool" "$run" "$rep" "$(echo "${user:-0} + ${sys:-0}" | bc)" "${wall:-0}" \
+    "$(echo "${rss:-0} / 1024" | bc)" "$rc" "$load" "${user:-0}" "${sys:-0}" "$(( (reclaim1 - reclaim0) * 4 / 1024 ))" >> "$RESULTS"
 }
 
 bucket() { aws --endpoint-url "$EP" s3api create-bucket --bucket "$1" > /dev/null; }
@@ -173,7 +178,7 @@ pair() { # k finbackup-function peer-function: one pair, in the order ORDER give
   if [ "$ORDER" = alternate ] && [ $(( $1 % 2 )) -eq 0 ]; then "$3" "$1"; "$2" "$1"; else "$2" "$1"; "$3" "$1"; fi
 }
 
-printf "tool\trun\trep\tcpu_s\twall_s\tpeak_MB\texit\tload1\n" > "$RESULTS"
+printf "tool\trun\trep\tcpu_s\twall_s\tpeak_MB\texit\tload1\tuser_s\tsys_s\tdirect_reclaim_MB\n" > "$RESULTS"
 # Memory: moto holds every uploaded object in RAM (a main run about 5 GB, the big phase 16 GB more). Another moto or
 # anything large left running squeezes the page cache, and the restores then pay for reclaim in system time (seen: a
 # 50,000-file restore at 34 s of system time instead of 4 with 8 GB held by a leftover moto).

@@ -73,8 +73,8 @@ namespace FinBackup.Aws
         /// Ranged GETs of S3 content objects on FinBackup's own protocol client (restore, verification): addressed as the SDK
         /// client <see cref="S3"/> is (path style on a custom endpoint), with the protocol clients' retries.
         /// </summary>
-        public Files.S3ContentObjectClient S3ContentObjects(string region = null) =>
-            Cached("s3-content", region, r => new Files.S3ContentObjectClient(Credentials, ServiceEndpoint("s3", "s3", "S3", r), EndpointFor("S3") != null, RetryOptions));
+        public Files.S3ObjectClient S3Objects(string region = null) =>
+            Cached("s3-content", region, r => new Files.S3ObjectClient(Credentials, ServiceEndpoint("s3", "s3", "S3", r), EndpointFor("S3") != null, RetryOptions));
 
         public IAmazonKeyManagementService Kms(string region = null) =>
             Cached("kms", region, r => new AmazonKeyManagementServiceClient(Credentials, Configure(new AmazonKeyManagementServiceConfig(), "KMS", r)));

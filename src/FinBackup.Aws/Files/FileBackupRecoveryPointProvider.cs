@@ -100,27 +100,27 @@ namespace FinBackup.Aws.Files
 
         private IEnumerable<string> DiscoverBuckets(CancellationToken ct)
         {
-            var s3 = _context.S3(Region);
-            ListBucketsResponse response;
+            // On FinBackup's own S3 client (as the store's calls are): a restore or a listing never starts the SDK's S3 pipeline.
+            var s3 = _context.S3Objects(Region);
+            List<KeyValuePair<string, string>> buckets;
             try
             {
-                response = s3.ListBucketsAsync(new ListBucketsRequest { BucketRegion = Region }, ct).GetAwaiter().GetResult();
+                buckets = s3.ListBucketsAsync(Region, ct).GetAwaiter().GetResult();
             }
-            catch (AmazonS3Exception ex)
+            catch (Protocol.AwsServiceException ex)
             {
-                throw S3FileBackupStore.Translate(ex, "*", null);
+                throw S3FileBackupStore.Translate(ex.ErrorCode, ex.StatusCode, ex.AwsMessage, ex, "*", null);
             }
             var found = new List<string>();
-            foreach (var b in response.Buckets ?? new List<S3Bucket>())
+            foreach (var b in buckets)
             {
-                if (!string.IsNullOrEmpty(b.BucketRegion) && !string.Equals(b.BucketRegion, Region, StringComparison.OrdinalIgnoreCase)) continue;
+                if (!string.IsNullOrEmpty(b.Value) && !string.Equals(b.Value, Region, StringComparison.OrdinalIgnoreCase)) continue;
                 try
                 {
-                    var page = s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = b.BucketName, Prefix = FileBackupLayout.ManifestPrefix, MaxKeys = 1 }, ct)
-                        .GetAwaiter().GetResult();
-                    if (page.S3Objects != null && page.S3Objects.Count > 0) found.Add(b.BucketName);
+                    var page = s3.ListPageAsync(b.Key, FileBackupLayout.ManifestPrefix, null, ct, maxKeys: 1).GetAwaiter().GetResult();
+                    if (page.Objects.Count > 0) found.Add(b.Key);
                 }
-                catch (AmazonS3Exception)
+                catch (Protocol.AwsServiceException)
                 {
                     // not ours to read, or in another region: not a FinBackup bucket for this region
                 }

@@ -9,7 +9,7 @@ namespace FinBackup.Aws.Files
     /// <summary>
     /// The SDK's S3 client, with one change to its pipeline: a request that names its body's SHA-256 in
     /// x-amz-content-sha256 (FinBackup's manifest, audit and restore-plan PUTs, whose hash is known before they are sent)
-    /// is signed with that hash. (Content PUTs, packs and chunks, do not use the SDK: <see cref="S3ContentObjectClient"/>.) The SDK's signer drops the header and reads the whole body to hash it again before sending it
+    /// is signed with that hash. (Content PUTs, packs and chunks, do not use the SDK: <see cref="S3ObjectClient"/>.) The SDK's signer drops the header and reads the whole body to hash it again before sending it
     /// (for a chunk read back from its file, a second read and two more SHA-256 passes over every byte); it honours the
     /// hash when it is set as the request's precomputed payload hash, which <see cref="PrecomputedPayloadHash"/> does.
     /// S3 still checks the payload against the signed hash, and x-amz-checksum-sha256 against the bytes it stores.

@@ -22,14 +22,14 @@ namespace FinBackup.Aws.Files
     {
         private readonly AwsClientContext _context;
         private readonly IAmazonS3 _s3;
-        private readonly S3ContentObjectClient _content;
+        private readonly S3ObjectClient _objects;
 
         public S3FileBackupStore(AwsClientContext context, string region)
         {
             _context = context;
             Region = context.Region(region);
             _s3 = context.S3(Region);
-            _content = context.S3ContentObjects(Region);
+            _objects = context.S3Objects(Region);
         }
 
         public string Region { get; }
@@ -38,11 +38,9 @@ namespace FinBackup.Aws.Files
         {
             try
             {
-                var r = Run(() => _s3.GetObjectLockConfigurationAsync(new GetObjectLockConfigurationRequest { BucketName = bucket }, ct), bucket);
-                var cfg = r.ObjectLockConfiguration;
-                var enabled = cfg?.ObjectLockEnabled != null && cfg.ObjectLockEnabled == Amazon.S3.ObjectLockEnabled.Enabled;
-                var mode = cfg?.Rule?.DefaultRetention?.Mode?.Value;
-                return new BucketProtection { ObjectLockEnabled = enabled, ObjectLockMode = string.IsNullOrEmpty(mode) ? "GOVERNANCE" : mode };
+                var lockConfiguration = OnObjectClient(() => _objects.GetObjectLockAsync(bucket, ct), bucket, null);
+                var mode = lockConfiguration.Value;
+                return new BucketProtection { ObjectLockEnabled = lockConfiguration.Key, ObjectLockMode = string.IsNullOrEmpty(mode) ? "GOVERNANCE" : mode };
             }
             catch (FinBackupException ex) when (ex.ErrorId == "FinS3ObjectLockNotConfigured")
             {
@@ -53,46 +51,35 @@ namespace FinBackup.Aws.Files
         public IReadOnlyList<StoredObject> List(string bucket, string prefix, CancellationToken ct)
         {
             var result = new List<StoredObject>();
-            var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, MaxKeys = 1000 };
-            while (true)
+            string token = null;
+            do
             {
-                var page = Run(() => _s3.ListObjectsV2Async(request, ct), bucket);
-                if (page.S3Objects != null)
-                {
-                    foreach (var o in page.S3Objects)
-                    {
-                        result.Add(new StoredObject
-                        {
-                            Key = o.Key,
-                            Size = o.Size ?? 0,
-                            LastModified = o.LastModified.HasValue ? o.LastModified.Value.ToUniversalTime() : DateTime.MinValue,
-                        });
-                    }
-                }
-                if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken)) break;
-                request.ContinuationToken = page.NextContinuationToken;
+                var page = OnObjectClient(() => _objects.ListPageAsync(bucket, prefix, token, ct), bucket, null);
+                result.AddRange(page.Objects);
+                token = page.NextContinuationToken;
             }
+            while (token != null);
             return result;
         }
 
         /// <summary>
-        /// One content PUT (<see cref="S3ContentObjectClient"/>: FinBackup's own signed request, not the SDK's pipeline), the
+        /// One content PUT (<see cref="S3ObjectClient"/>: FinBackup's own signed request, not the SDK's pipeline), the
         /// body streamed once, its SHA-256 signed as the payload hash and sent as x-amz-checksum-sha256. S3 errors go through
         /// the one error table as the SDK path's did; a connection that failed is FinS3ConnectionFailed; a body that could not
         /// be read (a large file that changed under its upload, a read error) is rethrown as the body's own exception.
         /// </summary>
         public void PutContent(string bucket, string key, Stream content, long length, byte[] sha256, ObjectWriteOptions options, CancellationToken ct)
         {
-            var request = _content.PutRequestFor(bucket, key, content, length, sha256, options.KmsKeyId, options.ObjectLockMode, options.RetainUntil);
-            OnContentClient(() => _content.PutAsync(request, ct), bucket, key);
+            var request = _objects.PutRequestFor(bucket, key, content, length, sha256, options.KmsKeyId, options.ObjectLockMode, options.RetainUntil);
+            OnObjectClient(() => _objects.PutAsync(request, ct), bucket, key);
         }
 
         /// <summary>
-        /// A call on <see cref="S3ContentObjectClient"/> with its failures as the SDK path reports them: an S3 error through the
+        /// A call on <see cref="S3ObjectClient"/> with its failures as the store reports them: an S3 error through the
         /// one error table, a connection that failed (after the protocol client's retries) as FinS3ConnectionFailed, and a
         /// request body that could not be read as the body's own exception.
         /// </summary>
-        private T OnContentClient<T>(Func<Task<T>> call, string bucket, string key)
+        private T OnObjectClient<T>(Func<Task<T>> call, string bucket, string key)
         {
             try
             {
@@ -142,14 +129,14 @@ namespace FinBackup.Aws.Files
         }
 
         /// <summary>
-        /// One ranged GET (<see cref="S3ContentObjectClient"/>: FinBackup's own signed request, not the SDK's pipeline), its body
+        /// One ranged GET (<see cref="S3ObjectClient"/>: FinBackup's own signed request, not the SDK's pipeline), its body
         /// read front to back: exactly the range's bytes; a reply cut short or stalled (the connection) and an object
         /// shorter than the range are reported as FinBackup errors (FinS3ConnectionFailed, FinS3ShortRead).
         /// </summary>
         public Stream OpenRange(string bucket, string key, long offset, long length, CancellationToken ct)
         {
             if (length <= 0) return Stream.Null;
-            var body = OnContentClient(() => _content.OpenAsync(bucket, key, offset, length, ct), bucket, key);
+            var body = OnObjectClient(() => _objects.OpenAsync(bucket, key, offset, length, ct), bucket, key);
             return new RangeStream(this, body, bucket, key, offset, length);
         }
 
@@ -172,13 +159,13 @@ namespace FinBackup.Aws.Files
                 {
                     return _body.Read(buffer, offset, count);
                 }
-                catch (S3ContentObjectClient.RangeShortException ex)
+                catch (S3ObjectClient.RangeShortException ex)
                 {
                     throw new FinBackupException("FinS3ShortRead", FinErrorKind.InvalidData,
                         $"s3://{_bucket}/{_key} returned {ex.Received} bytes at offset {_offset}, not {_length}.",
                         "The object is shorter than the manifest says; restore from another recovery point.", ex);
                 }
-                catch (S3ContentObjectClient.RangeBodyException ex)
+                catch (S3ObjectClient.RangeBodyException ex)
                 {
                     throw _owner.ConnectionFailed(ex, _bucket, _key); // the reply was cut short: not a short object
                 }
@@ -214,21 +201,10 @@ namespace FinBackup.Aws.Files
                     file.Position = 0;
                     using (var h = SHA256.Create()) sha = h.ComputeHash(file);
                     file.Position = 0;
-                    var request = new PutObjectRequest
-                    {
-                        BucketName = bucket,
-                        Key = manifest.Key,
-                        InputStream = file,
-                        AutoCloseStream = false,
-                        ContentType = "application/json",
-                        ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
-                        ChecksumSHA256 = Convert.ToBase64String(sha),
-                        UseChunkEncoding = false,
-                        TagSet = tags?.Select(kv => new Tag { Key = kv.Key, Value = kv.Value }).ToList(),
-                    };
-                    PayloadHash(request, sha);
-                    Apply(request, options);
-                    Run(() => _s3.PutObjectAsync(request, ct), bucket, manifest.Key);
+                    // Tagged, encrypted and (on a locked bucket) retained in the PUT itself: the manifest never exists without them.
+                    var request = _objects.PutRequestFor(bucket, manifest.Key, file, file.Length, sha, options.KmsKeyId, options.ObjectLockMode,
+                        options.RetainUntil, "application/json", tags);
+                    OnObjectClient(() => _objects.PutAsync(request, ct), bucket, manifest.Key);
                 }
             }
             finally
@@ -240,8 +216,8 @@ namespace FinBackup.Aws.Files
         public FileManifest GetManifest(string bucket, string key, CancellationToken ct)
         {
             FileManifest m;
-            using (var response = Run(() => _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct), bucket, key))
-            using (var stream = new CountingStream(response.ResponseStream))
+            // The body is a stream of S3's Content-Length bytes: one that ends early or stalls throws an IOException from Read.
+            using (var stream = OnObjectClient(() => _objects.OpenObjectAsync(bucket, key, ct), bucket, key))
             {
                 try
                 {
@@ -260,12 +236,10 @@ namespace FinBackup.Aws.Files
                     {
                         stream.CopyTo(Stream.Null);
                     }
-                    catch (Exception ex) when (IsTransport(ex) || ex is AmazonClientException)
+                    catch (Exception ex) when (IsTransport(ex))
                     {
                         throw ReplyCutShort(bucket, key, ex);
                     }
-                    if (response.ContentLength > 0 && stream.BytesRead < response.ContentLength)
-                        throw ReplyCutShort(bucket, key, new IOException($"{stream.BytesRead} of {response.ContentLength} bytes arrived"));
                     throw;
                 }
             }
@@ -276,10 +250,7 @@ namespace FinBackup.Aws.Files
 
         public IDictionary<string, string> GetTags(string bucket, string key, CancellationToken ct)
         {
-            var r = Run(() => _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = key }, ct), bucket, key);
-            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (r.Tagging != null) foreach (var t in r.Tagging) tags[t.Key] = t.Value;
-            return tags;
+            return OnObjectClient(() => _objects.GetTagsAsync(bucket, key, ct), bucket, key);
         }
 
         public IDictionary<string, string> Delete(string bucket, IReadOnlyCollection<string> keys, CancellationToken ct)
@@ -328,26 +299,6 @@ namespace FinBackup.Aws.Files
             Run(() => _s3.CopyObjectAsync(request, ct), destinationBucket, key);
         }
 
-        /// <summary>
-        /// The body's SHA-256 (already computed for x-amz-checksum-sha256) as the SigV4 payload hash: without it the SDK
-        /// hashes every uploaded byte a second time to sign the request (S3 still checks both against the body).
-        /// </summary>
-        private static void PayloadHash(PutObjectRequest request, byte[] sha256)
-        {
-            request.Headers["x-amz-content-sha256"] = FileBackupLayout.Hex(sha256);
-        }
-
-        private static void Apply(PutObjectRequest request, ObjectWriteOptions options)
-        {
-            request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
-            request.ServerSideEncryptionKeyManagementServiceKeyId = options.KmsKeyId;
-            if (options.RetainUntil.HasValue)
-            {
-                request.ObjectLockMode = new ObjectLockMode(options.ObjectLockMode ?? "GOVERNANCE");
-                request.ObjectLockRetainUntilDate = options.RetainUntil.Value;
-            }
-        }
-
         private T Run<T>(Func<Task<T>> call, string bucket, string key = null)
         {
             try
@@ -372,34 +323,6 @@ namespace FinBackup.Aws.Files
 
         private static FinBackupException ReplyCutShort(string bucket, string key, Exception ex) =>
             new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError, $"Reading s3://{bucket}/{key} failed: {ex.Message}", FinErrorIds.ActionFor(FinErrorIds.S3ConnectionFailed), ex);
-
-        /// <summary>A read-only pass-through that counts the bytes read (did the whole body arrive?).</summary>
-        private sealed class CountingStream : Stream
-        {
-            private readonly Stream _inner;
-            public CountingStream(Stream inner) { _inner = inner; }
-            public long BytesRead { get; private set; }
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-            public override int Read(byte[] buffer, int offset, int count)
-            {
-                var n = _inner.Read(buffer, offset, count);
-                if (n > 0) BytesRead += n;
-                return n;
-            }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            protected override void Dispose(bool disposing)
-            {
-                if (disposing) _inner.Dispose();
-                base.Dispose(disposing);
-            }
-        }
 
         private FinBackupException ConnectionFailed(Exception ex, string bucket, string key) =>
             new FinBackupException("FinS3ConnectionFailed", FinErrorKind.ConnectionError,

@@ -16,7 +16,7 @@ namespace FinBackup.Tests.Files;
 /// before sending it. For a chunk that is read back from its file and checked on the way (ChunkStream), that was a second
 /// read and two more SHA-256 passes over every byte of every large file (perf: ~1.3 s of a 6.5 s backup). Content and
 /// manifest PUTs know their SHA-256 before they are sent; the S3 client signs with it. (Since round 15 the content PUT is
-/// FinBackup's own request, S3ContentObjectClient; the first test holds it to the same promise.)
+/// FinBackup's own request, S3ObjectClient; the first test holds it to the same promise.)
 /// </summary>
 [Collection(MotoCollection.Name)]
 public sealed class PrecomputedPayloadHashTests

@@ -16,12 +16,12 @@ namespace FinBackup.Tests.Files;
 
 /// <summary>
 /// Issue 14: restore and verification read content objects with FinBackup's own signed ranged GET
-/// (<see cref="S3ContentObjectClient"/>) instead of the SDK's GetObject. Its addressing, its retries (SlowDown, 5xx) and its
+/// (<see cref="S3ObjectClient"/>) instead of the SDK's GetObject. Its addressing, its retries (SlowDown, 5xx) and its
 /// error mapping must be what the SDK path gave: the same FinBackup error ids, through the one error table.
 /// </summary>
 public sealed class S3RangedGetWireTests
 {
-    private static S3ContentObjectClient Client(string? endpoint, bool pathStyle) =>
+    private static S3ObjectClient Client(string? endpoint, bool pathStyle) =>
         new(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", endpoint), pathStyle);
 
     [Fact]
@@ -63,13 +63,13 @@ public sealed class S3RangedGetWireTests
     public async Task A_body_that_stalls_fails_within_the_attempt_timeout_as_a_reply_cut_short()
     {
         var handler = new StallingHandler();
-        var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:1"),
+        var client = new S3ObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:1"),
             pathStyle: true, new AwsRetryOptions { AttemptTimeout = TimeSpan.FromMilliseconds(300) }, new HttpClient(handler));
 
         using var body = await client.OpenAsync("b", "packs/k", 0, 1000, default);
         var buffer = new byte[1000];
         Assert.Equal(10, body.Read(buffer, 0, buffer.Length)); // what arrived before the stall
-        var ex = Assert.Throws<S3ContentObjectClient.RangeBodyException>(() => body.Read(buffer, 0, buffer.Length));
+        var ex = Assert.Throws<S3ObjectClient.RangeBodyException>(() => body.Read(buffer, 0, buffer.Length));
         Assert.Contains("no byte arrived", ex.Message);
         // The request was signed as S3 expects.
         Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKID/", handler.Authorization);
@@ -81,7 +81,7 @@ public sealed class S3RangedGetWireTests
     [Fact]
     public async Task Ctrl_C_during_a_stalled_body_ends_the_read_as_a_cancellation()
     {
-        var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:1"),
+        var client = new S3ObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:1"),
             pathStyle: true, new AwsRetryOptions { AttemptTimeout = TimeSpan.FromMinutes(5) }, new HttpClient(new StallingHandler()));
         using var cts = new CancellationTokenSource();
         using var body = await client.OpenAsync("b", "packs/k", 0, 1000, cts.Token);
@@ -352,7 +352,7 @@ public sealed class S3ContentPutWireTests
     [Fact]
     public void On_AWS_a_content_put_is_virtual_hosted_with_the_model_s_headers_and_no_retention_unless_given()
     {
-        var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", null), pathStyle: false);
+        var client = new S3ObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", null), pathStyle: false);
         using var body = new MemoryStream(new byte[] { 1, 2, 3 });
         var request = client.PutRequestFor("fin-backup-euw1", "data/ab/ab12", body, 3, Sha, "alias/fin-backup", null, null);
 
@@ -373,7 +373,7 @@ public sealed class S3ContentPutWireTests
     [Fact]
     public void Retention_is_sent_as_the_lock_mode_and_an_ISO_8601_UTC_date_GOVERNANCE_by_default()
     {
-        var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:5000"), pathStyle: true);
+        var client = new S3ObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", "http://127.0.0.1:5000"), pathStyle: true);
         var until = new DateTime(2026, 12, 3, 20, 15, 30, 250, DateTimeKind.Utc);
         var governance = client.PutRequestFor("fin-backup-euw1", "packs/a b/c+d", new MemoryStream(), 0, Sha, "k", null, until);
         var compliance = client.PutRequestFor("fin-backup-euw1", "packs/x", new MemoryStream(), 0, Sha, "k", "COMPLIANCE", until.ToLocalTime());
@@ -417,7 +417,7 @@ public sealed class S3ContentPutWireTests
     [Fact]
     public void A_put_without_a_32_byte_sha256_is_refused_before_anything_is_sent()
     {
-        var client = new S3ContentObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", null), pathStyle: false);
+        var client = new S3ObjectClient(new BasicAWSCredentials("AKID", "SECRET"), AwsServiceEndpoint.Regional("s3", "s3", "eu-west-1", null), pathStyle: false);
         Assert.Throws<ArgumentException>(() => client.PutRequestFor("b", "k", new MemoryStream(), 0, new byte[20], "k", null, null));
         Assert.Throws<ArgumentException>(() => client.PutRequestFor("b", "k", new MemoryStream(), 0, null!, "k", null, null));
     }
@@ -495,7 +495,7 @@ public sealed class S3ContentPutTests
     {
         using var bed = new FilesTestBed(_moto);
         var c = Content(5000, 16);
-        var client = bed.Context.S3ContentObjects(FilesTestBed.Primary);
+        var client = bed.Context.S3Objects(FilesTestBed.Primary);
         var etag = await client.PutAsync(client.PutRequestFor(FilesTestBed.PrimaryBucket, c.Key, new MemoryStream(c.Bytes, false), c.Bytes.Length, c.Sha,
             FilesTestBed.PrimaryKey, null, null), default);
 

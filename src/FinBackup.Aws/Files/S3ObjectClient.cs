@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
 using System.Threading;
@@ -6,26 +7,28 @@ using System.Threading.Tasks;
 using Amazon.Runtime;
 using FinBackup.Aws.Protocol;
 using FinBackup.Domain;
+using FinBackup.Domain.Ports;
 
 namespace FinBackup.Aws.Files
 {
     /// <summary>
-    /// The content objects' data plane (packs and chunks: what a backup writes and a restore reads by the thousand), on
-    /// FinBackup's REST-XML protocol client instead of the SDK's pipeline: S3 GetObject with a Range, and PutObject of a body
-    /// whose SHA-256 is known before it is sent. Signed SigV4 (fresh each attempt), retried as every protocol client retries
-    /// (throttling such as SlowDown, 5xx, a connection that fails before the reply). The SDK's per-request pipeline (endpoint
-    /// rules, marshallers, handlers) cost more CPU than the request itself, and its code was compiled again once it turned
-    /// hot: the S3 endpoint rules alone are one method of 28 KB of IL, whose optimising compile held ~30 MB of the JIT's
-    /// memory in every backup.
+    /// S3's object operations as file backups use them, on FinBackup's REST-XML protocol client instead of the SDK's
+    /// pipeline: the content objects' data plane (packs and chunks: what a backup writes and a restore reads by the
+    /// thousand: GetObject with a Range, PutObject of a body whose SHA-256 is known before it is sent) and the few calls
+    /// around a manifest (ListObjectsV2, GetObject and PutObject of the manifest, GetObjectTagging, the bucket's Object Lock
+    /// configuration). Signed SigV4 (fresh each attempt), retried as every protocol client retries (throttling such as
+    /// SlowDown, 5xx, a connection that fails before the reply). The SDK's per-request pipeline (endpoint rules, marshallers,
+    /// handlers) cost more CPU than the request itself, and its first use in a process cost more again (~0.2-0.3 s of CPU,
+    /// most of it compiling its generic and async code: paid by every scheduled backup and restore, each a fresh process).
     /// <para>Addressing as the SDK client of the same context: path style on a custom endpoint (the sandbox, a VPC
     /// endpoint), else virtual-hosted style (bucket.s3.region.amazonaws.com), path style for a bucket name that cannot be
     /// a host name label (dots, capitals).</para>
     /// </summary>
-    public sealed class S3ContentObjectClient : RestXmlProtocolClient
+    public sealed class S3ObjectClient : RestXmlProtocolClient
     {
         private readonly bool _pathStyle;
 
-        public S3ContentObjectClient(AWSCredentials credentials, AwsServiceEndpoint endpoint, bool pathStyle, AwsRetryOptions retry = null, HttpClient http = null)
+        public S3ObjectClient(AWSCredentials credentials, AwsServiceEndpoint endpoint, bool pathStyle, AwsRetryOptions retry = null, HttpClient http = null)
             : base(credentials, endpoint, retry, http)
         {
             _pathStyle = pathStyle;
@@ -34,9 +37,7 @@ namespace FinBackup.Aws.Files
         /// <summary>The request for bytes [offset, offset + length) of the object (exposed for the wire-shape tests).</summary>
         public AwsRequest RequestFor(string bucket, string key, long offset, long length)
         {
-            var virtualHosted = !_pathStyle && IsHostLabel(bucket);
-            var path = (virtualHosted ? "/" : "/" + bucket + "/") + EncodeKey(key);
-            var request = new AwsRequest("GetObject", HttpMethod.Get, path) { HostPrefix = virtualHosted ? bucket + "." : null };
+            var request = new AwsRequest("GetObject", HttpMethod.Get, ObjectPath(bucket, key, out var host)) { HostPrefix = host };
             request.Headers["Range"] = "bytes=" + offset + "-" + (offset + length - 1);
             return request;
         }
@@ -50,19 +51,19 @@ namespace FinBackup.Aws.Files
         /// x-amz-checksum-sha256, x-amz-object-lock-mode, x-amz-object-lock-retain-until-date as ISO 8601).
         /// </summary>
         public AwsRequest PutRequestFor(string bucket, string key, Stream body, long length, byte[] sha256, string kmsKeyId,
-            string objectLockMode, DateTime? retainUntil)
+            string objectLockMode, DateTime? retainUntil, string contentType = "application/octet-stream", IDictionary<string, string> tags = null)
         {
             if (body == null) throw new ArgumentNullException(nameof(body));
             if (sha256 == null || sha256.Length != 32) throw new ArgumentException("A content PUT needs the body's 32-byte SHA-256.", nameof(sha256));
-            var virtualHosted = !_pathStyle && IsHostLabel(bucket);
-            var path = (virtualHosted ? "/" : "/" + bucket + "/") + EncodeKey(key);
-            var request = new AwsRequest("PutObject", HttpMethod.Put, path)
+            var request = new AwsRequest("PutObject", HttpMethod.Put, ObjectPath(bucket, key, out var host))
             {
-                HostPrefix = virtualHosted ? bucket + "." : null,
+                HostPrefix = host,
                 BodyStream = body,
                 BodyLength = length,
-                ContentType = "application/octet-stream",
+                ContentType = contentType,
             };
+            // x-amz-tagging: the tag set as a URL query string (PutObject's model), so the object never exists untagged.
+            if (tags != null && tags.Count > 0) request.Headers["x-amz-tagging"] = AwsEncoding.Query(tags);
             request.Headers["x-amz-content-sha256"] = FinBackup.Domain.Files.FileBackupLayout.Hex(sha256);
             request.Headers["x-amz-sdk-checksum-algorithm"] = "SHA256";
             request.Headers["x-amz-checksum-sha256"] = Convert.ToBase64String(sha256);
@@ -109,6 +110,123 @@ namespace FinBackup.Aws.Files
             }
         }
 
+        /// <summary>
+        /// One ListObjectsV2 page (at most 1,000 keys) of <paramref name="prefix"/>, from <paramref name="continuationToken"/>
+        /// (null: the first page); the request is exposed for the wire-shape tests.
+        /// </summary>
+        public AwsRequest ListRequestFor(string bucket, string prefix, string continuationToken, int maxKeys = 1000)
+        {
+            var query = new List<KeyValuePair<string, string>>
+            {
+                new KeyValuePair<string, string>("list-type", "2"),
+                new KeyValuePair<string, string>("max-keys", maxKeys.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new KeyValuePair<string, string>("prefix", prefix ?? string.Empty),
+                new KeyValuePair<string, string>("continuation-token", continuationToken),
+            };
+            return new AwsRequest("ListObjectsV2", HttpMethod.Get, BucketPath(bucket, out var host), AwsEncoding.Query(query)) { HostPrefix = host };
+        }
+
+        /// <summary>One page of a listing: its objects, and the token of the next page (null after the last).</summary>
+        public async Task<ListPage> ListPageAsync(string bucket, string prefix, string continuationToken, CancellationToken cancellationToken, int maxKeys = 1000)
+        {
+            var response = await SendAsync(ListRequestFor(bucket, prefix, continuationToken, maxKeys), cancellationToken).ConfigureAwait(false);
+            return ParseListPage(response.Body);
+        }
+
+        /// <summary>ListBuckets for <paramref name="region"/> (its bucket-region filter): each bucket's name and region (null when S3 gave none).</summary>
+        public async Task<List<KeyValuePair<string, string>>> ListBucketsAsync(string region, CancellationToken cancellationToken)
+        {
+            var query = string.IsNullOrEmpty(region) ? null : "bucket-region=" + AwsEncoding.Encode(region);
+            var response = await SendAsync(new AwsRequest("ListBuckets", HttpMethod.Get, "/", query), cancellationToken).ConfigureAwait(false);
+            var buckets = new List<KeyValuePair<string, string>>();
+            if (response.Body.Length == 0) return buckets;
+            foreach (var b in XmlReading.Parse(response.BodyText).Items("Buckets", "Bucket"))
+                buckets.Add(new KeyValuePair<string, string>(b.Text("Name"), b.Text("BucketRegion")));
+            return buckets;
+        }
+
+        /// <summary>A ListBucketResult (ListObjectsV2's reply body) as a page (exposed for the tests).</summary>
+        internal static ListPage ParseListPage(byte[] body)
+        {
+            var page = new ListPage();
+            if (body == null || body.Length == 0) return page;
+            var root = XmlReading.Parse(System.Text.Encoding.UTF8.GetString(body));
+            foreach (var c in root.Elements("Contents"))
+            {
+                var modified = c.Date("LastModified");
+                page.Objects.Add(new StoredObject
+                {
+                    Key = c.Text("Key"),
+                    Size = c.Long("Size") ?? 0,
+                    LastModified = modified.HasValue ? modified.Value.ToUniversalTime() : DateTime.MinValue,
+                });
+            }
+            var token = root.Text("NextContinuationToken");
+            page.NextContinuationToken = root.Bool("IsTruncated") == true && !string.IsNullOrEmpty(token) ? token : null;
+            return page;
+        }
+
+        /// <summary>A page of keys (<see cref="ListPageAsync"/>).</summary>
+        public sealed class ListPage
+        {
+            public List<StoredObject> Objects { get; } = new List<StoredObject>();
+            public string NextContinuationToken { get; set; }
+        }
+
+        /// <summary>
+        /// The whole object as a stream of its Content-Length bytes, each read bounded by the attempt timeout as a ranged
+        /// read's are; a body cut short throws from Read as <see cref="RangeBodyException"/> (an IOException). Disposing it
+        /// releases the connection. <paramref name="contentLength"/> is S3's Content-Length (null when it sent none).
+        /// </summary>
+        public async Task<Stream> OpenObjectAsync(string bucket, string key, CancellationToken cancellationToken)
+        {
+            var request = new AwsRequest("GetObject", HttpMethod.Get, ObjectPath(bucket, key, out var host)) { HostPrefix = host };
+            var response = await SendForStreamAsync(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                var announced = response.Content.Headers.ContentLength;
+                return new Body(response, body, announced ?? long.MaxValue, Retry.AttemptTimeout, cancellationToken, endIsComplete: !announced.HasValue);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>GetObjectTagging: the object's tags.</summary>
+        public async Task<Dictionary<string, string>> GetTagsAsync(string bucket, string key, CancellationToken cancellationToken)
+        {
+            var request = new AwsRequest("GetObjectTagging", HttpMethod.Get, ObjectPath(bucket, key, out var host), "tagging=") { HostPrefix = host };
+            var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return response.Body.Length == 0 ? new Dictionary<string, string>(StringComparer.Ordinal) : XmlReading.Parse(response.BodyText).Tags("TagSet");
+        }
+
+        /// <summary>
+        /// GetObjectLockConfiguration: whether Object Lock is enabled and the default retention's mode (null when it has no
+        /// default rule). A bucket without the configuration is S3's ObjectLockConfigurationNotFoundError (an
+        /// AwsServiceException, translated by the caller through the one error table).
+        /// </summary>
+        public async Task<KeyValuePair<bool, string>> GetObjectLockAsync(string bucket, CancellationToken cancellationToken)
+        {
+            var request = new AwsRequest("GetObjectLockConfiguration", HttpMethod.Get, BucketPath(bucket, out var host), "object-lock=") { HostPrefix = host };
+            var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.Body.Length == 0) return new KeyValuePair<bool, string>(false, null);
+            var root = XmlReading.Parse(response.BodyText);
+            var enabled = string.Equals(root.Text("ObjectLockEnabled"), "Enabled", StringComparison.Ordinal);
+            return new KeyValuePair<bool, string>(enabled, root.Child("Rule")?.Child("DefaultRetention")?.Text("Mode"));
+        }
+
+        private string BucketPath(string bucket, out string hostPrefix)
+        {
+            var virtualHosted = !_pathStyle && IsHostLabel(bucket);
+            hostPrefix = virtualHosted ? bucket + "." : null;
+            return virtualHosted ? "/" : "/" + bucket + "/";
+        }
+
+        private string ObjectPath(string bucket, string key, out string hostPrefix) => BucketPath(bucket, out hostPrefix) + EncodeKey(key);
+
         /// <summary>A bucket name usable as a DNS label in front of the endpoint's host: 3-63 of a-z, 0-9 and '-', no dots.</summary>
         internal static bool IsHostLabel(string bucket)
         {
@@ -154,10 +272,13 @@ namespace FinBackup.Aws.Files
             private readonly TimeSpan _stall;
             private readonly CancellationToken _ct;
             private readonly CancellationTokenSource _deadline;
+            private readonly bool _endIsComplete;
             private long _read;
 
-            internal Body(HttpResponseMessage response, Stream body, long length, TimeSpan stall, CancellationToken ct)
+            /// <param name="endIsComplete">The end of the body is the end of the object (a whole GET without Content-Length).</param>
+            internal Body(HttpResponseMessage response, Stream body, long length, TimeSpan stall, CancellationToken ct, bool endIsComplete = false)
             {
+                _endIsComplete = endIsComplete;
                 _response = response;
                 _body = body;
                 _length = length;
@@ -198,6 +319,7 @@ namespace FinBackup.Aws.Files
                     throw new RangeBodyException($"no byte arrived for {_stall.TotalSeconds:0} s after {_read} of {_length}", null);
                 if (n <= 0)
                 {
+                    if (_endIsComplete) return 0;
                     // S3 said how many bytes it would send: fewer than the range is an object shorter than the manifest says;
                     // a body that ends before its own Content-Length is a connection cut short.
                     if (_announced.HasValue && _read < _announced.Value)
